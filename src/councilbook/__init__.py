@@ -1,0 +1,3 @@
+"""councilbook: the reporting pipeline of a regional employment council."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,234 @@
+"""Assemble the book: generated pages, table of contents, config, Sphinx builds, PDF.
+
+The book's sources are ``book/`` (static pages and ``_static/``) plus
+``book/generated/`` (git-ignored): the executed report notebooks, the front
+page, ``_toc.yml`` and ``_config.yml``, all made anew by each build. Sphinx
+builds into a staging folder; only when HTML and PDF both succeeded are they
+moved to ``_build/html`` and ``_build/pdf``, so a failed build leaves the last
+good book where it was.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import display_path
+from .ingest import Dataset
+from .manifest import Run
+from .parameters import Parameters
+from .pdf import print_to_pdf
+
+PDF_NAME = "book.pdf"
+STATIC_PAGES = ("om",)  # pages in book/ listed under "Om bogen"
+
+
+class BookError(Exception):
+    """Sphinx or the PDF step failed."""
+
+
+@dataclass(frozen=True)
+class BookPaths:
+    project: Path  # the folder holding _config.yml, book/, pipelines/
+
+    @property
+    def book(self) -> Path:
+        return self.project / "book"
+
+    @property
+    def generated(self) -> Path:
+        return self.book / "generated"
+
+    @property
+    def build(self) -> Path:
+        return self.project / "_build"
+
+    @property
+    def staging(self) -> Path:
+        return self.build / ".staging"
+
+    @property
+    def html(self) -> Path:
+        return self.build / "html"
+
+    @property
+    def pdf(self) -> Path:
+        return self.build / "pdf" / PDF_NAME
+
+
+def write_front_page(paths: BookPaths, params: Parameters, dataset: Dataset, runs: list[Run]) -> Path:
+    council = params.council
+    lines = [f"# {council.name}", ""]
+    if dataset.source.sample:
+        lines += [
+            '<div class="admonition warning cb-sample"><p class="admonition-title">Eksempeldata</p>'
+            "<p>Bogen er bygget på <strong>eksempeldata</strong> til afprøvning. Tallene viser ikke de "
+            "faktiske forhold.</p></div>",
+            "",
+        ]
+    lines += [
+        f"Denne bog samler {council.short_name}s resultatkontrakter med beskæftigelsesministeren, "
+        "status på kontraktens mål ved hvert rådsmøde og rådets årlige evalueringer.",
+        "",
+        "## Mission",
+        "",
+        council.mission,
+        "",
+        "## Vision",
+        "",
+        council.vision,
+        "",
+        "## Det nyeste",
+        "",
+    ]
+    for label, run in latest_runs(runs):
+        lines.append(f"- {label}: [{run.nav_title}]({Path(run.output).with_suffix('').as_posix()})")
+    lines.append("")
+    if council.website:
+        lines += [f"Rådets hjemmeside: {council.website}", ""]
+    path = paths.generated / "index.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def latest_runs(runs: list[Run]) -> list[tuple[str, Run]]:
+    """The newest contract, meeting and evaluation, for the front page."""
+    labels = {"contract": "Gældende kontrakt", "meeting": "Seneste rådsmøde", "evaluation": "Seneste evaluering"}
+    found = []
+    for kind, label in labels.items():
+        of_kind = [r for r in runs if r.kind == kind]
+        if of_kind:
+            found.append((label, max(of_kind, key=lambda r: (r.year, r.key))))
+    return found
+
+
+def group_runs(runs: list[Run]) -> list[tuple[str, list[Run]]]:
+    """Book parts in reading order: contracts (newest first), meetings by year (newest year first), evaluations."""
+    parts: list[tuple[str, list[Run]]] = []
+    contracts = sorted((r for r in runs if r.kind == "contract"), key=lambda r: r.year, reverse=True)
+    if contracts:
+        parts.append(("Resultatkontrakter", contracts))
+    meetings = [r for r in runs if r.kind == "meeting"]
+    for year in sorted({r.year for r in meetings}, reverse=True):
+        parts.append((f"Rådsmøder {year}", sorted((r for r in meetings if r.year == year), key=lambda r: r.key)))
+    evaluations = sorted((r for r in runs if r.kind == "evaluation"), key=lambda r: r.year, reverse=True)
+    if evaluations:
+        parts.append(("Evalueringer", evaluations))
+    return parts
+
+
+def write_toc(paths: BookPaths, runs: list[Run]) -> Path:
+    parts = []
+    for caption, part_runs in group_runs(runs):
+        parts.append({
+            "caption": caption,
+            "chapters": [
+                {"file": f"generated/{Path(r.output).with_suffix('').as_posix()}", "title": r.nav_title}
+                for r in part_runs
+            ],
+        })
+    static = [{"file": page} for page in STATIC_PAGES if (paths.book / f"{page}.md").is_file()]
+    if static:
+        parts.append({"caption": "Om bogen", "chapters": static})
+    toc = {"format": "jb-book", "root": "generated/index", "parts": parts}
+    path = paths.generated / "_toc.yml"
+    path.write_text(yaml.safe_dump(toc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def write_config(paths: BookPaths, params: Parameters) -> Path:
+    base = yaml.safe_load((paths.project / "_config.yml").read_text(encoding="utf-8"))
+    council = params.council
+    base["title"] = council.name
+    base["author"] = council.region
+    base["copyright"] = council.region
+    base.setdefault("html", {})["extra_footer"] = (
+        f"<p>{council.short_name}. Bygget med councilbook.</p>"
+    )
+    path = paths.generated / "_config.yml"
+    path.write_text(yaml.safe_dump(base, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def jupyter_book_command() -> list[str]:
+    script = Path(sys.executable).parent / "jupyter-book"
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("jupyter-book")
+    if found:
+        return [found]
+    raise BookError("jupyter-book is not installed in this environment (run `make install`)")
+
+
+def run_sphinx(paths: BookPaths, builder: str, log: Path) -> Path:
+    """One Jupyter Book build with warnings as errors; returns the output folder."""
+    command = [
+        *jupyter_book_command(), "build", str(paths.book),
+        "--config", str(paths.generated / "_config.yml"),
+        "--toc", str(paths.generated / "_toc.yml"),
+        "--path-output", str(paths.staging),
+        "--builder", builder, "-W", "--keep-going", "--all",
+    ]
+    completed = subprocess.run(command, capture_output=True, text=True, cwd=paths.project)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text(completed.stdout + "\n" + completed.stderr, encoding="utf-8")
+    if completed.returncode != 0:
+        warnings = [line for line in _strip_ansi(completed.stdout + completed.stderr).splitlines()
+                    if "WARNING" in line or "ERROR" in line]
+        detail = "\n".join(warnings[:20]) or "see the log"
+        raise BookError(f"the {builder} build failed (log: {display_path(log)}):\n{detail}")
+    return paths.staging / "_build" / builder
+
+
+def _strip_ansi(text: str) -> str:
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+def build_html_and_pdf(paths: BookPaths) -> tuple[Path, Path]:
+    """Build HTML and PDF into staging, then publish both together."""
+    _fresh_staging(paths)
+    html_dir = run_sphinx(paths, "html", paths.staging / "html.log")
+    single_dir = run_sphinx(paths, "singlehtml", paths.staging / "singlehtml.log")
+    # Sphinx writes the single page at generated/index.html but links its assets as if it
+    # stood at the top of the output; a copy at the top resolves them.
+    root_page = single_dir / "print.html"
+    shutil.copyfile(single_dir / "generated" / "index.html", root_page)
+    staged_pdf = print_to_pdf(root_page, paths.staging / "pdf" / PDF_NAME)
+    publish(html_dir, paths.html)
+    publish(staged_pdf.parent, paths.pdf.parent)
+    shutil.rmtree(paths.staging, ignore_errors=True)
+    return paths.html, paths.pdf
+
+
+def build_html_only(paths: BookPaths) -> Path:
+    """Build and publish the HTML book only (the PDF is left as it was)."""
+    _fresh_staging(paths)
+    html_dir = run_sphinx(paths, "html", paths.staging / "html.log")
+    publish(html_dir, paths.html)
+    shutil.rmtree(paths.staging, ignore_errors=True)
+    return paths.html
+
+
+def _fresh_staging(paths: BookPaths) -> None:
+    if paths.staging.exists():
+        shutil.rmtree(paths.staging)
+
+
+def publish(staged: Path, target: Path) -> None:
+    """Swap a staged folder into place; the old one is removed only after the swap."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    old = target.with_name(target.name + ".old")
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        target.rename(old)
+    staged.rename(target)
+    if old.exists():
+        shutil.rmtree(old)

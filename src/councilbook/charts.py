@@ -1,0 +1,108 @@
+"""Charts for print and screen: Danish labels, colour-blind-safe colours (Okabe-Ito).
+
+Figures are built with :class:`matplotlib.figure.Figure` directly, not pyplot,
+so nothing is shown twice in a notebook and no global state leaks between charts.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from matplotlib.figure import Figure
+import matplotlib.dates as mdates
+from matplotlib.ticker import FuncFormatter
+
+from .danish import format_number, format_percent, format_span
+from .parameters import Goal, LevelTarget, Measure
+from .periods import Span, month, parse_month
+
+BLUE = "#0072B2"
+ORANGE = "#E69F00"
+VERMILLION = "#D55E00"
+GREY = "#555555"
+FIGSIZE = (8.0, 3.8)
+
+
+def _value_formatter(is_share: bool) -> FuncFormatter:
+    if is_share:
+        return FuncFormatter(lambda v, _pos: format_percent(v, 0))
+    return FuncFormatter(lambda v, _pos: format_number(v))
+
+
+def plot_goal_history(
+    figure_values: pd.Series,
+    goal: Goal,
+    measure: Measure,
+    contract_year: int,
+    baseline: float,
+    target: float | None,
+    cutoff: pd.Period,
+    figure_label: str,
+    first_year: int | None = None,
+) -> Figure:
+    """The goal's figure month by month up to the cut-off, with baseline and target marked."""
+    is_share = goal.aggregation == "ratio" or measure.kind == "share"
+    series = figure_values.dropna()
+    series = series[series.index <= cutoff]
+    if first_year is not None:
+        series = series[series.index >= month(first_year, 1)]
+    fig = Figure(figsize=FIGSIZE, dpi=110, layout="constrained")
+    ax = fig.add_subplot()
+    x = series.index.to_timestamp()
+    ax.plot(x, series.to_numpy(), color=BLUE, linewidth=2, label=figure_label)
+    if len(series):
+        ax.plot(x[-1:], series.to_numpy()[-1:], "o", color=BLUE)
+    if not math.isnan(baseline):
+        span = goal.baseline_span
+        ax.axhline(baseline, color=GREY, linestyle=":", linewidth=1.5,
+                   label=f"Basis {format_span(span)}: {_fmt(baseline, is_share)}")
+    if target is not None and not math.isnan(target):
+        year_start = month(contract_year, 1).to_timestamp()
+        year_end = month(contract_year, 12).to_timestamp(how="end")
+        if isinstance(goal.target, LevelTarget):
+            when = parse_month(goal.target.month).to_timestamp()
+            ax.plot([when], [target], marker="D", markersize=9, color=VERMILLION, linestyle="none",
+                    label=f"Mål {format_span(Span(parse_month(goal.target.month), parse_month(goal.target.month)))}: "
+                          f"{_bound(goal)} {_fmt(target, is_share)}")
+        else:
+            ax.hlines(target, year_start, year_end, colors=VERMILLION, linestyles="--", linewidth=2,
+                      label=f"Mål {contract_year}: {_bound(goal)} {_fmt(target, is_share)}")
+        ax.axvspan(year_start, year_end, color=ORANGE, alpha=0.10, linewidth=0, label=f"Kontraktår {contract_year}")
+    ax.set_title(goal.title, loc="left", fontsize=11, wrap=True)
+    ax.set_ylabel(measure.unit if not is_share else "Procent")
+    ax.set_xlabel("År")
+    ax.xaxis.set_major_locator(mdates.YearLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax.yaxis.set_major_formatter(_value_formatter(is_share))
+    ax.grid(axis="y", color="#dddddd", linewidth=0.8)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    return fig
+
+
+def _fmt(value: float, is_share: bool) -> str:
+    return format_percent(value) if is_share else format_number(value)
+
+
+def _bound(goal: Goal) -> str:
+    return "højst" if goal.better == "lower" else "mindst"
+
+
+def describe_goal_history(goal: Goal, measure: Measure, series: pd.Series, baseline: float,
+                          target: float | None, cutoff: pd.Period) -> str:
+    """Danish alt text saying what the chart shows."""
+    is_share = goal.aggregation == "ratio" or measure.kind == "share"
+    shown = series.dropna()
+    shown = shown[shown.index <= cutoff]
+    parts = [f"Kurve over {goal.title.lower()}, måned for måned"]
+    if len(shown):
+        parts.append(
+            f"fra {format_span(Span(shown.index[0], shown.index[0]))} til "
+            f"{format_span(Span(shown.index[-1], shown.index[-1]))}; seneste værdi {_fmt(float(shown.iloc[-1]), is_share)}"
+        )
+    if not math.isnan(baseline):
+        parts.append(f"basis {format_span(goal.baseline_span)} er {_fmt(baseline, is_share)}")
+    if target is not None and not math.isnan(target):
+        parts.append(f"målet er {_bound(goal)} {_fmt(target, is_share)}")
+    return ". ".join(p[:1].upper() + p[1:] for p in parts) + "."

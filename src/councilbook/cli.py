@@ -1,0 +1,203 @@
+"""The councilbook command line: validate, build, status, sample.
+
+Exit codes: 0 done; 1 a report, Sphinx or the PDF step failed; 2 the
+parameters or the data are wrong (nothing was run).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from . import present
+from .book import BookError
+from .compute import ComputeError
+from .danish import format_date, format_month
+from .errors import InputError, display_path
+from .execute import RunResult
+from .pdf import PdfError
+
+app = typer.Typer(
+    name="councilbook",
+    help="Reports for a regional employment council: goals contract, meeting status, evaluation, one book.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+DEFAULT_PARAMS = Path("parameters")
+DEFAULT_DATA = Path("data/sample")
+
+ParamsOption = Annotated[Path, typer.Option("--params", help="Parameters folder (council.yml, contracts/, meetings/, ...).")]
+DataOption = Annotated[Path, typer.Option("--data", help="Data folder or tidy CSV file (default: the bundled sample).")]
+
+
+def say(text: str) -> None:
+    typer.echo(text)
+
+
+def warn(text: str) -> None:
+    typer.echo(text, err=True)
+
+
+def _fail_input(exc: InputError) -> None:
+    warn(f"{len(exc.problems)} problem(s) in the input; nothing was run:")
+    for problem in exc.problems:
+        warn(f"  {problem}")
+    raise typer.Exit(2)
+
+
+def _parse_date(value: Optional[str], option: str) -> Optional[date]:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        warn(f"{option}: {value!r} is not a valid date (write it as YYYY-MM-DD)")
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def validate(params: ParamsOption = DEFAULT_PARAMS, data: DataOption = DEFAULT_DATA) -> None:
+    """Check parameters and data; list every problem and exit 2 if there are any.
+
+    Example: councilbook validate --params parameters --data data/sample
+    """
+    from .validate import load_project
+
+    try:
+        project = load_project(params, data)
+    except InputError as exc:
+        _fail_input(exc)
+    p = project.params
+    say(
+        f"OK: {display_path(params)} ({len(p.contracts)} contracts, {len(p.meetings)} meetings, "
+        f"{len(p.evaluations)} evaluations, {len(p.council.job_centres)} job centres) and "
+        f"{display_path(data)} ({len(project.dataset.monthly) + len(project.dataset.annual)} figures)."
+    )
+
+
+def _report_failures(failed: list[RunResult]) -> None:
+    for result in failed:
+        warn(f"  {result.run.report} {result.run.key}: {result.error}")
+        warn(f"    the executed notebook with the error: {display_path(result.output)}")
+
+
+@app.command()
+def build(
+    params: ParamsOption = DEFAULT_PARAMS,
+    data: DataOption = DEFAULT_DATA,
+    workers: Annotated[Optional[int], typer.Option(help="Reports run at once (default: number of cores).")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also print the book to PDF.")] = True,
+) -> None:
+    """Run every report in the manifest and build the book into _build/html and _build/pdf.
+
+    Example: councilbook build --params parameters --data data/sample
+    """
+    from .pipeline import ReportsFailed
+    from .pipeline import build as run_build
+
+    done = 0
+
+    def on_done(result: RunResult) -> None:
+        nonlocal done
+        done += 1
+        mark = "ok" if result.ok else "FAILED"
+        warn(f"  [{done}] {result.run.report} {result.run.key}: {mark} ({result.seconds:.1f} s)")
+
+    def on_stage(text: str) -> None:
+        warn(f"{text} ...")
+
+    try:
+        result = run_build(params, data, Path.cwd(), workers=workers, pdf=pdf, on_done=on_done, on_stage=on_stage)
+    except InputError as exc:
+        _fail_input(exc)
+    except ReportsFailed as exc:
+        warn(f"{len(exc.failed)} report(s) failed; the published book was left as it was.")
+        _report_failures(exc.failed)
+        raise typer.Exit(1) from None
+    except (BookError, PdfError, ComputeError, FileNotFoundError) as exc:
+        warn(f"Build failed; the published book was left as it was.\n{exc}")
+        raise typer.Exit(1) from None
+    say(f"HTML: {display_path(result.html / 'index.html')}")
+    if result.pdf:
+        say(f"PDF:  {display_path(result.pdf)}")
+
+
+@app.command()
+def status(
+    params: ParamsOption = DEFAULT_PARAMS,
+    data: DataOption = DEFAULT_DATA,
+    meeting: Annotated[Optional[str], typer.Option(help="Meeting date YYYY-MM-DD (default: the next meeting, else the latest).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON on stdout.")] = False,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the executed notebook and HTML page.")] = Path("_build/status"),
+    today: Annotated[Optional[str], typer.Option(help="Take this date as today when choosing the next meeting.")] = None,
+) -> None:
+    """Status on the contract's goals for a meeting: a terminal table, a notebook and an HTML page.
+
+    Example: councilbook status --meeting 2013-05-29
+    """
+    from .pipeline import ReportsFailed, run_status
+    from .reports import status_figures
+
+    meeting_date = _parse_date(meeting, "--meeting")
+    today_date = _parse_date(today, "--today") or date.today()
+    try:
+        result = run_status(params, data, Path.cwd(), meeting_date, today_date, out_dir)
+    except InputError as exc:
+        _fail_input(exc)
+    except KeyError as exc:
+        warn(str(exc.args[0]))
+        raise typer.Exit(2) from None
+    except ReportsFailed as exc:
+        _report_failures(exc.failed)
+        raise typer.Exit(1) from None
+    except (ComputeError, FileNotFoundError) as exc:
+        warn(str(exc))
+        raise typer.Exit(1) from None
+    figures = status_figures(result.status)
+    figures["notebook"] = display_path(result.notebook)
+    figures["html"] = display_path(result.html)
+    if as_json:
+        sys.stdout.write(json.dumps(figures, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = present.goal_status_table(result.status.contract, result.status.goals, result.project.params.measures, "")
+    rich_table = RichTable(show_lines=False)
+    for index, column in enumerate(table.columns):
+        rich_table.add_column(column, overflow="fold", min_width=20 if index == 0 else None,
+                              justify="right" if index in table.numeric else "left")
+    for row in table.rows:
+        rich_table.add_row(*row)
+    say(
+        f"{result.meeting.title} {format_date(result.meeting.date)}: status for kontrakten "
+        f"{result.status.contract.year}, tal til og med {format_month(result.status.cutoff)}"
+    )
+    Console(width=max(130, Console().width)).print(rich_table)
+    say(f"Notebook: {display_path(result.notebook)}")
+    say(f"HTML:     {display_path(result.html)}")
+
+
+@app.command()
+def sample(
+    spec: Annotated[Path, typer.Option(help="Generator spec (YAML).")] = Path("data/sample/sample-spec.yml"),
+    output: Annotated[Path, typer.Option("--out", help="CSV file to write.")] = Path("data/sample/jobindsats_sample.csv"),
+) -> None:
+    """Regenerate the bundled sample data from its spec (deterministic).
+
+    Example: councilbook sample --spec data/sample/sample-spec.yml --out data/sample/jobindsats_sample.csv
+    """
+    from .sample import generate_sample
+
+    rows = generate_sample(spec, output)
+    say(f"Wrote {rows} rows to {display_path(output)}")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,422 @@
+"""Stage 2: the figures behind every report, computed from the data and the parameters.
+
+Methods (documented for the council in the book's method notes):
+
+* **Cut-off.** Material is ready ``material_ready_days`` before a meeting (the
+  pack date). jobindsats.dk publishes a month ``data_publication_lag_days``
+  after it ends. The cut-off is the last month published by the pack date, and
+  a report reads nothing after it, so a rebuilt report shows what members saw.
+* **Contract.** A status reports the contract whose year holds the cut-off month.
+* **Aggregation** of a goal over a span of months: ``average`` (monthly mean),
+  ``sum``, ``end_of_period`` (the span's last month) or ``ratio`` (the measure
+  summed over the months divided by the denominator summed, in %). A span with
+  a missing month gives no figure rather than a wrong one.
+* **Year to date.** January of the contract year to the cut-off, against the
+  same months a year earlier (change in %).
+* **Target for the period so far.** A level or share target is compared as it
+  stands. A %-change target and a direction-only goal are compared with the
+  baseline period's same months, so a part-year is never set against a whole year.
+* **Status.** The gap between the actual and that target in % of the target,
+  counted positive on the good side: at or past the target is *on track*; short
+  by at most the council's tolerance is *at risk*; further short is *off track*.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from .ingest import Dataset
+from .parameters import (
+    ChangeTarget,
+    Contract,
+    Council,
+    Evaluation,
+    Goal,
+    LevelTarget,
+    Meeting,
+    Parameters,
+    ShareTarget,
+)
+from .periods import Span, month, month_code, month_end, parse_month
+
+Status = Literal["on_track", "at_risk", "off_track", "no_data"]
+
+
+class ComputeError(Exception):
+    """The figures asked for cannot be computed from the parameters and data given."""
+
+
+# ---------------------------------------------------------------------------
+# Cut-off and contract
+# ---------------------------------------------------------------------------
+
+
+def compute_pack_date(meeting_date: date, council: Council) -> date:
+    return meeting_date - timedelta(days=council.publication.material_ready_days)
+
+
+def compute_cutoff(as_of: date, council: Council) -> pd.Period:
+    """The last month whose figures are published on ``as_of``."""
+    lag = timedelta(days=council.data_publication_lag_days)
+    candidate = pd.Period(as_of, freq="M")
+    while month_end(candidate) + lag > as_of:
+        candidate -= 1
+    return candidate
+
+
+def select_contract(params: Parameters, cutoff: pd.Period) -> Contract:
+    contract = params.contracts.get(cutoff.year)
+    if contract is None:
+        raise ComputeError(
+            f"the data cut-off {month_code(cutoff)} falls in {cutoff.year}, "
+            f"but there is no contract for {cutoff.year} in the parameters"
+        )
+    return contract
+
+
+# ---------------------------------------------------------------------------
+# Series and aggregation
+# ---------------------------------------------------------------------------
+
+
+def region_codes(council: Council) -> list[str]:
+    return [code for jc in council.job_centres for code in jc.municipalities]
+
+
+def _measure_frame(dataset: Dataset, measure: str, codes: list[str]) -> pd.DataFrame:
+    """Months as rows, municipality codes as columns (NaN where missing)."""
+    try:
+        series = dataset.monthly.xs(measure, level="measure")
+    except KeyError:
+        raise ComputeError(f"measure {measure!r} is not in the data") from None
+    frame = series.unstack("area")
+    frame = frame.reindex(columns=codes)
+    if len(frame.index):
+        full = pd.period_range(frame.index.min(), frame.index.max(), freq="M")
+        frame = frame.reindex(full)
+    return frame
+
+
+def area_series(dataset: Dataset, measure: str, codes: list[str]) -> pd.Series:
+    """Monthly sum over the given municipalities; NaN in a month where any is missing."""
+    frame = _measure_frame(dataset, measure, codes)
+    return frame.sum(axis=1, min_count=len(codes)).where(frame.notna().all(axis=1))
+
+
+def jobcentre_series(dataset: Dataset, measure: str, council: Council) -> pd.DataFrame:
+    """Monthly figures per job centre (columns: job centre ids)."""
+    codes = region_codes(council)
+    frame = _measure_frame(dataset, measure, codes)
+    columns = {}
+    for jc in council.job_centres:
+        part = frame[jc.municipalities]
+        columns[jc.id] = part.sum(axis=1).where(part.notna().all(axis=1))
+    return pd.DataFrame(columns, index=frame.index)
+
+
+def aggregate(values: pd.Series, denominator: pd.Series | None, aggregation: str, span: Span) -> float:
+    """A goal's figure over a span of months; NaN if any month in it is missing."""
+    months = pd.period_range(span.first, span.last, freq="M")
+    window = values.reindex(months)
+    if window.isna().any():
+        return math.nan
+    if aggregation == "average":
+        return float(window.mean())
+    if aggregation == "sum":
+        return float(window.sum())
+    if aggregation == "end_of_period":
+        return float(window.iloc[-1])
+    if aggregation == "ratio":
+        if denominator is None:
+            raise ComputeError("aggregation 'ratio' needs a denominator")
+        below = denominator.reindex(months)
+        if below.isna().any() or below.sum() == 0:
+            return math.nan
+        return float(window.sum() / below.sum() * 100)
+    raise ComputeError(f"unknown aggregation {aggregation!r}")
+
+
+def monthly_figure(values: pd.Series, denominator: pd.Series | None, aggregation: str) -> pd.Series:
+    """The goal's figure month by month, comparable with its yearly figure.
+
+    For a sum that is the running 12-month sum; for a ratio the monthly ratio;
+    otherwise the monthly value.
+    """
+    if aggregation == "sum":
+        return values.rolling(12, min_periods=12).sum()
+    if aggregation == "ratio" and denominator is not None:
+        return values / denominator.replace(0, np.nan) * 100
+    return values
+
+
+# ---------------------------------------------------------------------------
+# Goal status
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GoalStatus:
+    goal_id: str
+    title: str
+    better: str
+    aggregation: str
+    target_form: str
+    baseline_period: str
+    baseline: float
+    target: float | None
+    period_first: str
+    period_last: str
+    actual: float
+    last_year: float
+    change_pct: float
+    comparable_target: float | None
+    gap_pct: float
+    status: Status
+
+    def as_dict(self) -> dict[str, object]:
+        return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in asdict(self).items()}
+
+
+def goal_series(dataset: Dataset, goal: Goal, codes: list[str]) -> tuple[pd.Series, pd.Series | None]:
+    values = area_series(dataset, goal.measure, codes)
+    denominator = area_series(dataset, goal.denominator, codes) if goal.denominator else None
+    return values, denominator
+
+
+def compute_target_value(goal: Goal, baseline: float) -> float | None:
+    """The target as a figure of the same kind as the goal's yearly figure."""
+    target = goal.target
+    if isinstance(target, LevelTarget):
+        return target.value
+    if isinstance(target, ChangeTarget):
+        return baseline * (1 + target.percent / 100)
+    if isinstance(target, ShareTarget):
+        return target.percent
+    return None
+
+
+def compute_comparable_target(goal: Goal, values: pd.Series, denominator: pd.Series | None,
+                              period: Span, contract_year: int) -> float | None:
+    """The target for the months so far (see the module notes)."""
+    target = goal.target
+    if isinstance(target, (LevelTarget, ShareTarget)):
+        return compute_target_value(goal, math.nan)
+    baseline_span = goal.baseline_span
+    years_back = contract_year - baseline_span.last.year
+    if baseline_span.first.year == baseline_span.last.year and baseline_span.first.month == 1 \
+            and baseline_span.last.month == 12 and goal.aggregation != "end_of_period":
+        same_months = period.shift_years(years_back)
+        base = aggregate(values, denominator, goal.aggregation, same_months)
+    else:
+        base = aggregate(values, denominator, goal.aggregation, baseline_span)
+    if isinstance(target, ChangeTarget):
+        return base * (1 + target.percent / 100)
+    return base  # direction only: beat the baseline
+
+
+def compute_gap_pct(actual: float, target: float | None, better: str) -> float:
+    """Distance to the target in % of the target; positive on the good side."""
+    if target is None or math.isnan(actual) or math.isnan(target) or target == 0:
+        return math.nan
+    gap = (actual - target) / abs(target) * 100
+    return gap if better == "higher" else -gap
+
+
+def classify_status(gap_pct: float, tolerance_pct: float) -> Status:
+    if math.isnan(gap_pct):
+        return "no_data"
+    if gap_pct >= 0:
+        return "on_track"
+    if gap_pct >= -tolerance_pct:
+        return "at_risk"
+    return "off_track"
+
+
+def _change_pct(actual: float, before: float) -> float:
+    if math.isnan(actual) or math.isnan(before) or before == 0:
+        return math.nan
+    return (actual - before) / before * 100
+
+
+def compute_goal_status(params: Parameters, dataset: Dataset, goal: Goal, contract_year: int,
+                        cutoff: pd.Period, codes: list[str] | None = None) -> GoalStatus:
+    """A goal's status for the contract year, with data up to ``cutoff``."""
+    codes = codes if codes is not None else region_codes(params.council)
+    data = dataset.until(cutoff)
+    values, denominator = goal_series(data, goal, codes)
+    year_span = Span(month(contract_year, 1), month(contract_year, 12))
+    period = year_span.clip(cutoff)
+    baseline = aggregate(values, denominator, goal.aggregation, goal.baseline_span)
+    target = compute_target_value(goal, baseline)
+    if period is None:
+        nan = math.nan
+        return GoalStatus(goal.id, goal.title, goal.better, goal.aggregation, goal.target.form,
+                          goal.baseline, baseline, target, "", "", nan, nan, nan, None, nan, "no_data")
+    if goal.aggregation == "end_of_period":
+        period = Span(period.last, period.last)
+    actual = aggregate(values, denominator, goal.aggregation, period)
+    last_year = aggregate(values, denominator, goal.aggregation, period.shift_years(1))
+    comparable = compute_comparable_target(goal, values, denominator, period, contract_year)
+    gap = compute_gap_pct(actual, comparable, goal.better)
+    return GoalStatus(
+        goal_id=goal.id,
+        title=goal.title,
+        better=goal.better,
+        aggregation=goal.aggregation,
+        target_form=goal.target.form,
+        baseline_period=goal.baseline,
+        baseline=baseline,
+        target=target,
+        period_first=month_code(period.first),
+        period_last=month_code(period.last),
+        actual=actual,
+        last_year=last_year,
+        change_pct=_change_pct(actual, last_year),
+        comparable_target=comparable,
+        gap_pct=gap,
+        status=classify_status(gap, params.council.status_tolerance_pct),
+    )
+
+
+def compute_contract_status(params: Parameters, dataset: Dataset, contract: Contract,
+                            cutoff: pd.Period) -> list[GoalStatus]:
+    return [compute_goal_status(params, dataset, goal, contract.year, cutoff) for goal in contract.goals]
+
+
+def compute_jobcentre_table(params: Parameters, dataset: Dataset, goal: Goal, contract_year: int,
+                            cutoff: pd.Period) -> pd.DataFrame:
+    """Per job centre: actual so far, same period last year, change in %, rank (1 = best change)."""
+    rows = []
+    for jc in params.council.job_centres:
+        status = compute_goal_status(params, dataset, goal, contract_year, cutoff, codes=jc.municipalities)
+        rows.append({
+            "jobcentre_id": jc.id,
+            "jobcentre": jc.name,
+            "cluster": jc.cluster,
+            "actual": status.actual,
+            "last_year": status.last_year,
+            "change_pct": status.change_pct,
+        })
+    table = pd.DataFrame(rows)
+    good_change = table["change_pct"] if goal.better == "higher" else -table["change_pct"]
+    table["rank"] = good_change.rank(ascending=False, method="min").astype("Int64")
+    return table.sort_values(["rank", "jobcentre"], na_position="last").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------
+# Meeting status and evaluation
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingStatus:
+    meeting: Meeting
+    pack_date: date
+    cutoff: pd.Period
+    contract: Contract
+    goals: list[GoalStatus]
+    jobcentres: dict[str, pd.DataFrame]
+
+    @property
+    def final(self) -> bool:
+        """True when the cut-off has reached December: the year's final status."""
+        return self.cutoff.month == 12
+
+
+def compute_meeting_status(params: Parameters, dataset: Dataset, meeting: Meeting) -> MeetingStatus:
+    pack_date = compute_pack_date(meeting.date, params.council)
+    cutoff = compute_cutoff(pack_date, params.council)
+    contract = select_contract(params, cutoff)
+    goals = compute_contract_status(params, dataset, contract, cutoff)
+    tables = {g.id: compute_jobcentre_table(params, dataset, g, contract.year, cutoff) for g in contract.goals}
+    return MeetingStatus(meeting, pack_date, cutoff, contract, goals, tables)
+
+
+def compute_goal_attainment(status: GoalStatus) -> bool | None:
+    """Whether a final (whole-year) status met its target; None without data."""
+    if status.status == "no_data":
+        return None
+    return status.gap_pct >= 0
+
+
+EXPECTED_MEETINGS = {"ordinary": 4, "theme": 2, "contract": 1, "seminar": 1}
+
+
+def compute_meeting_activity(params: Parameters, year: int) -> pd.DataFrame:
+    """Meetings held in a year by kind, against the council's annual cycle.
+
+    The cycle: four ordinary meetings (two of them with a theme), a contract
+    meeting and a strategy seminar. Theme meetings count as ordinary meetings too.
+    """
+    held = [m for m in params.meetings if m.date.year == year]
+    counts = {
+        "ordinary": sum(m.kind in ("ordinary", "theme") for m in held),
+        "theme": sum(m.kind == "theme" for m in held),
+        "contract": sum(m.kind == "contract" for m in held),
+        "seminar": sum(m.kind == "seminar" for m in held),
+    }
+    return pd.DataFrame([
+        {"kind": kind, "expected": expected, "held": counts[kind], "met": counts[kind] >= expected}
+        for kind, expected in EXPECTED_MEETINGS.items()
+    ])
+
+
+def compute_minutes_timeliness(params: Parameters, year: int) -> pd.DataFrame:
+    """Per meeting in a year: minutes sent within the council's deadline?"""
+    limit = params.council.publication.minutes_within_days
+    rows = []
+    for m in params.meetings:
+        if m.date.year != year:
+            continue
+        days = (m.minutes_sent - m.date).days if m.minutes_sent else None
+        rows.append({
+            "date": m.date,
+            "kind": m.kind,
+            "title": m.title,
+            "minutes_sent": m.minutes_sent,
+            "days": days,
+            "on_time": None if days is None else days <= limit,
+            "press_release": m.press_release,
+        })
+    return pd.DataFrame(rows, columns=["date", "kind", "title", "minutes_sent", "days", "on_time", "press_release"])
+
+
+@dataclass(frozen=True)
+class EvaluationResult:
+    evaluation: Evaluation
+    cutoff: pd.Period
+    contract: Contract
+    goals: list[GoalStatus]
+    attained: list[bool | None]
+    activity: pd.DataFrame
+    minutes: pd.DataFrame
+
+
+def compute_evaluation(params: Parameters, dataset: Dataset, evaluation: Evaluation) -> EvaluationResult:
+    """Each goal of the evaluated contract year with its whole-year result."""
+    pack_date = compute_pack_date(evaluation.date, params.council)
+    cutoff = compute_cutoff(pack_date, params.council)
+    contract = params.contracts[evaluation.covers]
+    year_end = month(evaluation.covers, 12)
+    goals = compute_contract_status(params, dataset, contract, min(cutoff, year_end))
+    return EvaluationResult(
+        evaluation=evaluation,
+        cutoff=cutoff,
+        contract=contract,
+        goals=goals,
+        attained=[compute_goal_attainment(g) if g.period_last == month_code(year_end) else None for g in goals],
+        activity=compute_meeting_activity(params, evaluation.covers),
+        minutes=compute_minutes_timeliness(params, evaluation.covers),
+    )
+
+
+def target_month(goal: Goal) -> pd.Period | None:
+    if isinstance(goal.target, LevelTarget):
+        return parse_month(goal.target.month)
+    return None

@@ -1,0 +1,601 @@
+"""Typed parameter models and their loading from a parameters directory.
+
+Layout of a parameters directory::
+
+    council.yml                 the council, its job centres and publication rules
+    measures.yml                the measures the data holds, with Danish labels
+    contracts/<year>.yml        the result contract of a year: goals and targets
+    meetings/<year>.yml         the council meetings of a year
+    evaluations/<year>.yml      the yearly evaluation held in a year
+
+Shapes and types are checked by pydantic; rules that span fields or files are
+checked by :func:`check_parameters`. Both report :class:`~councilbook.errors.Problem`
+objects naming the file, the field path and what is wrong; loading raises one
+:class:`~councilbook.errors.InputError` with all of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from .errors import InputError, Problem, display_path
+from .periods import PeriodCodeError, Span, parse_month, parse_period
+
+# ---------------------------------------------------------------------------
+# Models
+# ---------------------------------------------------------------------------
+
+
+def _code_to_str(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+MunicipalityCode = Annotated[
+    str, BeforeValidator(_code_to_str), Field(pattern=r"^\d{1,4}$")
+]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=60)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class JobCentre(StrictModel):
+    id: Slug
+    name: Text
+    municipalities: list[MunicipalityCode] = Field(min_length=1)
+    cluster: Text
+
+
+class PublicationRules(StrictModel):
+    material_ready_days: int = Field(default=7, ge=0, le=90)
+    minutes_within_days: int = Field(default=7, ge=0, le=90)
+    objections_within_days: int = Field(default=7, ge=0, le=90)
+
+
+class Council(StrictModel):
+    name: Text
+    short_name: Text
+    region: Text
+    mission: Text
+    vision: Text
+    roles: list[Text] = Field(min_length=1)
+    website: str | None = None
+    job_centres: list[JobCentre] = Field(min_length=1)
+    publication: PublicationRules = PublicationRules()
+    # jobindsats.dk publishes a month's figures some weeks after the month ends.
+    data_publication_lag_days: int = Field(default=40, ge=0, le=365)
+    # Within this many percent of the target (the wrong side) a goal is "at risk".
+    status_tolerance_pct: float = Field(default=2.0, ge=0, le=50)
+
+
+class Measure(StrictModel):
+    id: Slug
+    label: Text
+    unit: Text
+    kind: Literal["count", "share"] = "count"
+    # Danish noun phrase in definite form, used in generated sentences.
+    noun: Text
+    framework: bool = False
+
+
+class MeasuresFile(StrictModel):
+    measures: list[Measure] = Field(min_length=1)
+
+
+class LevelTarget(StrictModel):
+    """A level at a date: 'at most 9.500 persons in December 2013'."""
+
+    form: Literal["level"]
+    value: float = Field(ge=0)
+    month: str
+
+
+class ChangeTarget(StrictModel):
+    """A % change of the goal's figure against its baseline period."""
+
+    form: Literal["change"]
+    percent: float = Field(ge=-100, le=1000)
+
+
+class ShareTarget(StrictModel):
+    """A share in %: 'at least 16 % of ...'."""
+
+    form: Literal["share"]
+    percent: float = Field(ge=0, le=100)
+
+
+class DirectionTarget(StrictModel):
+    """Direction only: 'limited as much as possible' against the baseline."""
+
+    form: Literal["direction"]
+
+
+Target = Annotated[
+    Union[LevelTarget, ChangeTarget, ShareTarget, DirectionTarget],
+    Field(discriminator="form"),
+]
+
+Aggregation = Literal["average", "sum", "end_of_period", "ratio"]
+AGGREGATION_LABELS_DA: dict[str, str] = {
+    "average": "månedligt gennemsnit",
+    "sum": "summen af måneder",
+    "end_of_period": "værdien i periodens sidste måned",
+    "ratio": "forholdet mellem to mål i procent",
+}
+
+
+class Goal(StrictModel):
+    id: Slug
+    title: Text
+    why: Text
+    actions: list[Text] = Field(min_length=1)
+    measure: Slug
+    # For aggregation 'ratio': measure summed over the months divided by this one, in %.
+    denominator: Slug | None = None
+    aggregation: Aggregation
+    better: Literal["lower", "higher"]
+    baseline: str
+    target: Target
+    # Optional Danish noun phrase for sentences; defaults to the measure's noun.
+    subject: str | None = None
+
+    @property
+    def baseline_span(self) -> Span:
+        return parse_period(self.baseline)
+
+
+class Contract(StrictModel):
+    year: int = Field(ge=1900, le=2200)
+    title: Text
+    signed: date | None = None
+    # The date the popular edition is published; its figures stop there.
+    published: date
+    goals: list[Goal] = Field(min_length=1)
+
+
+AgendaType = Literal["decision", "orientation"]
+
+
+class AgendaItem(StrictModel):
+    title: Text
+    type: AgendaType
+    case_text: str = ""
+    recommendation: str | None = None
+    decision: str | None = None
+    follow_up: str | None = None
+    confidential: bool = False
+
+
+MeetingKind = Literal["ordinary", "theme", "contract", "seminar", "extraordinary"]
+MEETING_KIND_LABELS_DA: dict[str, str] = {
+    "ordinary": "Ordinært rådsmøde",
+    "theme": "Rådsmøde med temadrøftelse",
+    "contract": "Kontraktmøde",
+    "seminar": "Strategiseminar",
+    "extraordinary": "Ekstraordinært rådsmøde",
+}
+
+
+class Meeting(StrictModel):
+    date: date
+    kind: MeetingKind
+    title: Text
+    theme: str | None = None
+    place: str | None = None
+    agenda: list[AgendaItem] = []
+    minutes_sent: date | None = None
+    press_release: bool = False
+
+    @property
+    def slug(self) -> str:
+        return self.date.isoformat()
+
+
+class MeetingsFile(StrictModel):
+    year: int = Field(ge=1900, le=2200)
+    meetings: list[Meeting] = []
+
+
+class Evaluation(StrictModel):
+    year: int = Field(ge=1900, le=2200)
+    date: date
+    title: Text
+    covers: int = Field(ge=1900, le=2200, description="the contract year evaluated")
+    conclusions: list[Text] = []
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """Everything in a parameters directory, validated."""
+
+    root: Path
+    council: Council
+    measures: dict[str, Measure]
+    contracts: dict[int, Contract]
+    meetings: list[Meeting]
+    evaluations: dict[int, Evaluation]
+    files: list[Path] = field(default_factory=list)
+
+    def contract_years(self) -> list[int]:
+        return sorted(self.contracts)
+
+    def meeting_on(self, day: date) -> Meeting:
+        for meeting in self.meetings:
+            if meeting.date == day:
+                return meeting
+        known = ", ".join(m.date.isoformat() for m in self.meetings) or "none"
+        raise KeyError(f"no meeting on {day.isoformat()} in the parameters (meetings: {known})")
+
+    def previous_meeting(self, meeting: Meeting) -> Meeting | None:
+        earlier = [m for m in self.meetings if m.date < meeting.date]
+        return earlier[-1] if earlier else None
+
+    def file_hashes(self) -> dict[str, str]:
+        return {display_path(p): sha256_file(p) for p in self.files}
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# ---------------------------------------------------------------------------
+# YAML reading: dates stay text (pydantic checks them), duplicate keys are errors
+# ---------------------------------------------------------------------------
+
+
+class _Loader(yaml.SafeLoader):
+    duplicate_keys: list[tuple[str, int]]
+
+
+# Drop the implicit timestamp resolver so '2013-02-30' reaches pydantic as text
+# and gets a clear message instead of a crash inside the YAML parser.
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            loader.duplicate_keys.append((str(key), key_node.start_mark.line + 1))
+        seen.add(key)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def read_yaml(path: Path, problems: list[Problem]) -> Any:
+    """Parse a YAML file; syntax errors and duplicate keys become problems."""
+    shown = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(shown, "", f"is not UTF-8 text ({exc.reason} at byte {exc.start})"))
+        return None
+    loader = _Loader(text)
+    loader.duplicate_keys = []
+    try:
+        data = loader.get_single_data()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else ""
+        problems.append(Problem(shown, where, f"is not valid YAML: {getattr(exc, 'problem', exc)}"))
+        return None
+    finally:
+        loader.dispose()
+    for key, line in loader.duplicate_keys:
+        problems.append(Problem(shown, f"line {line}", f"key {key!r} appears twice"))
+    return data
+
+
+# ---------------------------------------------------------------------------
+# pydantic errors as user messages
+# ---------------------------------------------------------------------------
+
+_TARGET_FORMS = ("level", "change", "share", "direction")
+
+
+def format_location(loc: tuple[Any, ...]) -> str:
+    parts: list[str] = []
+    previous: Any = None
+    for item in loc:
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+        elif previous == "target" and item in _TARGET_FORMS:
+            pass  # the discriminator pydantic adds to the path
+        else:
+            parts.append(("." if parts else "") + str(item))
+        previous = item
+    return "".join(parts)
+
+
+def _describe(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        return "unknown key (check the spelling; see the README for the allowed keys)"
+    if kind == "missing":
+        return "is required but missing"
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return f"{value!r} is not a valid date (write it as YYYY-MM-DD)"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"{value!r} is not a whole number"
+    if kind in ("float_parsing", "float_type"):
+        return f"{value!r} is not a number"
+    if kind in ("bool_parsing", "bool_type"):
+        return f"{value!r} is not true or false"
+    if kind == "literal_error":
+        return f"{value!r} is not one of: {ctx.get('expected', '')}"
+    if kind == "union_tag_invalid":
+        return f"{ctx.get('tag')!r} is not a target form (use one of: {', '.join(_TARGET_FORMS)})"
+    if kind == "union_tag_not_found":
+        return f"needs 'form' (one of: {', '.join(_TARGET_FORMS)})"
+    if kind == "string_pattern_mismatch":
+        return f"{value!r} does not have the expected form ({ctx.get('pattern')})"
+    if kind == "string_type":
+        return f"{value!r} should be text"
+    if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
+        wanted = "a list" if kind == "list_type" else "a mapping of keys to values"
+        return f"should be {wanted}, not {type(value).__name__}"
+    if kind in ("too_short", "string_too_short"):
+        return "must not be empty"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return f"{value!r}: {error['msg'].lower()}"
+    return str(error["msg"])
+
+
+def validation_problems(exc: ValidationError, file: str, prefix: str = "") -> list[Problem]:
+    problems = []
+    for error in exc.errors():
+        where = format_location(tuple(error["loc"]))
+        if prefix:
+            where = prefix + ("" if where.startswith("[") or not where else ".") + where
+        problems.append(Problem(file, where, _describe(error)))
+    return problems
+
+
+def _parse_model(model: type[BaseModel], path: Path, problems: list[Problem]) -> Any:
+    data = read_yaml(path, problems)
+    if data is None and not path.read_text(encoding="utf-8", errors="replace").strip():
+        problems.append(Problem(display_path(path), "", "is empty"))
+        return None
+    if data is None:
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(validation_problems(exc, display_path(path)))
+        return None
+
+
+# ---------------------------------------------------------------------------
+# Loading and cross-checks
+# ---------------------------------------------------------------------------
+
+
+def _year_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yml", ".yaml"))
+
+
+def load_parameters(params_dir: Path | str) -> Parameters:
+    """Load and validate a parameters directory; raise InputError with every problem."""
+    root = Path(params_dir)
+    problems: list[Problem] = []
+    if not root.is_dir():
+        raise InputError([Problem(display_path(root), "", "parameters directory not found")])
+
+    files: list[Path] = []
+    council = None
+    council_path = root / "council.yml"
+    if council_path.is_file():
+        files.append(council_path)
+        council = _parse_model(Council, council_path, problems)
+    else:
+        problems.append(Problem(display_path(council_path), "", "file not found"))
+
+    measures: dict[str, Measure] = {}
+    measures_path = root / "measures.yml"
+    if measures_path.is_file():
+        files.append(measures_path)
+        parsed = _parse_model(MeasuresFile, measures_path, problems)
+        if parsed is not None:
+            measures = {m.id: m for m in parsed.measures}
+            for index, measure_id in _duplicates([m.id for m in parsed.measures]):
+                problems.append(Problem(display_path(measures_path), f"measures[{index}].id",
+                                        f"duplicate measure id {measure_id!r}"))
+    else:
+        problems.append(Problem(display_path(measures_path), "", "file not found"))
+
+    contracts: dict[int, Contract] = {}
+    contract_paths: dict[int, Path] = {}
+    for path in _year_files(root / "contracts"):
+        files.append(path)
+        contract = _parse_model(Contract, path, problems)
+        if contract is not None and _year_matches(path, contract.year, problems):
+            contracts[contract.year] = contract
+            contract_paths[contract.year] = path
+    if not _year_files(root / "contracts"):
+        problems.append(Problem(display_path(root / "contracts"), "", "no contract files (contracts/<year>.yml)"))
+
+    meetings: list[Meeting] = []
+    meeting_sources: list[tuple[Path, int, Meeting]] = []
+    for path in _year_files(root / "meetings"):
+        files.append(path)
+        parsed = _parse_model(MeetingsFile, path, problems)
+        if parsed is None or not _year_matches(path, parsed.year, problems):
+            continue
+        for index, meeting in enumerate(parsed.meetings):
+            meeting_sources.append((path, index, meeting))
+            meetings.append(meeting)
+
+    evaluations: dict[int, Evaluation] = {}
+    evaluation_paths: dict[int, Path] = {}
+    for path in _year_files(root / "evaluations"):
+        files.append(path)
+        evaluation = _parse_model(Evaluation, path, problems)
+        if evaluation is not None and _year_matches(path, evaluation.year, problems):
+            evaluations[evaluation.year] = evaluation
+            evaluation_paths[evaluation.year] = path
+
+    if council is not None:
+        problems.extend(_check_council(council, council_path))
+    for year, contract in contracts.items():
+        problems.extend(_check_contract(contract, contract_paths[year], measures))
+    # Years with a contract file, parsed or not: a broken contract file is reported once, not again
+    # by every meeting and evaluation of its year.
+    contract_years = {int(p.stem) for p in _year_files(root / "contracts") if p.stem.isdigit()}
+    problems.extend(_check_meetings(meeting_sources, contract_years))
+    for year, evaluation in evaluations.items():
+        problems.extend(_check_evaluation(evaluation, evaluation_paths[year], contract_years))
+
+    if problems or council is None:
+        raise InputError(problems)
+    return Parameters(
+        root=root,
+        council=council,
+        measures=measures,
+        contracts=dict(sorted(contracts.items())),
+        meetings=sorted(meetings, key=lambda m: m.date),
+        evaluations=dict(sorted(evaluations.items())),
+        files=files,
+    )
+
+
+def _duplicates(values: list[Any]) -> list[tuple[int, Any]]:
+    counts = Counter(values)
+    seen: set[Any] = set()
+    found = []
+    for index, value in enumerate(values):
+        if counts[value] > 1 and value in seen:
+            found.append((index, value))
+        seen.add(value)
+    return found
+
+
+def _year_matches(path: Path, year: int, problems: list[Problem]) -> bool:
+    if path.stem != str(year):
+        problems.append(Problem(display_path(path), "year",
+                                f"{year} does not match the file name (expected {path.stem}.yml to hold year {path.stem})"))
+        return False
+    return True
+
+
+def _check_council(council: Council, path: Path) -> list[Problem]:
+    shown = display_path(path)
+    problems = []
+    for index, jc_id in _duplicates([jc.id for jc in council.job_centres]):
+        problems.append(Problem(shown, f"job_centres[{index}].id", f"duplicate job centre id {jc_id!r}"))
+    served: dict[str, str] = {}
+    for index, jc in enumerate(council.job_centres):
+        for code in jc.municipalities:
+            if code in served:
+                problems.append(Problem(shown, f"job_centres[{index}].municipalities",
+                                        f"municipality {code} is already served by job centre {served[code]!r}"))
+            served.setdefault(code, jc.id)
+    return problems
+
+
+def _check_contract(contract: Contract, path: Path, measures: dict[str, Measure]) -> list[Problem]:
+    shown = display_path(path)
+    problems = []
+    for index, goal_id in _duplicates([g.id for g in contract.goals]):
+        problems.append(Problem(shown, f"goals[{index}].id", f"duplicate goal id {goal_id!r}"))
+    if contract.published.year not in (contract.year - 1, contract.year):
+        problems.append(Problem(shown, "published",
+                                f"{contract.published.isoformat()} is not in {contract.year - 1} or {contract.year}"))
+    for index, goal in enumerate(contract.goals):
+        at = f"goals[{index}]"
+        for key in ("measure", "denominator"):
+            measure_id = getattr(goal, key)
+            if measure_id is not None and measures and measure_id not in measures:
+                problems.append(Problem(shown, f"{at}.{key}",
+                                        f"measure {measure_id!r} is not in measures.yml"))
+        if goal.aggregation == "ratio" and goal.denominator is None:
+            problems.append(Problem(shown, f"{at}.denominator", "is required when aggregation is 'ratio'"))
+        if goal.aggregation != "ratio" and goal.denominator is not None:
+            problems.append(Problem(shown, f"{at}.denominator", "is only used when aggregation is 'ratio'"))
+        try:
+            baseline = goal.baseline_span
+        except PeriodCodeError as exc:
+            problems.append(Problem(shown, f"{at}.baseline", str(exc)))
+        else:
+            if baseline.last.year >= contract.year:
+                problems.append(Problem(shown, f"{at}.baseline",
+                                        f"{goal.baseline!r} must end before the contract year {contract.year}"))
+        target = goal.target
+        if isinstance(target, LevelTarget):
+            try:
+                target_month = parse_month(target.month)
+            except PeriodCodeError as exc:
+                problems.append(Problem(shown, f"{at}.target.month", str(exc)))
+            else:
+                if target_month.year != contract.year:
+                    problems.append(Problem(shown, f"{at}.target.month",
+                                            f"{target.month!r} is not in the contract year {contract.year}"))
+        if isinstance(target, ShareTarget):
+            measure = measures.get(goal.measure)
+            if goal.aggregation != "ratio" and (measure is None or measure.kind != "share"):
+                problems.append(Problem(shown, f"{at}.target",
+                                        "a share target needs aggregation 'ratio' or a measure of kind 'share'"))
+    return problems
+
+
+def _check_meetings(sources: list[tuple[Path, int, Meeting]], contracts: set[int]) -> list[Problem]:
+    problems = []
+    dates: dict[date, str] = {}
+    for path, index, meeting in sources:
+        shown = display_path(path)
+        at = f"meetings[{index}]"
+        year = int(path.stem)
+        if meeting.date.year != year:
+            problems.append(Problem(shown, f"{at}.date", f"{meeting.date.isoformat()} is not in {year}"))
+        elif meeting.date.year not in contracts:
+            problems.append(Problem(shown, f"{at}.date",
+                                    f"{meeting.date.isoformat()}: there is no contract for {meeting.date.year} "
+                                    f"(add contracts/{meeting.date.year}.yml)"))
+        if meeting.date in dates:
+            problems.append(Problem(shown, f"{at}.date",
+                                    f"another meeting is already on {meeting.date.isoformat()} ({dates[meeting.date]})"))
+        dates.setdefault(meeting.date, f"{shown} {at}")
+        if meeting.kind == "theme" and not meeting.theme:
+            problems.append(Problem(shown, f"{at}.theme", "a theme meeting needs a theme"))
+        if meeting.minutes_sent is not None and meeting.minutes_sent < meeting.date:
+            problems.append(Problem(shown, f"{at}.minutes_sent",
+                                    f"{meeting.minutes_sent.isoformat()} is before the meeting"))
+        for item_index, item in enumerate(meeting.agenda):
+            if item.type == "decision" and not item.recommendation:
+                problems.append(Problem(shown, f"{at}.agenda[{item_index}].recommendation",
+                                        "a decision item needs a recommendation"))
+    return problems
+
+
+def _check_evaluation(evaluation: Evaluation, path: Path, contracts: set[int]) -> list[Problem]:
+    shown = display_path(path)
+    problems = []
+    if evaluation.date.year != evaluation.year:
+        problems.append(Problem(shown, "date", f"{evaluation.date.isoformat()} is not in {evaluation.year}"))
+    if evaluation.covers not in contracts:
+        problems.append(Problem(shown, "covers", f"there is no contract for {evaluation.covers}"))
+    if evaluation.covers >= evaluation.year:
+        problems.append(Problem(shown, "covers",
+                                f"{evaluation.covers} must be a year before the evaluation year {evaluation.year}"))
+    return problems

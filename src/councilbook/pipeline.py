@@ -1,0 +1,160 @@
+"""The orchestrator: it only calls the stages, in order.
+
+validate (parameters + data) → expand the run manifest → execute the reports →
+write the book's pages, contents and config → build HTML and PDF → publish.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import warnings
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
+
+from . import book, compute
+from .execute import RunResult, execute_runs
+from .manifest import Run, expand_manifest, meeting_nav_title, meeting_title
+from .parameters import Meeting, Parameters
+from .validate import Project, load_project
+
+
+class ReportsFailed(Exception):
+    def __init__(self, failed: list[RunResult]):
+        self.failed = failed
+        super().__init__(f"{len(failed)} report(s) failed")
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    runs: list[RunResult]
+    html: Path
+    pdf: Path | None
+
+
+def notebook_path(path: Path, project_root: Path) -> str:
+    """A path as the notebooks receive it: relative to the project when inside it."""
+    resolved = path.resolve()
+    try:
+        return os.path.relpath(resolved, project_root.resolve()) if resolved.is_relative_to(project_root.resolve()) else str(resolved)
+    except ValueError:
+        return str(resolved)
+
+
+def check_project_root(root: Path) -> None:
+    missing = [name for name in ("_config.yml", "book", "pipelines/manifest.yml") if not (root / name).exists()]
+    if missing:
+        raise FileNotFoundError(
+            f"{root} is not a councilbook project folder (missing: {', '.join(missing)}); "
+            "run the command from the folder that holds _config.yml"
+        )
+
+
+def plan_runs(project: Project, root: Path, params_dir: Path, data_path: Path) -> list[Run]:
+    return expand_manifest(root / "pipelines" / "manifest.yml", project.params,
+                           notebook_path(params_dir, root), notebook_path(data_path, root))
+
+
+def build(params_dir: Path, data_path: Path, root: Path, workers: int | None = None, pdf: bool = True,
+          on_done: Callable[[RunResult], None] | None = None,
+          on_stage: Callable[[str], None] | None = None) -> BuildResult:
+    """Validate, execute every report, and build the book (HTML, then PDF)."""
+    stage = on_stage or (lambda _text: None)
+    check_project_root(root)
+    stage("Kontrollerer parametre og data")
+    project = load_project(params_dir, data_path)
+    runs = plan_runs(project, root, params_dir, data_path)
+    paths = book.BookPaths(root)
+    if paths.generated.exists():
+        shutil.rmtree(paths.generated)
+    paths.generated.mkdir(parents=True)
+    stage(f"Kører {len(runs)} rapporter")
+    results = execute_runs(runs, paths.generated, root, workers=workers, on_done=on_done)
+    failed = [r for r in results if not r.ok]
+    if failed:
+        raise ReportsFailed(failed)
+    book.write_front_page(paths, project.params, project.dataset, runs)
+    book.write_toc(paths, runs)
+    book.write_config(paths, project.params)
+    if pdf:
+        stage("Bygger HTML og PDF")
+        html, pdf_path = book.build_html_and_pdf(paths)
+        return BuildResult(results, html, pdf_path)
+    stage("Bygger HTML")
+    html = book.build_html_only(paths)
+    return BuildResult(results, html, None)
+
+
+def choose_meeting(params: Parameters, meeting_date: date | None, today: date) -> Meeting:
+    """The meeting asked for; else the next one from today; else the latest."""
+    if meeting_date is not None:
+        return params.meeting_on(meeting_date)
+    if not params.meetings:
+        raise KeyError("there are no meetings in the parameters")
+    ahead = [m for m in params.meetings if m.date >= today]
+    return ahead[0] if ahead else params.meetings[-1]
+
+
+@dataclass(frozen=True)
+class StatusResult:
+    meeting: Meeting
+    status: compute.MeetingStatus
+    project: Project
+    notebook: Path
+    html: Path
+    run: RunResult
+
+
+def run_status(params_dir: Path, data_path: Path, root: Path, meeting_date: date | None, today: date,
+               out_dir: Path) -> StatusResult:
+    """Compute a meeting's status, execute its report notebook and write a standalone HTML page."""
+    check_project_root(root)
+    project = load_project(params_dir, data_path)
+    meeting = choose_meeting(project.params, meeting_date, today)
+    status = compute.compute_meeting_status(project.params, project.dataset, meeting)
+    runs = [r for r in plan_runs(project, root, params_dir, data_path)
+            if r.kind == "meeting" and r.key == meeting.date.isoformat()]
+    run = runs[0] if runs else Run(
+        "status", "meeting", meeting.date.isoformat(), root / "pipelines" / "status.ipynb",
+        f"status-{meeting.date.isoformat()}.ipynb",
+        {"params_dir": notebook_path(params_dir, root), "data_path": notebook_path(data_path, root),
+         "meeting_date": meeting.date.isoformat()},
+        meeting_title(meeting), meeting_nav_title(meeting), meeting.date.year,
+    )
+    notebook = out_dir / f"status-{meeting.date.isoformat()}.ipynb"
+    run = dataclasses.replace(run, output=notebook.name)
+    result = execute_runs([run], out_dir, root, workers=1)[0]
+    if not result.ok:
+        raise ReportsFailed([result])
+    html = notebook.with_suffix(".html")
+    write_standalone_html(notebook, html)
+    return StatusResult(meeting, status, project, notebook, html, result)
+
+
+def write_standalone_html(notebook: Path, html: Path) -> Path:
+    """The executed notebook as one HTML page without code, loading nothing from the network."""
+    nb = nbformat.read(notebook, as_version=4)
+    remover = TagRemovePreprocessor(remove_cell_tags={"remove-cell"}, enabled=True)
+    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    exporter.register_preprocessor(remover, enabled=True)
+    with warnings.catch_warnings():
+        # The hidden glue record has no HTML form; that is intended.
+        warnings.filterwarnings("ignore", message="Your element with mimetype")
+        body, _resources = exporter.from_notebook_node(nb)
+    html.write_text(strip_remote_scripts(body), encoding="utf-8")
+    return html
+
+
+def strip_remote_scripts(page: str) -> str:
+    """Drop scripts that load from the network (MathJax, require.js, mermaid): the reports need none."""
+    page = re.sub(r"<script[^>]*\bsrc=\"https?://[^\"]*\"[^>]*>\s*</script>", "", page)
+    return re.sub(r"<script\b[^>]*>(?:(?!</script>)[\s\S])*?(?:import|src)[^<]*https?://[\s\S]*?</script>", "", page)

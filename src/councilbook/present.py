@@ -1,0 +1,231 @@
+"""Stage 3: display objects for the notebooks: Danish tables and text.
+
+Tables are HTML (status shown as symbol and word, with colour only as a third
+cue) wrapped in a box that scrolls sideways on a narrow screen; their plain-text
+form is what a terminal shows.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from .compute import GoalStatus
+from .danish import (
+    MISSING,
+    STATUS_LABELS,
+    direction_arrow,
+    format_change,
+    format_goal_value,
+    format_percent,
+    format_span,
+)
+from .parameters import Contract, Measure
+from .provenance import Provenance
+
+STATUS_CLASSES = {
+    "on_track": "cb-good",
+    "at_risk": "cb-warn",
+    "off_track": "cb-bad",
+    "no_data": "cb-none",
+    True: "cb-good",
+    False: "cb-bad",
+    None: "cb-none",
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of display strings, with an optional CSS class per cell."""
+
+    columns: list[str]
+    rows: list[list[str]]
+    cell_classes: list[list[str]] | None = None
+    caption: str = ""
+    numeric: Sequence[int] = ()
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.rows, columns=self.columns)
+
+    def _repr_html_(self) -> str:
+        head = "".join(f'<th scope="col"{self._align(i)}>{html.escape(c)}</th>' for i, c in enumerate(self.columns))
+        body = []
+        for r, row in enumerate(self.rows):
+            cells = []
+            for i, value in enumerate(row):
+                css = self.cell_classes[r][i] if self.cell_classes else ""
+                attrs = self._align(i, css)
+                tag = "th scope=\"row\"" if i == 0 else "td"
+                close = "th" if i == 0 else "td"
+                cells.append(f"<{tag}{attrs}>{html.escape(value)}</{close}>")
+            body.append("<tr>" + "".join(cells) + "</tr>")
+        caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
+        return (
+            '<div class="cb-table-wrap"><table class="cb-table">'
+            f"{caption}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+        )
+
+    def _align(self, index: int, css: str = "") -> str:
+        classes = [c for c in (css, "cb-num" if index in self.numeric else "") if c]
+        return f' class="{" ".join(classes)}"' if classes else ""
+
+    def __repr__(self) -> str:
+        return self.to_frame().to_string(index=False)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart as an embedded PNG with Danish alt text, so it travels with the page."""
+
+    png: bytes
+    alt: str
+    width_px: int
+
+    @classmethod
+    def from_figure(cls, figure: Figure, alt: str) -> Chart:
+        buffer = io.BytesIO()
+        # No creation metadata: the same figure gives the same bytes.
+        figure.savefig(buffer, format="png", dpi=figure.dpi, metadata={"Software": None})
+        return cls(png=buffer.getvalue(), alt=alt, width_px=int(figure.get_figwidth() * figure.dpi))
+
+    def _repr_html_(self) -> str:
+        data = base64.b64encode(self.png).decode("ascii")
+        return (
+            f'<figure class="cb-chart"><img src="data:image/png;base64,{data}" '
+            f'alt="{html.escape(self.alt)}" width="{self.width_px}" /></figure>'
+        )
+
+    def __repr__(self) -> str:
+        return f"[Figur: {self.alt}]"
+
+
+@dataclass(frozen=True)
+class Markdown:
+    """Markdown text that displays as such in a notebook."""
+
+    text: str
+
+    def _repr_markdown_(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def status_cell(status: str) -> str:
+    symbol, word = STATUS_LABELS[status]
+    return f"{symbol} {word}"
+
+
+def attained_cell(attained: bool | None) -> str:
+    if attained is None:
+        return "? Ikke opgjort"
+    return "✔ Opfyldt" if attained else "✖ Ikke opfyldt"
+
+
+def goal_status_table(contract: Contract, statuses: list[GoalStatus], measures: dict[str, Measure],
+                      caption: str) -> Table:
+    rows, classes = [], []
+    for goal, status in zip(contract.goals, statuses):
+        measure = measures[goal.measure]
+        rows.append([
+            goal.title,
+            f"{format_goal_value(status.baseline, goal, measure)} ({format_span(goal.baseline_span)})",
+            _target_cell(status, goal, measure),
+            format_goal_value(status.actual, goal, measure),
+            format_goal_value(status.last_year, goal, measure),
+            _change_cell(status.change_pct, status.actual - status.last_year, goal, measure),
+            status_cell(status.status),
+        ])
+        classes.append([""] * 6 + [STATUS_CLASSES[status.status]])
+    return Table(
+        columns=["Mål", "Basis", "Målsætning", "Faktisk", "Samme periode året før",
+                 "Udvikling mod året før", "Status"],
+        rows=rows, cell_classes=classes, caption=caption, numeric=(1, 2, 3, 4, 5),
+    )
+
+
+def _change_cell(change_pct: float, difference: float, goal, measure: Measure) -> str:
+    """``-7,5 % ↓ bedre``: the change with its direction of travel in words."""
+    change = format_change(change_pct, difference, goal, measure)
+    if change == MISSING:
+        return MISSING
+    return f"{change} {direction_arrow(change_pct, goal.better)}"
+
+
+def _target_cell(status: GoalStatus, goal, measure: Measure) -> str:
+    bound = "højst" if goal.better == "lower" else "mindst"
+    if status.target is None:
+        return "bedre end basis"
+    return f"{bound} {format_goal_value(status.target, goal, measure)}"
+
+
+def jobcentre_table(table: pd.DataFrame, goal, measure: Measure, caption: str) -> Table:
+    rows = []
+    for record in table.itertuples():
+        rows.append([
+            record.jobcentre,
+            record.cluster,
+            format_goal_value(record.actual, goal, measure),
+            format_goal_value(record.last_year, goal, measure),
+            _change_cell(record.change_pct, record.actual - record.last_year, goal, measure),
+            MISSING if pd.isna(record.rank) else f"{int(record.rank)}.",
+        ])
+    return Table(
+        columns=["Jobcenter", "Klynge", "Faktisk", "Samme periode året før", "Udvikling mod året før", "Placering"],
+        rows=rows, caption=caption, numeric=(2, 3, 4, 5),
+    )
+
+
+def attainment_table(contract: Contract, statuses: list[GoalStatus], attained: list[bool | None],
+                     measures: dict[str, Measure], caption: str) -> Table:
+    rows, classes = [], []
+    for goal, status, ok in zip(contract.goals, statuses, attained):
+        measure = measures[goal.measure]
+        gap = MISSING if math.isnan(status.gap_pct) else format_percent(status.gap_pct, signed=True)
+        rows.append([
+            goal.title,
+            f"{format_goal_value(status.baseline, goal, measure)} ({format_span(goal.baseline_span)})",
+            _target_cell(status, goal, measure),
+            format_goal_value(status.actual, goal, measure),
+            gap,
+            attained_cell(ok),
+        ])
+        classes.append([""] * 5 + [STATUS_CLASSES[ok]])
+    return Table(
+        columns=["Mål", "Basis", "Målsætning", f"Resultat {contract.year}", "Afstand til målet", "Opfyldt"],
+        rows=rows, cell_classes=classes, caption=caption, numeric=(1, 2, 3, 4),
+    )
+
+
+def provenance_markdown(provenance: Provenance) -> str:
+    lines = ["## Om tallene", ""]
+    if provenance.cutoff:
+        lines.append(f"Data til og med: **{provenance.cutoff}**. Kodeversion: `{provenance.code}`.")
+    else:
+        lines.append(f"Kodeversion: `{provenance.code}`.")
+    lines += ["", "Datafiler:", ""]
+    for f in provenance.data_files:
+        lines.append(f"- `{f['path']}` (perioder {f['periods']}, {f['rows']} rækker), SHA-256 `{f['sha256'][:16]}…`")
+    lines += ["", "Parameterfiler:", ""]
+    for f in provenance.parameter_files:
+        lines.append(f"- `{f['path']}`, SHA-256 `{f['sha256'][:16]}…`")
+    return "\n".join(lines)
+
+
+SAMPLE_NOTICE = (
+    '<div class="admonition warning cb-sample"><p class="admonition-title">Eksempeldata</p>'
+    "<p>Tallene i denne rapport er <strong>eksempeldata</strong>, dannet af en generator til "
+    "afprøvning af værktøjet. De viser ikke de faktiske forhold.</p></div>"
+)
+
+
+def sample_notice(is_sample: bool) -> str:
+    return SAMPLE_NOTICE if is_sample else ""

@@ -1,0 +1,367 @@
+"""The three reports, each built by one function that calls the stages in turn:
+ingest and validate (:mod:`validate`), compute (:mod:`compute`), present
+(:mod:`present`, :mod:`charts`, :mod:`danish`). Notebooks call these and display.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from . import charts, compute, present
+from .danish import (
+    capitalize,
+    describe_change,
+    describe_target,
+    format_date,
+    format_goal_value,
+    format_month,
+    format_span,
+    subject,
+    subject_clause,
+)
+from .manifest import contract_title, meeting_title
+from .parameters import MEETING_KIND_LABELS_DA, Contract, Goal
+from .periods import Span, month, parse_month
+from .provenance import collect_provenance
+from .validate import Project, load_project
+
+CHART_FIRST_YEAR_BACK = 3  # years of history before the contract year in charts
+
+
+@dataclass
+class Section:
+    heading: present.Markdown
+    text: present.Markdown
+    chart: present.Chart | None = None
+    table: present.Table | None = None
+
+
+@dataclass
+class Report:
+    title: str
+    intro: present.Markdown
+    summary: present.Table | None
+    sections: list[Section]
+    closing: present.Markdown
+    figures: dict[str, Any] = field(default_factory=dict)
+
+    def show(self) -> None:
+        """Display the whole report in a notebook, then record its figures."""
+        from IPython.display import display
+
+        display(self.intro)
+        if self.summary is not None:
+            display(self.summary)
+        for section in self.sections:
+            display(section.heading, section.text)
+            if section.chart is not None:
+                display(section.chart)
+            if section.table is not None:
+                display(section.table)
+        display(self.closing)
+        self.record()
+
+    def record(self) -> None:
+        """Store the report's figures in the executed notebook (hidden), for scripts and tests."""
+        from myst_nb import glue
+
+        glue("figures", json.dumps(self.figures, ensure_ascii=False, default=str), display=False)
+
+
+def _project(params_dir: str | Path, data_path: str | Path) -> Project:
+    return load_project(Path(params_dir), Path(data_path))
+
+
+def _history_chart(project: Project, goal: Goal, contract_year: int, cutoff, baseline: float,
+                   target: float | None) -> present.Chart:
+    data = project.dataset.until(cutoff)
+    codes = compute.region_codes(project.params.council)
+    values, denominator = compute.goal_series(data, goal, codes)
+    series = compute.monthly_figure(values, denominator, goal.aggregation)
+    first_year = min(goal.baseline_span.first.year, contract_year - CHART_FIRST_YEAR_BACK)
+    series = series[series.index >= month(first_year, 1)]
+    labels = {
+        "sum": "Løbende 12-måneders sum",
+        "ratio": "Andel pr. måned",
+        "average": "Antal pr. måned",
+        "end_of_period": "Antal pr. måned",
+    }
+    measure = project.params.measures[goal.measure]
+    figure = charts.plot_goal_history(
+        series, goal, measure, contract_year, baseline, target, cutoff,
+        figure_label=labels[goal.aggregation],
+    )
+    return present.Chart.from_figure(figure, alt=charts.describe_goal_history(
+        goal, measure, series, baseline, target, cutoff))
+
+
+def _where_we_stand(goal: Goal, status: compute.GoalStatus, project: Project) -> str:
+    measure = project.params.measures[goal.measure]
+    noun = capitalize(subject_clause(goal, measure))
+    if status.status == "no_data" or math.isnan(status.actual):
+        return f"{noun}: der er endnu ingen tal for {status.period_first[:4] or 'året'}."
+    period = format_span(Span(parse_month(status.period_first), parse_month(status.period_last)))
+    value = format_goal_value(status.actual, goal, measure)
+    change = describe_change(status.change_pct, status.actual - status.last_year, goal, measure)
+    return f"{noun} var {value} i {period}, {change}."
+
+
+# ---------------------------------------------------------------------------
+# 1. Popular edition of the result contract
+# ---------------------------------------------------------------------------
+
+
+def build_contract_report(params_dir: str | Path, data_path: str | Path, contract_year: int) -> Report:
+    project = _project(params_dir, data_path)
+    params = project.params
+    contract = params.contracts[int(contract_year)]
+    council = params.council
+    cutoff = compute.compute_cutoff(contract.published, council)
+    # Where we stand when the contract is published: the latest twelve months' figure.
+    sections = []
+    figures: dict[str, Any] = {"contract_year": contract.year, "cutoff": str(cutoff), "goals": []}
+    for number, goal in enumerate(contract.goals, start=1):
+        measure = params.measures[goal.measure]
+        latest = compute.compute_goal_status(params, project.dataset, goal, cutoff.year, cutoff)
+        target_sentence = describe_target(goal, measure, contract.year)
+        stand = _where_we_stand(goal, latest, project)
+        baseline_text = (
+            f"Udgangspunktet er {format_span(goal.baseline_span)}, hvor {subject(goal, measure)} var "
+            f"{format_goal_value(latest.baseline, goal, measure)}."
+        )
+        actions = "\n".join(f"- {a}" for a in goal.actions)
+        text = (
+            f"**Målet:** {target_sentence}\n\n"
+            f"**Hvorfor er det vigtigt?** {goal.why}\n\n"
+            f"**Hvor står vi?** {baseline_text} {stand}\n\n"
+            f"**Det gør rådet:**\n\n{actions}"
+        )
+        sections.append(Section(
+            heading=present.Markdown(f"## Mål {number}: {goal.title}"),
+            text=present.Markdown(text),
+            chart=_history_chart(project, goal, contract.year, cutoff, latest.baseline, latest.target),
+        ))
+        figures["goals"].append({
+            "goal_id": goal.id, "target_text": target_sentence,
+            "baseline": _clean(latest.baseline), "target": _clean(latest.target),
+            "latest": _clean(latest.actual), "latest_period": [latest.period_first, latest.period_last],
+        })
+    intro = "\n\n".join(filter(None, [
+        present.sample_notice(project.dataset.source.sample),
+        f"{council.name} har indgået en kontrakt med beskæftigelsesministeren om de vigtigste mål for "
+        f"beskæftigelsesindsatsen i {contract.year}. Her er kontrakten fortalt kort og i almindeligt sprog."
+        + (f" Kontrakten blev underskrevet {format_date(contract.signed)}." if contract.signed else ""),
+        f"## Rådets mission\n\n{council.mission}",
+        f"## Rådets vision\n\n{council.vision}",
+        f"## Rådets roller\n\n" + "\n".join(f"- {r}" for r in council.roles),
+        f"## Målene for {contract.year}\n\n"
+        + "\n".join(f"{i}. {describe_target(g, params.measures[g.measure], contract.year)}"
+                    for i, g in enumerate(contract.goals, start=1)),
+        f"Tallene er opgjort til og med {format_month(cutoff)}, de seneste tal ved offentliggørelsen "
+        f"{format_date(contract.published)}.",
+    ]))
+    provenance = collect_provenance(params, project.dataset, cutoff)
+    figures["provenance"] = provenance.as_dict()
+    return Report(
+        title=contract_title(contract.year),
+        intro=present.Markdown(intro),
+        summary=None,
+        sections=sections,
+        closing=present.Markdown(present.provenance_markdown(provenance)),
+        figures=figures,
+    )
+
+
+# ---------------------------------------------------------------------------
+# 2. Status on the goals at a meeting
+# ---------------------------------------------------------------------------
+
+
+def status_figures(result: compute.MeetingStatus) -> dict[str, Any]:
+    """The status figures as plain data (the JSON of ``councilbook status --json``)."""
+    return {
+        "meeting": result.meeting.date.isoformat(),
+        "meeting_kind": result.meeting.kind,
+        "pack_date": result.pack_date.isoformat(),
+        "cutoff": str(result.cutoff),
+        "contract_year": result.contract.year,
+        "final": result.final,
+        "goals": [
+            {**status.as_dict(),
+             "jobcentres": [
+                 {k: _clean(v) for k, v in row.items()}
+                 for row in result.jobcentres[status.goal_id].to_dict(orient="records")
+             ]}
+            for status in result.goals
+        ],
+    }
+
+
+def _clean(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if value is not None and type(value).__name__ == "NAType":
+        return None
+    return value
+
+
+def build_status_report(params_dir: str | Path, data_path: str | Path, meeting_date: str | date) -> Report:
+    project = _project(params_dir, data_path)
+    params = project.params
+    day = meeting_date if isinstance(meeting_date, date) else date.fromisoformat(str(meeting_date))
+    meeting = params.meeting_on(day)
+    result = compute.compute_meeting_status(params, project.dataset, meeting)
+    contract: Contract = result.contract
+    period = Span(month(contract.year, 1), result.cutoff)
+    which = "endelig status" if result.final else "status"
+    summary = present.goal_status_table(
+        contract, result.goals, params.measures,
+        caption=f"Kontraktens mål {contract.year}, {which} for {format_span(period)}",
+    )
+    counts = {key: sum(g.status == key for g in result.goals) for key in present.STATUS_LABELS}
+    overview = ", ".join(
+        f"{n} {present.status_cell(k).lower()[2:]}" for k, n in counts.items() if n
+    )
+    intro = "\n\n".join(filter(None, [
+        present.sample_notice(project.dataset.source.sample),
+        f"**{MEETING_KIND_LABELS_DA[meeting.kind]}** {format_date(meeting.date)}"
+        + (f", {meeting.place}" if meeting.place else "")
+        + (f". Tema: {meeting.theme}" if meeting.theme else "") + ".",
+        f"Materialet er udarbejdet til {format_date(result.pack_date)} med tal til og med "
+        f"**{format_month(result.cutoff)}**. Det viser {which} for kontrakten {contract.year}: "
+        f"{overview}.",
+        "Status er vist med symbol og ord: ✔ på rette spor, ⚠ i risiko, ✖ ikke på rette spor. "
+        "Udvikling er ændringen i forhold til samme periode året før.",
+    ]))
+    sections = []
+    for number, (goal, status) in enumerate(zip(contract.goals, result.goals), start=1):
+        measure = params.measures[goal.measure]
+        text = (
+            f"**Målet:** {describe_target(goal, measure, contract.year)}\n\n"
+            f"**Status:** {present.status_cell(status.status)}. {_where_we_stand(goal, status, project)}"
+        )
+        table = present.jobcentre_table(
+            result.jobcentres[goal.id], goal, measure,
+            caption=f"{goal.title}: jobcentrene, {format_span(period)} (placering efter udvikling)",
+        )
+        sections.append(Section(
+            heading=present.Markdown(f"## Mål {number}: {goal.title}"),
+            text=present.Markdown(text),
+            chart=_history_chart(project, goal, contract.year, result.cutoff, status.baseline, status.target),
+            table=table,
+        ))
+    provenance = collect_provenance(params, project.dataset, result.cutoff)
+    figures = status_figures(result)
+    figures["provenance"] = provenance.as_dict()
+    return Report(
+        title=meeting_title(meeting),
+        intro=present.Markdown(intro),
+        summary=summary,
+        sections=sections,
+        closing=present.Markdown(present.provenance_markdown(provenance)),
+        figures=figures,
+    )
+
+
+# ---------------------------------------------------------------------------
+# 3. Yearly evaluation
+# ---------------------------------------------------------------------------
+
+KIND_ROWS_DA = {
+    "ordinary": "Ordinære rådsmøder (inkl. temamøder)",
+    "theme": "heraf med temadrøftelse",
+    "contract": "Kontraktmøde",
+    "seminar": "Strategiseminar",
+}
+
+
+def build_evaluation_report(params_dir: str | Path, data_path: str | Path, evaluation_year: int) -> Report:
+    project = _project(params_dir, data_path)
+    params = project.params
+    evaluation = params.evaluations[int(evaluation_year)]
+    result = compute.compute_evaluation(params, project.dataset, evaluation)
+    contract = result.contract
+    attained_n = sum(a is True for a in result.attained)
+    summary = present.attainment_table(contract, result.goals, result.attained, params.measures,
+                                       caption=f"Kontraktens mål {contract.year}: resultat for hele året")
+    activity_rows = []
+    activity_classes = []
+    for row in result.activity.itertuples():
+        activity_rows.append([KIND_ROWS_DA[row.kind], str(row.expected), str(row.held),
+                              "✔ Ja" if row.met else "✖ Nej"])
+        activity_classes.append(["", "", "", present.STATUS_CLASSES[bool(row.met)]])
+    activity = present.Table(
+        columns=["Mødetype", "Efter årshjulet", "Afholdt", "Opfyldt"],
+        rows=activity_rows, cell_classes=activity_classes, numeric=(1, 2),
+        caption=f"Rådets møder i {contract.year} i forhold til årshjulet",
+    )
+    limit = params.council.publication.minutes_within_days
+    minutes_rows = []
+    for row in result.minutes.itertuples():
+        minutes_rows.append([
+            format_date(row.date), MEETING_KIND_LABELS_DA[row.kind],
+            format_date(row.minutes_sent) if row.minutes_sent else "ikke registreret",
+            "–" if row.days is None or (isinstance(row.days, float) and math.isnan(row.days)) else str(int(row.days)),
+            "? ukendt" if row.on_time is None else ("✔ Ja" if row.on_time else "✖ Nej"),
+            "Ja" if row.press_release else "Nej",
+        ])
+    minutes = present.Table(
+        columns=["Møde", "Type", "Referat udsendt", "Dage efter mødet", f"Inden for {limit} dage",
+                 "Pressemeddelelse"],
+        rows=minutes_rows, numeric=(3,), caption=f"Referater og pressemeddelelser i {contract.year}",
+    )
+    intro = "\n\n".join(filter(None, [
+        present.sample_notice(project.dataset.source.sample),
+        f"Evalueringen {format_date(evaluation.date)} ser tilbage på kontrakten for {contract.year}. "
+        f"{attained_n} af {len(contract.goals)} mål blev opfyldt. Tallene er opgjort til og med "
+        f"{format_month(min(result.cutoff, month(contract.year, 12)))}.",
+    ]))
+    held = sum(1 for m in params.meetings if m.date.year == contract.year)
+    sections = [
+        Section(
+            heading=present.Markdown(f"## Rådets møder i {contract.year}"),
+            text=present.Markdown(
+                f"Rådet holdt {held} møder i {contract.year}. Årshjulet forudsætter fire ordinære møder, "
+                "heraf to med temadrøftelse, et kontraktmøde og et strategiseminar."
+            ),
+            table=activity,
+        ),
+        Section(
+            heading=present.Markdown("## Referater og pressemeddelelser"),
+            text=present.Markdown(
+                f"Referatet skal sendes til rådet senest {limit} dage efter mødet."
+            ),
+            table=minutes,
+        ),
+    ]
+    if evaluation.conclusions:
+        sections.append(Section(
+            heading=present.Markdown("## Rådets konklusioner"),
+            text=present.Markdown("\n".join(f"- {c}" for c in evaluation.conclusions)),
+        ))
+    provenance = collect_provenance(params, project.dataset, result.cutoff)
+    figures = {
+        "evaluation_year": evaluation.year,
+        "covers": contract.year,
+        "cutoff": str(result.cutoff),
+        "goals": [{**g.as_dict(), "attained": a} for g, a in zip(result.goals, result.attained)],
+        "activity": result.activity.to_dict(orient="records"),
+        "provenance": provenance.as_dict(),
+    }
+    return Report(
+        title=evaluation.title,
+        intro=present.Markdown(intro),
+        summary=summary,
+        sections=sections,
+        closing=present.Markdown(present.provenance_markdown(provenance)),
+        figures=figures,
+    )

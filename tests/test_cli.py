@@ -1,0 +1,105 @@
+"""The CLI: help on every command, docs that match it, and `status` for scripts and people."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from councilbook import compute
+from councilbook.cli import app
+from councilbook.validate import load_project
+
+ROOT = Path(__file__).resolve().parents[1]
+MINI = ROOT / "tests/fixtures/mini"
+runner = CliRunner()
+COMMANDS = sorted(get_command(app).commands)
+
+
+def test_commands() -> None:
+    assert COMMANDS == ["build", "sample", "status", "validate"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Example: councilbook " + command in result.output
+    if command != "sample":
+        assert "--params" in result.output and "--data" in result.output
+
+
+def test_readme_lists_exactly_the_cli_commands() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = sorted(set(re.findall(r"^\| `councilbook (\w+)", readme, flags=re.M)))
+    assert listed == COMMANDS
+
+
+def test_readme_and_make_help_list_the_same_targets() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    targets = sorted(re.findall(r"^([a-z-]+):.*## ", makefile, flags=re.M))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert sorted(set(re.findall(r"^\| `make ([a-z-]+)`", readme, flags=re.M))) == targets
+    shown = subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert sorted(re.findall(r"make (\S+)", shown)) == targets
+
+
+def test_python_dash_m() -> None:
+    result = subprocess.run([sys.executable, "-m", "councilbook", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "validate" in result.stdout
+
+
+def test_status_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = runner.invoke(app, ["status", "--params", str(MINI / "parameters"), "--data", str(MINI / "data"),
+                                 "--meeting", "2021-06-16", "--json", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.stderr
+    figures = json.loads(result.stdout)
+    project = load_project(MINI / "parameters", MINI / "data")
+    expected = compute.compute_meeting_status(project.params, project.dataset, project.params.meeting_on(
+        __import__("datetime").date(2021, 6, 16)))
+    assert figures["meeting"] == "2021-06-16" and figures["cutoff"] == "2021-04"
+    assert [g["goal_id"] for g in figures["goals"]] == ["ledighed", "sygedagpenge"]
+    for got, want in zip(figures["goals"], expected.goals):
+        for key in ("baseline", "target", "actual", "last_year", "change_pct", "status"):
+            assert got[key] == pytest.approx(getattr(want, key)) if isinstance(got[key], float) else got[key] == getattr(want, key)
+        assert len(got["jobcentres"]) == 3
+    assert Path(figures["notebook"]).is_file() and Path(figures["html"]).is_file()
+    page = Path(figures["html"]).read_text(encoding="utf-8")
+    assert "Jobcenter Østby-Åby" in page and "params_dir" not in page
+    assert not re.search(r"<script[^>]+src=\"https?://", page)
+
+
+def test_status_table_for_the_next_meeting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = runner.invoke(app, ["status", "--params", str(MINI / "parameters"), "--data", str(MINI / "data"),
+                                 "--today", "2021-06-01", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Temamøde 16. juni 2021: status for kontrakten 2021, tal til og med april 2021"
+    assert "Ledigheden skal ned" in result.stdout and "Status" in result.stdout
+    assert lines[-1].startswith("HTML:") and lines[-1].endswith("status-2021-06-16.html")
+
+
+def test_status_after_the_last_meeting_takes_the_latest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = runner.invoke(app, ["status", "--params", str(MINI / "parameters"), "--data", str(MINI / "data"),
+                                 "--today", "2030-01-01", "--json", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["meeting"] == "2021-11-03"
+
+
+def test_status_unknown_meeting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = runner.invoke(app, ["status", "--params", str(MINI / "parameters"), "--data", str(MINI / "data"),
+                                 "--meeting", "2021-06-17"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "no meeting on 2021-06-17 in the parameters (meetings: 2021-02-10, 2021-06-16, 2021-11-03)"
+    )

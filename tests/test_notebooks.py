@@ -1,0 +1,128 @@
+"""Papermill runs of each report notebook into a temp dir, with assertions on the output notebook."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from councilbook.execute import execute_run
+from councilbook.manifest import expand_manifest
+from councilbook.parameters import load_parameters
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def read_figures(notebook: Path) -> dict:
+    nb = nbformat.read(notebook, as_version=4)
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("metadata", {}).get("scrapbook", {}).get("name") == "figures":
+                return json.loads(ast.literal_eval(output["data"]["application/papermill.record/text/plain"]))
+    raise AssertionError(f"no recorded figures in {notebook}")
+
+
+def region_month(frame: pd.DataFrame, measure: str, period: str) -> float:
+    return float(frame[(frame["measure"] == measure) & (frame["period"] == period)]["value"].sum())
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory):
+    """Execute every report of the test council once (module scope: ~8 notebooks)."""
+    from shutil import copytree
+
+    base = tmp_path_factory.mktemp("nb")
+    mini = base / "mini"
+    copytree(ROOT / "tests/fixtures/mini", mini)
+    params = load_parameters(mini / "parameters")
+    planned = expand_manifest(ROOT / "pipelines/manifest.yml", params, str(mini / "parameters"), str(mini / "data"))
+    results = {}
+    for run in planned:
+        result = execute_run(run, base / "out" / run.output, ROOT)
+        assert result.ok, result.error
+        results[(run.report, run.key)] = result.output
+    return results, pd.read_csv(mini / "data/figures.csv", dtype={"area": str})
+
+
+def test_manifest_expands_over_the_parameters(runs) -> None:
+    results, _ = runs
+    assert sorted(results) == [
+        ("contract", "2020"), ("contract", "2021"), ("evaluation", "2021"),
+        ("status", "2021-02-10"), ("status", "2021-06-16"), ("status", "2021-11-03"),
+    ]
+
+
+def test_status_notebook_figures_match_an_independent_computation(runs) -> None:
+    results, frame = runs
+    figures = read_figures(results[("status", "2021-06-16")])
+    assert figures["cutoff"] == "2021-04" and figures["contract_year"] == 2021
+    ledighed, syge = figures["goals"]
+    # end_of_period: the region's April 2021 against April 2020
+    assert ledighed["actual"] == region_month(frame, "ledige", "2021M04")
+    assert ledighed["last_year"] == region_month(frame, "ledige", "2020M04")
+    assert ledighed["target"] == 2500
+    # sum of January-April against the same months of 2020
+    months = [f"2021M{m:02d}" for m in range(1, 5)]
+    actual = sum(region_month(frame, "sygedagpenge_lange", p) for p in months)
+    before = sum(region_month(frame, "sygedagpenge_lange", p.replace("2021", "2020")) for p in months)
+    assert syge["actual"] == actual and syge["last_year"] == before
+    assert syge["change_pct"] == pytest.approx((actual - before) / before * 100)
+    baseline = sum(region_month(frame, "sygedagpenge_lange", f"2020M{m:02d}") for m in range(1, 13))
+    assert syge["target"] == pytest.approx(baseline * 0.95)
+    # job centres: Østby-Åby sums municipalities 803 and 804
+    oestby = next(j for j in syge["jobcentres"] if j["jobcentre_id"] == "oestby-aaby")
+    part = frame[(frame["measure"] == "sygedagpenge_lange") & frame["area"].isin(["803", "804"])
+                 & frame["period"].isin(months)]
+    assert oestby["actual"] == part["value"].sum()
+    assert {j["rank"] for j in syge["jobcentres"]} <= {1, 2, 3}
+
+
+def test_status_notebook_is_ready_for_the_book(runs) -> None:
+    results, _ = runs
+    nb = nbformat.read(results[("status", "2021-06-16")], as_version=4)
+    assert nb.cells[0].cell_type == "markdown"
+    assert nb.cells[0].source == "# Rådsmøde med temadrøftelse 16. juni 2021: status på målene"
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1 and "remove-cell" in injected[0].metadata["tags"]
+    assert nb.metadata["councilbook"]["key"] == "2021-06-16"
+    html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.get("outputs", []))
+    assert html.count('<figure class="cb-chart">') == 2
+    assert 'alt="Kurve over ledigheden skal ned' in html
+    assert "Jobcenter Østby-Åby" in html
+    assert not [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+
+
+def test_early_meeting_reports_last_years_contract_as_final(runs) -> None:
+    results, _ = runs
+    figures = read_figures(results[("status", "2021-02-10")])
+    assert figures["cutoff"] == "2020-12" and figures["contract_year"] == 2020 and figures["final"] is True
+
+
+def test_contract_notebook(runs) -> None:
+    results, frame = runs
+    figures = read_figures(results[("contract", "2021")])
+    targets = {g["goal_id"]: g["target_text"] for g in figures["goals"]}
+    assert targets["ledighed"] == "Antallet af ledige skal højst være 2.500 i december 2021."
+    assert targets["sygedagpenge"] == (
+        "Antallet af lange sygedagpengeforløb skal falde med mindst 5,0\u00a0% i 2021 i forhold til 2020."
+    )
+    ledighed = figures["goals"][0]
+    assert ledighed["baseline"] == region_month(frame, "ledige", "2020M12")
+    assert figures["provenance"]["data_files"][0]["path"].endswith("figures.csv")
+
+
+def test_evaluation_notebook(runs) -> None:
+    results, frame = runs
+    figures = read_figures(results[("evaluation", "2021")])
+    assert figures["covers"] == 2020
+    ledighed = figures["goals"][0]
+    avg = lambda year: sum(region_month(frame, "ledige", f"{year}M{m:02d}") for m in range(1, 13)) / 12  # noqa: E731
+    assert ledighed["actual"] == pytest.approx(avg(2020))
+    assert ledighed["target"] == pytest.approx(avg(2019) * 0.98)
+    assert ledighed["attained"] == (avg(2020) <= avg(2019) * 0.98)
+    activity = {a["kind"]: a for a in figures["activity"]}
+    assert activity["ordinary"]["held"] == 0  # the test council held no meetings in 2020
