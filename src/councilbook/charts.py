@@ -21,7 +21,7 @@ BLUE = "#0072B2"
 ORANGE = "#E69F00"
 VERMILLION = "#D55E00"
 GREY = "#555555"
-FIGSIZE = (8.0, 3.8)
+FIGSIZE = (8.0, 4.6)
 
 
 def _value_formatter(is_share: bool) -> FuncFormatter:
@@ -77,7 +77,7 @@ def plot_goal_history(
     ax.yaxis.set_major_formatter(_value_formatter(is_share))
     ax.grid(axis="y", color="#dddddd", linewidth=0.8)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=9, frameon=False)
     return fig
 
 

@@ -146,8 +146,7 @@ def goal_status_table(contract: Contract, statuses: list[GoalStatus], measures: 
         ])
         classes.append([""] * 6 + [STATUS_CLASSES[status.status]])
     return Table(
-        columns=["Mål", "Basis", "Målsætning", "Faktisk", "Samme periode året før",
-                 "Udvikling mod året før", "Status"],
+        columns=["Mål", "Basis", "Målsætning", "Faktisk", "Året før", "Udvikling mod året før", "Status"],
         rows=rows, cell_classes=classes, caption=caption, numeric=(1, 2, 3, 4, 5),
     )
 
@@ -179,7 +178,7 @@ def jobcentre_table(table: pd.DataFrame, goal, measure: Measure, caption: str) -
             MISSING if pd.isna(record.rank) else f"{int(record.rank)}.",
         ])
     return Table(
-        columns=["Jobcenter", "Klynge", "Faktisk", "Samme periode året før", "Udvikling mod året før", "Placering"],
+        columns=["Jobcenter", "Klynge", "Faktisk", "Året før", "Udvikling mod året før", "Placering"],
         rows=rows, caption=caption, numeric=(2, 3, 4, 5),
     )
 

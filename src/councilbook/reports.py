@@ -240,7 +240,8 @@ def build_status_report(params_dir: str | Path, data_path: str | Path, meeting_d
         f"**{format_month(result.cutoff)}**. Det viser {which} for kontrakten {contract.year}: "
         f"{overview}.",
         "Status er vist med symbol og ord: ✔ på rette spor, ⚠ i risiko, ✖ ikke på rette spor. "
-        "Udvikling er ændringen i forhold til samme periode året før.",
+        f"*Faktisk* er tallet for {format_span(period)}, *året før* de samme måneder året før, og "
+        "*udvikling* ændringen mellem dem.",
     ]))
     sections = []
     for number, (goal, status) in enumerate(zip(contract.goals, result.goals), start=1):
