@@ -154,6 +154,8 @@ def test_evaluation(params: Parameters) -> None:
     assert ledighed.status == "at_risk"
     activity = result.activity.set_index("kind")
     assert activity.loc["ordinary", "held"] == 0 and not activity.loc["ordinary", "met"]  # no 2020 meetings
+    assert activity.loc["ordinary", "expected"] == 3  # the test council's own cycle
+    assert activity.loc["contract", "expected"] == 0 and activity.loc["contract", "met"]
 
 
 @settings(max_examples=25, deadline=None)

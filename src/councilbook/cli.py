@@ -187,11 +187,11 @@ def status(
 @app.command()
 def sample(
     spec: Annotated[Path, typer.Option(help="Generator spec (YAML).")] = Path("data/sample/sample-spec.yml"),
-    output: Annotated[Path, typer.Option("--out", help="CSV file to write.")] = Path("data/sample/jobindsats_sample.csv"),
+    output: Annotated[Path, typer.Option("--data", help="Tidy CSV file to write.")] = Path("data/sample/jobindsats_sample.csv"),
 ) -> None:
     """Regenerate the bundled sample data from its spec (deterministic).
 
-    Example: councilbook sample --spec data/sample/sample-spec.yml --out data/sample/jobindsats_sample.csv
+    Example: councilbook sample --spec data/sample/sample-spec.yml --data data/sample/jobindsats_sample.csv
     """
     from .sample import generate_sample
 

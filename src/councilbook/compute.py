@@ -345,14 +345,10 @@ def compute_goal_attainment(status: GoalStatus) -> bool | None:
     return status.gap_pct >= 0
 
 
-EXPECTED_MEETINGS = {"ordinary": 4, "theme": 2, "contract": 1, "seminar": 1}
-
-
 def compute_meeting_activity(params: Parameters, year: int) -> pd.DataFrame:
-    """Meetings held in a year by kind, against the council's annual cycle.
+    """Meetings held in a year by kind, against the council's annual cycle (``council.annual_cycle``).
 
-    The cycle: four ordinary meetings (two of them with a theme), a contract
-    meeting and a strategy seminar. Theme meetings count as ordinary meetings too.
+    Theme meetings count as ordinary meetings too.
     """
     held = [m for m in params.meetings if m.date.year == year]
     counts = {
@@ -363,7 +359,7 @@ def compute_meeting_activity(params: Parameters, year: int) -> pd.DataFrame:
     }
     return pd.DataFrame([
         {"kind": kind, "expected": expected, "held": counts[kind], "met": counts[kind] >= expected}
-        for kind, expected in EXPECTED_MEETINGS.items()
+        for kind, expected in params.council.annual_cycle.model_dump().items()
     ])
 
 

@@ -64,6 +64,15 @@ class PublicationRules(StrictModel):
     objections_within_days: int = Field(default=7, ge=0, le=90)
 
 
+class AnnualCycle(StrictModel):
+    """Meetings a year by the council's rules of procedure (theme meetings count as ordinary too)."""
+
+    ordinary: int = Field(default=4, ge=0, le=24)
+    theme: int = Field(default=2, ge=0, le=24)
+    contract: int = Field(default=1, ge=0, le=12)
+    seminar: int = Field(default=1, ge=0, le=12)
+
+
 class Council(StrictModel):
     name: Text
     short_name: Text
@@ -74,6 +83,7 @@ class Council(StrictModel):
     website: str | None = None
     job_centres: list[JobCentre] = Field(min_length=1)
     publication: PublicationRules = PublicationRules()
+    annual_cycle: AnnualCycle = AnnualCycle()
     # jobindsats.dk publishes a month's figures some weeks after the month ends.
     data_publication_lag_days: int = Field(default=40, ge=0, le=365)
     # Within this many percent of the target (the wrong side) a goal is "at risk".

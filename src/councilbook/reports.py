@@ -327,12 +327,14 @@ def build_evaluation_report(params_dir: str | Path, data_path: str | Path, evalu
         f"{format_month(min(result.cutoff, month(contract.year, 12)))}.",
     ]))
     held = sum(1 for m in params.meetings if m.date.year == contract.year)
+    cycle = params.council.annual_cycle
     sections = [
         Section(
             heading=present.Markdown(f"## Rådets møder i {contract.year}"),
             text=present.Markdown(
-                f"Rådet holdt {held} møder i {contract.year}. Årshjulet forudsætter fire ordinære møder, "
-                "heraf to med temadrøftelse, et kontraktmøde og et strategiseminar."
+                f"Rådet holdt {held} møder i {contract.year}. Årshjulet forudsætter {cycle.ordinary} ordinære "
+                f"møder, heraf {cycle.theme} med temadrøftelse, {cycle.contract} kontraktmøde(r) og "
+                f"{cycle.seminar} strategiseminar(er)."
             ),
             table=activity,
         ),
