@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 # Debian packages the PDF and the tests need.
 DEBIAN_PACKAGES := chromium poppler-utils fonts-dejavu-core
 
-.PHONY: help install system-deps sample validate book html contract-status test clean lock
+.PHONY: help install system-deps sample validate book html contract-status lint test clean lock
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -59,7 +59,12 @@ html: $(STAMP) ## Build the HTML book only (no PDF)
 contract-status: $(STAMP) ## Status on the goals for the next meeting (councilbook status)
 	$(BIN)/councilbook status --params $(PARAMS) --data $(DATA)
 
-test: $(STAMP) system-deps ## Run the test suite
+lint: $(STAMP) ## Check style (ruff) and types (mypy)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy src
+
+test: $(STAMP) system-deps lint ## Lint, then run the test suite
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 lock: ## Re-resolve the dependencies and rewrite requirements.lock (needs the registry)

@@ -53,8 +53,13 @@ def test_sample_council_book(project_copy: Path, monkeypatch: pytest.MonkeyPatch
     pdf = project_copy / "_build/pdf/book.pdf"
     assert pdf.read_bytes()[:5] == b"%PDF-"
     text = pdf_text(pdf)
-    for phrase in ("Langtidsledigheden skal begrænses", "Det regionale Beskæftigelsesråd Hovedstaden & Sjælland",
-                   "førtidspension", "29. maj 2013", "Jobcenter Næstved"):
+    for phrase in (
+        "Langtidsledigheden skal begrænses",
+        "Det regionale Beskæftigelsesråd Hovedstaden & Sjælland",
+        "førtidspension",
+        "29. maj 2013",
+        "Jobcenter Næstved",
+    ):
         assert phrase in text, phrase
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "595.92 x 841.92 pts (A4)" in info or "594.96 x 841.92 pts (A4)" in info
@@ -63,8 +68,9 @@ def test_sample_council_book(project_copy: Path, monkeypatch: pytest.MonkeyPatch
     assert f"{pages} / {pages}" in text  # the footer "n / N" on the last page
 
 
-def test_second_council_builds_through_the_same_commands(project_copy: Path, mini: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_second_council_builds_through_the_same_commands(
+    project_copy: Path, mini: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     require_tool("chromium", "chromium-browser")
     build(project_copy, monkeypatch, "--params", str(mini / "parameters"), "--data", str(mini / "data"))
     html = project_copy / "_build/html"
@@ -86,8 +92,9 @@ def _digest(folder: Path) -> str:
     return h.hexdigest()
 
 
-def test_failing_report_leaves_the_published_book(project_copy: Path, mini: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failing_report_leaves_the_published_book(
+    project_copy: Path, mini: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     args = ["--no-pdf", "--params", str(mini / "parameters"), "--data", str(mini / "data")]
     build(project_copy, monkeypatch, *args)
     before = _digest(project_copy / "_build/html")

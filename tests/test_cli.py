@@ -58,18 +58,36 @@ def test_python_dash_m() -> None:
 
 def test_status_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-    result = runner.invoke(app, ["status", "--params", str(MINI / "parameters"), "--data", str(MINI / "data"),
-                                 "--meeting", "2021-06-16", "--json", "--out", str(tmp_path)])
+    result = runner.invoke(
+        app,
+        [
+            "status",
+            "--params",
+            str(MINI / "parameters"),
+            "--data",
+            str(MINI / "data"),
+            "--meeting",
+            "2021-06-16",
+            "--json",
+            "--out",
+            str(tmp_path),
+        ],
+    )
     assert result.exit_code == 0, result.stderr
     figures = json.loads(result.stdout)
     project = load_project(MINI / "parameters", MINI / "data")
-    expected = compute.compute_meeting_status(project.params, project.dataset, project.params.meeting_on(
-        __import__("datetime").date(2021, 6, 16)))
+    expected = compute.compute_meeting_status(
+        project.params, project.dataset, project.params.meeting_on(__import__("datetime").date(2021, 6, 16))
+    )
     assert figures["meeting"] == "2021-06-16" and figures["cutoff"] == "2021-04"
     assert [g["goal_id"] for g in figures["goals"]] == ["ledighed", "sygedagpenge"]
-    for got, want in zip(figures["goals"], expected.goals):
+    for got, want in zip(figures["goals"], expected.goals, strict=True):
         for key in ("baseline", "target", "actual", "last_year", "change_pct", "status"):
-            assert got[key] == pytest.approx(getattr(want, key)) if isinstance(got[key], float) else got[key] == getattr(want, key)
+            assert (
+                got[key] == pytest.approx(getattr(want, key))
+                if isinstance(got[key], float)
+                else got[key] == getattr(want, key)
+            )
         assert len(got["jobcentres"]) == 3
     assert Path(figures["notebook"]).is_file() and Path(figures["html"]).is_file()
     page = Path(figures["html"]).read_text(encoding="utf-8")
@@ -79,8 +97,20 @@ def test_status_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_status_table_for_the_next_meeting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-    result = runner.invoke(app, ["status", "--params", str(MINI / "parameters"), "--data", str(MINI / "data"),
-                                 "--today", "2021-06-01", "--out", str(tmp_path)])
+    result = runner.invoke(
+        app,
+        [
+            "status",
+            "--params",
+            str(MINI / "parameters"),
+            "--data",
+            str(MINI / "data"),
+            "--today",
+            "2021-06-01",
+            "--out",
+            str(tmp_path),
+        ],
+    )
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "Temamøde 16. juni 2021: status for kontrakten 2021, tal til og med april 2021"
@@ -90,16 +120,30 @@ def test_status_table_for_the_next_meeting(tmp_path: Path, monkeypatch: pytest.M
 
 def test_status_after_the_last_meeting_takes_the_latest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-    result = runner.invoke(app, ["status", "--params", str(MINI / "parameters"), "--data", str(MINI / "data"),
-                                 "--today", "2030-01-01", "--json", "--out", str(tmp_path)])
+    result = runner.invoke(
+        app,
+        [
+            "status",
+            "--params",
+            str(MINI / "parameters"),
+            "--data",
+            str(MINI / "data"),
+            "--today",
+            "2030-01-01",
+            "--json",
+            "--out",
+            str(tmp_path),
+        ],
+    )
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["meeting"] == "2021-11-03"
 
 
 def test_status_unknown_meeting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-    result = runner.invoke(app, ["status", "--params", str(MINI / "parameters"), "--data", str(MINI / "data"),
-                                 "--meeting", "2021-06-17"])
+    result = runner.invoke(
+        app, ["status", "--params", str(MINI / "parameters"), "--data", str(MINI / "data"), "--meeting", "2021-06-17"]
+    )
     assert result.exit_code == 2
     assert result.stderr.strip() == (
         "no meeting on 2021-06-17 in the parameters (meetings: 2021-02-10, 2021-06-16, 2021-11-03)"

@@ -42,13 +42,16 @@ def params() -> Parameters:
     return load_parameters(MINI_PARAMS)
 
 
-@pytest.mark.parametrize(("as_of", "lag", "expected"), [
-    (date(2013, 5, 22), 40, "2013-03"),   # March ends 31/3, +40 days = 10/5: published; April not yet
-    (date(2013, 5, 10), 40, "2013-03"),   # exactly on the day
-    (date(2013, 5, 9), 40, "2013-02"),    # one day short
-    (date(2013, 2, 13), 40, "2012-12"),   # early in the year: last year's December
-    (date(2013, 3, 1), 0, "2013-02"),
-])
+@pytest.mark.parametrize(
+    ("as_of", "lag", "expected"),
+    [
+        (date(2013, 5, 22), 40, "2013-03"),  # March ends 31/3, +40 days = 10/5: published; April not yet
+        (date(2013, 5, 10), 40, "2013-03"),  # exactly on the day
+        (date(2013, 5, 9), 40, "2013-02"),  # one day short
+        (date(2013, 2, 13), 40, "2012-12"),  # early in the year: last year's December
+        (date(2013, 3, 1), 0, "2013-02"),
+    ],
+)
 def test_cutoff(params: Parameters, as_of: date, lag: int, expected: str) -> None:
     council = params.council.model_copy(update={"data_publication_lag_days": lag})
     assert compute.compute_cutoff(as_of, council) == pd.Period(expected, freq="M")
@@ -108,10 +111,17 @@ def test_status_change_target_compares_same_months(params: Parameters) -> None:
     assert status.status == "on_track"
 
 
-@pytest.mark.parametrize(("gap", "expected"), [
-    (0.0, "on_track"), (5.0, "on_track"), (-0.1, "at_risk"), (-3.0, "at_risk"), (-3.01, "off_track"),
-    (math.nan, "no_data"),
-])
+@pytest.mark.parametrize(
+    ("gap", "expected"),
+    [
+        (0.0, "on_track"),
+        (5.0, "on_track"),
+        (-0.1, "at_risk"),
+        (-3.0, "at_risk"),
+        (-3.01, "off_track"),
+        (math.nan, "no_data"),
+    ],
+)
 def test_status_classes(gap: float, expected: str) -> None:
     assert compute.classify_status(gap, 3.0) == expected
 
@@ -124,15 +134,17 @@ def test_gap_sign_follows_direction() -> None:
 def test_jobcentre_table(params: Parameters) -> None:
     goal = params.contracts[2021].goals[1]
     table = compute.compute_jobcentre_table(params, synthetic(), goal, 2021, pd.Period("2021-04", freq="M"))
-    expected = pd.DataFrame({
-        "jobcentre_id": ["nordby", "sydby", "oestby-aaby"],
-        "jobcentre": ["Jobcenter Nordby", "Jobcenter Sydby", "Jobcenter Østby-Åby"],
-        "cluster": ["Klynge A", "Klynge B", "Klynge B"],
-        "actual": [20.0, 40.0, 80.0],        # Østby-Åby serves two municipalities: summed
-        "last_year": [40.0, 40.0, 80.0],
-        "change_pct": [-50.0, 0.0, 0.0],
-        "rank": pd.array([1, 2, 2], dtype="Int64"),
-    })
+    expected = pd.DataFrame(
+        {
+            "jobcentre_id": ["nordby", "sydby", "oestby-aaby"],
+            "jobcentre": ["Jobcenter Nordby", "Jobcenter Sydby", "Jobcenter Østby-Åby"],
+            "cluster": ["Klynge A", "Klynge B", "Klynge B"],
+            "actual": [20.0, 40.0, 80.0],  # Østby-Åby serves two municipalities: summed
+            "last_year": [40.0, 40.0, 80.0],
+            "change_pct": [-50.0, 0.0, 0.0],
+            "rank": pd.array([1, 2, 2], dtype="Int64"),
+        }
+    )
     pd.testing.assert_frame_equal(table, expected)
 
 

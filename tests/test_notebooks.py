@@ -51,8 +51,12 @@ def runs(tmp_path_factory: pytest.TempPathFactory):
 def test_manifest_expands_over_the_parameters(runs) -> None:
     results, _ = runs
     assert sorted(results) == [
-        ("contract", "2020"), ("contract", "2021"), ("evaluation", "2021"),
-        ("status", "2021-02-10"), ("status", "2021-06-16"), ("status", "2021-11-03"),
+        ("contract", "2020"),
+        ("contract", "2021"),
+        ("evaluation", "2021"),
+        ("status", "2021-02-10"),
+        ("status", "2021-06-16"),
+        ("status", "2021-11-03"),
     ]
 
 
@@ -75,8 +79,9 @@ def test_status_notebook_figures_match_an_independent_computation(runs) -> None:
     assert syge["target"] == pytest.approx(baseline * 0.95)
     # job centres: Østby-Åby sums municipalities 803 and 804
     oestby = next(j for j in syge["jobcentres"] if j["jobcentre_id"] == "oestby-aaby")
-    part = frame[(frame["measure"] == "sygedagpenge_lange") & frame["area"].isin(["803", "804"])
-                 & frame["period"].isin(months)]
+    part = frame[
+        (frame["measure"] == "sygedagpenge_lange") & frame["area"].isin(["803", "804"]) & frame["period"].isin(months)
+    ]
     assert oestby["actual"] == part["value"].sum()
     assert {j["rank"] for j in syge["jobcentres"]} <= {1, 2, 3}
 

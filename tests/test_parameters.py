@@ -57,9 +57,7 @@ def test_impossible_date(here: Path) -> None:
 
 def test_wrong_type(here: Path) -> None:
     edit(here / "parameters/council.yml", "material_ready_days: 10", "material_ready_days: ten")
-    assert problems_of(here) == [
-        "parameters/council.yml: publication.material_ready_days: 'ten' is not a whole number"
-    ]
+    assert problems_of(here) == ["parameters/council.yml: publication.material_ready_days: 'ten' is not a whole number"]
 
 
 def test_wrong_choice_and_target_form(here: Path) -> None:
@@ -97,8 +95,11 @@ def test_meeting_whose_data_end_in_a_year_without_contract(here: Path) -> None:
 
 
 def test_measure_not_in_data(here: Path) -> None:
-    edit(here / "parameters/measures.yml", "measures:\n",
-         "measures:\n  - id: ukendt\n    label: Ukendt\n    unit: Personer\n    noun: ukendte\n")
+    edit(
+        here / "parameters/measures.yml",
+        "measures:\n",
+        "measures:\n  - id: ukendt\n    label: Ukendt\n    unit: Personer\n    noun: ukendte\n",
+    )
     edit(here / "parameters/contracts/2021.yml", "measure: sygedagpenge_lange", "measure: ukendt")
     assert problems_of(here) == [
         "parameters/contracts/2021.yml: goals[1].measure: measure 'ukendt' is not in the data (data)"
@@ -126,19 +127,22 @@ def test_duplicate_ids(here: Path) -> None:
 def test_municipality_served_twice(here: Path) -> None:
     edit(here / "parameters/council.yml", "municipalities: [802]", "municipalities: [801]")
     problems = problems_of(here)
-    assert "parameters/council.yml: job_centres[1].municipalities: municipality 801 is already served by " \
-           "job centre 'nordby'" in problems
+    assert (
+        "parameters/council.yml: job_centres[1].municipalities: municipality 801 is already served by "
+        "job centre 'nordby'" in problems
+    )
 
 
 def test_all_errors_at_once(here: Path) -> None:
     edit(here / "parameters/council.yml", "short_name:", "colour: red\nshort_name:")
     edit(here / "parameters/meetings/2021.yml", "2021-02-10", "2021-02-30")
-    edit(here / "parameters/contracts/2020.yml", "baseline: \"2019\"", "baseline: \"2019X\"")
+    edit(here / "parameters/contracts/2020.yml", 'baseline: "2019"', 'baseline: "2019X"')
     edit(here / "data/figures.csv", "ledige,801,Nordby,2018M01,", "ledige,801,Nordby,2018M13,")
     problems = problems_of(here)
     assert len(problems) == 4, problems
-    assert any(p.startswith("parameters/contracts/2020.yml: goals[0].baseline: '2019X' is not a period code")
-               for p in problems)
+    assert any(
+        p.startswith("parameters/contracts/2020.yml: goals[0].baseline: '2019X' is not a period code") for p in problems
+    )
     assert any(p.startswith("data/figures.csv: row 2: '2018M13' is not a period code") for p in problems)
 
 
@@ -152,8 +156,10 @@ def test_yaml_syntax_and_duplicate_key(here: Path) -> None:
 
 def test_file_name_must_match_year(here: Path) -> None:
     edit(here / "parameters/evaluations/2021.yml", "year: 2021", "year: 2020")
-    assert "parameters/evaluations/2021.yml: year: 2020 does not match the file name " \
-           "(expected 2021.yml to hold year 2021)" in problems_of(here)
+    assert (
+        "parameters/evaluations/2021.yml: year: 2020 does not match the file name "
+        "(expected 2021.yml to hold year 2021)" in problems_of(here)
+    )
 
 
 def test_validate_command_lists_problems_and_exits_2(here: Path) -> None:

@@ -19,7 +19,8 @@ def test_bundled_sample_is_generated_from_its_spec() -> None:
 def test_test_council_data_is_generated_from_its_spec() -> None:
     folder = ROOT / "tests/fixtures/mini/data"
     assert render_csv(generate_rows(load_spec(folder / "sample-spec.yml"))) == (folder / "figures.csv").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
 
 
 def test_sample_covers_the_region_and_has_realistic_magnitudes() -> None:

@@ -127,13 +127,15 @@ def group_runs(runs: list[Run]) -> list[tuple[str, list[Run]]]:
 def write_toc(paths: BookPaths, runs: list[Run]) -> Path:
     parts = []
     for caption, part_runs in group_runs(runs):
-        parts.append({
-            "caption": caption,
-            "chapters": [
-                {"file": f"generated/{Path(r.output).with_suffix('').as_posix()}", "title": r.nav_title}
-                for r in part_runs
-            ],
-        })
+        parts.append(
+            {
+                "caption": caption,
+                "chapters": [
+                    {"file": f"generated/{Path(r.output).with_suffix('').as_posix()}", "title": r.nav_title}
+                    for r in part_runs
+                ],
+            }
+        )
     static = [{"file": page} for page in STATIC_PAGES if (paths.book / f"{page}.md").is_file()]
     if static:
         parts.append({"caption": "Om bogen", "chapters": static})
@@ -149,9 +151,7 @@ def write_config(paths: BookPaths, params: Parameters) -> Path:
     base["title"] = council.name
     base["author"] = council.region
     base["copyright"] = council.region
-    base.setdefault("html", {})["extra_footer"] = (
-        f"<p>{council.short_name}. Bygget med councilbook.</p>"
-    )
+    base.setdefault("html", {})["extra_footer"] = f"<p>{council.short_name}. Bygget med councilbook.</p>"
     path = paths.generated / "_config.yml"
     path.write_text(yaml.safe_dump(base, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
@@ -170,18 +170,30 @@ def jupyter_book_command() -> list[str]:
 def run_sphinx(paths: BookPaths, builder: str, log: Path) -> Path:
     """One Jupyter Book build with warnings as errors; returns the output folder."""
     command = [
-        *jupyter_book_command(), "build", str(paths.book),
-        "--config", str(paths.generated / "_config.yml"),
-        "--toc", str(paths.generated / "_toc.yml"),
-        "--path-output", str(paths.staging),
-        "--builder", builder, "-W", "--keep-going", "--all",
+        *jupyter_book_command(),
+        "build",
+        str(paths.book),
+        "--config",
+        str(paths.generated / "_config.yml"),
+        "--toc",
+        str(paths.generated / "_toc.yml"),
+        "--path-output",
+        str(paths.staging),
+        "--builder",
+        builder,
+        "-W",
+        "--keep-going",
+        "--all",
     ]
     completed = subprocess.run(command, capture_output=True, text=True, cwd=paths.project)
     log.parent.mkdir(parents=True, exist_ok=True)
     log.write_text(completed.stdout + "\n" + completed.stderr, encoding="utf-8")
     if completed.returncode != 0:
-        warnings = [line for line in _strip_ansi(completed.stdout + completed.stderr).splitlines()
-                    if "WARNING" in line or "ERROR" in line]
+        warnings = [
+            line
+            for line in _strip_ansi(completed.stdout + completed.stderr).splitlines()
+            if "WARNING" in line or "ERROR" in line
+        ]
         detail = "\n".join(warnings[:20]) or "see the log"
         raise BookError(f"the {builder} build failed (log: {display_path(log)}):\n{detail}")
     return paths.staging / "_build" / builder

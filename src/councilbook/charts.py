@@ -55,19 +55,38 @@ def plot_goal_history(
         ax.plot(x[-1:], series.to_numpy()[-1:], "o", color=BLUE)
     if not math.isnan(baseline):
         span = goal.baseline_span
-        ax.axhline(baseline, color=GREY, linestyle=":", linewidth=1.5,
-                   label=f"Basis {format_span(span)}: {_fmt(baseline, is_share)}")
+        ax.axhline(
+            baseline,
+            color=GREY,
+            linestyle=":",
+            linewidth=1.5,
+            label=f"Basis {format_span(span)}: {_fmt(baseline, is_share)}",
+        )
     if target is not None and not math.isnan(target):
         year_start = month(contract_year, 1).to_timestamp()
         year_end = month(contract_year, 12).to_timestamp(how="end")
         if isinstance(goal.target, LevelTarget):
             when = parse_month(goal.target.month).to_timestamp()
-            ax.plot([when], [target], marker="D", markersize=9, color=VERMILLION, linestyle="none",
-                    label=f"Mål {format_span(Span(parse_month(goal.target.month), parse_month(goal.target.month)))}: "
-                          f"{_bound(goal)} {_fmt(target, is_share)}")
+            ax.plot(
+                [when],
+                [target],
+                marker="D",
+                markersize=9,
+                color=VERMILLION,
+                linestyle="none",
+                label=f"Mål {format_span(Span(parse_month(goal.target.month), parse_month(goal.target.month)))}: "
+                f"{_bound(goal)} {_fmt(target, is_share)}",
+            )
         else:
-            ax.hlines(target, year_start, year_end, colors=VERMILLION, linestyles="--", linewidth=2,
-                      label=f"Mål {contract_year}: {_bound(goal)} {_fmt(target, is_share)}")
+            ax.hlines(
+                target,
+                year_start,
+                year_end,
+                colors=VERMILLION,
+                linestyles="--",
+                linewidth=2,
+                label=f"Mål {contract_year}: {_bound(goal)} {_fmt(target, is_share)}",
+            )
         ax.axvspan(year_start, year_end, color=ORANGE, alpha=0.10, linewidth=0, label=f"Kontraktår {contract_year}")
     ax.set_title(goal.title, loc="left", fontsize=11, wrap=True)
     ax.set_ylabel(measure.unit if not is_share else "Procent")
@@ -89,8 +108,9 @@ def _bound(goal: Goal) -> str:
     return "højst" if goal.better == "lower" else "mindst"
 
 
-def describe_goal_history(goal: Goal, measure: Measure, series: pd.Series, baseline: float,
-                          target: float | None, cutoff: pd.Period) -> str:
+def describe_goal_history(
+    goal: Goal, measure: Measure, series: pd.Series, baseline: float, target: float | None, cutoff: pd.Period
+) -> str:
     """Danish alt text saying what the chart shows."""
     is_share = goal.aggregation == "ratio" or measure.kind == "share"
     shown = series.dropna()
@@ -99,7 +119,8 @@ def describe_goal_history(goal: Goal, measure: Measure, series: pd.Series, basel
     if len(shown):
         parts.append(
             f"fra {format_span(Span(shown.index[0], shown.index[0]))} til "
-            f"{format_span(Span(shown.index[-1], shown.index[-1]))}; seneste værdi {_fmt(float(shown.iloc[-1]), is_share)}"
+            f"{format_span(Span(shown.index[-1], shown.index[-1]))}; "
+            f"seneste værdi {_fmt(float(shown.iloc[-1]), is_share)}"
         )
     if not math.isnan(baseline):
         parts.append(f"basis {format_span(goal.baseline_span)} er {_fmt(baseline, is_share)}")

@@ -35,7 +35,9 @@ app = typer.Typer(
 DEFAULT_PARAMS = Path("parameters")
 DEFAULT_DATA = Path("data/sample")
 
-ParamsOption = Annotated[Path, typer.Option("--params", help="Parameters folder (council.yml, contracts/, meetings/, ...).")]
+ParamsOption = Annotated[
+    Path, typer.Option("--params", help="Parameters folder (council.yml, contracts/, meetings/, ...).")
+]
 DataOption = Annotated[Path, typer.Option("--data", help="Data folder or tidy CSV file (default: the bundled sample).")]
 
 
@@ -135,10 +137,16 @@ def build(
 def status(
     params: ParamsOption = DEFAULT_PARAMS,
     data: DataOption = DEFAULT_DATA,
-    meeting: Annotated[Optional[str], typer.Option(help="Meeting date YYYY-MM-DD (default: the next meeting, else the latest).")] = None,
+    meeting: Annotated[
+        Optional[str], typer.Option(help="Meeting date YYYY-MM-DD (default: the next meeting, else the latest).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON on stdout.")] = False,
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the executed notebook and HTML page.")] = Path("_build/status"),
-    today: Annotated[Optional[str], typer.Option(help="Take this date as today when choosing the next meeting.")] = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the executed notebook and HTML page.")] = Path(
+        "_build/status"
+    ),
+    today: Annotated[
+        Optional[str], typer.Option(help="Take this date as today when choosing the next meeting.")
+    ] = None,
 ) -> None:
     """Status on the contract's goals for a meeting: a terminal table, a notebook and an HTML page.
 
@@ -171,8 +179,12 @@ def status(
     table = present.goal_status_table(result.status.contract, result.status.goals, result.project.params.measures, "")
     rich_table = RichTable(show_lines=False)
     for index, column in enumerate(table.columns):
-        rich_table.add_column(column, overflow="fold", min_width=20 if index == 0 else None,
-                              justify="right" if index in table.numeric else "left")
+        rich_table.add_column(
+            column,
+            overflow="fold",
+            min_width=20 if index == 0 else None,
+            justify="right" if index in table.numeric else "left",
+        )
     for row in table.rows:
         rich_table.add_row(*row)
     say(
@@ -187,7 +199,9 @@ def status(
 @app.command()
 def sample(
     spec: Annotated[Path, typer.Option(help="Generator spec (YAML).")] = Path("data/sample/sample-spec.yml"),
-    output: Annotated[Path, typer.Option("--data", help="Tidy CSV file to write.")] = Path("data/sample/jobindsats_sample.csv"),
+    output: Annotated[Path, typer.Option("--data", help="Tidy CSV file to write.")] = Path(
+        "data/sample/jobindsats_sample.csv"
+    ),
 ) -> None:
     """Regenerate the bundled sample data from its spec (deterministic).
 

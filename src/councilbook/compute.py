@@ -201,16 +201,21 @@ def compute_target_value(goal: Goal, baseline: float) -> float | None:
     return None
 
 
-def compute_comparable_target(goal: Goal, values: pd.Series, denominator: pd.Series | None,
-                              period: Span, contract_year: int) -> float | None:
+def compute_comparable_target(
+    goal: Goal, values: pd.Series, denominator: pd.Series | None, period: Span, contract_year: int
+) -> float | None:
     """The target for the months so far (see the module notes)."""
     target = goal.target
     if isinstance(target, (LevelTarget, ShareTarget)):
         return compute_target_value(goal, math.nan)
     baseline_span = goal.baseline_span
     years_back = contract_year - baseline_span.last.year
-    if baseline_span.first.year == baseline_span.last.year and baseline_span.first.month == 1 \
-            and baseline_span.last.month == 12 and goal.aggregation != "end_of_period":
+    if (
+        baseline_span.first.year == baseline_span.last.year
+        and baseline_span.first.month == 1
+        and baseline_span.last.month == 12
+        and goal.aggregation != "end_of_period"
+    ):
         same_months = period.shift_years(years_back)
         base = aggregate(values, denominator, goal.aggregation, same_months)
     else:
@@ -244,8 +249,14 @@ def _change_pct(actual: float, before: float) -> float:
     return (actual - before) / before * 100
 
 
-def compute_goal_status(params: Parameters, dataset: Dataset, goal: Goal, contract_year: int,
-                        cutoff: pd.Period, codes: list[str] | None = None) -> GoalStatus:
+def compute_goal_status(
+    params: Parameters,
+    dataset: Dataset,
+    goal: Goal,
+    contract_year: int,
+    cutoff: pd.Period,
+    codes: list[str] | None = None,
+) -> GoalStatus:
     """A goal's status for the contract year, with data up to ``cutoff``."""
     codes = codes if codes is not None else region_codes(params.council)
     data = dataset.until(cutoff)
@@ -256,8 +267,24 @@ def compute_goal_status(params: Parameters, dataset: Dataset, goal: Goal, contra
     target = compute_target_value(goal, baseline)
     if period is None:
         nan = math.nan
-        return GoalStatus(goal.id, goal.title, goal.better, goal.aggregation, goal.target.form,
-                          goal.baseline, baseline, target, "", "", nan, nan, nan, None, nan, "no_data")
+        return GoalStatus(
+            goal.id,
+            goal.title,
+            goal.better,
+            goal.aggregation,
+            goal.target.form,
+            goal.baseline,
+            baseline,
+            target,
+            "",
+            "",
+            nan,
+            nan,
+            nan,
+            None,
+            nan,
+            "no_data",
+        )
     if goal.aggregation == "end_of_period":
         period = Span(period.last, period.last)
     actual = aggregate(values, denominator, goal.aggregation, period)
@@ -284,25 +311,29 @@ def compute_goal_status(params: Parameters, dataset: Dataset, goal: Goal, contra
     )
 
 
-def compute_contract_status(params: Parameters, dataset: Dataset, contract: Contract,
-                            cutoff: pd.Period) -> list[GoalStatus]:
+def compute_contract_status(
+    params: Parameters, dataset: Dataset, contract: Contract, cutoff: pd.Period
+) -> list[GoalStatus]:
     return [compute_goal_status(params, dataset, goal, contract.year, cutoff) for goal in contract.goals]
 
 
-def compute_jobcentre_table(params: Parameters, dataset: Dataset, goal: Goal, contract_year: int,
-                            cutoff: pd.Period) -> pd.DataFrame:
+def compute_jobcentre_table(
+    params: Parameters, dataset: Dataset, goal: Goal, contract_year: int, cutoff: pd.Period
+) -> pd.DataFrame:
     """Per job centre: actual so far, same period last year, change in %, rank (1 = best change)."""
     rows = []
     for jc in params.council.job_centres:
         status = compute_goal_status(params, dataset, goal, contract_year, cutoff, codes=jc.municipalities)
-        rows.append({
-            "jobcentre_id": jc.id,
-            "jobcentre": jc.name,
-            "cluster": jc.cluster,
-            "actual": status.actual,
-            "last_year": status.last_year,
-            "change_pct": status.change_pct,
-        })
+        rows.append(
+            {
+                "jobcentre_id": jc.id,
+                "jobcentre": jc.name,
+                "cluster": jc.cluster,
+                "actual": status.actual,
+                "last_year": status.last_year,
+                "change_pct": status.change_pct,
+            }
+        )
     table = pd.DataFrame(rows)
     good_change = table["change_pct"] if goal.better == "higher" else -table["change_pct"]
     table["rank"] = good_change.rank(ascending=False, method="min").astype("Int64")
@@ -357,10 +388,12 @@ def compute_meeting_activity(params: Parameters, year: int) -> pd.DataFrame:
         "contract": sum(m.kind == "contract" for m in held),
         "seminar": sum(m.kind == "seminar" for m in held),
     }
-    return pd.DataFrame([
-        {"kind": kind, "expected": expected, "held": counts[kind], "met": counts[kind] >= expected}
-        for kind, expected in params.council.annual_cycle.model_dump().items()
-    ])
+    return pd.DataFrame(
+        [
+            {"kind": kind, "expected": expected, "held": counts[kind], "met": counts[kind] >= expected}
+            for kind, expected in params.council.annual_cycle.model_dump().items()
+        ]
+    )
 
 
 def compute_minutes_timeliness(params: Parameters, year: int) -> pd.DataFrame:
@@ -371,15 +404,17 @@ def compute_minutes_timeliness(params: Parameters, year: int) -> pd.DataFrame:
         if m.date.year != year:
             continue
         days = (m.minutes_sent - m.date).days if m.minutes_sent else None
-        rows.append({
-            "date": m.date,
-            "kind": m.kind,
-            "title": m.title,
-            "minutes_sent": m.minutes_sent,
-            "days": days,
-            "on_time": None if days is None else days <= limit,
-            "press_release": m.press_release,
-        })
+        rows.append(
+            {
+                "date": m.date,
+                "kind": m.kind,
+                "title": m.title,
+                "minutes_sent": m.minutes_sent,
+                "days": days,
+                "on_time": None if days is None else days <= limit,
+                "press_release": m.press_release,
+            }
+        )
     return pd.DataFrame(rows, columns=["date", "kind", "title", "minutes_sent", "days", "on_time", "press_release"])
 
 

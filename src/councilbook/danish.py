@@ -140,8 +140,11 @@ def describe_change(change_pct: float, difference: float, goal: Goal, measure: M
     if abs(change_pct) < 0.05:
         return "uændret i forhold til samme periode året før"
     word = "en stigning" if change_pct > 0 else "et fald"
-    size = (f"{format_number(abs(difference), 1)} procentpoint" if is_share(goal, measure)
-            else format_percent(abs(change_pct)))
+    size = (
+        f"{format_number(abs(difference), 1)} procentpoint"
+        if is_share(goal, measure)
+        else format_percent(abs(change_pct))
+    )
     good = (change_pct < 0) == (goal.better == "lower")
     verdict = "en forbedring" if good else "en forværring"
     return f"{word} på {size} i forhold til samme periode året før ({verdict})"

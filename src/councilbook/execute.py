@@ -63,8 +63,14 @@ def execute_run(run: Run, output: Path, cwd: Path) -> RunResult:
     started = perf_counter()
     try:
         pm.execute_notebook(
-            str(run.notebook), str(output), parameters=run.parameters, kernel_name="python3",
-            cwd=str(cwd), progress_bar=False, log_output=False, report_mode=False,
+            str(run.notebook),
+            str(output),
+            parameters=run.parameters,
+            kernel_name="python3",
+            cwd=str(cwd),
+            progress_bar=False,
+            log_output=False,
+            report_mode=False,
         )
     except Exception as exc:  # papermill saved the half-run notebook with the error in it
         return RunResult(run, output, perf_counter() - started, error=_summarise(exc))
@@ -89,8 +95,13 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def execute_runs(runs: Iterable[Run], out_dir: Path, cwd: Path, workers: int | None = None,
-                 on_done: Callable[[RunResult], None] | None = None) -> list[RunResult]:
+def execute_runs(
+    runs: Iterable[Run],
+    out_dir: Path,
+    cwd: Path,
+    workers: int | None = None,
+    on_done: Callable[[RunResult], None] | None = None,
+) -> list[RunResult]:
     """Execute runs in parallel processes; one failure does not stop the others."""
     runs = list(runs)
     workers = min(workers or default_workers(), max(1, len(runs)))

@@ -58,15 +58,11 @@ class Dataset:
 
     @property
     def measures(self) -> set[str]:
-        return set(self.monthly.index.get_level_values("measure")) | set(
-            self.annual.index.get_level_values("measure")
-        )
+        return set(self.monthly.index.get_level_values("measure")) | set(self.annual.index.get_level_values("measure"))
 
     @property
     def areas(self) -> set[str]:
-        return set(self.monthly.index.get_level_values("area")) | set(
-            self.annual.index.get_level_values("area")
-        )
+        return set(self.monthly.index.get_level_values("area")) | set(self.annual.index.get_level_values("area"))
 
     def last_month(self) -> pd.Period:
         return self.monthly.index.get_level_values("month").max()
@@ -106,13 +102,15 @@ def load_dataset(path: Path | str) -> Dataset:
         if frame is None:
             continue
         frames.append(frame)
-        files.append(DataFile(
-            path=csv_path,
-            sha256=sha256_file(csv_path),
-            rows=len(frame),
-            first_period=str(frame["period"].min()) if len(frame) else "",
-            last_period=str(frame["period"].max()) if len(frame) else "",
-        ))
+        files.append(
+            DataFile(
+                path=csv_path,
+                sha256=sha256_file(csv_path),
+                rows=len(frame),
+                first_period=str(frame["period"].min()) if len(frame) else "",
+                last_period=str(frame["period"].max()) if len(frame) else "",
+            )
+        )
     if problems:
         raise InputError(problems)
     tidy = pd.concat(frames, ignore_index=True)
@@ -150,8 +148,9 @@ def read_tidy_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
         return None
     missing = [c for c in TIDY_COLUMNS if c not in frame.columns]
     if missing:
-        problems.append(Problem(shown, "header", f"missing column(s): {', '.join(missing)} "
-                                f"(expected {', '.join(TIDY_COLUMNS)})"))
+        problems.append(
+            Problem(shown, "header", f"missing column(s): {', '.join(missing)} (expected {', '.join(TIDY_COLUMNS)})")
+        )
         return None
     frame = frame.copy()
     frame["row"] = range(2, len(frame) + 2)
@@ -160,33 +159,43 @@ def read_tidy_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
     for _, row in frame[bad_values].iterrows():
         problems.append(Problem(shown, f"row {row['row']}", f"value {row['value']!r} is not a number"))
     frame["value"] = values
-    kinds = []
-    for period, row_number in zip(frame["period"], frame["row"]):
+    kinds: list[str | None] = []
+    for period, row_number in zip(frame["period"], frame["row"], strict=True):
         try:
             span = parse_period(period)
         except PeriodCodeError as exc:
             problems.append(Problem(shown, f"row {row_number}", str(exc)))
             kinds.append(None)
             continue
-        kinds.append("month" if span.first == span.last else "year" if span.first.month == 1 and span.last.month == 12 else "other")
+        kinds.append(
+            "month"
+            if span.first == span.last
+            else "year"
+            if span.first.month == 1 and span.last.month == 12
+            else "other"
+        )
     frame["kind"] = kinds
     for _, row in frame[frame["kind"] == "other"].iterrows():
-        problems.append(Problem(shown, f"row {row['row']}",
-                                f"period {row['period']!r}: only months and years are read from tidy files"))
+        problems.append(
+            Problem(
+                shown, f"row {row['row']}", f"period {row['period']!r}: only months and years are read from tidy files"
+            )
+        )
     frame["area"] = frame["area"].str.strip()
     frame["measure"] = frame["measure"].str.strip()
     dupes = frame.duplicated(subset=["measure", "area", "period"], keep="first")
     for _, row in frame[dupes].iterrows():
-        problems.append(Problem(shown, f"row {row['row']}",
-                                f"duplicate figure for {row['measure']} / {row['area']} / {row['period']}"))
+        problems.append(
+            Problem(
+                shown, f"row {row['row']}", f"duplicate figure for {row['measure']} / {row['area']} / {row['period']}"
+            )
+        )
     return frame
 
 
 def _index_dataset(tidy: pd.DataFrame, source: DataSource, files: list[DataFile]) -> Dataset:
     months = tidy[tidy["kind"] == "month"].copy()
-    months["month"] = pd.PeriodIndex(
-        [pd.Period(f"{p[:4]}-{p[5:7]}", freq="M") for p in months["period"]], freq="M"
-    )
+    months["month"] = pd.PeriodIndex([pd.Period(f"{p[:4]}-{p[5:7]}", freq="M") for p in months["period"]], freq="M")
     monthly = months.set_index(["measure", "area", "month"])["value"].sort_index()
     years = tidy[tidy["kind"] == "year"].copy()
     years["year"] = years["period"].astype(int)

@@ -75,8 +75,13 @@ def load_manifest(path: Path) -> list[ReportSpec]:
         raise InputError(validation_problems(exc, display_path(path))) from None
     for index, spec in enumerate(manifest.reports):
         if not (path.parent / spec.notebook).is_file():
-            problems.append(Problem(display_path(path), f"reports[{index}].notebook",
-                                    f"{spec.notebook!r} not found next to the manifest"))
+            problems.append(
+                Problem(
+                    display_path(path),
+                    f"reports[{index}].notebook",
+                    f"{spec.notebook!r} not found next to the manifest",
+                )
+            )
     if problems:
         raise InputError(problems)
     return list(manifest.reports)
@@ -90,19 +95,48 @@ def expand_manifest(manifest_path: Path, params: Parameters, params_dir: str, da
         notebook = manifest_path.parent / spec.notebook
         if spec.for_each == "contract":
             for year in params.contracts:
-                runs.append(Run(spec.id, "contract", str(year), notebook, spec.output.format(year=year),
-                                {**base, spec.parameter: year}, contract_title(year),
-                                f"Resultatkontrakt {year}", year))
+                runs.append(
+                    Run(
+                        spec.id,
+                        "contract",
+                        str(year),
+                        notebook,
+                        spec.output.format(year=year),
+                        {**base, spec.parameter: year},
+                        contract_title(year),
+                        f"Resultatkontrakt {year}",
+                        year,
+                    )
+                )
         elif spec.for_each == "meeting":
             for meeting in params.meetings:
                 day = meeting.date.isoformat()
-                runs.append(Run(spec.id, "meeting", day, notebook,
-                                spec.output.format(date=day, year=meeting.date.year),
-                                {**base, spec.parameter: day}, meeting_title(meeting),
-                                meeting_nav_title(meeting), meeting.date.year))
+                runs.append(
+                    Run(
+                        spec.id,
+                        "meeting",
+                        day,
+                        notebook,
+                        spec.output.format(date=day, year=meeting.date.year),
+                        {**base, spec.parameter: day},
+                        meeting_title(meeting),
+                        meeting_nav_title(meeting),
+                        meeting.date.year,
+                    )
+                )
         else:
             for year, evaluation in params.evaluations.items():
-                runs.append(Run(spec.id, "evaluation", str(year), notebook, spec.output.format(year=year),
-                                {**base, spec.parameter: year}, evaluation_title(evaluation),
-                                f"Evaluering {year}", year))
+                runs.append(
+                    Run(
+                        spec.id,
+                        "evaluation",
+                        str(year),
+                        notebook,
+                        spec.output.format(year=year),
+                        {**base, spec.parameter: year},
+                        evaluation_title(evaluation),
+                        f"Evaluering {year}",
+                        year,
+                    )
+                )
     return runs

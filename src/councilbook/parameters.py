@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
@@ -40,9 +40,7 @@ def _code_to_str(value: Any) -> Any:
     return value
 
 
-MunicipalityCode = Annotated[
-    str, BeforeValidator(_code_to_str), Field(pattern=r"^\d{1,4}$")
-]
+MunicipalityCode = Annotated[str, BeforeValidator(_code_to_str), Field(pattern=r"^\d{1,4}$")]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=60)]
 Text = Annotated[str, Field(min_length=1)]
 
@@ -169,9 +167,9 @@ class Goal(StrictModel):
 class Contract(StrictModel):
     year: int = Field(ge=1900, le=2200)
     title: Text
-    signed: date | None = None
+    signed: dt.date | None = None
     # The date the popular edition is published; its figures stop there.
-    published: date
+    published: dt.date
     goals: list[Goal] = Field(min_length=1)
 
 
@@ -199,13 +197,13 @@ MEETING_KIND_LABELS_DA: dict[str, str] = {
 
 
 class Meeting(StrictModel):
-    date: date
+    date: dt.date
     kind: MeetingKind
     title: Text
     theme: str | None = None
     place: str | None = None
     agenda: list[AgendaItem] = []
-    minutes_sent: date | None = None
+    minutes_sent: dt.date | None = None
     press_release: bool = False
 
     @property
@@ -220,7 +218,7 @@ class MeetingsFile(StrictModel):
 
 class Evaluation(StrictModel):
     year: int = Field(ge=1900, le=2200)
-    date: date
+    date: dt.date
     title: Text
     covers: int = Field(ge=1900, le=2200, description="the contract year evaluated")
     conclusions: list[Text] = []
@@ -241,7 +239,7 @@ class Parameters:
     def contract_years(self) -> list[int]:
         return sorted(self.contracts)
 
-    def meeting_on(self, day: date) -> Meeting:
+    def meeting_on(self, day: dt.date) -> Meeting:
         for meeting in self.meetings:
             if meeting.date == day:
                 return meeting
@@ -335,7 +333,7 @@ def format_location(loc: tuple[Any, ...]) -> str:
     return "".join(parts)
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: Any) -> str:
     kind = error["type"]
     value = error.get("input")
     ctx = error.get("ctx") or {}
@@ -430,8 +428,11 @@ def load_parameters(params_dir: Path | str) -> Parameters:
         if parsed is not None:
             measures = {m.id: m for m in parsed.measures}
             for index, measure_id in _duplicates([m.id for m in parsed.measures]):
-                problems.append(Problem(display_path(measures_path), f"measures[{index}].id",
-                                        f"duplicate measure id {measure_id!r}"))
+                problems.append(
+                    Problem(
+                        display_path(measures_path), f"measures[{index}].id", f"duplicate measure id {measure_id!r}"
+                    )
+                )
     else:
         problems.append(Problem(display_path(measures_path), "", "file not found"))
 
@@ -503,8 +504,13 @@ def _duplicates(values: list[Any]) -> list[tuple[int, Any]]:
 
 def _year_matches(path: Path, year: int, problems: list[Problem]) -> bool:
     if path.stem != str(year):
-        problems.append(Problem(display_path(path), "year",
-                                f"{year} does not match the file name (expected {path.stem}.yml to hold year {path.stem})"))
+        problems.append(
+            Problem(
+                display_path(path),
+                "year",
+                f"{year} does not match the file name (expected {path.stem}.yml to hold year {path.stem})",
+            )
+        )
         return False
     return True
 
@@ -518,8 +524,13 @@ def _check_council(council: Council, path: Path) -> list[Problem]:
     for index, jc in enumerate(council.job_centres):
         for code in jc.municipalities:
             if code in served:
-                problems.append(Problem(shown, f"job_centres[{index}].municipalities",
-                                        f"municipality {code} is already served by job centre {served[code]!r}"))
+                problems.append(
+                    Problem(
+                        shown,
+                        f"job_centres[{index}].municipalities",
+                        f"municipality {code} is already served by job centre {served[code]!r}",
+                    )
+                )
             served.setdefault(code, jc.id)
     return problems
 
@@ -530,15 +541,17 @@ def _check_contract(contract: Contract, path: Path, measures: dict[str, Measure]
     for index, goal_id in _duplicates([g.id for g in contract.goals]):
         problems.append(Problem(shown, f"goals[{index}].id", f"duplicate goal id {goal_id!r}"))
     if contract.published.year not in (contract.year - 1, contract.year):
-        problems.append(Problem(shown, "published",
-                                f"{contract.published.isoformat()} is not in {contract.year - 1} or {contract.year}"))
+        problems.append(
+            Problem(
+                shown, "published", f"{contract.published.isoformat()} is not in {contract.year - 1} or {contract.year}"
+            )
+        )
     for index, goal in enumerate(contract.goals):
         at = f"goals[{index}]"
         for key in ("measure", "denominator"):
             measure_id = getattr(goal, key)
             if measure_id is not None and measures and measure_id not in measures:
-                problems.append(Problem(shown, f"{at}.{key}",
-                                        f"measure {measure_id!r} is not in measures.yml"))
+                problems.append(Problem(shown, f"{at}.{key}", f"measure {measure_id!r} is not in measures.yml"))
         if goal.aggregation == "ratio" and goal.denominator is None:
             problems.append(Problem(shown, f"{at}.denominator", "is required when aggregation is 'ratio'"))
         if goal.aggregation != "ratio" and goal.denominator is not None:
@@ -549,8 +562,11 @@ def _check_contract(contract: Contract, path: Path, measures: dict[str, Measure]
             problems.append(Problem(shown, f"{at}.baseline", str(exc)))
         else:
             if baseline.last.year >= contract.year:
-                problems.append(Problem(shown, f"{at}.baseline",
-                                        f"{goal.baseline!r} must end before the contract year {contract.year}"))
+                problems.append(
+                    Problem(
+                        shown, f"{at}.baseline", f"{goal.baseline!r} must end before the contract year {contract.year}"
+                    )
+                )
         target = goal.target
         if isinstance(target, LevelTarget):
             try:
@@ -559,19 +575,25 @@ def _check_contract(contract: Contract, path: Path, measures: dict[str, Measure]
                 problems.append(Problem(shown, f"{at}.target.month", str(exc)))
             else:
                 if target_month.year != contract.year:
-                    problems.append(Problem(shown, f"{at}.target.month",
-                                            f"{target.month!r} is not in the contract year {contract.year}"))
+                    problems.append(
+                        Problem(
+                            shown, f"{at}.target.month", f"{target.month!r} is not in the contract year {contract.year}"
+                        )
+                    )
         if isinstance(target, ShareTarget):
             measure = measures.get(goal.measure)
             if goal.aggregation != "ratio" and (measure is None or measure.kind != "share"):
-                problems.append(Problem(shown, f"{at}.target",
-                                        "a share target needs aggregation 'ratio' or a measure of kind 'share'"))
+                problems.append(
+                    Problem(
+                        shown, f"{at}.target", "a share target needs aggregation 'ratio' or a measure of kind 'share'"
+                    )
+                )
     return problems
 
 
 def _check_meetings(sources: list[tuple[Path, int, Meeting]], contracts: set[int]) -> list[Problem]:
     problems = []
-    dates: dict[date, str] = {}
+    dates: dict[dt.date, str] = {}
     for path, index, meeting in sources:
         shown = display_path(path)
         at = f"meetings[{index}]"
@@ -579,22 +601,36 @@ def _check_meetings(sources: list[tuple[Path, int, Meeting]], contracts: set[int
         if meeting.date.year != year:
             problems.append(Problem(shown, f"{at}.date", f"{meeting.date.isoformat()} is not in {year}"))
         elif meeting.date.year not in contracts:
-            problems.append(Problem(shown, f"{at}.date",
-                                    f"{meeting.date.isoformat()}: there is no contract for {meeting.date.year} "
-                                    f"(add contracts/{meeting.date.year}.yml)"))
+            problems.append(
+                Problem(
+                    shown,
+                    f"{at}.date",
+                    f"{meeting.date.isoformat()}: there is no contract for {meeting.date.year} "
+                    f"(add contracts/{meeting.date.year}.yml)",
+                )
+            )
         if meeting.date in dates:
-            problems.append(Problem(shown, f"{at}.date",
-                                    f"another meeting is already on {meeting.date.isoformat()} ({dates[meeting.date]})"))
+            problems.append(
+                Problem(
+                    shown,
+                    f"{at}.date",
+                    f"another meeting is already on {meeting.date.isoformat()} ({dates[meeting.date]})",
+                )
+            )
         dates.setdefault(meeting.date, f"{shown} {at}")
         if meeting.kind == "theme" and not meeting.theme:
             problems.append(Problem(shown, f"{at}.theme", "a theme meeting needs a theme"))
         if meeting.minutes_sent is not None and meeting.minutes_sent < meeting.date:
-            problems.append(Problem(shown, f"{at}.minutes_sent",
-                                    f"{meeting.minutes_sent.isoformat()} is before the meeting"))
+            problems.append(
+                Problem(shown, f"{at}.minutes_sent", f"{meeting.minutes_sent.isoformat()} is before the meeting")
+            )
         for item_index, item in enumerate(meeting.agenda):
             if item.type == "decision" and not item.recommendation:
-                problems.append(Problem(shown, f"{at}.agenda[{item_index}].recommendation",
-                                        "a decision item needs a recommendation"))
+                problems.append(
+                    Problem(
+                        shown, f"{at}.agenda[{item_index}].recommendation", "a decision item needs a recommendation"
+                    )
+                )
     return problems
 
 
@@ -606,6 +642,7 @@ def _check_evaluation(evaluation: Evaluation, path: Path, contracts: set[int]) -
     if evaluation.covers not in contracts:
         problems.append(Problem(shown, "covers", f"there is no contract for {evaluation.covers}"))
     if evaluation.covers >= evaluation.year:
-        problems.append(Problem(shown, "covers",
-                                f"{evaluation.covers} must be a year before the evaluation year {evaluation.year}"))
+        problems.append(
+            Problem(shown, "covers", f"{evaluation.covers} must be a year before the evaluation year {evaluation.year}")
+        )
     return problems

@@ -26,16 +26,23 @@ def find_chromium() -> str:
         if found:
             return found
     raise PdfError(
-        "Chromium was not found. Install it (Debian: sudo apt-get install chromium) "
-        "or run `make system-deps` as root."
+        "Chromium was not found. Install it (Debian: sudo apt-get install chromium) or run `make system-deps` as root."
     )
 
 
 def chromium_flags(user_data_dir: str) -> list[str]:
     return [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-        "--disable-extensions", "--hide-scrollbars", "--mute-audio",
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+        "--disable-extensions",
+        "--hide-scrollbars",
+        "--mute-audio",
         f"--user-data-dir={user_data_dir}",
     ]
 
@@ -50,9 +57,13 @@ def print_to_pdf(html_file: Path, pdf_file: Path, timeout: int = 180) -> Path:
     browser = find_chromium()
     with tempfile.TemporaryDirectory(prefix="councilbook-chromium-") as profile:
         command = [
-            browser, *chromium_flags(profile), "--no-pdf-header-footer",
-            "--generate-pdf-document-outline", "--run-all-compositor-stages-before-draw",
-            f"--print-to-pdf={pdf_file}", html_file.resolve().as_uri(),
+            browser,
+            *chromium_flags(profile),
+            "--no-pdf-header-footer",
+            "--generate-pdf-document-outline",
+            "--run-all-compositor-stages-before-draw",
+            f"--print-to-pdf={pdf_file}",
+            html_file.resolve().as_uri(),
         ]
         try:
             completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout)

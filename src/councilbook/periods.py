@@ -58,8 +58,7 @@ def parse_period(code: str) -> Span:
         year, quarter = int(m.group(1)), int(m.group(2))
         return Span(month(year, 3 * quarter - 2), month(year, 3 * quarter))
     raise PeriodCodeError(
-        f"{text!r} is not a period code (use a year like 2013, a month like 2013M01 "
-        "or a quarter like 2013Q1)"
+        f"{text!r} is not a period code (use a year like 2013, a month like 2013M01 or a quarter like 2013Q1)"
     )
 
 

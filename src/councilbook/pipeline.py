@@ -44,7 +44,11 @@ def notebook_path(path: Path, project_root: Path) -> str:
     """A path as the notebooks receive it: relative to the project when inside it."""
     resolved = path.resolve()
     try:
-        return os.path.relpath(resolved, project_root.resolve()) if resolved.is_relative_to(project_root.resolve()) else str(resolved)
+        return (
+            os.path.relpath(resolved, project_root.resolve())
+            if resolved.is_relative_to(project_root.resolve())
+            else str(resolved)
+        )
     except ValueError:
         return str(resolved)
 
@@ -59,13 +63,23 @@ def check_project_root(root: Path) -> None:
 
 
 def plan_runs(project: Project, root: Path, params_dir: Path, data_path: Path) -> list[Run]:
-    return expand_manifest(root / "pipelines" / "manifest.yml", project.params,
-                           notebook_path(params_dir, root), notebook_path(data_path, root))
+    return expand_manifest(
+        root / "pipelines" / "manifest.yml",
+        project.params,
+        notebook_path(params_dir, root),
+        notebook_path(data_path, root),
+    )
 
 
-def build(params_dir: Path, data_path: Path, root: Path, workers: int | None = None, pdf: bool = True,
-          on_done: Callable[[RunResult], None] | None = None,
-          on_stage: Callable[[str], None] | None = None) -> BuildResult:
+def build(
+    params_dir: Path,
+    data_path: Path,
+    root: Path,
+    workers: int | None = None,
+    pdf: bool = True,
+    on_done: Callable[[RunResult], None] | None = None,
+    on_stage: Callable[[str], None] | None = None,
+) -> BuildResult:
     """Validate, execute every report, and build the book (HTML, then PDF)."""
     stage = on_stage or (lambda _text: None)
     check_project_root(root)
@@ -113,21 +127,37 @@ class StatusResult:
     run: RunResult
 
 
-def run_status(params_dir: Path, data_path: Path, root: Path, meeting_date: date | None, today: date,
-               out_dir: Path) -> StatusResult:
+def run_status(
+    params_dir: Path, data_path: Path, root: Path, meeting_date: date | None, today: date, out_dir: Path
+) -> StatusResult:
     """Compute a meeting's status, execute its report notebook and write a standalone HTML page."""
     check_project_root(root)
     project = load_project(params_dir, data_path)
     meeting = choose_meeting(project.params, meeting_date, today)
     status = compute.compute_meeting_status(project.params, project.dataset, meeting)
-    runs = [r for r in plan_runs(project, root, params_dir, data_path)
-            if r.kind == "meeting" and r.key == meeting.date.isoformat()]
-    run = runs[0] if runs else Run(
-        "status", "meeting", meeting.date.isoformat(), root / "pipelines" / "status.ipynb",
-        f"status-{meeting.date.isoformat()}.ipynb",
-        {"params_dir": notebook_path(params_dir, root), "data_path": notebook_path(data_path, root),
-         "meeting_date": meeting.date.isoformat()},
-        meeting_title(meeting), meeting_nav_title(meeting), meeting.date.year,
+    runs = [
+        r
+        for r in plan_runs(project, root, params_dir, data_path)
+        if r.kind == "meeting" and r.key == meeting.date.isoformat()
+    ]
+    run = (
+        runs[0]
+        if runs
+        else Run(
+            "status",
+            "meeting",
+            meeting.date.isoformat(),
+            root / "pipelines" / "status.ipynb",
+            f"status-{meeting.date.isoformat()}.ipynb",
+            {
+                "params_dir": notebook_path(params_dir, root),
+                "data_path": notebook_path(data_path, root),
+                "meeting_date": meeting.date.isoformat(),
+            },
+            meeting_title(meeting),
+            meeting_nav_title(meeting),
+            meeting.date.year,
+        )
     )
     notebook = out_dir / f"status-{meeting.date.isoformat()}.ipynb"
     run = dataclasses.replace(run, output=notebook.name)
@@ -143,8 +173,9 @@ def write_standalone_html(notebook: Path, html: Path) -> Path:
     """The executed notebook as one HTML page without code, loading nothing from the network."""
     nb = nbformat.read(notebook, as_version=4)
     remover = TagRemovePreprocessor(remove_cell_tags={"remove-cell"}, enabled=True)
-    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
+    exporter = HTMLExporter(
+        template_name="lab", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+    )
     exporter.register_preprocessor(remover, enabled=True)
     with warnings.catch_warnings():
         # The hidden glue record has no HTML form; that is intended.

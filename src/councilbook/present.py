@@ -62,7 +62,7 @@ class Table:
             for i, value in enumerate(row):
                 css = self.cell_classes[r][i] if self.cell_classes else ""
                 attrs = self._align(i, css)
-                tag = "th scope=\"row\"" if i == 0 else "td"
+                tag = 'th scope="row"' if i == 0 else "td"
                 close = "th" if i == 0 else "td"
                 cells.append(f"<{tag}{attrs}>{html.escape(value)}</{close}>")
             body.append("<tr>" + "".join(cells) + "</tr>")
@@ -130,24 +130,30 @@ def attained_cell(attained: bool | None) -> str:
     return "✔ Opfyldt" if attained else "✖ Ikke opfyldt"
 
 
-def goal_status_table(contract: Contract, statuses: list[GoalStatus], measures: dict[str, Measure],
-                      caption: str) -> Table:
+def goal_status_table(
+    contract: Contract, statuses: list[GoalStatus], measures: dict[str, Measure], caption: str
+) -> Table:
     rows, classes = [], []
-    for goal, status in zip(contract.goals, statuses):
+    for goal, status in zip(contract.goals, statuses, strict=True):
         measure = measures[goal.measure]
-        rows.append([
-            goal.title,
-            f"{format_goal_value(status.baseline, goal, measure)} ({format_span(goal.baseline_span)})",
-            _target_cell(status, goal, measure),
-            format_goal_value(status.actual, goal, measure),
-            format_goal_value(status.last_year, goal, measure),
-            _change_cell(status.change_pct, status.actual - status.last_year, goal, measure),
-            status_cell(status.status),
-        ])
+        rows.append(
+            [
+                goal.title,
+                f"{format_goal_value(status.baseline, goal, measure)} ({format_span(goal.baseline_span)})",
+                _target_cell(status, goal, measure),
+                format_goal_value(status.actual, goal, measure),
+                format_goal_value(status.last_year, goal, measure),
+                _change_cell(status.change_pct, status.actual - status.last_year, goal, measure),
+                status_cell(status.status),
+            ]
+        )
         classes.append([""] * 6 + [STATUS_CLASSES[status.status]])
     return Table(
         columns=["Mål", "Basis", "Målsætning", "Faktisk", "Året før", "Udvikling mod året før", "Status"],
-        rows=rows, cell_classes=classes, caption=caption, numeric=(1, 2, 3, 4, 5),
+        rows=rows,
+        cell_classes=classes,
+        caption=caption,
+        numeric=(1, 2, 3, 4, 5),
     )
 
 
@@ -169,38 +175,52 @@ def _target_cell(status: GoalStatus, goal, measure: Measure) -> str:
 def jobcentre_table(table: pd.DataFrame, goal, measure: Measure, caption: str) -> Table:
     rows = []
     for record in table.itertuples():
-        rows.append([
-            record.jobcentre,
-            record.cluster,
-            format_goal_value(record.actual, goal, measure),
-            format_goal_value(record.last_year, goal, measure),
-            _change_cell(record.change_pct, record.actual - record.last_year, goal, measure),
-            MISSING if pd.isna(record.rank) else f"{int(record.rank)}.",
-        ])
+        rows.append(
+            [
+                record.jobcentre,
+                record.cluster,
+                format_goal_value(record.actual, goal, measure),
+                format_goal_value(record.last_year, goal, measure),
+                _change_cell(record.change_pct, record.actual - record.last_year, goal, measure),
+                MISSING if pd.isna(record.rank) else f"{int(record.rank)}.",
+            ]
+        )
     return Table(
         columns=["Jobcenter", "Klynge", "Faktisk", "Året før", "Udvikling mod året før", "Placering"],
-        rows=rows, caption=caption, numeric=(2, 3, 4, 5),
+        rows=rows,
+        caption=caption,
+        numeric=(2, 3, 4, 5),
     )
 
 
-def attainment_table(contract: Contract, statuses: list[GoalStatus], attained: list[bool | None],
-                     measures: dict[str, Measure], caption: str) -> Table:
+def attainment_table(
+    contract: Contract,
+    statuses: list[GoalStatus],
+    attained: list[bool | None],
+    measures: dict[str, Measure],
+    caption: str,
+) -> Table:
     rows, classes = [], []
-    for goal, status, ok in zip(contract.goals, statuses, attained):
+    for goal, status, ok in zip(contract.goals, statuses, attained, strict=True):
         measure = measures[goal.measure]
         gap = MISSING if math.isnan(status.gap_pct) else format_percent(status.gap_pct, signed=True)
-        rows.append([
-            goal.title,
-            f"{format_goal_value(status.baseline, goal, measure)} ({format_span(goal.baseline_span)})",
-            _target_cell(status, goal, measure),
-            format_goal_value(status.actual, goal, measure),
-            gap,
-            attained_cell(ok),
-        ])
+        rows.append(
+            [
+                goal.title,
+                f"{format_goal_value(status.baseline, goal, measure)} ({format_span(goal.baseline_span)})",
+                _target_cell(status, goal, measure),
+                format_goal_value(status.actual, goal, measure),
+                gap,
+                attained_cell(ok),
+            ]
+        )
         classes.append([""] * 5 + [STATUS_CLASSES[ok]])
     return Table(
         columns=["Mål", "Basis", "Målsætning", f"Resultat {contract.year}", "Afstand til målet", "Opfyldt"],
-        rows=rows, cell_classes=classes, caption=caption, numeric=(1, 2, 3, 4),
+        rows=rows,
+        cell_classes=classes,
+        caption=caption,
+        numeric=(1, 2, 3, 4),
     )
 
 

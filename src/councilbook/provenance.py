@@ -21,11 +21,17 @@ def code_version() -> str:
     try:
         commit = subprocess.run(
             ["git", "-C", str(package_dir), "rev-parse", "--short=12", "HEAD"],
-            capture_output=True, text=True, timeout=10, check=True,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
         ).stdout.strip()
         dirty = subprocess.run(
             ["git", "-C", str(package_dir), "status", "--porcelain", "--untracked-files=no", "--", "."],
-            capture_output=True, text=True, timeout=10, check=True,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
         ).stdout.strip()
         return f"git {commit}{'-dirty' if dirty else ''}"
     except (OSError, subprocess.SubprocessError):
@@ -55,13 +61,15 @@ class Provenance:
 def collect_provenance(params: Parameters, dataset: Dataset, cutoff: pd.Period | None) -> Provenance:
     return Provenance(
         data_files=[
-            {"path": display_path(f.path), "sha256": f.sha256,
-             "periods": f"{f.first_period}-{f.last_period}", "rows": str(f.rows)}
+            {
+                "path": display_path(f.path),
+                "sha256": f.sha256,
+                "periods": f"{f.first_period}-{f.last_period}",
+                "rows": str(f.rows),
+            }
             for f in dataset.files
         ],
-        parameter_files=[
-            {"path": path, "sha256": digest} for path, digest in params.file_hashes().items()
-        ],
+        parameter_files=[{"path": path, "sha256": digest} for path, digest in params.file_hashes().items()],
         code=code_version(),
         cutoff=month_code(cutoff) if cutoff is not None else None,
     )

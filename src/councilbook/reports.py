@@ -77,8 +77,9 @@ def _project(params_dir: str | Path, data_path: str | Path) -> Project:
     return load_project(Path(params_dir), Path(data_path))
 
 
-def _history_chart(project: Project, goal: Goal, contract_year: int, cutoff, baseline: float,
-                   target: float | None) -> present.Chart:
+def _history_chart(
+    project: Project, goal: Goal, contract_year: int, cutoff, baseline: float, target: float | None
+) -> present.Chart:
     data = project.dataset.until(cutoff)
     codes = compute.region_codes(project.params.council)
     values, denominator = compute.goal_series(data, goal, codes)
@@ -93,11 +94,18 @@ def _history_chart(project: Project, goal: Goal, contract_year: int, cutoff, bas
     }
     measure = project.params.measures[goal.measure]
     figure = charts.plot_goal_history(
-        series, goal, measure, contract_year, baseline, target, cutoff,
+        series,
+        goal,
+        measure,
+        contract_year,
+        baseline,
+        target,
+        cutoff,
         figure_label=labels[goal.aggregation],
     )
-    return present.Chart.from_figure(figure, alt=charts.describe_goal_history(
-        goal, measure, series, baseline, target, cutoff))
+    return present.Chart.from_figure(
+        figure, alt=charts.describe_goal_history(goal, measure, series, baseline, target, cutoff)
+    )
 
 
 def _where_we_stand(goal: Goal, status: compute.GoalStatus, project: Project) -> str:
@@ -141,30 +149,44 @@ def build_contract_report(params_dir: str | Path, data_path: str | Path, contrac
             f"**Hvor står vi?** {baseline_text} {stand}\n\n"
             f"**Det gør rådet:**\n\n{actions}"
         )
-        sections.append(Section(
-            heading=present.Markdown(f"## Mål {number}: {goal.title}"),
-            text=present.Markdown(text),
-            chart=_history_chart(project, goal, contract.year, cutoff, latest.baseline, latest.target),
-        ))
-        figures["goals"].append({
-            "goal_id": goal.id, "target_text": target_sentence,
-            "baseline": _clean(latest.baseline), "target": _clean(latest.target),
-            "latest": _clean(latest.actual), "latest_period": [latest.period_first, latest.period_last],
-        })
-    intro = "\n\n".join(filter(None, [
-        present.sample_notice(project.dataset.source.sample),
-        f"{council.name} har indgået en kontrakt med beskæftigelsesministeren om de vigtigste mål for "
-        f"beskæftigelsesindsatsen i {contract.year}. Her er kontrakten fortalt kort og i almindeligt sprog."
-        + (f" Kontrakten blev underskrevet {format_date(contract.signed)}." if contract.signed else ""),
-        f"## Rådets mission\n\n{council.mission}",
-        f"## Rådets vision\n\n{council.vision}",
-        f"## Rådets roller\n\n" + "\n".join(f"- {r}" for r in council.roles),
-        f"## Målene for {contract.year}\n\n"
-        + "\n".join(f"{i}. {describe_target(g, params.measures[g.measure], contract.year)}"
-                    for i, g in enumerate(contract.goals, start=1)),
-        f"Tallene er opgjort til og med {format_month(cutoff)}, de seneste tal ved offentliggørelsen "
-        f"{format_date(contract.published)}.",
-    ]))
+        sections.append(
+            Section(
+                heading=present.Markdown(f"## Mål {number}: {goal.title}"),
+                text=present.Markdown(text),
+                chart=_history_chart(project, goal, contract.year, cutoff, latest.baseline, latest.target),
+            )
+        )
+        figures["goals"].append(
+            {
+                "goal_id": goal.id,
+                "target_text": target_sentence,
+                "baseline": _clean(latest.baseline),
+                "target": _clean(latest.target),
+                "latest": _clean(latest.actual),
+                "latest_period": [latest.period_first, latest.period_last],
+            }
+        )
+    intro = "\n\n".join(
+        filter(
+            None,
+            [
+                present.sample_notice(project.dataset.source.sample),
+                f"{council.name} har indgået en kontrakt med beskæftigelsesministeren om de vigtigste mål for "
+                f"beskæftigelsesindsatsen i {contract.year}. Her er kontrakten fortalt kort og i almindeligt sprog."
+                + (f" Kontrakten blev underskrevet {format_date(contract.signed)}." if contract.signed else ""),
+                f"## Rådets mission\n\n{council.mission}",
+                f"## Rådets vision\n\n{council.vision}",
+                "## Rådets roller\n\n" + "\n".join(f"- {r}" for r in council.roles),
+                f"## Målene for {contract.year}\n\n"
+                + "\n".join(
+                    f"{i}. {describe_target(g, params.measures[g.measure], contract.year)}"
+                    for i, g in enumerate(contract.goals, start=1)
+                ),
+                f"Tallene er opgjort til og med {format_month(cutoff)}, de seneste tal ved offentliggørelsen "
+                f"{format_date(contract.published)}.",
+            ],
+        )
+    )
     provenance = collect_provenance(params, project.dataset, cutoff)
     figures["provenance"] = provenance.as_dict()
     return Report(
@@ -192,11 +214,13 @@ def status_figures(result: compute.MeetingStatus) -> dict[str, Any]:
         "contract_year": result.contract.year,
         "final": result.final,
         "goals": [
-            {**status.as_dict(),
-             "jobcentres": [
-                 {k: _clean(v) for k, v in row.items()}
-                 for row in result.jobcentres[status.goal_id].to_dict(orient="records")
-             ]}
+            {
+                **status.as_dict(),
+                "jobcentres": [
+                    {k: _clean(v) for k, v in row.items()}
+                    for row in result.jobcentres[status.goal_id].to_dict(orient="records")
+                ],
+            }
             for status in result.goals
         ],
     }
@@ -224,42 +248,52 @@ def build_status_report(params_dir: str | Path, data_path: str | Path, meeting_d
     period = Span(month(contract.year, 1), result.cutoff)
     which = "endelig status" if result.final else "status"
     summary = present.goal_status_table(
-        contract, result.goals, params.measures,
+        contract,
+        result.goals,
+        params.measures,
         caption=f"Kontraktens mål {contract.year}, {which} for {format_span(period)}",
     )
     counts = {key: sum(g.status == key for g in result.goals) for key in present.STATUS_LABELS}
-    overview = ", ".join(
-        f"{n} {present.status_cell(k).lower()[2:]}" for k, n in counts.items() if n
+    overview = ", ".join(f"{n} {present.status_cell(k).lower()[2:]}" for k, n in counts.items() if n)
+    intro = "\n\n".join(
+        filter(
+            None,
+            [
+                present.sample_notice(project.dataset.source.sample),
+                f"**{MEETING_KIND_LABELS_DA[meeting.kind]}** {format_date(meeting.date)}"
+                + (f", {meeting.place}" if meeting.place else "")
+                + (f". Tema: {meeting.theme}" if meeting.theme else "")
+                + ".",
+                f"Materialet er udarbejdet til {format_date(result.pack_date)} med tal til og med "
+                f"**{format_month(result.cutoff)}**. Det viser {which} for kontrakten {contract.year}: "
+                f"{overview}.",
+                "Status er vist med symbol og ord: ✔ på rette spor, ⚠ i risiko, ✖ ikke på rette spor. "
+                f"*Faktisk* er tallet for {format_span(period)}, *året før* de samme måneder året før, og "
+                "*udvikling* ændringen mellem dem.",
+            ],
+        )
     )
-    intro = "\n\n".join(filter(None, [
-        present.sample_notice(project.dataset.source.sample),
-        f"**{MEETING_KIND_LABELS_DA[meeting.kind]}** {format_date(meeting.date)}"
-        + (f", {meeting.place}" if meeting.place else "")
-        + (f". Tema: {meeting.theme}" if meeting.theme else "") + ".",
-        f"Materialet er udarbejdet til {format_date(result.pack_date)} med tal til og med "
-        f"**{format_month(result.cutoff)}**. Det viser {which} for kontrakten {contract.year}: "
-        f"{overview}.",
-        "Status er vist med symbol og ord: ✔ på rette spor, ⚠ i risiko, ✖ ikke på rette spor. "
-        f"*Faktisk* er tallet for {format_span(period)}, *året før* de samme måneder året før, og "
-        "*udvikling* ændringen mellem dem.",
-    ]))
     sections = []
-    for number, (goal, status) in enumerate(zip(contract.goals, result.goals), start=1):
+    for number, (goal, status) in enumerate(zip(contract.goals, result.goals, strict=True), start=1):
         measure = params.measures[goal.measure]
         text = (
             f"**Målet:** {describe_target(goal, measure, contract.year)}\n\n"
             f"**Status:** {present.status_cell(status.status)}. {_where_we_stand(goal, status, project)}"
         )
         table = present.jobcentre_table(
-            result.jobcentres[goal.id], goal, measure,
+            result.jobcentres[goal.id],
+            goal,
+            measure,
             caption=f"{goal.title}: jobcentrene, {format_span(period)} (placering efter udvikling)",
         )
-        sections.append(Section(
-            heading=present.Markdown(f"## Mål {number}: {goal.title}"),
-            text=present.Markdown(text),
-            chart=_history_chart(project, goal, contract.year, result.cutoff, status.baseline, status.target),
-            table=table,
-        ))
+        sections.append(
+            Section(
+                heading=present.Markdown(f"## Mål {number}: {goal.title}"),
+                text=present.Markdown(text),
+                chart=_history_chart(project, goal, contract.year, result.cutoff, status.baseline, status.target),
+                table=table,
+            )
+        )
     provenance = collect_provenance(params, project.dataset, result.cutoff)
     figures = status_figures(result)
     figures["provenance"] = provenance.as_dict()
@@ -292,40 +326,57 @@ def build_evaluation_report(params_dir: str | Path, data_path: str | Path, evalu
     result = compute.compute_evaluation(params, project.dataset, evaluation)
     contract = result.contract
     attained_n = sum(a is True for a in result.attained)
-    summary = present.attainment_table(contract, result.goals, result.attained, params.measures,
-                                       caption=f"Kontraktens mål {contract.year}: resultat for hele året")
+    summary = present.attainment_table(
+        contract,
+        result.goals,
+        result.attained,
+        params.measures,
+        caption=f"Kontraktens mål {contract.year}: resultat for hele året",
+    )
     activity_rows = []
     activity_classes = []
     for row in result.activity.itertuples():
-        activity_rows.append([KIND_ROWS_DA[row.kind], str(row.expected), str(row.held),
-                              "✔ Ja" if row.met else "✖ Nej"])
+        activity_rows.append([KIND_ROWS_DA[row.kind], str(row.expected), str(row.held), "✔ Ja" if row.met else "✖ Nej"])
         activity_classes.append(["", "", "", present.STATUS_CLASSES[bool(row.met)]])
     activity = present.Table(
         columns=["Mødetype", "Efter årshjulet", "Afholdt", "Opfyldt"],
-        rows=activity_rows, cell_classes=activity_classes, numeric=(1, 2),
+        rows=activity_rows,
+        cell_classes=activity_classes,
+        numeric=(1, 2),
         caption=f"Rådets møder i {contract.year} i forhold til årshjulet",
     )
     limit = params.council.publication.minutes_within_days
     minutes_rows = []
     for row in result.minutes.itertuples():
-        minutes_rows.append([
-            format_date(row.date), MEETING_KIND_LABELS_DA[row.kind],
-            format_date(row.minutes_sent) if row.minutes_sent else "ikke registreret",
-            "–" if row.days is None or (isinstance(row.days, float) and math.isnan(row.days)) else str(int(row.days)),
-            "? ukendt" if row.on_time is None else ("✔ Ja" if row.on_time else "✖ Nej"),
-            "Ja" if row.press_release else "Nej",
-        ])
+        minutes_rows.append(
+            [
+                format_date(row.date),
+                MEETING_KIND_LABELS_DA[row.kind],
+                format_date(row.minutes_sent) if row.minutes_sent else "ikke registreret",
+                "–"
+                if row.days is None or (isinstance(row.days, float) and math.isnan(row.days))
+                else str(int(row.days)),
+                "? ukendt" if row.on_time is None else ("✔ Ja" if row.on_time else "✖ Nej"),
+                "Ja" if row.press_release else "Nej",
+            ]
+        )
     minutes = present.Table(
-        columns=["Møde", "Type", "Referat udsendt", "Dage efter mødet", f"Inden for {limit} dage",
-                 "Pressemeddelelse"],
-        rows=minutes_rows, numeric=(3,), caption=f"Referater og pressemeddelelser i {contract.year}",
+        columns=["Møde", "Type", "Referat udsendt", "Dage efter mødet", f"Inden for {limit} dage", "Pressemeddelelse"],
+        rows=minutes_rows,
+        numeric=(3,),
+        caption=f"Referater og pressemeddelelser i {contract.year}",
     )
-    intro = "\n\n".join(filter(None, [
-        present.sample_notice(project.dataset.source.sample),
-        f"Evalueringen {format_date(evaluation.date)} ser tilbage på kontrakten for {contract.year}. "
-        f"{attained_n} af {len(contract.goals)} mål blev opfyldt. Tallene er opgjort til og med "
-        f"{format_month(min(result.cutoff, month(contract.year, 12)))}.",
-    ]))
+    intro = "\n\n".join(
+        filter(
+            None,
+            [
+                present.sample_notice(project.dataset.source.sample),
+                f"Evalueringen {format_date(evaluation.date)} ser tilbage på kontrakten for {contract.year}. "
+                f"{attained_n} af {len(contract.goals)} mål blev opfyldt. Tallene er opgjort til og med "
+                f"{format_month(min(result.cutoff, month(contract.year, 12)))}.",
+            ],
+        )
+    )
     held = sum(1 for m in params.meetings if m.date.year == contract.year)
     cycle = params.council.annual_cycle
     sections = [
@@ -340,23 +391,23 @@ def build_evaluation_report(params_dir: str | Path, data_path: str | Path, evalu
         ),
         Section(
             heading=present.Markdown("## Referater og pressemeddelelser"),
-            text=present.Markdown(
-                f"Referatet skal sendes til rådet senest {limit} dage efter mødet."
-            ),
+            text=present.Markdown(f"Referatet skal sendes til rådet senest {limit} dage efter mødet."),
             table=minutes,
         ),
     ]
     if evaluation.conclusions:
-        sections.append(Section(
-            heading=present.Markdown("## Rådets konklusioner"),
-            text=present.Markdown("\n".join(f"- {c}" for c in evaluation.conclusions)),
-        ))
+        sections.append(
+            Section(
+                heading=present.Markdown("## Rådets konklusioner"),
+                text=present.Markdown("\n".join(f"- {c}" for c in evaluation.conclusions)),
+            )
+        )
     provenance = collect_provenance(params, project.dataset, result.cutoff)
     figures = {
         "evaluation_year": evaluation.year,
         "covers": contract.year,
         "cutoff": str(result.cutoff),
-        "goals": [{**g.as_dict(), "attained": a} for g, a in zip(result.goals, result.attained)],
+        "goals": [{**g.as_dict(), "attained": a} for g, a in zip(result.goals, result.attained, strict=True)],
         "activity": result.activity.to_dict(orient="records"),
         "provenance": provenance.as_dict(),
     }

@@ -93,7 +93,9 @@ def generate_rows(spec: SampleSpec) -> list[GeneratedRow]:
     rows: list[GeneratedRow] = []
     values: dict[str, np.ndarray] = {}
     for measure in spec.measures:
-        base = working_age[:, None].repeat(len(months), axis=1) if measure.base == "population" else values[measure.base]
+        base = (
+            working_age[:, None].repeat(len(months), axis=1) if measure.base == "population" else values[measure.base]
+        )
         factor = np.array([_trend_factor(measure.trend, p.year, p.month) * measure.season[p.month - 1] for p in months])
         own = np.array([[(1 + d) ** (p.year - first_year + (p.month - 1) / 12) for p in months] for d in drift])
         expected = base * measure.rate * factor[None, :] * (burden[:, None] ** measure.burden) * own
@@ -102,14 +104,17 @@ def generate_rows(spec: SampleSpec) -> list[GeneratedRow]:
         values[measure.id] = draw
         for i, muni in enumerate(munis):
             for j, period in enumerate(months):
-                rows.append(GeneratedRow(measure.id, str(muni.code), muni.name,
-                                         f"{period.year}M{period.month:02d}", str(int(draw[i, j]))))
+                rows.append(
+                    GeneratedRow(
+                        measure.id, str(muni.code), muni.name, f"{period.year}M{period.month:02d}", str(int(draw[i, j]))
+                    )
+                )
 
     prefix = spec.framework_prefix
     for year in sorted({p.year for p in months}):
         step = year - first_year
         for i, muni in enumerate(munis):
-            population = round(working_age[i] * (1.004 ** step))
+            population = round(working_age[i] * (1.004**step))
             frame = {
                 f"{prefix}befolkning": str(population),
                 f"{prefix}ufaglaerte_pct": f"{max(unskilled[i] - 0.3 * step, 0):.1f}",

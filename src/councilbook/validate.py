@@ -27,15 +27,23 @@ def check_data_against_parameters(params: Parameters, dataset: Dataset, data_pat
             for key in ("measure", "denominator"):
                 measure_id = getattr(goal, key)
                 if measure_id is not None and measure_id not in have_measures:
-                    problems.append(Problem(shown, f"goals[{index}].{key}",
-                                            f"measure {measure_id!r} is not in the data ({shown_data})"))
+                    problems.append(
+                        Problem(
+                            shown, f"goals[{index}].{key}", f"measure {measure_id!r} is not in the data ({shown_data})"
+                        )
+                    )
     have_areas = dataset.areas
     shown_council = display_path(params.root / "council.yml")
     for index, jc in enumerate(params.council.job_centres):
         for code in jc.municipalities:
             if code not in have_areas:
-                problems.append(Problem(shown_council, f"job_centres[{index}].municipalities",
-                                        f"municipality {code} ({jc.name}) has no figures in the data ({shown_data})"))
+                problems.append(
+                    Problem(
+                        shown_council,
+                        f"job_centres[{index}].municipalities",
+                        f"municipality {code} ({jc.name}) has no figures in the data ({shown_data})",
+                    )
+                )
     return problems
 
 
@@ -50,11 +58,15 @@ def check_meeting_contracts(params: Parameters) -> list[Problem]:
         by_year[meeting.date.year] = index + 1
         cutoff = compute_cutoff(compute_pack_date(meeting.date, params.council), params.council)
         if cutoff.year not in params.contracts:
-            problems.append(Problem(
-                display_path(params.root / "meetings" / f"{meeting.date.year}.yml"), f"meetings[{index}].date",
-                f"{meeting.date.isoformat()}: the data available for this meeting end in {cutoff.year}M{cutoff.month:02d}, "
-                f"and there is no contract for {cutoff.year} to report on (add contracts/{cutoff.year}.yml)",
-            ))
+            problems.append(
+                Problem(
+                    display_path(params.root / "meetings" / f"{meeting.date.year}.yml"),
+                    f"meetings[{index}].date",
+                    f"{meeting.date.isoformat()}: the data available for this meeting end in "
+                    f"{cutoff.year}M{cutoff.month:02d}, "
+                    f"and there is no contract for {cutoff.year} to report on (add contracts/{cutoff.year}.yml)",
+                )
+            )
     return problems
 
 
