@@ -165,12 +165,15 @@ def run_status(
     if not result.ok:
         raise ReportsFailed([result])
     html = notebook.with_suffix(".html")
-    write_standalone_html(notebook, html)
+    write_standalone_html(notebook, html, css=root / "book" / "_static" / "councilbook.css")
     return StatusResult(meeting, status, project, notebook, html, result)
 
 
-def write_standalone_html(notebook: Path, html: Path) -> Path:
-    """The executed notebook as one HTML page without code, loading nothing from the network."""
+def write_standalone_html(notebook: Path, html: Path, css: Path | None = None) -> Path:
+    """The executed notebook as one HTML page without code, loading nothing from the network.
+
+    The book's stylesheet (``css``) is embedded, so tables and status cells look as in the book.
+    """
     nb = nbformat.read(notebook, as_version=4)
     remover = TagRemovePreprocessor(remove_cell_tags={"remove-cell"}, enabled=True)
     exporter = HTMLExporter(
@@ -181,7 +184,11 @@ def write_standalone_html(notebook: Path, html: Path) -> Path:
         # The hidden glue record has no HTML form; that is intended.
         warnings.filterwarnings("ignore", message="Your element with mimetype")
         body, _resources = exporter.from_notebook_node(nb)
-    html.write_text(strip_remote_scripts(body), encoding="utf-8")
+    page = strip_remote_scripts(body)
+    if css is not None and css.is_file():
+        style = f"<style>\n{css.read_text(encoding='utf-8')}\nbody {{ max-width: 72em; margin: 0 auto; }}\n</style>"
+        page = page.replace("</head>", style + "\n</head>", 1)
+    html.write_text(page, encoding="utf-8")
     return html
 
 
