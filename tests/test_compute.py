@@ -80,7 +80,8 @@ def test_aggregations() -> None:
 
 def test_region_sum_needs_every_municipality() -> None:
     data = synthetic({("ledige", "803", "2020M03"): math.nan})
-    series = compute.area_series(data, "ledige", ["801", "802", "803", "804"])
+    params = load_parameters(MINI_PARAMS)
+    series = compute.area_series(data, "ledige", params.council.job_centres)
     assert series[pd.Period("2020-02", freq="M")] == 2000
     assert math.isnan(series[pd.Period("2020-03", freq="M")])
 

@@ -134,7 +134,7 @@ def test_municipality_served_twice(here: Path) -> None:
 
 
 def test_all_errors_at_once(here: Path) -> None:
-    edit(here / "parameters/council.yml", "short_name:", "colour: red\nshort_name:")
+    edit(here / "parameters/contracts/2021.yml", "title: Kontrakt 2021", "title: Kontrakt 2021\ncolour: red")
     edit(here / "parameters/meetings/2021.yml", "2021-02-10", "2021-02-30")
     edit(here / "parameters/contracts/2020.yml", 'baseline: "2019"', 'baseline: "2019X"')
     edit(here / "data/figures.csv", "ledige,801,Nordby,2018M01,", "ledige,801,Nordby,2018M13,")
@@ -144,6 +144,10 @@ def test_all_errors_at_once(here: Path) -> None:
         p.startswith("parameters/contracts/2020.yml: goals[0].baseline: '2019X' is not a period code") for p in problems
     )
     assert any(p.startswith("data/figures.csv: row 2: '2018M13' is not a period code") for p in problems)
+    assert (
+        "parameters/contracts/2021.yml: colour: unknown key (check the spelling; see the README for the "
+        "allowed keys)" in problems
+    )
 
 
 def test_yaml_syntax_and_duplicate_key(here: Path) -> None:

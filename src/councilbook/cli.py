@@ -198,19 +198,22 @@ def status(
 
 @app.command()
 def sample(
-    spec: Annotated[Path, typer.Option(help="Generator spec (YAML).")] = Path("data/sample/sample-spec.yml"),
+    spec: Annotated[Path, typer.Option(help="Generator spec (YAML).")] = Path("data/sample-spec.yml"),
     output: Annotated[Path, typer.Option("--data", help="Tidy CSV file to write.")] = Path(
-        "data/sample/jobindsats_sample.csv"
+        "data/sample-tidy/jobindsats_sample.csv"
+    ),
+    excel: Annotated[Optional[Path], typer.Option(help="jobindsats-style Excel export to write too.")] = Path(
+        "data/sample/jobindsats_sample.xlsx"
     ),
 ) -> None:
-    """Regenerate the bundled sample data from its spec (deterministic).
+    """Regenerate the bundled sample data from its spec (deterministic): tidy CSV and Excel export.
 
-    Example: councilbook sample --spec data/sample/sample-spec.yml --data data/sample/jobindsats_sample.csv
+    Example: councilbook sample --spec data/sample-spec.yml --data data/sample-tidy/jobindsats_sample.csv
     """
     from .sample import generate_sample
 
-    rows = generate_sample(spec, output)
-    say(f"Wrote {rows} rows to {display_path(output)}")
+    rows = generate_sample(spec, output, excel)
+    say(f"Wrote {rows} figures to {display_path(output)}" + (f" and {display_path(excel)}" if excel else ""))
 
 
 def main() -> None:

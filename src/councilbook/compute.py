@@ -38,6 +38,7 @@ from .parameters import (
     Council,
     Evaluation,
     Goal,
+    JobCentre,
     LevelTarget,
     Meeting,
     Parameters,
@@ -85,39 +86,37 @@ def select_contract(params: Parameters, cutoff: pd.Period) -> Contract:
 # ---------------------------------------------------------------------------
 
 
-def region_codes(council: Council) -> list[str]:
-    return [code for jc in council.job_centres for code in jc.municipalities]
-
-
-def _measure_frame(dataset: Dataset, measure: str, codes: list[str]) -> pd.DataFrame:
-    """Months as rows, municipality codes as columns (NaN where missing)."""
+def _measure_frame(dataset: Dataset, measure: str) -> pd.DataFrame:
+    """Months as rows (every month from the first to the last), area keys as columns."""
     try:
         series = dataset.monthly.xs(measure, level="measure")
     except KeyError:
         raise ComputeError(f"measure {measure!r} is not in the data") from None
     frame = series.unstack("area")
-    frame = frame.reindex(columns=codes)
     if len(frame.index):
-        full = pd.period_range(frame.index.min(), frame.index.max(), freq="M")
-        frame = frame.reindex(full)
+        frame = frame.reindex(pd.period_range(frame.index.min(), frame.index.max(), freq="M"))
     return frame
 
 
-def area_series(dataset: Dataset, measure: str, codes: list[str]) -> pd.Series:
-    """Monthly sum over the given municipalities; NaN in a month where any is missing."""
-    frame = _measure_frame(dataset, measure, codes)
-    return frame.sum(axis=1, min_count=len(codes)).where(frame.notna().all(axis=1))
+def _jobcentre_column(frame: pd.DataFrame, jc: JobCentre) -> pd.Series:
+    """A job centre's figures: given for it directly, else the sum of its municipalities
+    (NaN in a month where any of them is missing or withheld)."""
+    if jc.area_key in frame.columns:
+        return frame[jc.area_key]
+    part = frame.reindex(columns=jc.codes)
+    return part.sum(axis=1).where(part.notna().all(axis=1))
 
 
-def jobcentre_series(dataset: Dataset, measure: str, council: Council) -> pd.DataFrame:
+def jobcentre_series(dataset: Dataset, measure: str, jobcentres: list[JobCentre]) -> pd.DataFrame:
     """Monthly figures per job centre (columns: job centre ids)."""
-    codes = region_codes(council)
-    frame = _measure_frame(dataset, measure, codes)
-    columns = {}
-    for jc in council.job_centres:
-        part = frame[jc.municipalities]
-        columns[jc.id] = part.sum(axis=1).where(part.notna().all(axis=1))
-    return pd.DataFrame(columns, index=frame.index)
+    frame = _measure_frame(dataset, measure)
+    return pd.DataFrame({jc.id: _jobcentre_column(frame, jc) for jc in jobcentres}, index=frame.index)
+
+
+def area_series(dataset: Dataset, measure: str, jobcentres: list[JobCentre]) -> pd.Series:
+    """Monthly sum over the given job centres; NaN in a month where any is missing."""
+    frame = jobcentre_series(dataset, measure, jobcentres)
+    return frame.sum(axis=1).where(frame.notna().all(axis=1))
 
 
 def aggregate(values: pd.Series, denominator: pd.Series | None, aggregation: str, span: Span) -> float:
@@ -183,9 +182,9 @@ class GoalStatus:
         return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in asdict(self).items()}
 
 
-def goal_series(dataset: Dataset, goal: Goal, codes: list[str]) -> tuple[pd.Series, pd.Series | None]:
-    values = area_series(dataset, goal.measure, codes)
-    denominator = area_series(dataset, goal.denominator, codes) if goal.denominator else None
+def goal_series(dataset: Dataset, goal: Goal, jobcentres: list[JobCentre]) -> tuple[pd.Series, pd.Series | None]:
+    values = area_series(dataset, goal.measure, jobcentres)
+    denominator = area_series(dataset, goal.denominator, jobcentres) if goal.denominator else None
     return values, denominator
 
 
@@ -255,12 +254,12 @@ def compute_goal_status(
     goal: Goal,
     contract_year: int,
     cutoff: pd.Period,
-    codes: list[str] | None = None,
+    jobcentres: list[JobCentre] | None = None,
 ) -> GoalStatus:
-    """A goal's status for the contract year, with data up to ``cutoff``."""
-    codes = codes if codes is not None else region_codes(params.council)
+    """A goal's status for the contract year, with data up to ``cutoff`` (region: all job centres)."""
+    jobcentres = jobcentres if jobcentres is not None else params.council.job_centres
     data = dataset.until(cutoff)
-    values, denominator = goal_series(data, goal, codes)
+    values, denominator = goal_series(data, goal, jobcentres)
     year_span = Span(month(contract_year, 1), month(contract_year, 12))
     period = year_span.clip(cutoff)
     baseline = aggregate(values, denominator, goal.aggregation, goal.baseline_span)
@@ -323,7 +322,7 @@ def compute_jobcentre_table(
     """Per job centre: actual so far, same period last year, change in %, rank (1 = best change)."""
     rows = []
     for jc in params.council.job_centres:
-        status = compute_goal_status(params, dataset, goal, contract_year, cutoff, codes=jc.municipalities)
+        status = compute_goal_status(params, dataset, goal, contract_year, cutoff, jobcentres=[jc])
         rows.append(
             {
                 "jobcentre_id": jc.id,

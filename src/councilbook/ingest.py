@@ -1,34 +1,60 @@
 """Stage 1: read the data files into one tidy table, checking as we go.
 
-The tidy CSV is the project's own format, one figure per row::
+A data folder holds any mix of:
 
-    measure,area,area_name,period,value
-    langtidsledige,101,København,2013M01,3021
+* **tidy CSV** (the project's own format, comma-separated, UTF-8)::
 
-``area`` is a municipality code, ``period`` a jobindsats period code
-(``2013M01`` for a month, ``2013`` for a year), ``value`` a number with a
-decimal point, or empty when the figure is withheld (missing, never zero).
-``area_name`` is optional. A data directory may hold several such files and a
-``datasource.yml`` describing where the figures come from::
+      measure,area,area_name,period,value
+      langtidsledige,101,København,2013M01,3021
+
+  ``area`` is a municipality code or name, or a job centre's name; ``period`` a
+  period code (``2013M01``, ``2013Q1``, ``2013``); ``value`` a number with a
+  decimal point, or empty when withheld (missing, never zero). ``area_name`` is
+  optional and only for people.
+* **jobindsats.dk Excel exports** (``.xlsx``), one table per sheet, and
+* **jobindsats.dk CSV exports** (``;``-separated, decimal commas, UTF-8 with or
+  without BOM, or Windows-1252): title and metadata rows, then a table with
+  areas as rows and periods as columns or the other way round, aggregate rows
+  (``Hele landet``, a region) that are left out, values withheld for discretion
+  (``..``, ``-``, empty) that are read as missing, numbers as text in Danish
+  format (``1.234``, ``12,5``), and footnotes under the table that are ignored.
+  The table's measure is recognised from its title by the measure's
+  ``jobindsats.table`` id in ``measures.yml`` (or a sheet named as the measure).
+
+and an optional ``datasource.yml``::
 
     title: Udtræk fra jobindsats.dk
     source: jobindsats.dk
-    sample: false
+    sample: false               # true prints a sample-data notice on every report
+    ignore_unknown_areas: false # true skips areas outside the council (national files)
+
+Raw files are never changed. Every figure keeps its file and row or cell, so a
+problem can be named precisely.
 """
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import yaml
 
+from .areas import AreaIndex, is_aggregate, unknown_area_message
 from .errors import InputError, Problem, display_path
-from .parameters import sha256_file
+from .parameters import Measure, Parameters, sha256_file
 from .periods import PeriodCodeError, parse_period
 
 TIDY_COLUMNS = ("measure", "area", "period", "value")
+WITHHELD_MARKS = {"", "..", "-", "–", "x", "X", ":"}
+FOOTNOTE_START = re.compile(r"^\s*(kilde|note|noter|anm|anmærkning|fodnote|\*|source|bemærk)", re.I)
+DATA_SUFFIXES = (".csv", ".xlsx")
+TABLE_ID = re.compile(r"\b([A-Z]\d{2}[A-Z]\d{2,3}[A-Z]?)\b")
 
 
 @dataclass(frozen=True)
@@ -36,6 +62,19 @@ class DataSource:
     title: str = "Data"
     source: str = "jobindsats.dk"
     sample: bool = False
+    ignore_unknown_areas: bool = False
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure as read, with where it came from. ``value`` None means withheld."""
+
+    measure: str
+    area: str  # a municipality code or jc:<job centre id>
+    period: str
+    value: float | None
+    file: str
+    where: str
 
 
 @dataclass(frozen=True)
@@ -49,16 +88,26 @@ class DataFile:
 
 @dataclass
 class Dataset:
-    """All figures: ``monthly`` indexed by (measure, area, month), ``annual`` by (measure, area, year)."""
+    """All figures: ``monthly`` indexed by (measure, area, month), ``annual`` by (measure, area, year),
+    ``quarterly`` by (measure, area, quarter). Withheld figures are NaN."""
 
     monthly: pd.Series
     annual: pd.Series
     source: DataSource
     files: list[DataFile] = field(default_factory=list)
+    quarterly: pd.Series | None = None
+    snapshot: str = field(default="", repr=False)  # the normalised figures as tidy CSV
+
+    @property
+    def snapshot_sha256(self) -> str:
+        return hashlib.sha256(self.snapshot.encode("utf-8")).hexdigest()
 
     @property
     def measures(self) -> set[str]:
-        return set(self.monthly.index.get_level_values("measure")) | set(self.annual.index.get_level_values("measure"))
+        found = set(self.monthly.index.get_level_values("measure")) | set(self.annual.index.get_level_values("measure"))
+        if self.quarterly is not None:
+            found |= set(self.quarterly.index.get_level_values("measure"))
+        return found
 
     @property
     def areas(self) -> set[str]:
@@ -76,128 +125,461 @@ class Dataset:
             annual=self.annual[years <= last.year],
             source=self.source,
             files=self.files,
+            quarterly=self.quarterly,
+            snapshot=self.snapshot,
         )
 
 
-def load_dataset(path: Path | str) -> Dataset:
-    """Read a data directory (every ``*.csv`` in it) or one CSV file."""
-    root = Path(path)
-    if root.is_dir():
-        csv_files = sorted(root.glob("*.csv"))
-        meta_path = root / "datasource.yml"
-    elif root.is_file():
-        csv_files = [root]
-        meta_path = root.parent / "datasource.yml"
-    else:
-        raise InputError([Problem(display_path(root), "", "data file or directory not found")])
-    if not csv_files:
-        raise InputError([Problem(display_path(root), "", "no data files (*.csv) found")])
+# ---------------------------------------------------------------------------
+# Values and periods
+# ---------------------------------------------------------------------------
 
-    problems: list[Problem] = []
-    source = _read_datasource(meta_path, problems)
-    frames = []
-    files = []
-    for csv_path in csv_files:
-        frame = read_tidy_csv(csv_path, problems)
-        if frame is None:
+_DANISH_NUMBER = re.compile(r"^-?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
+_PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def parse_export_value(raw: Any) -> float | None:
+    """A cell from an export: a number, Danish text (``1.234``, ``12,5``), or withheld (None).
+
+    Raises ValueError for anything else.
+    """
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        raise ValueError(raw)
+    if isinstance(raw, (int, float)):
+        return float(raw)
+    text = str(raw).strip().replace("\u00a0", "").replace(" ", "")
+    if text in WITHHELD_MARKS:
+        return None
+    if _DANISH_NUMBER.match(text):
+        return float(text.replace(".", "").replace(",", "."))
+    raise ValueError(raw)
+
+
+def period_code(raw: Any) -> str | None:
+    """The period code a header cell holds (``2013M01``, ``2013Q1``, ``2013``), or None."""
+    if raw is None or isinstance(raw, bool):
+        return None
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    if isinstance(raw, (int, float)) and not (isinstance(raw, int) and 1900 <= raw <= 2200):
+        return None  # a number is a period label only as a year
+    text = str(raw).strip()
+    try:
+        parse_period(text)
+    except PeriodCodeError:
+        return None
+    return text
+
+
+# ---------------------------------------------------------------------------
+# Tidy CSV
+# ---------------------------------------------------------------------------
+
+
+def read_tidy_csv(path: Path, context: ReadContext) -> list[Figure]:
+    """The project's own format. Row numbers count the header as row 1."""
+    shown = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        context.problems.append(Problem(shown, "", f"is not UTF-8 text ({exc.reason} at byte {exc.start})"))
+        return []
+    reader = csv.DictReader(io.StringIO(text))
+    header = reader.fieldnames or []
+    missing = [c for c in TIDY_COLUMNS if c not in header]
+    if missing:
+        context.problems.append(
+            Problem(shown, "header", f"missing column(s): {', '.join(missing)} (expected {', '.join(TIDY_COLUMNS)})")
+        )
+        return []
+    figures = []
+    for number, row in enumerate(reader, start=2):
+        where = f"row {number}"
+        raw_value = (row["value"] or "").strip()
+        value: float | None
+        if raw_value == "":
+            value = None
+        elif _PLAIN_NUMBER.match(raw_value):
+            value = float(raw_value)
+        else:
+            context.problems.append(Problem(shown, where, f"value {raw_value!r} is not a number"))
             continue
-        frames.append(frame)
-        files.append(
-            DataFile(
-                path=csv_path,
-                sha256=sha256_file(csv_path),
-                rows=len(frame),
-                first_period=str(frame["period"].min()) if len(frame) else "",
-                last_period=str(frame["period"].max()) if len(frame) else "",
+        period = (row["period"] or "").strip()
+        if period_code(period) is None:
+            context.problems.append(Problem(shown, where, _period_message(period)))
+            continue
+        area = context.area(row["area"], shown, where)
+        if area is None:
+            continue
+        figures.append(Figure((row["measure"] or "").strip(), area, period, value, shown, where))
+    return figures
+
+
+def _period_message(text: str) -> str:
+    try:
+        parse_period(text)
+    except PeriodCodeError as exc:
+        return str(exc)
+    return f"{text!r} is not a period code"
+
+
+# ---------------------------------------------------------------------------
+# jobindsats exports (Excel and CSV share the grid parser)
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class ReadContext:
+    """What readers need: the area index, the measures, the options, and where problems go."""
+
+    index: AreaIndex
+    measures: dict[str, Measure]
+    source: DataSource
+    problems: list[Problem]
+
+    def area(self, label: Any, file: str, where: str) -> str | None:
+        text = "" if label is None else str(label).strip()
+        if not text:
+            self.problems.append(Problem(file, where, "the area is empty"))
+            return None
+        key = self.index.match(text)
+        if key is None and not self.source.ignore_unknown_areas:
+            self.problems.append(Problem(file, where, unknown_area_message(text, self.index)))
+        return key
+
+
+Cell = tuple[Any, str]  # (value, cell name)
+
+
+def read_jobindsats_excel(path: Path, context: ReadContext) -> list[Figure]:
+    from openpyxl import load_workbook
+
+    shown = display_path(path)
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        context.problems.append(Problem(shown, "", f"cannot be opened as an Excel workbook: {exc}"))
+        return []
+    figures: list[Figure] = []
+    try:
+        for sheet in workbook.worksheets:
+            grid: list[list[Cell]] = []
+            for row in sheet.iter_rows():
+                grid.append(
+                    [(cell.value, f"{sheet.title}!{cell.coordinate}") for cell in row if hasattr(cell, "coordinate")]
+                )
+            figures.extend(parse_export_grid(grid, shown, sheet.title, context))
+    finally:
+        workbook.close()
+    return figures
+
+
+def decode_export_bytes(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252")
+
+
+def read_jobindsats_csv(path: Path, context: ReadContext) -> list[Figure]:
+    shown = display_path(path)
+    text = decode_export_bytes(path.read_bytes())
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    grid = [[(value, f"row {r}, column {c}") for c, value in enumerate(row, start=1)] for r, row in enumerate(rows, 1)]
+    return parse_export_grid(grid, shown, path.stem, context)
+
+
+def _blank(row: list[Cell]) -> bool:
+    return all(v is None or str(v).strip() == "" for v, _ in row)
+
+
+def _find_layout(grid: list[list[Cell]]) -> tuple[str, int, int] | None:
+    """("columns", header_row, first_period_col) or ("rows", header_row, period_col)."""
+    for r, row in enumerate(grid):
+        filled = [c for c, (v, _) in enumerate(row) if v is not None and str(v).strip()]
+        periods = [c for c in filled if period_code(row[c][0])]
+        # A header: labels first (none of them a period), then nothing but period labels.
+        if periods and periods[0] > 0 and [c for c in filled if c >= periods[0]] == periods:
+            return ("columns", r, periods[0])
+    for r, row in enumerate(grid):
+        for c, (v, _) in enumerate(row):
+            below = grid[r + 1][c][0] if r + 1 < len(grid) and c < len(grid[r + 1]) else None
+            if period_code(v) and period_code(below) and r > 0:
+                return ("rows", r - 1, c)
+    return None
+
+
+def _identify_measure(title: str, sheet: str, context: ReadContext) -> str | None:
+    by_table = [
+        m
+        for m in context.measures.values()
+        if m.jobindsats and re.search(rf"\b{re.escape(m.jobindsats.table)}\b", title, re.I)
+    ]
+    if len(by_table) > 1:
+        by_table = [
+            m
+            for m in by_table
+            if m.jobindsats and m.jobindsats.variable and m.jobindsats.variable.casefold() in title.casefold()
+        ] or by_table
+    if len(by_table) == 1:
+        return by_table[0].id
+    if sheet in context.measures:
+        return sheet
+    return None
+
+
+def parse_export_grid(grid: list[list[Cell]], file: str, sheet: str, context: ReadContext) -> list[Figure]:
+    """One jobindsats table: title rows, a header, data rows, footnotes."""
+    where_sheet = f"sheet {sheet!r}" if sheet else ""
+    layout = _find_layout(grid)
+    if layout is None:
+        context.problems.append(Problem(file, where_sheet, "no table with period labels (like 2013M01) found"))
+        return []
+    orientation, header_row, first = layout
+    title = " ".join(str(v) for row in grid[:header_row] for v, _ in row if v is not None and str(v).strip())
+    measure = _identify_measure(title, sheet, context)
+    if measure is None:
+        ids = TABLE_ID.findall(title)
+        context.problems.append(
+            Problem(
+                file,
+                where_sheet,
+                f"cannot tell which measure this table holds (title: {title[:120]!r}); give a measure in "
+                f"measures.yml `jobindsats: {{table: {ids[0] if ids else 'TABLE-ID'}}}`, "
+                "or name the sheet as the measure",
             )
         )
-    if problems:
-        raise InputError(problems)
-    tidy = pd.concat(frames, ignore_index=True)
-    return _index_dataset(tidy, source, files)
+        return []
+    figures: list[Figure] = []
+    header = grid[header_row]
+    if orientation == "columns":
+        periods = {c: period_code(v) for c, (v, _) in enumerate(header) if c >= first}
+        for row in grid[header_row + 1 :]:
+            if _blank(row):
+                break
+            label_cells = [v for c, (v, _) in enumerate(row) if c < first and v is not None and str(v).strip()]
+            label = " ".join(str(v).strip() for v in label_cells)
+            values = [(c, v, name) for c, (v, name) in enumerate(row) if c in periods]
+            if FOOTNOTE_START.match(label) and all(v is None or str(v).strip() == "" for _, v, _ in values):
+                break
+            if not label or is_aggregate(label):
+                continue
+            area = context.area(label, file, row[0][1])
+            if area is None:
+                continue
+            for c, v, name in values:
+                period = periods[c]
+                if period is None:
+                    continue
+                figures.extend(_figure(measure, area, period, v, file, name, context))
+    else:
+        areas: dict[int, str | None] = {}
+        for c, (v, name) in enumerate(header):
+            if c <= first or v is None or not str(v).strip() or is_aggregate(str(v)):
+                continue
+            areas[c] = context.area(v, file, name)
+        for row in grid[header_row + 1 :]:
+            if _blank(row) or first >= len(row):
+                break
+            period = period_code(row[first][0])
+            if period is None:
+                label = str(row[first][0] or "")
+                if FOOTNOTE_START.match(label) or not label.strip():
+                    break
+                context.problems.append(Problem(file, row[first][1], _period_message(label.strip())))
+                continue
+            for c, area in areas.items():
+                if area is None or c >= len(row):
+                    continue
+                v, name = row[c]
+                figures.extend(_figure(measure, area, period, v, file, name, context))
+    return figures
 
 
-def _read_datasource(meta_path: Path, problems: list[Problem]) -> DataSource:
+def _figure(
+    measure: str, area: str, period: str, raw: Any, file: str, where: str, context: ReadContext
+) -> list[Figure]:
+    try:
+        value = parse_export_value(raw)
+    except ValueError:
+        context.problems.append(Problem(file, where, f"{raw!r} is not a number (nor a discretion mark like ..)"))
+        return []
+    return [Figure(measure, area, period, value, file, where)]
+
+
+# ---------------------------------------------------------------------------
+# The whole folder
+# ---------------------------------------------------------------------------
+
+
+def data_files(root: Path) -> list[Path]:
+    if root.is_file():
+        return [root]
+    return sorted(p for p in root.iterdir() if p.suffix.lower() in DATA_SUFFIXES and not p.name.startswith("~$"))
+
+
+def is_tidy_csv(path: Path) -> bool:
+    first = decode_export_bytes(path.read_bytes()[:4096]).splitlines()[:1]
+    columns = [c.strip() for c in first[0].split(",")] if first else []
+    return all(c in columns for c in TIDY_COLUMNS)
+
+
+def read_data_file(path: Path, context: ReadContext) -> list[Figure]:
+    if path.suffix.lower() == ".xlsx":
+        return read_jobindsats_excel(path, context)
+    if is_tidy_csv(path):
+        return read_tidy_csv(path, context)
+    return read_jobindsats_csv(path, context)
+
+
+def check_figures(figures: list[Figure], measures: dict[str, Measure]) -> list[Problem]:
+    """Duplicates in a file, files that disagree, negative counts, shares outside 0-100."""
+    problems = []
+    seen: dict[tuple[str, str, str], Figure] = {}
+    for f in figures:
+        key = (f.measure, f.area, f.period)
+        first = seen.get(key)
+        if first is None:
+            seen[key] = f
+        elif first.file == f.file:
+            problems.append(
+                Problem(
+                    f.file, f.where, f"duplicate figure for {f.measure} / {f.area} / {f.period} (also at {first.where})"
+                )
+            )
+        elif not _same(first.value, f.value):
+            problems.append(
+                Problem(
+                    f.file,
+                    f.where,
+                    f"{f.measure} / {f.area} / {f.period} is {_show(f.value)} here "
+                    f"but {_show(first.value)} in {first.file} ({first.where})",
+                )
+            )
+        measure = measures.get(f.measure)
+        if measure is None or f.value is None:
+            continue
+        if measure.kind == "count" and f.value < 0:
+            problems.append(
+                Problem(f.file, f.where, f"{f.measure} is a count and cannot be negative: {_show(f.value)}")
+            )
+        if measure.kind == "share" and not 0 <= f.value <= 100:
+            problems.append(Problem(f.file, f.where, f"{f.measure} is a share and must be 0-100: {_show(f.value)}"))
+    return problems
+
+
+def _same(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a))
+
+
+def _show(value: float | None) -> str:
+    if value is None:
+        return "withheld"
+    return f"{value:g}"
+
+
+def read_datasource(meta_path: Path, problems: list[Problem]) -> DataSource:
     if not meta_path.is_file():
         return DataSource()
+    shown = display_path(meta_path)
     try:
         raw = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
-        problems.append(Problem(display_path(meta_path), "", f"is not valid YAML: {exc}"))
+        problems.append(Problem(shown, "", f"is not valid YAML: {exc}"))
         return DataSource()
-    unknown = set(raw) - {"title", "source", "sample"}
-    for key in sorted(unknown):
-        problems.append(Problem(display_path(meta_path), key, "unknown key (allowed: title, source, sample)"))
-    if not isinstance(raw.get("sample", False), bool):
-        problems.append(Problem(display_path(meta_path), "sample", f"{raw['sample']!r} is not true or false"))
-        return DataSource()
+    allowed = {"title", "source", "sample", "ignore_unknown_areas"}
+    for key in sorted(set(raw) - allowed):
+        problems.append(Problem(shown, key, f"unknown key (allowed: {', '.join(sorted(allowed))})"))
+    for key in ("sample", "ignore_unknown_areas"):
+        if not isinstance(raw.get(key, False), bool):
+            problems.append(Problem(shown, key, f"{raw[key]!r} is not true or false"))
+            return DataSource()
     return DataSource(
         title=str(raw.get("title", "Data")),
         source=str(raw.get("source", "jobindsats.dk")),
         sample=bool(raw.get("sample", False)),
+        ignore_unknown_areas=bool(raw.get("ignore_unknown_areas", False)),
     )
 
 
-def read_tidy_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
-    """Read one tidy CSV; every bad row becomes a problem. Row numbers count the header as row 1."""
-    shown = display_path(path)
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        problems.append(Problem(shown, "", f"cannot be read as a UTF-8 CSV file: {exc}"))
-        return None
-    missing = [c for c in TIDY_COLUMNS if c not in frame.columns]
-    if missing:
-        problems.append(
-            Problem(shown, "header", f"missing column(s): {', '.join(missing)} (expected {', '.join(TIDY_COLUMNS)})")
+def load_dataset(path: Path | str, params: Parameters) -> Dataset:
+    """Read a data folder (or one file), check every figure, and index them."""
+    root = Path(path)
+    if not root.exists():
+        raise InputError([Problem(display_path(root), "", "data file or directory not found")])
+    files = data_files(root)
+    if not files:
+        raise InputError([Problem(display_path(root), "", "no data files (*.csv, *.xlsx) found")])
+    problems: list[Problem] = []
+    meta = (root if root.is_dir() else root.parent) / "datasource.yml"
+    source = read_datasource(meta, problems)
+    context = ReadContext(AreaIndex.from_council(params.council), params.measures, source, problems)
+    figures: list[Figure] = []
+    described: list[DataFile] = []
+    for file in files:
+        read = read_data_file(file, context)
+        figures.extend(read)
+        periods = sorted(f.period for f in read)
+        described.append(
+            DataFile(file, sha256_file(file), len(read), periods[0] if periods else "", periods[-1] if periods else "")
         )
-        return None
-    frame = frame.copy()
-    frame["row"] = range(2, len(frame) + 2)
-    values = pd.to_numeric(frame["value"].str.strip().replace("", None), errors="coerce")
-    bad_values = frame["value"].str.strip().ne("") & values.isna()
-    for _, row in frame[bad_values].iterrows():
-        problems.append(Problem(shown, f"row {row['row']}", f"value {row['value']!r} is not a number"))
-    frame["value"] = values
-    kinds: list[str | None] = []
-    for period, row_number in zip(frame["period"], frame["row"], strict=True):
-        try:
-            span = parse_period(period)
-        except PeriodCodeError as exc:
-            problems.append(Problem(shown, f"row {row_number}", str(exc)))
-            kinds.append(None)
-            continue
-        kinds.append(
-            "month"
-            if span.first == span.last
-            else "year"
-            if span.first.month == 1 and span.last.month == 12
-            else "other"
-        )
-    frame["kind"] = kinds
-    for _, row in frame[frame["kind"] == "other"].iterrows():
-        problems.append(
-            Problem(
-                shown, f"row {row['row']}", f"period {row['period']!r}: only months and years are read from tidy files"
-            )
-        )
-    frame["area"] = frame["area"].str.strip()
-    frame["measure"] = frame["measure"].str.strip()
-    dupes = frame.duplicated(subset=["measure", "area", "period"], keep="first")
-    for _, row in frame[dupes].iterrows():
-        problems.append(
-            Problem(
-                shown, f"row {row['row']}", f"duplicate figure for {row['measure']} / {row['area']} / {row['period']}"
-            )
-        )
-    return frame
+    problems.extend(check_figures(figures, params.measures))
+    if problems:
+        raise InputError(problems)
+    return index_figures(figures, source, described)
 
 
-def _index_dataset(tidy: pd.DataFrame, source: DataSource, files: list[DataFile]) -> Dataset:
-    months = tidy[tidy["kind"] == "month"].copy()
-    months["month"] = pd.PeriodIndex([pd.Period(f"{p[:4]}-{p[5:7]}", freq="M") for p in months["period"]], freq="M")
-    monthly = months.set_index(["measure", "area", "month"])["value"].sort_index()
-    years = tidy[tidy["kind"] == "year"].copy()
-    years["year"] = years["period"].astype(int)
-    annual = years.set_index(["measure", "area", "year"])["value"].sort_index()
-    return Dataset(monthly=monthly, annual=annual, source=source, files=files)
+def index_figures(figures: list[Figure], source: DataSource, files: list[DataFile]) -> Dataset:
+    frame = pd.DataFrame(
+        [(f.measure, f.area, f.period, f.value) for f in figures], columns=["measure", "area", "period", "value"]
+    ).drop_duplicates(subset=["measure", "area", "period"])
+    frame["value"] = frame["value"].astype(float)
+    spans = [parse_period(p) for p in frame["period"]]
+    kind = [
+        "month"
+        if s.first == s.last
+        else "year"
+        if (s.first.month, s.last.month) == (1, 12) and s.first.year == s.last.year
+        else "quarter"
+        for s in spans
+    ]
+    frame["kind"] = kind
+    frame["start"] = [s.first for s in spans]
+    months = frame[frame["kind"] == "month"].assign(month=lambda d: pd.PeriodIndex(d["start"], freq="M"))
+    years = frame[frame["kind"] == "year"].assign(year=lambda d: [p.year for p in d["start"]])
+    quarters = frame[frame["kind"] == "quarter"].assign(
+        quarter=lambda d: pd.PeriodIndex([p.asfreq("Q") for p in d["start"]], freq="Q")
+    )
+    return Dataset(
+        monthly=months.set_index(["measure", "area", "month"])["value"].sort_index(),
+        annual=years.set_index(["measure", "area", "year"])["value"].sort_index(),
+        quarterly=quarters.set_index(["measure", "area", "quarter"])["value"].sort_index(),
+        source=source,
+        files=files,
+        snapshot=snapshot_csv(frame),
+    )
+
+
+def snapshot_csv(frame: pd.DataFrame) -> str:
+    """The normalised figures as tidy CSV text, sorted: the same data give the same bytes."""
+    tidy = frame[["measure", "area", "period", "value"]].sort_values(["measure", "area", "period"])
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["measure", "area", "period", "value"])
+    for measure, area, period, value in tidy.itertuples(index=False):
+        writer.writerow([measure, area, period, "" if pd.isna(value) else repr(float(value))])
+    return out.getvalue()
+
+
+def write_snapshot(dataset: Dataset, folder: Path) -> Path:
+    """Write the normalised snapshot as ``snapshot-<hash>.csv`` (once per content)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"snapshot-{dataset.snapshot_sha256[:16]}.csv"
+    if not path.exists():
+        path.write_text(dataset.snapshot, encoding="utf-8")
+    return path

@@ -49,11 +49,32 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+def _municipalities_to_mapping(value: Any) -> Any:
+    """``[101, 147]`` or ``{185: Tårnby, 155: Dragør}`` → ``{"185": "Tårnby", ...}`` (names optional)."""
+    if isinstance(value, list):
+        return {_code_to_str(code): None for code in value}
+    if isinstance(value, dict):
+        return {_code_to_str(code): name for code, name in value.items()}
+    return value
+
+
 class JobCentre(StrictModel):
     id: Slug
     name: Text
-    municipalities: list[MunicipalityCode] = Field(min_length=1)
+    # Municipality codes, or codes with names (names let data files name areas instead of coding them).
+    municipalities: Annotated[
+        dict[MunicipalityCode, str | None], BeforeValidator(_municipalities_to_mapping), Field(min_length=1)
+    ]
     cluster: Text
+
+    @property
+    def codes(self) -> list[str]:
+        return list(self.municipalities)
+
+    @property
+    def area_key(self) -> str:
+        """The key of figures given for the job centre as a whole (not per municipality)."""
+        return f"jc:{self.id}"
 
 
 class PublicationRules(StrictModel):
@@ -88,6 +109,16 @@ class Council(StrictModel):
     status_tolerance_pct: float = Field(default=2.0, ge=0, le=50)
 
 
+class JobindsatsSource(StrictModel):
+    """Where a measure comes from on jobindsats.dk."""
+
+    table: Annotated[str, Field(pattern=r"^[A-Za-z0-9_]+$")]  # e.g. Y07A02
+    # The measure's column label in API answers and export titles, e.g. "Antal personer".
+    variable: str | None = None
+    # Extra selections for the API request, e.g. {"_kon": ["Kvinder"]}.
+    filters: dict[str, list[str]] = {}
+
+
 class Measure(StrictModel):
     id: Slug
     label: Text
@@ -96,6 +127,7 @@ class Measure(StrictModel):
     # Danish noun phrase in definite form, used in generated sentences.
     noun: Text
     framework: bool = False
+    jobindsats: JobindsatsSource | None = None
 
 
 class MeasuresFile(StrictModel):
@@ -406,10 +438,19 @@ def _year_files(folder: Path) -> list[Path]:
 
 def load_parameters(params_dir: Path | str) -> Parameters:
     """Load and validate a parameters directory; raise InputError with every problem."""
+    params, problems = collect_parameters(params_dir)
+    if problems or params is None:
+        raise InputError(problems)
+    return params
+
+
+def collect_parameters(params_dir: Path | str) -> tuple[Parameters | None, list[Problem]]:
+    """The parameters with every problem found. With problems, the parameters hold what was valid
+    (None without a valid council.yml), so the data can still be checked against them."""
     root = Path(params_dir)
     problems: list[Problem] = []
     if not root.is_dir():
-        raise InputError([Problem(display_path(root), "", "parameters directory not found")])
+        return None, [Problem(display_path(root), "", "parameters directory not found")]
 
     files: list[Path] = []
     council = None
@@ -478,8 +519,8 @@ def load_parameters(params_dir: Path | str) -> Parameters:
     for year, evaluation in evaluations.items():
         problems.extend(_check_evaluation(evaluation, evaluation_paths[year], contract_years))
 
-    if problems or council is None:
-        raise InputError(problems)
+    if council is None:
+        return None, problems
     return Parameters(
         root=root,
         council=council,
@@ -488,7 +529,7 @@ def load_parameters(params_dir: Path | str) -> Parameters:
         meetings=sorted(meetings, key=lambda m: m.date),
         evaluations=dict(sorted(evaluations.items())),
         files=files,
-    )
+    ), problems
 
 
 def _duplicates(values: list[Any]) -> list[tuple[int, Any]]:
@@ -522,7 +563,7 @@ def _check_council(council: Council, path: Path) -> list[Problem]:
         problems.append(Problem(shown, f"job_centres[{index}].id", f"duplicate job centre id {jc_id!r}"))
     served: dict[str, str] = {}
     for index, jc in enumerate(council.job_centres):
-        for code in jc.municipalities:
+        for code in jc.codes:
             if code in served:
                 problems.append(
                     Problem(

@@ -81,8 +81,7 @@ def _history_chart(
     project: Project, goal: Goal, contract_year: int, cutoff, baseline: float, target: float | None
 ) -> present.Chart:
     data = project.dataset.until(cutoff)
-    codes = compute.region_codes(project.params.council)
-    values, denominator = compute.goal_series(data, goal, codes)
+    values, denominator = compute.goal_series(data, goal, project.params.council.job_centres)
     series = compute.monthly_figure(values, denominator, goal.aggregation)
     first_year = min(goal.baseline_span.first.year, contract_year - CHART_FIRST_YEAR_BACK)
     series = series[series.index >= month(first_year, 1)]

@@ -38,8 +38,24 @@ class SampleMunicipality(_Strict):
     non_western_pct: float = Field(ge=0, le=100)
 
 
+class ExportTable(_Strict):
+    """How a measure looks in the jobindsats-style Excel export."""
+
+    table: str  # table id in the title, e.g. S01A01
+    title: str  # Danish table title
+    unit: str = "Antal personer"
+    as_text: bool = False  # write the numbers as Danish text ("1.234", "12,5"), as some exports do
+
+
+class Withheld(_Strict):
+    measure: str
+    area: int
+    period: str
+
+
 class SampleMeasure(_Strict):
     id: str
+    export: ExportTable | None = None
     base: str = "population"  # 'population' or the id of a measure listed before this one
     rate: float = Field(gt=0)
     burden: float = 1.0  # exponent on the municipality's framework burden
@@ -56,8 +72,11 @@ class SampleSpec(_Strict):
     framework_prefix: str = "rv_"
     unexplained_spread: float = 0.12  # sd of the log of each municipality's unexplained lift
     yearly_drift: float = 0.03  # sd of each municipality's own yearly trend
+    region_name: str = "regionen"
     municipalities: list[SampleMunicipality]
     measures: list[SampleMeasure]
+    framework_exports: dict[str, ExportTable] = {}  # framework measure id -> its export table
+    withheld: list[Withheld] = []  # figures written as withheld (discretion)
 
 
 @dataclass(frozen=True)
@@ -122,7 +141,11 @@ def generate_rows(spec: SampleSpec) -> list[GeneratedRow]:
             }
             for measure_id, value in frame.items():
                 rows.append(GeneratedRow(measure_id, str(muni.code), muni.name, str(year), value))
-    return rows
+    hidden = {(w.measure, str(w.area), w.period) for w in spec.withheld}
+    return [
+        GeneratedRow(r.measure, r.area, r.area_name, r.period, "") if (r.measure, r.area, r.period) in hidden else r
+        for r in rows
+    ]
 
 
 def render_csv(rows: list[GeneratedRow]) -> str:
@@ -138,9 +161,74 @@ def load_spec(path: Path) -> SampleSpec:
     return SampleSpec.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
-def generate_sample(spec_path: Path, out_path: Path) -> int:
-    """Write the sample CSV for a spec; returns the number of rows."""
-    rows = generate_rows(load_spec(spec_path))
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_text(render_csv(rows), encoding="utf-8")
+def _danish_text(value: str) -> str:
+    number = float(value)
+    if number.is_integer():
+        return f"{int(number):,}".replace(",", ".")
+    return f"{number:,.1f}".replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def _cell(value: str, as_text: bool) -> object:
+    """A figure as the export writes it: '..' when withheld, Danish text or a number."""
+    if value == "":
+        return ".."
+    if as_text:
+        return _danish_text(value)
+    number = float(value)
+    return int(number) if number.is_integer() else number
+
+
+def write_excel_export(rows: list[GeneratedRow], spec: SampleSpec, path: Path) -> None:
+    """The sample as a jobindsats-style Excel export: a sheet per measure with title rows, the table
+    (monthly measures with periods as columns, yearly ones with periods as rows), an aggregate row
+    or column, discretion marks and footnotes."""
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    tables = {m.id: m.export for m in spec.measures if m.export} | spec.framework_exports
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    names = {str(m.code): m.name for m in spec.municipalities}
+    for measure_id, export in tables.items():
+        mine = [r for r in rows if r.measure == measure_id]
+        periods = sorted({r.period for r in mine})
+        values = {(r.area, r.period): r.value for r in mine}
+        sheet = workbook.create_sheet(export.table)
+        sheet.append(["Jobindsats.dk"])
+        sheet.append([f"Tabel: {export.title} ({export.table})"])
+        sheet.append([f"Måleenhed: {export.unit}"])
+        sheet.append([f"Område: Kommuner i {spec.region_name}"])
+        sheet.append([f"Periode: {periods[0]}-{periods[-1]}"])
+        sheet.append([])
+        monthly = "M" in periods[0]
+        if monthly:
+            sheet.append(["Område", *periods])
+            for code, name in names.items():
+                sheet.append([name, *(_cell(values[(code, p)], export.as_text) for p in periods)])
+            totals = [sum(float(values[(c, p)] or 0) for c in names) for p in periods]
+            sheet.append(["I alt", *(_cell(repr(t), export.as_text) for t in totals)])
+        else:
+            sheet.append(["Periode", *names.values(), "Hele landet"])
+            for p in periods:
+                sheet.append([p, *(_cell(values[(c, p)], export.as_text) for c in names), ".."])
+        sheet.append([])
+        sheet.append(["Kilde: Eksempeldata dannet af councilbook i jobindsats.dk's format (ikke rigtige tal)."])
+        sheet.append(["Anm.: .. angiver tal, der er holdt tilbage af diskretionshensyn."])
+    stamp = datetime(2000, 1, 1)
+    workbook.properties.created = stamp
+    workbook.properties.modified = stamp
+    workbook.properties.creator = "councilbook sample"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+
+
+def generate_sample(spec_path: Path, csv_path: Path, excel_path: Path | None = None) -> int:
+    """Write the sample as tidy CSV (and as a jobindsats-style Excel export); returns the row count."""
+    spec = load_spec(spec_path)
+    rows = generate_rows(spec)
+    csv_path.parent.mkdir(parents=True, exist_ok=True)
+    csv_path.write_text(render_csv(rows), encoding="utf-8")
+    if excel_path is not None:
+        write_excel_export(rows, spec, excel_path)
     return len(rows)

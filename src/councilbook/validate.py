@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from .errors import InputError, Problem, display_path
 from .ingest import Dataset, load_dataset
-from .parameters import Parameters, load_parameters
+from .parameters import Parameters, collect_parameters
+from .periods import month, month_code
 
 
 @dataclass(frozen=True)
@@ -16,34 +19,72 @@ class Project:
     dataset: Dataset
 
 
-def check_data_against_parameters(params: Parameters, dataset: Dataset, data_path: Path) -> list[Problem]:
-    """Every measure a goal uses is in the data; every municipality a job centre serves has figures."""
+def check_measures_present(params: Parameters, dataset: Dataset, data_path: Path) -> list[Problem]:
+    """Every measure a goal uses is in the data."""
     problems = []
-    shown_data = display_path(data_path)
-    have_measures = dataset.measures
+    have = dataset.measures
     for year, contract in params.contracts.items():
         shown = display_path(params.root / "contracts" / f"{year}.yml")
         for index, goal in enumerate(contract.goals):
             for key in ("measure", "denominator"):
                 measure_id = getattr(goal, key)
-                if measure_id is not None and measure_id not in have_measures:
+                if measure_id is not None and measure_id not in have:
                     problems.append(
                         Problem(
-                            shown, f"goals[{index}].{key}", f"measure {measure_id!r} is not in the data ({shown_data})"
+                            shown,
+                            f"goals[{index}].{key}",
+                            f"measure {measure_id!r} is not in the data ({display_path(data_path)})",
                         )
                     )
-    have_areas = dataset.areas
-    shown_council = display_path(params.root / "council.yml")
-    for index, jc in enumerate(params.council.job_centres):
-        for code in jc.municipalities:
-            if code not in have_areas:
-                problems.append(
-                    Problem(
-                        shown_council,
-                        f"job_centres[{index}].municipalities",
-                        f"municipality {code} ({jc.name}) has no figures in the data ({shown_data})",
-                    )
-                )
+    return problems
+
+
+def check_goal_windows(params: Parameters, dataset: Dataset, data_path: Path) -> list[Problem]:
+    """Every month a goal needs (its baseline, and its contract year with the year before, up to the
+    newest month in the data) has a figure, or a withheld mark, for every job centre."""
+    problems = []
+    shown_data = display_path(data_path)
+    present = dataset.monthly.index
+    have = set(
+        zip(
+            present.get_level_values("measure"),
+            present.get_level_values("area"),
+            present.get_level_values("month"),
+            strict=True,
+        )
+    )
+    newest: dict[str, pd.Period] = {}
+    for measure_id, _area, period in have:
+        if measure_id not in newest or period > newest[measure_id]:
+            newest[measure_id] = period
+    reported: set[tuple[str, pd.Period]] = set()
+    for year, contract in params.contracts.items():
+        for goal in contract.goals:
+            for measure_id in filter(None, (goal.measure, goal.denominator)):
+                if measure_id not in newest:
+                    continue  # reported by check_measures_present
+                first = min(goal.baseline_span.first, month(year - 1, 1))
+                last = min(month(year, 12), newest[measure_id])
+                for period in pd.period_range(first, last, freq="M") if first <= last else []:
+                    if (measure_id, period) in reported:
+                        continue
+                    missing = [
+                        jc.name
+                        for jc in params.council.job_centres
+                        if (measure_id, jc.area_key, period) not in have
+                        and not all((measure_id, code, period) in have for code in jc.codes)
+                    ]
+                    if missing:
+                        reported.add((measure_id, period))
+                        names = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+                        problems.append(
+                            Problem(
+                                shown_data,
+                                f"{measure_id} {month_code(period)}",
+                                f"no figure for {names} (needed by contracts/{year}.yml goal {goal.id!r}); "
+                                "a withheld figure should be in the file as .. or empty, not left out",
+                            )
+                        )
     return problems
 
 
@@ -71,21 +112,22 @@ def check_meeting_contracts(params: Parameters) -> list[Problem]:
 
 
 def load_project(params_dir: Path | str, data_path: Path | str) -> Project:
-    """Load and validate parameters and data; raise InputError with every problem found."""
-    problems: list[Problem] = []
-    params = dataset = None
+    """Load and validate parameters and data; raise InputError with every problem found.
+
+    The data are read through the parameters (areas, measures): with a broken council.yml they
+    cannot be checked; with other parameter problems they are checked against what was valid.
+    """
+    params, problems = collect_parameters(params_dir)
+    if params is None:
+        raise InputError(problems)
+    if not problems:
+        problems += check_meeting_contracts(params)
     try:
-        params = load_parameters(params_dir)
+        dataset = load_dataset(data_path, params)
     except InputError as exc:
-        problems.extend(exc.problems)
-    try:
-        dataset = load_dataset(data_path)
-    except InputError as exc:
-        problems.extend(exc.problems)
-    if params is not None:
-        problems.extend(check_meeting_contracts(params))
-    if params is not None and dataset is not None:
-        problems.extend(check_data_against_parameters(params, dataset, Path(data_path)))
-    if problems or params is None or dataset is None:
+        raise InputError(problems + exc.problems) from None
+    problems += check_measures_present(params, dataset, Path(data_path))
+    problems += check_goal_windows(params, dataset, Path(data_path))
+    if problems:
         raise InputError(problems)
     return Project(params=params, dataset=dataset)
