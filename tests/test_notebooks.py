@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import ast
-import json
 from pathlib import Path
 
 import nbformat
 import pandas as pd
 import pytest
 
-from councilbook.execute import execute_run
+from councilbook.execute import execute_run, recorded_figures
 from councilbook.manifest import expand_manifest
 from councilbook.parameters import load_parameters
 
@@ -18,12 +16,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def read_figures(notebook: Path) -> dict:
-    nb = nbformat.read(notebook, as_version=4)
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            if output.get("metadata", {}).get("scrapbook", {}).get("name") == "figures":
-                return json.loads(ast.literal_eval(output["data"]["application/papermill.record/text/plain"]))
-    raise AssertionError(f"no recorded figures in {notebook}")
+    figures = recorded_figures(nbformat.read(notebook, as_version=4))
+    assert figures, f"no recorded figures in {notebook}"
+    return figures
 
 
 def region_month(frame: pd.DataFrame, measure: str, period: str) -> float:
@@ -94,6 +89,12 @@ def test_status_notebook_is_ready_for_the_book(runs) -> None:
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert len(injected) == 1 and "remove-cell" in injected[0].metadata["tags"]
     assert nb.metadata["councilbook"]["key"] == "2021-06-16"
+    provenance = nb.metadata["councilbook"]["provenance"]
+    assert provenance["cutoff"] == "2021M04" and len(provenance["snapshot_sha256"]) == 64
+    assert [f["path"].rsplit("/", 1)[-1] for f in provenance["data_files"]] == ["figures.csv"]
+    assert provenance["data_files"][0]["periods"] == "2018M01-2021M12"
+    assert any(f["path"].endswith("council.yml") for f in provenance["parameter_files"])
+    assert provenance["code"].startswith(("git ", "councilbook "))
     html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.get("outputs", []))
     assert html.count('<figure class="cb-chart">') == 2
     assert 'alt="Kurve over ledigheden skal ned' in html

@@ -43,16 +43,19 @@ def plot_goal_history(
 ) -> Figure:
     """The goal's figure month by month up to the cut-off, with baseline and target marked."""
     is_share = goal.aggregation == "ratio" or measure.kind == "share"
-    series = figure_values.dropna()
-    series = series[series.index <= cutoff]
+    series = figure_values[figure_values.index <= cutoff]
     if first_year is not None:
         series = series[series.index >= month(first_year, 1)]
+    # Missing months stay NaN so the line breaks there instead of bridging the gap.
+    known = series.dropna()
+    if len(known):
+        series = series[(series.index >= known.index[0]) & (series.index <= known.index[-1])]
     fig = Figure(figsize=FIGSIZE, dpi=110, layout="constrained")
     ax = fig.add_subplot()
     x = series.index.to_timestamp()
     ax.plot(x, series.to_numpy(), color=BLUE, linewidth=2, label=figure_label)
-    if len(series):
-        ax.plot(x[-1:], series.to_numpy()[-1:], "o", color=BLUE)
+    if len(known):
+        ax.plot([known.index[-1].to_timestamp()], [known.iloc[-1]], "o", color=BLUE)
     if not math.isnan(baseline):
         span = goal.baseline_span
         ax.axhline(
@@ -62,9 +65,10 @@ def plot_goal_history(
             linewidth=1.5,
             label=f"Basis {format_span(span)}: {_fmt(baseline, is_share)}",
         )
+    year_start = month(contract_year, 1).to_timestamp()
+    year_end = month(contract_year, 12).to_timestamp(how="end")
+    ax.axvspan(year_start, year_end, color=ORANGE, alpha=0.10, linewidth=0, label=f"Kontraktår {contract_year}")
     if target is not None and not math.isnan(target):
-        year_start = month(contract_year, 1).to_timestamp()
-        year_end = month(contract_year, 12).to_timestamp(how="end")
         if isinstance(goal.target, LevelTarget):
             when = parse_month(goal.target.month).to_timestamp()
             ax.plot(
@@ -87,9 +91,12 @@ def plot_goal_history(
                 linewidth=2,
                 label=f"Mål {contract_year}: {_bound(goal)} {_fmt(target, is_share)}",
             )
-        ax.axvspan(year_start, year_end, color=ORANGE, alpha=0.10, linewidth=0, label=f"Kontraktår {contract_year}")
     ax.set_title(goal.title, loc="left", fontsize=11, wrap=True)
     ax.set_ylabel(measure.unit if not is_share else "Procent")
+    left = (
+        month(first_year, 1) if first_year is not None else (known.index[0] if len(known) else month(contract_year, 1))
+    )
+    ax.set_xlim(left.to_timestamp(), year_end)
     ax.set_xlabel("År")
     ax.xaxis.set_major_locator(mdates.YearLocator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))

@@ -141,6 +141,15 @@ def aggregate(values: pd.Series, denominator: pd.Series | None, aggregation: str
     raise ComputeError(f"unknown aggregation {aggregation!r}")
 
 
+def missing_months(values: pd.Series, denominator: pd.Series | None, span: Span) -> list[pd.Period]:
+    """Months in the span without a figure (withheld or not reported) in the measure or its denominator."""
+    months = pd.period_range(span.first, span.last, freq="M")
+    gaps = values.reindex(months).isna()
+    if denominator is not None:
+        gaps |= denominator.reindex(months).isna()
+    return [m for m, gap in zip(months, gaps, strict=True) if gap]
+
+
 def monthly_figure(values: pd.Series, denominator: pd.Series | None, aggregation: str) -> pd.Series:
     """The goal's figure month by month, comparable with its yearly figure.
 

@@ -11,6 +11,8 @@ After a run the executed notebook gets:
 
 from __future__ import annotations
 
+import ast
+import json
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -53,8 +55,19 @@ def finalise_notebook(path: Path, run: Run) -> None:
         "key": run.key,
         "title": run.title,
         "parameters": run.parameters,
+        "provenance": recorded_figures(nb).get("provenance"),
     }
     nbformat.write(nb, path)
+
+
+def recorded_figures(nb: nbformat.NotebookNode) -> dict:
+    """The figures a report recorded (``Report.record``), or {} if none."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("metadata", {}).get("scrapbook", {}).get("name") == "figures":
+                text = output["data"]["application/papermill.record/text/plain"]
+                return json.loads(ast.literal_eval(text))
+    return {}
 
 
 def execute_run(run: Run, output: Path, cwd: Path) -> RunResult:

@@ -48,7 +48,7 @@ import yaml
 from .areas import AreaIndex, is_aggregate, unknown_area_message
 from .errors import InputError, Problem, display_path
 from .parameters import Measure, Parameters, sha256_file
-from .periods import PeriodCodeError, parse_period
+from .periods import PeriodCodeError, month_code, parse_period
 
 TIDY_COLUMNS = ("measure", "area", "period", "value")
 WITHHELD_MARKS = {"", "..", "-", "–", "x", "X", ":"}
@@ -524,10 +524,10 @@ def load_dataset(path: Path | str, params: Parameters) -> Dataset:
     for file in files:
         read = read_data_file(file, context)
         figures.extend(read)
-        periods = sorted(f.period for f in read)
-        described.append(
-            DataFile(file, sha256_file(file), len(read), periods[0] if periods else "", periods[-1] if periods else "")
-        )
+        spans = [parse_period(p) for p in {f.period for f in read}]
+        first = month_code(min(s.first for s in spans)) if spans else ""
+        last = month_code(max(s.last for s in spans)) if spans else ""
+        described.append(DataFile(file, sha256_file(file), len(read), first, last))
     problems.extend(check_figures(figures, params.measures))
     if problems:
         raise InputError(problems)

@@ -21,10 +21,14 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
 from . import book, compute
+from .ingest import write_snapshot
 from .execute import RunResult, execute_runs
 from .manifest import Run, expand_manifest, meeting_nav_title, meeting_title
 from .parameters import Meeting, Parameters
 from .validate import Project, load_project
+
+
+SNAPSHOT_DIR = Path("data/processed")
 
 
 class ReportsFailed(Exception):
@@ -85,6 +89,7 @@ def build(
     check_project_root(root)
     stage("Kontrollerer parametre og data")
     project = load_project(params_dir, data_path)
+    write_snapshot(project.dataset, root / SNAPSHOT_DIR)
     runs = plan_runs(project, root, params_dir, data_path)
     paths = book.BookPaths(root)
     if paths.generated.exists():

@@ -24,6 +24,7 @@ from .danish import (
     direction_arrow,
     format_change,
     format_goal_value,
+    format_month,
     format_percent,
     format_span,
 )
@@ -224,12 +225,34 @@ def attainment_table(
     )
 
 
+def missing_note(months: list[pd.Period], rolling: bool = False) -> Markdown | None:
+    """A note naming the months whose figures are missing: never filled in, so shown as gaps."""
+    if not months:
+        return None
+    listed = ", ".join(format_month(m) for m in months[:12]) + (" m.fl." if len(months) > 12 else "")
+    effect = (
+        "Den løbende 12-måneders sum kan ikke beregnes for de 12 måneder, der omfatter dem, "
+        "og kurven har et hul dér."
+        if rolling
+        else "Kurven har et hul dér."
+    )
+    return Markdown(
+        f"*Bemærk:* Tallene for {listed} mangler for en eller flere kommuner (holdt tilbage af "
+        f"diskretionshensyn eller ikke indberettet). De er ikke udfyldt eller skønnet. {effect}"
+    )
+
+
 def provenance_markdown(provenance: Provenance) -> str:
     lines = ["## Om tallene", ""]
     if provenance.cutoff:
         lines.append(f"Data til og med: **{provenance.cutoff}**. Kodeversion: `{provenance.code}`.")
     else:
         lines.append(f"Kodeversion: `{provenance.code}`.")
+    if provenance.snapshot_sha256:
+        lines += [
+            "",
+            f"Det normaliserede datasæt (alle tal efter indlæsning) har SHA-256 `{provenance.snapshot_sha256[:16]}…`.",
+        ]
     lines += ["", "Datafiler:", ""]
     for f in provenance.data_files:
         lines.append(f"- `{f['path']}` (perioder {f['periods']}, {f['rows']} rækker), SHA-256 `{f['sha256'][:16]}…`")

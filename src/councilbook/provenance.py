@@ -48,9 +48,11 @@ class Provenance:
     parameter_files: list[dict[str, str]]
     code: str
     cutoff: str | None
+    snapshot_sha256: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return {
+            "snapshot_sha256": self.snapshot_sha256,
             "data_files": self.data_files,
             "parameter_files": self.parameter_files,
             "code": self.code,
@@ -72,4 +74,5 @@ def collect_provenance(params: Parameters, dataset: Dataset, cutoff: pd.Period |
         parameter_files=[{"path": path, "sha256": digest} for path, digest in params.file_hashes().items()],
         code=code_version(),
         cutoff=month_code(cutoff) if cutoff is not None else None,
+        snapshot_sha256=dataset.snapshot_sha256,
     )

@@ -39,6 +39,7 @@ class Section:
     text: present.Markdown
     chart: present.Chart | None = None
     table: present.Table | None = None
+    note: present.Markdown | None = None
 
 
 @dataclass
@@ -61,6 +62,8 @@ class Report:
             display(section.heading, section.text)
             if section.chart is not None:
                 display(section.chart)
+            if section.note is not None:
+                display(section.note)
             if section.table is not None:
                 display(section.table)
         display(self.closing)
@@ -79,12 +82,14 @@ def _project(params_dir: str | Path, data_path: str | Path) -> Project:
 
 def _history_chart(
     project: Project, goal: Goal, contract_year: int, cutoff, baseline: float, target: float | None
-) -> present.Chart:
+) -> tuple[present.Chart, present.Markdown | None]:
+    """The goal's history chart, and a note naming the months whose figures are missing."""
     data = project.dataset.until(cutoff)
     values, denominator = compute.goal_series(data, goal, project.params.council.job_centres)
     series = compute.monthly_figure(values, denominator, goal.aggregation)
     first_year = min(goal.baseline_span.first.year, contract_year - CHART_FIRST_YEAR_BACK)
     series = series[series.index >= month(first_year, 1)]
+    missing = compute.missing_months(values, denominator, Span(month(first_year, 1), cutoff))
     labels = {
         "sum": "Løbende 12-måneders sum",
         "ratio": "Andel pr. måned",
@@ -101,10 +106,12 @@ def _history_chart(
         target,
         cutoff,
         figure_label=labels[goal.aggregation],
+        first_year=first_year,
     )
-    return present.Chart.from_figure(
+    chart = present.Chart.from_figure(
         figure, alt=charts.describe_goal_history(goal, measure, series, baseline, target, cutoff)
     )
+    return chart, present.missing_note(missing, rolling=goal.aggregation == "sum")
 
 
 def _where_we_stand(goal: Goal, status: compute.GoalStatus, project: Project) -> str:
@@ -148,11 +155,13 @@ def build_contract_report(params_dir: str | Path, data_path: str | Path, contrac
             f"**Hvor står vi?** {baseline_text} {stand}\n\n"
             f"**Det gør rådet:**\n\n{actions}"
         )
+        chart, note = _history_chart(project, goal, contract.year, cutoff, latest.baseline, latest.target)
         sections.append(
             Section(
                 heading=present.Markdown(f"## Mål {number}: {goal.title}"),
                 text=present.Markdown(text),
-                chart=_history_chart(project, goal, contract.year, cutoff, latest.baseline, latest.target),
+                chart=chart,
+                note=note,
             )
         )
         figures["goals"].append(
@@ -285,11 +294,13 @@ def build_status_report(params_dir: str | Path, data_path: str | Path, meeting_d
             measure,
             caption=f"{goal.title}: jobcentrene, {format_span(period)} (placering efter udvikling)",
         )
+        chart, note = _history_chart(project, goal, contract.year, result.cutoff, status.baseline, status.target)
         sections.append(
             Section(
                 heading=present.Markdown(f"## Mål {number}: {goal.title}"),
                 text=present.Markdown(text),
-                chart=_history_chart(project, goal, contract.year, result.cutoff, status.baseline, status.target),
+                chart=chart,
+                note=note,
                 table=table,
             )
         )
