@@ -230,12 +230,9 @@ def missing_note(months: list[pd.Period], rolling: bool = False) -> Markdown | N
     if not months:
         return None
     listed = ", ".join(format_month(m) for m in months[:12]) + (" m.fl." if len(months) > 12 else "")
-    effect = (
-        "Den løbende 12-måneders sum kan ikke beregnes for de 12 måneder, der omfatter dem, "
-        "og kurven har et hul dér."
-        if rolling
-        else "Kurven har et hul dér."
-    )
+    effect = "Kurven har et hul dér."
+    if rolling:
+        effect = "Den løbende 12-måneders sum kan ikke beregnes for de 12 måneder, der omfatter dem. " + effect
     return Markdown(
         f"*Bemærk:* Tallene for {listed} mangler for en eller flere kommuner (holdt tilbage af "
         f"diskretionshensyn eller ikke indberettet). De er ikke udfyldt eller skønnet. {effect}"
