@@ -125,7 +125,7 @@ def test_duplicate_ids(here: Path) -> None:
 
 
 def test_municipality_served_twice(here: Path) -> None:
-    edit(here / "parameters/council.yml", "municipalities: [802]", "municipalities: [801]")
+    edit(here / "parameters/council.yml", "municipalities: {802: Sydby}", "municipalities: {801: Sydby}")
     problems = problems_of(here)
     assert (
         "parameters/council.yml: job_centres[1].municipalities: municipality 801 is already served by "

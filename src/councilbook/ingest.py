@@ -296,11 +296,21 @@ def _blank(row: list[Cell]) -> bool:
     return all(v is None or str(v).strip() == "" for v, _ in row)
 
 
+_PERIOD_LIKE = re.compile(r"^\d{4}(M\d{1,2}|Q\d)?$")
+
+
+def looks_like_period(raw: Any) -> bool:
+    """A header cell meant as a period label, valid or not (``2013M13`` looks like one)."""
+    if isinstance(raw, str):
+        return bool(_PERIOD_LIKE.match(raw.strip()))
+    return period_code(raw) is not None
+
+
 def _find_layout(grid: list[list[Cell]]) -> tuple[str, int, int] | None:
     """("columns", header_row, first_period_col) or ("rows", header_row, period_col)."""
     for r, row in enumerate(grid):
         filled = [c for c, (v, _) in enumerate(row) if v is not None and str(v).strip()]
-        periods = [c for c in filled if period_code(row[c][0])]
+        periods = [c for c in filled if looks_like_period(row[c][0])]
         # A header: labels first (none of them a period), then nothing but period labels.
         if periods and periods[0] > 0 and [c for c in filled if c >= periods[0]] == periods:
             return ("columns", r, periods[0])
@@ -357,6 +367,9 @@ def parse_export_grid(grid: list[list[Cell]], file: str, sheet: str, context: Re
     header = grid[header_row]
     if orientation == "columns":
         periods = {c: period_code(v) for c, (v, _) in enumerate(header) if c >= first}
+        for c, (v, name) in enumerate(header):
+            if c >= first and v is not None and str(v).strip() and periods.get(c) is None:
+                context.problems.append(Problem(file, name, _period_message(str(v).strip())))
         for row in grid[header_row + 1 :]:
             if _blank(row):
                 break

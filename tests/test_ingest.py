@@ -1,0 +1,304 @@
+"""Readers: hand-made files that look like real jobindsats downloads, read to exact tidy values;
+and every data problem named with its file, row or cell, and value."""
+
+from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from councilbook.areas import AreaIndex, is_aggregate
+from councilbook.cli import app
+from councilbook.errors import InputError, Problem
+from councilbook.ingest import (
+    DataSource,
+    Figure,
+    ReadContext,
+    check_figures,
+    parse_export_value,
+    read_data_file,
+)
+from councilbook.parameters import Measure, load_parameters
+from councilbook.validate import load_project
+
+ROOT = Path(__file__).resolve().parents[1]
+EXPORTS = ROOT / "tests/fixtures/exports"
+MINI = ROOT / "tests/fixtures/mini"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def params():
+    return load_parameters(MINI / "parameters")
+
+
+def read(path: Path, params, **source) -> tuple[list[tuple], list[str]]:
+    problems: list[Problem] = []
+    context = ReadContext(AreaIndex.from_council(params.council), params.measures, DataSource(**source), problems)
+    figures = read_data_file(path, context)
+    return [(f.measure, f.area, f.period, f.value) for f in figures], [str(p) for p in problems]
+
+
+def test_excel_with_periods_as_columns(params) -> None:
+    figures, problems = read(EXPORTS / "ledige_perioder_som_kolonner.xlsx", params)
+    assert problems == []
+    assert figures == [
+        ("ledige", "801", "2021M01", 1234.0),
+        ("ledige", "801", "2021M02", 1201.0),
+        ("ledige", "801", "2021M03", 1198.0),
+        ("ledige", "802", "2021M01", 812.0),
+        ("ledige", "802", "2021M02", None),
+        ("ledige", "802", "2021M03", 790.0),
+        ("ledige", "803", "2021M01", None),
+        ("ledige", "803", "2021M02", 305.0),
+        ("ledige", "803", "2021M03", None),
+        ("ledige", "804", "2021M01", 210.0),
+        ("ledige", "804", "2021M02", 207.0),
+        ("ledige", "804", "2021M03", 199.0),
+    ]
+
+
+def test_excel_with_periods_as_rows_codes_and_a_job_centre(params) -> None:
+    figures, problems = read(EXPORTS / "sygedagpenge_perioder_som_raekker.xlsx", params)
+    assert problems == []
+    assert figures == [
+        ("sygedagpenge_lange", "801", "2021Q1", 12.0),
+        ("sygedagpenge_lange", "802", "2021Q1", 9.0),
+        ("sygedagpenge_lange", "jc:oestby-aaby", "2021Q1", 7.0),
+        ("sygedagpenge_lange", "801", "2021Q2", 11.5),
+        ("sygedagpenge_lange", "802", "2021Q2", 8.5),
+        ("sygedagpenge_lange", "jc:oestby-aaby", "2021Q2", None),
+    ]
+
+
+CSV_FIGURES = [
+    ("ledige", "801", "2021M04", 1190.0),
+    ("ledige", "801", "2021M05", 1185.5),
+    ("ledige", "801", "2021M06", None),
+    ("ledige", "802", "2021M04", 780.0),
+    ("ledige", "802", "2021M05", 775.0),
+    ("ledige", "802", "2021M06", 770.0),
+    ("ledige", "803", "2021M04", 300.0),
+    ("ledige", "803", "2021M05", None),
+    ("ledige", "803", "2021M06", 296.0),
+    ("ledige", "804", "2021M04", 195.0),
+    ("ledige", "804", "2021M05", 194.0),
+    ("ledige", "804", "2021M06", 193.0),
+]
+
+
+@pytest.mark.parametrize("name", ["ledige_utf8_bom.csv", "ledige_utf8.csv", "ledige_windows1252.csv"])
+def test_csv_exports_in_every_encoding(params, name: str) -> None:
+    figures, problems = read(EXPORTS / name, params)
+    assert problems == []
+    assert figures == CSV_FIGURES
+
+
+def test_tidy_csv_by_code_and_name(tmp_path: Path, params) -> None:
+    path = tmp_path / "tidy.csv"
+    path.write_text(
+        "measure,area,period,value\n"
+        "ledige,801,2021M01,10\n"
+        "ledige,Sydby Kommune,2021M01,\n"
+        "ledige,Jobcenter Østby-Åby,2021M01,3.5\n",
+        encoding="utf-8",
+    )
+    figures, problems = read(path, params)
+    assert problems == []
+    assert figures == [
+        ("ledige", "801", "2021M01", 10.0),
+        ("ledige", "802", "2021M01", None),
+        ("ledige", "jc:oestby-aaby", "2021M01", 3.5),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        (1234, 1234.0),
+        (12.5, 12.5),
+        ("1.234", 1234.0),
+        ("1.234.567", 1234567.0),
+        ("12,5", 12.5),
+        ("1.234,5", 1234.5),
+        (" 7 ", 7.0),
+        ("-3", -3.0),
+        ("..", None),
+        ("-", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_export_values(raw, value) -> None:
+    assert parse_export_value(raw) == value
+
+
+@pytest.mark.parametrize("raw", ["12a", "1,234.5", "1.23", "abc"])
+def test_export_values_that_are_not_numbers(raw) -> None:
+    with pytest.raises(ValueError):
+        parse_export_value(raw)
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Hele landet",
+        "Region Hovedstaden",
+        "I alt",
+        "Landsdel Østsjælland",
+        "Beskæftigelsesregion Hovedstaden & Sjælland",
+        "RAR Sjælland",
+    ],
+)
+def test_aggregates(label: str) -> None:
+    assert is_aggregate(label)
+
+
+def test_area_matching(params) -> None:
+    index = AreaIndex.from_council(params.council)
+    assert index.match("801") == "801"
+    assert index.match("0801") == "801"
+    assert index.match("801 Nordby") == "801"
+    assert index.match("NORDBY KOMMUNE") == "801"
+    assert index.match("Jobcenter Nordby") == "801"  # a job centre of one municipality
+    assert index.match("jobcenter østby-åby") == "jc:oestby-aaby"
+    assert index.match("Oestby") is None  # æøå are kept as they are
+    assert index.match("999") is None
+
+
+def test_unknown_area_names_it_and_its_close_matches(tmp_path: Path, params) -> None:
+    path = tmp_path / "tidy.csv"
+    path.write_text("measure,area,period,value\nledige,Nordbyy,2021M01,1\n", encoding="utf-8")
+    _, problems = read(path, params)
+    assert problems == [
+        f"{path}: row 2: area 'Nordbyy' is not a municipality or job centre of the council (close matches: Nordby)"
+    ]
+    figures, problems = read(path, params, ignore_unknown_areas=True)
+    assert figures == [] and problems == []
+
+
+def test_bad_cells_are_named(tmp_path: Path, params) -> None:
+    text = (
+        (EXPORTS / "ledige_utf8.csv").read_text(encoding="utf-8").replace("780;", "78o;").replace("2021M06", "2021M13")
+    )
+    path = tmp_path / "bad.csv"
+    path.write_text(text, encoding="utf-8")
+    _, problems = read(path, params)
+    assert problems == [
+        f"{path}: row 5, column 4: '2021M13' is not a period code (use a year like 2013, a month like 2013M01 "
+        "or a quarter like 2013Q1)",
+        f"{path}: row 8, column 2: '78o' is not a number (nor a discretion mark like ..)",
+    ]
+
+
+def test_unrecognised_table(tmp_path: Path, params) -> None:
+    path = tmp_path / "other.csv"
+    path.write_text("Tabel: Noget andet (Z99Z99)\n\nOmråde;2021M01\nNordby;1\n", encoding="utf-8")
+    _, problems = read(path, params)
+    assert problems == [
+        f"{path}: sheet 'other': cannot tell which measure this table holds (title: 'Tabel: Noget andet "
+        "(Z99Z99)'); give a measure in measures.yml `jobindsats: {table: Z99Z99}`, or name the sheet as the measure"
+    ]
+
+
+def test_check_figures() -> None:
+    measures = {
+        "antal": Measure(id="antal", label="Antal", unit="Personer", noun="antallet"),
+        "andel": Measure(id="andel", label="Andel", unit="Procent", noun="andelen", kind="share"),
+    }
+    figures = [
+        Figure("antal", "801", "2021M01", 5.0, "a.csv", "row 2"),
+        Figure("antal", "801", "2021M01", 5.0, "a.csv", "row 3"),  # duplicate in one file
+        Figure("antal", "801", "2021M01", 6.0, "b.csv", "row 2"),  # another file disagrees
+        Figure("antal", "801", "2021M02", 5.0, "b.csv", "row 3"),
+        Figure("antal", "801", "2021M02", 5.0, "c.csv", "row 2"),  # another file agrees: fine
+        Figure("antal", "802", "2021M01", -1.0, "a.csv", "row 4"),
+        Figure("andel", "801", "2021M01", 100.5, "a.csv", "row 5"),
+        Figure("andel", "802", "2021M01", None, "a.csv", "row 6"),  # withheld: fine
+    ]
+    assert [str(p) for p in check_figures(figures, measures)] == [
+        "a.csv: row 3: duplicate figure for antal / 801 / 2021M01 (also at row 2)",
+        "b.csv: row 2: antal / 801 / 2021M01 is 6 here but 5 in a.csv (row 2)",
+        "a.csv: row 4: antal is a count and cannot be negative: -1",
+        "a.csv: row 5: andel is a share and must be 0-100: 100.5",
+    ]
+
+
+@pytest.fixture
+def here(mini: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(mini)
+    return mini
+
+
+def problems_of(mini: Path) -> list[str]:
+    with pytest.raises(InputError) as caught:
+        load_project(mini / "parameters", mini / "data")
+    return [str(p) for p in caught.value.problems]
+
+
+def drop_line(path: Path, prefix: str) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if not line.startswith(prefix)]
+    assert len(kept) == len(lines) - 1
+    path.write_text("".join(kept), encoding="utf-8")
+
+
+def test_month_missing_inside_a_goal_window(here: Path) -> None:
+    drop_line(here / "data/figures.csv", "ledige,802,Sydby,2020M07,")
+    assert problems_of(here) == [
+        "data: ledige 2020M07: no figure for Jobcenter Sydby (needed by contracts/2020.yml goal 'ledighed'); "
+        "a withheld figure should be in the file as .. or empty, not left out"
+    ]
+
+
+def test_withheld_month_is_allowed_and_stays_missing(here: Path) -> None:
+    path = here / "data/figures.csv"
+    text = path.read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if x.startswith("ledige,802,Sydby,2019M07,"))
+    path.write_text(text.replace(line, "ledige,802,Sydby,2019M07,"), encoding="utf-8")
+    project = load_project("parameters", "data")
+    import pandas as pd
+
+    assert math.isnan(project.dataset.monthly[("ledige", "802", pd.Period("2019-07", freq="M"))])
+
+
+def test_two_files_that_disagree(here: Path) -> None:
+    shutil.copy(here / "data/figures.csv", here / "data/figures2.csv")
+    path = here / "data/figures2.csv"
+    text = path.read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if x.startswith("ledige,801,Nordby,2021M03,"))
+    path.write_text(text.replace(line, "ledige,801,Nordby,2021M03,1"), encoding="utf-8")
+    problems = problems_of(here)
+    assert len(problems) == 1
+    assert problems[0].startswith("data/figures2.csv: row ") and " ledige / 801 / 2021M03 is 1 here but " in problems[0]
+    assert problems[0].endswith(" in data/figures.csv (row " + problems[0].split("row ")[1].split(":")[0] + ")")
+
+
+def test_many_data_problems_at_once_and_nothing_built(
+    project_copy: Path, mini: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = mini / "data/figures.csv"
+    text = path.read_text(encoding="utf-8")
+    first = next(x for x in text.splitlines() if x.startswith("ledige,801,Nordby,2021M01,"))
+    second = next(x for x in text.splitlines() if x.startswith("sygedagpenge_lange,803,Østby,2021M02,"))
+    text = text.replace(first, "ledige,801,Nordby,2021M01,-5").replace(
+        second, "sygedagpenge_lange,Østbyy,Østby,2021M02,3"
+    )
+    text += "ledige,801,Nordby,2021M1,3\nledige,804,Åby,2021M01,abc\n"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(project_copy)
+    result = runner.invoke(app, ["build", "--params", str(mini / "parameters"), "--data", str(mini / "data")])
+    assert result.exit_code == 2
+    stderr = result.stderr
+    assert "ledige is a count and cannot be negative: -5" in stderr
+    assert (
+        "area 'Østbyy' is not a municipality or job centre of the council (close matches: Østby, Jobcenter Østby-Åby)"
+        in stderr
+    )
+    assert "'2021M1' is not a period code" in stderr
+    assert "value 'abc' is not a number" in stderr
+    assert not (project_copy / "book" / "generated").exists()
+    assert not (project_copy / "_build").exists()
