@@ -216,5 +216,47 @@ def sample(
     say(f"Wrote {rows} figures to {display_path(output)}" + (f" and {display_path(excel)}" if excel else ""))
 
 
+@app.command()
+def fetch(
+    params: ParamsOption = DEFAULT_PARAMS,
+    data: Annotated[Path, typer.Option("--data", help="Folder for the tidy CSV files.")] = Path("data/jobindsats"),
+    from_year: Annotated[
+        Optional[int], typer.Option(help="First year to fetch (default: the year before the earliest baseline).")
+    ] = None,
+    measure: Annotated[Optional[list[str]], typer.Option(help="Only this measure id (repeatable).")] = None,
+    raw: Annotated[Path, typer.Option(help="Folder for the raw API answers.")] = Path("data/raw/jobindsats"),
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for each answer.")] = 60.0,
+) -> None:
+    """Fetch the measures the parameters name (jobindsats.table) from the jobindsats.dk API.
+
+    The key is read from the environment variable JOBINDSATS_API_KEY. Raw answers are kept under
+    --raw; the figures are written as tidy CSV files to --data, ready for --data in the other commands.
+
+    Example: JOBINDSATS_API_KEY=... councilbook fetch --params parameters --data data/jobindsats
+    """
+    from .jobindsats_api import ApiError, JobindsatsClient, fetch_measures
+    from .parameters import load_parameters
+
+    try:
+        parameters = load_parameters(params)
+    except InputError as exc:
+        _fail_input(exc)
+    first = from_year or min(g.baseline_span.first.year for c in parameters.contracts.values() for g in c.goals) - 1
+    try:
+        client = JobindsatsClient.from_env(raw, timeout=timeout)
+        results, problems = fetch_measures(parameters, client, data, first, only=measure)
+    except ApiError as exc:
+        warn(f"Fetch failed: {exc}")
+        raise typer.Exit(1) from None
+    if problems:
+        _fail_input(InputError(problems))
+    for result in results:
+        say(
+            f"{result.measure}: table {result.table}, {result.periods[0]}..{result.periods[-1]}, "
+            f"{result.rows} figures -> {display_path(result.output)}"
+        )
+    say(f"Raw answers: {display_path(raw)}")
+
+
 def main() -> None:
     app()
