@@ -302,3 +302,69 @@ def test_many_data_problems_at_once_and_nothing_built(
     assert "value 'abc' is not a number" in stderr
     assert not (project_copy / "book" / "generated").exists()
     assert not (project_copy / "_build").exists()
+
+
+def _replace_figure(text: str, prefix: str, new_value: str) -> str:
+    line = next(x for x in text.splitlines() if x.startswith(prefix))
+    return text.replace(line, prefix + new_value)
+
+
+DATA_ERRORS = {
+    "duplicate": (
+        lambda t: t + "ledige,801,Nordby,2021M03,5\n",
+        "duplicate figure for ledige / 801 / 2021M03 (also at row ",
+    ),
+    "negative count": (
+        lambda t: _replace_figure(t, "ledige,802,Sydby,2021M02,", "-4"),
+        "data/figures.csv: row 87: ledige is a count and cannot be negative: -4",
+    ),
+    "share outside 0-100": (
+        lambda t: _replace_figure(t, "rv_ufaglaerte_pct,801,Nordby,2020,", "104.5"),
+        "rv_ufaglaerte_pct is a share and must be 0-100: 104.5",
+    ),
+    "missing month": (
+        lambda t: "".join(
+            x + "\n" for x in t.splitlines() if not x.startswith("sygedagpenge_lange,801,Nordby,2020M05,")
+        ),
+        "data: sygedagpenge_lange 2020M05: no figure for Jobcenter Nordby (needed by contracts/2020.yml goal "
+        "'sygedagpenge')",
+    ),
+    "measure no file has": (
+        lambda t: "".join(x + "\n" for x in t.splitlines() if not x.startswith("sygedagpenge_lange,")),
+        "goals[1].measure: measure 'sygedagpenge_lange' is not in the data (data)",
+    ),
+    "period that is not a period": (
+        lambda t: t + "ledige,801,Nordby,2021-03,5\n",
+        "'2021-03' is not a period code (use a year like 2013, a month like 2013M01 or a quarter like 2013Q1)",
+    ),
+    "not a number": (
+        lambda t: _replace_figure(t, "ledige,803,Østby,2021M01,", "1.2.3"),
+        "value '1.2.3' is not a number",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(DATA_ERRORS))
+def test_each_data_error_is_named_and_nothing_is_built(
+    kind: str, project_copy: Path, mini: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    change, message = DATA_ERRORS[kind]
+    path = mini / "data/figures.csv"
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+    monkeypatch.chdir(mini)
+    result = runner.invoke(app, ["validate", "--params", "parameters", "--data", "data"])
+    assert result.exit_code == 2
+    assert message in result.stderr, result.stderr
+    monkeypatch.chdir(project_copy)
+    result = runner.invoke(app, ["build", "--params", str(mini / "parameters"), "--data", str(mini / "data")])
+    assert result.exit_code == 2
+    assert not (project_copy / "book" / "generated").exists() and not (project_copy / "_build").exists()
+
+
+def test_two_files_disagree_via_the_command(mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = (mini / "data/figures.csv").read_text(encoding="utf-8")
+    (mini / "data/more.csv").write_text(_replace_figure(text, "ledige,804,Åby,2021M04,", "1"), encoding="utf-8")
+    monkeypatch.chdir(mini)
+    result = runner.invoke(app, ["validate", "--params", "parameters", "--data", "data"])
+    assert result.exit_code == 2
+    assert "data/more.csv: row " in result.stderr and ": ledige / 804 / 2021M04 is 1 here but " in result.stderr

@@ -62,3 +62,14 @@ def test_sample_covers_the_region_and_has_realistic_magnitudes() -> None:
     assert copenhagen > 10 * dragoer  # scaled by population
     framework = frame[frame["measure"].str.startswith("rv_")]
     assert set(framework["period"]) == {"2009", "2010", "2011", "2012", "2013"}
+
+
+def test_withheld_month_is_shown_as_missing_with_a_note() -> None:
+    from councilbook.reports import build_contract_report
+
+    report = build_contract_report(ROOT / "parameters", ROOT / "data/sample", 2012)
+    notes = {s.heading.text: s.note.text if s.note else None for s in report.sections}
+    assert notes["## Mål 2: Antallet af nye førtidspensioner skal begrænses mest muligt"].startswith(
+        "*Bemærk:* Tallene for marts 2009 mangler for en eller flere kommuner (holdt tilbage af diskretionshensyn"
+    )
+    assert notes["## Mål 3: Langtidsledigheden skal begrænses"] is None
