@@ -40,7 +40,8 @@ def project_copy(tmp_path: Path) -> Path:
     for name in ("_config.yml", "book", "pipelines", "parameters", "data"):
         source = ROOT / name
         if source.is_dir():
-            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("generated", "_build", "processed", "raw"))
+            ignore = shutil.ignore_patterns("generated", "_build", "processed", "raw")
+            shutil.copytree(source, target / name, ignore=ignore)
         else:
             shutil.copy2(source, target / name)
     return target

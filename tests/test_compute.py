@@ -144,6 +144,7 @@ def test_jobcentre_table(params: Parameters) -> None:
             "last_year": [40.0, 40.0, 80.0],
             "change_pct": [-50.0, 0.0, 0.0],
             "rank": pd.array([1, 2, 2], dtype="Int64"),
+            "share_of_region_change_pct": [100.0, 0.0, 0.0],  # Nordby made all of the region's fall
         }
     )
     pd.testing.assert_frame_equal(table, expected)

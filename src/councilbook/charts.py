@@ -134,3 +134,135 @@ def describe_goal_history(
     if target is not None and not math.isnan(target):
         parts.append(f"målet er {_bound(goal)} {_fmt(target, is_share)}")
     return ". ".join(p[:1].upper() + p[1:] for p in parts) + "."
+
+
+def add_forecast(
+    fig: Figure, goal: Goal, measure: Measure, value: float, low: float, high: float, when: pd.Period
+) -> None:
+    """Mark the year's forecast with its range on a history chart."""
+    if math.isnan(value):
+        return
+    is_share = goal.aggregation == "ratio" or measure.kind == "share"
+    ax = fig.axes[0]
+    x = when.to_timestamp()
+    if not (math.isnan(low) or math.isnan(high)):
+        ax.errorbar(
+            [x], [value], yerr=[[value - low], [high - value]], fmt="none", ecolor=BLUE, capsize=5, linewidth=1.5
+        )
+    ax.plot(
+        [x],
+        [value],
+        marker="o",
+        markersize=8,
+        markerfacecolor="white",
+        markeredgecolor=BLUE,
+        markeredgewidth=2,
+        linestyle="none",
+        label=f"Prognose: {_fmt(value, is_share)}",
+    )
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=9, frameon=False)
+
+
+def plot_xmr(
+    points: pd.Series,
+    centre: float,
+    lower: float,
+    upper: float,
+    signals: list,
+    goal: Goal,
+    measure: Measure,
+    value_label: str,
+) -> Figure:
+    """An XmR chart: the monthly points, centre line, limits, and signals by symbol and colour."""
+    is_share = goal.aggregation == "ratio" or measure.kind == "share"
+    fig = Figure(figsize=(8.0, 4.2), dpi=110, layout="constrained")
+    ax = fig.add_subplot()
+    x = points.index.to_timestamp()
+    ax.plot(x, points.to_numpy(), color=GREY, linewidth=1.2, marker="o", markersize=3.5, label=value_label)
+    ax.axhline(centre, color="#222222", linewidth=1.2, label=f"Gennemsnit: {_fmt(centre, is_share)}")
+    ax.axhline(upper, color=GREY, linestyle="--", linewidth=1, label="Kontrolgrænser")
+    ax.axhline(lower, color=GREY, linestyle="--", linewidth=1)
+    for judgement, colour, marker, label in (
+        ("improvement", BLUE, "^", "Signal: forbedring"),
+        ("concern", VERMILLION, "v", "Signal: bekymring"),
+    ):
+        months = sorted(
+            {
+                m
+                for s in signals
+                if s.judgement == judgement
+                for m in pd.period_range(s.first, s.last, freq="M")
+                if m in points.index
+            }
+        )
+        if months:
+            ax.plot(
+                [m.to_timestamp() for m in months],
+                points.loc[months].to_numpy(),
+                linestyle="none",
+                marker=marker,
+                markersize=8,
+                color=colour,
+                label=label,
+            )
+    ax.set_title(f"Er ændringen reel? {goal.title}", loc="left", fontsize=11, wrap=True)
+    ax.set_ylabel(measure.unit if not is_share else "Procent")
+    ax.set_xlabel("Måned")
+    ax.yaxis.set_major_formatter(_value_formatter(is_share))
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%m/%Y"))
+    ax.grid(axis="y", color="#dddddd", linewidth=0.8)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3, fontsize=8.5, frameon=False)
+    return fig
+
+
+def plot_adjusted(table: pd.DataFrame, goal: Goal) -> Figure:
+    """Actual ÷ expected per job centre, best at the top, 1,0 marked."""
+    data = table.dropna(subset=["actual_over_expected"]).sort_values("adjusted_rank", ascending=False)
+    height = max(3.0, 0.22 * len(data) + 1.2)
+    fig = Figure(figsize=(8.0, height), dpi=110, layout="constrained")
+    ax = fig.add_subplot()
+    ratios = data["actual_over_expected"].to_numpy()
+    good = ratios < 1 if goal.better == "lower" else ratios > 1
+    colours = [BLUE if g else ORANGE for g in good]
+    ax.barh(data["jobcentre"].str.replace("Jobcenter ", "", regex=False), ratios - 1, left=1, color=colours, height=0.7)
+    ax.axvline(1, color="#222222", linewidth=1)
+    ax.set_title(f"Faktisk i forhold til forventet: {goal.title}", loc="left", fontsize=11, wrap=True)
+    ax.set_xlabel("Faktisk ÷ forventet niveau (1,0 = som forventet ud fra rammevilkårene)")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: format_number(v, 2)))
+    ax.tick_params(axis="y", labelsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    from matplotlib.patches import Patch
+
+    ax.legend(
+        handles=[Patch(color=BLUE, label="Bedre end forventet"), Patch(color=ORANGE, label="Dårligere end forventet")],
+        loc="lower right",
+        fontsize=8,
+        frameon=False,
+    )
+    return fig
+
+
+def describe_xmr_chart(goal: Goal, xmr) -> str:
+    """Danish alt text for an XmR chart."""
+    improvements = sum(s.judgement == "improvement" for s in xmr.signals)
+    concerns = sum(s.judgement == "concern" for s in xmr.signals)
+    return (
+        f"Kontroldiagram for {goal.title.lower()}: {len(xmr.points)} måneder med gennemsnit "
+        f"{format_number(xmr.centre, 1)} og kontrolgrænser {format_number(xmr.lower, 1)} og "
+        f"{format_number(xmr.upper, 1)}. {improvements} signaler om forbedring og {concerns} om bekymring."
+    )
+
+
+def describe_adjusted_chart(goal: Goal, table: pd.DataFrame) -> str:
+    """Danish alt text for the job centres' actual ÷ expected chart."""
+    ranked = table.dropna(subset=["actual_over_expected"]).sort_values("adjusted_rank")
+    if ranked.empty:
+        return f"Søjlediagram for {goal.title.lower()} uden data."
+    best, worst = ranked.iloc[0], ranked.iloc[-1]
+    return (
+        f"Søjlediagram over {len(ranked)} jobcentres faktiske niveau i forhold til det forventede for "
+        f"{goal.title.lower()}. Bedst: {best['jobcentre']} ({format_number(best['actual_over_expected'], 2)}). "
+        f"Størst udfordring: {worst['jobcentre']} ({format_number(worst['actual_over_expected'], 2)})."
+    )

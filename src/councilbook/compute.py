@@ -13,12 +13,18 @@ Methods (documented for the council in the book's method notes):
   a missing month gives no figure rather than a wrong one.
 * **Year to date.** January of the contract year to the cut-off, against the
   same months a year earlier (change in %).
-* **Target for the period so far.** A level or share target is compared as it
-  stands. A %-change target and a direction-only goal are compared with the
-  baseline period's same months, so a part-year is never set against a whole year.
-* **Status.** The gap between the actual and that target in % of the target,
-  counted positive on the good side: at or past the target is *on track*; short
-  by at most the council's tolerance is *at risk*; further short is *off track*.
+* **Target for the period so far** (shown, not used for status). A level or
+  share target as it stands; a %-change target or a direction-only goal against
+  the baseline period's same months, so a part-year is never set against a whole year.
+* **Forecast** of the year's figure (or of the target month's value for a level
+  target): see :mod:`councilbook.forecast`, with a backtested error range.
+* **Status** from the forecast against the year's target (the baseline for a
+  direction-only goal), as the gap in % of the target, positive on the good
+  side: at or past the target is *on track*; short by at most the council's
+  tolerance, or short but with the target inside the forecast's range, is *at
+  risk*; further short is *off track*.
+* **Since the previous meeting**: the forecast now against the forecast at the
+  previous meeting of the same contract year.
 """
 
 from __future__ import annotations
@@ -31,6 +37,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from .benchmark import Adjusted, compute_adjusted, dispersion, jobcentre_figures
+from .forecast import Forecast, compute_forecast
 from .ingest import Dataset
 from .parameters import (
     ChangeTarget,
@@ -45,6 +53,7 @@ from .parameters import (
     ShareTarget,
 )
 from .periods import Span, month, month_code, month_end, parse_month
+from .spc import XmR, compute_xmr
 
 Status = Literal["on_track", "at_risk", "off_track", "no_data"]
 
@@ -184,11 +193,16 @@ class GoalStatus:
     last_year: float
     change_pct: float
     comparable_target: float | None
+    year_target: float | None
+    forecast: Forecast
     gap_pct: float
     status: Status
 
     def as_dict(self) -> dict[str, object]:
-        return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in asdict(self).items()}
+        data = {k: v for k, v in asdict(self).items() if k != "forecast"}
+        data = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in data.items()}
+        data["forecast"] = self.forecast.as_dict()
+        return data
 
 
 def goal_series(dataset: Dataset, goal: Goal, jobcentres: list[JobCentre]) -> tuple[pd.Series, pd.Series | None]:
@@ -241,14 +255,21 @@ def compute_gap_pct(actual: float, target: float | None, better: str) -> float:
     return gap if better == "higher" else -gap
 
 
-def classify_status(gap_pct: float, tolerance_pct: float) -> Status:
+def classify_status(gap_pct: float, tolerance_pct: float, range_reaches_target: bool = False) -> Status:
     if math.isnan(gap_pct):
         return "no_data"
     if gap_pct >= 0:
         return "on_track"
-    if gap_pct >= -tolerance_pct:
+    if gap_pct >= -tolerance_pct or range_reaches_target:
         return "at_risk"
     return "off_track"
+
+
+def range_reaches_target(forecast: Forecast, target: float | None, better: str) -> bool:
+    """Whether the favourable end of the forecast's range meets the target."""
+    if target is None or math.isnan(forecast.low) or math.isnan(forecast.high):
+        return False
+    return forecast.low <= target if better == "lower" else forecast.high >= target
 
 
 def _change_pct(actual: float, before: float) -> float:
@@ -273,6 +294,13 @@ def compute_goal_status(
     period = year_span.clip(cutoff)
     baseline = aggregate(values, denominator, goal.aggregation, goal.baseline_span)
     target = compute_target_value(goal, baseline)
+    year_target = target if target is not None else (None if math.isnan(baseline) else baseline)
+    target_month = parse_month(goal.target.month).month if isinstance(goal.target, LevelTarget) else 12
+    forecast = compute_forecast(values, denominator, goal.aggregation, contract_year, cutoff, target_month)
+    gap = compute_gap_pct(forecast.value, year_target, goal.better)
+    status = classify_status(
+        gap, params.council.status_tolerance_pct, range_reaches_target(forecast, year_target, goal.better)
+    )
     if period is None:
         nan = math.nan
         return GoalStatus(
@@ -290,6 +318,8 @@ def compute_goal_status(
             nan,
             nan,
             None,
+            year_target,
+            forecast,
             nan,
             "no_data",
         )
@@ -297,8 +327,6 @@ def compute_goal_status(
         period = Span(period.last, period.last)
     actual = aggregate(values, denominator, goal.aggregation, period)
     last_year = aggregate(values, denominator, goal.aggregation, period.shift_years(1))
-    comparable = compute_comparable_target(goal, values, denominator, period, contract_year)
-    gap = compute_gap_pct(actual, comparable, goal.better)
     return GoalStatus(
         goal_id=goal.id,
         title=goal.title,
@@ -313,9 +341,11 @@ def compute_goal_status(
         actual=actual,
         last_year=last_year,
         change_pct=_change_pct(actual, last_year),
-        comparable_target=comparable,
+        comparable_target=compute_comparable_target(goal, values, denominator, period, contract_year),
+        year_target=year_target,
+        forecast=forecast,
         gap_pct=gap,
-        status=classify_status(gap, params.council.status_tolerance_pct),
+        status=status,
     )
 
 
@@ -345,12 +375,36 @@ def compute_jobcentre_table(
     table = pd.DataFrame(rows)
     good_change = table["change_pct"] if goal.better == "higher" else -table["change_pct"]
     table["rank"] = good_change.rank(ascending=False, method="min").astype("Int64")
+    if goal.aggregation != "ratio":
+        # Each job centre's part of the region's change (sums and levels add up across job centres).
+        differences = table["actual"] - table["last_year"]
+        total = differences.sum(min_count=len(differences))
+        table["share_of_region_change_pct"] = differences / total * 100 if total else math.nan
+    else:
+        table["share_of_region_change_pct"] = math.nan
     return table.sort_values(["rank", "jobcentre"], na_position="last").reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------
 # Meeting status and evaluation
 # ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GoalDetail:
+    """Everything beyond the region's status for one goal at a meeting."""
+
+    xmr: XmR | None
+    adjusted: Adjusted
+    spread: pd.DataFrame  # year, n, iqr, sd
+    previous_forecast: float | None
+    previous_meeting: date | None
+
+    def since_previous_pct(self, forecast: float) -> float:
+        """The change in the year's forecast since the previous meeting, in %."""
+        if self.previous_forecast is None:
+            return math.nan
+        return _change_pct(forecast, self.previous_forecast)
 
 
 @dataclass(frozen=True)
@@ -361,6 +415,7 @@ class MeetingStatus:
     contract: Contract
     goals: list[GoalStatus]
     jobcentres: dict[str, pd.DataFrame]
+    details: dict[str, GoalDetail]
 
     @property
     def final(self) -> bool:
@@ -368,13 +423,98 @@ class MeetingStatus:
         return self.cutoff.month == 12
 
 
-def compute_meeting_status(params: Parameters, dataset: Dataset, meeting: Meeting) -> MeetingStatus:
+XMR_YEARS_BEFORE = 2  # the XmR limits come from the two years before the contract year
+
+
+def compute_xmr_for_goal(
+    values: pd.Series, denominator: pd.Series | None, goal: Goal, contract_year: int, cutoff: pd.Period
+) -> XmR | None:
+    """XmR of the goal's monthly figure (monthly values for a sum) from two years before the contract year."""
+    monthly = monthly_figure(values, denominator, "average" if goal.aggregation == "sum" else goal.aggregation)
+    window = monthly[(monthly.index >= month(contract_year - XMR_YEARS_BEFORE, 1)) & (monthly.index <= cutoff)]
+    return compute_xmr(window, month(contract_year - 1, 12), goal.better)
+
+
+def compute_spread(params: Parameters, dataset: Dataset, goal: Goal, cutoff: pd.Period) -> pd.DataFrame:
+    """Dispersion of actual ÷ expected across job centres, for every whole year in the data and the year so far."""
+    data = dataset.until(cutoff)
+    months = data.monthly.xs(goal.measure, level="measure").index.get_level_values("month")
+    rows = []
+    for year in range(months.min().year, cutoff.year + 1):
+        last = min(month(year, 12), cutoff)
+        figures = jobcentre_figures(data, goal, params.council.job_centres, goal.measure, month(year, 1), last)
+        if figures.isna().all():
+            continue
+        expected = (
+            jobcentre_figures(data, goal, params.council.job_centres, goal.expected_measure, month(year, 1), last)
+            if goal.expected_measure
+            else None
+        )
+        adjusted = compute_adjusted(params, data, goal, figures, expected, year)
+        rows.append(
+            {
+                "year": year,
+                "months": last.month,
+                **dispersion(adjusted.table["actual_over_expected"]),
+                "r2": adjusted.fit.r2,
+            }
+        )
+    return pd.DataFrame(rows, columns=["year", "months", "n", "iqr", "sd", "r2"])
+
+
+def compute_goal_detail(
+    params: Parameters,
+    dataset: Dataset,
+    goal: Goal,
+    contract_year: int,
+    cutoff: pd.Period,
+    previous: tuple[date, float] | None,
+) -> GoalDetail:
+    data = dataset.until(cutoff)
+    values, denominator = goal_series(data, goal, params.council.job_centres)
+    period = Span(month(contract_year, 1), month(contract_year, 12)).clip(cutoff) or Span(cutoff, cutoff)
+    figures = jobcentre_figures(data, goal, params.council.job_centres, goal.measure, period.first, period.last)
+    expected = (
+        jobcentre_figures(data, goal, params.council.job_centres, goal.expected_measure, period.first, period.last)
+        if goal.expected_measure
+        else None
+    )
+    adjusted = compute_adjusted(params, data, goal, figures, expected, period.last.year)
+    return GoalDetail(
+        xmr=compute_xmr_for_goal(values, denominator, goal, contract_year, cutoff),
+        adjusted=adjusted,
+        spread=compute_spread(params, dataset, goal, cutoff),
+        previous_forecast=previous[1] if previous else None,
+        previous_meeting=previous[0] if previous else None,
+    )
+
+
+def _meeting_cutoff(params: Parameters, meeting: Meeting) -> pd.Period:
+    return compute_cutoff(compute_pack_date(meeting.date, params.council), params.council)
+
+
+def compute_meeting_status(
+    params: Parameters, dataset: Dataset, meeting: Meeting, with_details: bool = True
+) -> MeetingStatus:
     pack_date = compute_pack_date(meeting.date, params.council)
     cutoff = compute_cutoff(pack_date, params.council)
     contract = select_contract(params, cutoff)
     goals = compute_contract_status(params, dataset, contract, cutoff)
     tables = {g.id: compute_jobcentre_table(params, dataset, g, contract.year, cutoff) for g in contract.goals}
-    return MeetingStatus(meeting, pack_date, cutoff, contract, goals, tables)
+    details: dict[str, GoalDetail] = {}
+    if with_details:
+        before = params.previous_meeting(meeting)
+        previous: dict[str, tuple[date, float]] = {}
+        if before is not None:
+            before_cutoff = _meeting_cutoff(params, before)
+            if before_cutoff.year == contract.year and before_cutoff < cutoff:
+                for goal, status in zip(
+                    contract.goals, compute_contract_status(params, dataset, contract, before_cutoff), strict=True
+                ):
+                    previous[goal.id] = (before.date, status.forecast.value)
+        for goal in contract.goals:
+            details[goal.id] = compute_goal_detail(params, dataset, goal, contract.year, cutoff, previous.get(goal.id))
+    return MeetingStatus(meeting, pack_date, cutoff, contract, goals, tables, details)
 
 
 def compute_goal_attainment(status: GoalStatus) -> bool | None:

@@ -70,23 +70,39 @@ def recorded_figures(nb: nbformat.NotebookNode) -> dict:
     return {}
 
 
+KERNEL_START_ATTEMPTS = 3
+
+
+def _kernel_did_not_start(exc: Exception) -> bool:
+    """A kernel that died or timed out while starting (a busy machine), before any cell ran."""
+    text = str(exc)
+    return "Kernel died before replying to kernel_info" in text or "Kernel didn't respond" in text
+
+
 def execute_run(run: Run, output: Path, cwd: Path) -> RunResult:
-    """Execute one report notebook into ``output``. Never raises for a failing notebook."""
+    """Execute one report notebook into ``output``. Never raises for a failing notebook.
+
+    A kernel that fails to start is started again (up to three attempts); a failing cell is not retried.
+    """
     output.parent.mkdir(parents=True, exist_ok=True)
     started = perf_counter()
-    try:
-        pm.execute_notebook(
-            str(run.notebook),
-            str(output),
-            parameters=run.parameters,
-            kernel_name="python3",
-            cwd=str(cwd),
-            progress_bar=False,
-            log_output=False,
-            report_mode=False,
-        )
-    except Exception as exc:  # papermill saved the half-run notebook with the error in it
-        return RunResult(run, output, perf_counter() - started, error=_summarise(exc))
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        try:
+            pm.execute_notebook(
+                str(run.notebook),
+                str(output),
+                parameters=run.parameters,
+                kernel_name="python3",
+                cwd=str(cwd),
+                progress_bar=False,
+                log_output=False,
+                report_mode=False,
+            )
+            break
+        except Exception as exc:  # papermill saved the half-run notebook with the error in it
+            if attempt < KERNEL_START_ATTEMPTS and _kernel_did_not_start(exc):
+                continue
+            return RunResult(run, output, perf_counter() - started, error=_summarise(exc))
     finalise_notebook(output, run)
     return RunResult(run, output, perf_counter() - started)
 

@@ -127,6 +127,8 @@ class Measure(StrictModel):
     # Danish noun phrase in definite form, used in generated sentences.
     noun: Text
     framework: bool = False
+    # The residents 16-66 that counts are set against when job centres are compared (one measure).
+    population: bool = False
     jobindsats: JobindsatsSource | None = None
 
 
@@ -190,6 +192,9 @@ class Goal(StrictModel):
     target: Target
     # Optional Danish noun phrase for sentences; defaults to the measure's noun.
     subject: str | None = None
+    # A measure in the data with the level expected given framework conditions (e.g. from jobindsats
+    # table Y30R21); without it, job centres' expected levels are estimated by regression.
+    expected_measure: Slug | None = None
 
     @property
     def baseline_span(self) -> Span:

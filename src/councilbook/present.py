@@ -25,6 +25,7 @@ from .danish import (
     format_change,
     format_goal_value,
     format_month,
+    format_number,
     format_percent,
     format_span,
 )
@@ -132,29 +133,58 @@ def attained_cell(attained: bool | None) -> str:
 
 
 def goal_status_table(
-    contract: Contract, statuses: list[GoalStatus], measures: dict[str, Measure], caption: str
+    contract: Contract,
+    statuses: list[GoalStatus],
+    measures: dict[str, Measure],
+    caption: str,
+    since_previous: list[float] | None = None,
 ) -> Table:
+    """The overview: target, actual so far with its development, the year's forecast, status."""
     rows, classes = [], []
-    for goal, status in zip(contract.goals, statuses, strict=True):
+    since = since_previous or [math.nan] * len(statuses)
+    for goal, status, moved in zip(contract.goals, statuses, since, strict=True):
         measure = measures[goal.measure]
         rows.append(
             [
                 goal.title,
-                f"{format_goal_value(status.baseline, goal, measure)} ({format_span(goal.baseline_span)})",
                 _target_cell(status, goal, measure),
                 format_goal_value(status.actual, goal, measure),
-                format_goal_value(status.last_year, goal, measure),
                 _change_cell(status.change_pct, status.actual - status.last_year, goal, measure),
+                forecast_cell(status, goal, measure),
                 status_cell(status.status),
+                MISSING
+                if math.isnan(moved)
+                else f"{format_percent(moved, signed=True)} {direction_arrow(moved, goal.better)}",
             ]
         )
-        classes.append([""] * 6 + [STATUS_CLASSES[status.status]])
+        classes.append([""] * 5 + [STATUS_CLASSES[status.status], ""])
     return Table(
-        columns=["Mål", "Basis", "Målsætning", "Faktisk", "Året før", "Udvikling mod året før", "Status"],
+        columns=[
+            "Mål",
+            "Målsætning",
+            "Faktisk hidtil",
+            "Udvikling mod året før",
+            "Prognose for året",
+            "Status",
+            "Prognose siden sidste møde",
+        ],
         rows=rows,
         cell_classes=classes,
         caption=caption,
-        numeric=(1, 2, 3, 4, 5),
+        numeric=(1, 2, 3, 4, 6),
+    )
+
+
+def forecast_cell(status: GoalStatus, goal, measure: Measure) -> str:
+    """``9.024 (8.463-9.585)``: the forecast and its range."""
+    f = status.forecast
+    if math.isnan(f.value):
+        return MISSING
+    if math.isnan(f.low) or f.low == f.high:
+        return format_goal_value(f.value, goal, measure)
+    return (
+        f"{format_goal_value(f.value, goal, measure)} "
+        f"({format_goal_value(f.low, goal, measure)}-{format_goal_value(f.high, goal, measure)})"
     )
 
 
@@ -176,22 +206,92 @@ def _target_cell(status: GoalStatus, goal, measure: Measure) -> str:
 def jobcentre_table(table: pd.DataFrame, goal, measure: Measure, caption: str) -> Table:
     rows = []
     for record in table.itertuples():
+        share = record.share_of_region_change_pct
         rows.append(
             [
                 record.jobcentre,
-                record.cluster,
                 format_goal_value(record.actual, goal, measure),
                 format_goal_value(record.last_year, goal, measure),
                 _change_cell(record.change_pct, record.actual - record.last_year, goal, measure),
+                MISSING if pd.isna(share) else format_percent(share),
                 MISSING if pd.isna(record.rank) else f"{int(record.rank)}.",
             ]
         )
     return Table(
-        columns=["Jobcenter", "Klynge", "Faktisk", "Året før", "Udvikling mod året før", "Placering"],
+        columns=[
+            "Jobcenter",
+            "Faktisk",
+            "Året før",
+            "Udvikling mod året før",
+            "Andel af regionens ændring",
+            "Placering",
+        ],
         rows=rows,
         caption=caption,
-        numeric=(2, 3, 4, 5),
+        numeric=(1, 2, 3, 4, 5),
     )
+
+
+def adjusted_table(table: pd.DataFrame, goal, measure: Measure, caption: str) -> Table:
+    """Job centres on equal terms: level, expected level, actual ÷ expected and rank, and the cluster."""
+    is_share = goal.aggregation == "ratio" or measure.kind == "share"
+    level = (lambda v: format_percent(v)) if is_share else (lambda v: format_number(v, 1))
+    rows, classes = [], []
+    for record in table.sort_values(["adjusted_rank", "jobcentre"], na_position="last").itertuples():
+        ratio = record.actual_over_expected
+        good = None if pd.isna(ratio) else (ratio < 1 if goal.better == "lower" else ratio > 1)
+        rows.append(
+            [
+                record.jobcentre,
+                record.cluster,
+                level(record.level),
+                level(record.expected),
+                MISSING if pd.isna(ratio) else f"{format_number(ratio, 2)} {'▲ bedre' if good else '▼ dårligere'}",
+                MISSING if pd.isna(record.adjusted_rank) else f"{int(record.adjusted_rank)}.",
+                MISSING if pd.isna(record.vs_cluster) else format_number(record.vs_cluster, 2),
+            ]
+        )
+        classes.append([""] * 4 + [STATUS_CLASSES[good] if good is not None else "", "", ""])
+    unit = "Andel" if is_share else "Pr. 1.000 16-66-årige"
+    return Table(
+        columns=[
+            "Jobcenter",
+            "Klynge",
+            unit,
+            "Forventet",
+            "Faktisk ÷ forventet",
+            "Placering",
+            "I forhold til klyngens gennemsnit",
+        ],
+        rows=rows,
+        cell_classes=classes,
+        caption=caption,
+        numeric=(2, 3, 4, 5, 6),
+    )
+
+
+def spread_table(spread: pd.DataFrame, caption: str) -> Table:
+    rows = []
+    for record in spread.itertuples():
+        period = str(record.year) if record.months == 12 else f"{record.year} (jan.-{_month_abbr(record.months)})"
+        rows.append(
+            [
+                period,
+                format_number(record.iqr, 3),
+                format_number(record.sd, 3),
+                MISSING if pd.isna(record.r2) else format_number(record.r2, 2),
+            ]
+        )
+    return Table(
+        columns=["År", "Interkvartilafstand", "Standardafvigelse", "Forklaringsgrad (R²)"],
+        rows=rows,
+        caption=caption,
+        numeric=(1, 2, 3),
+    )
+
+
+def _month_abbr(number: int) -> str:
+    return ["jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."][number - 1]
 
 
 def attainment_table(

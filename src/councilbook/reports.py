@@ -12,6 +12,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+from matplotlib.figure import Figure
+
 from . import charts, compute, present
 from .danish import (
     capitalize,
@@ -20,12 +23,14 @@ from .danish import (
     format_date,
     format_goal_value,
     format_month,
+    format_number,
+    format_percent,
     format_span,
     subject,
     subject_clause,
 )
 from .manifest import contract_title, meeting_title
-from .parameters import MEETING_KIND_LABELS_DA, Contract, Goal
+from .parameters import MEETING_KIND_LABELS_DA, Contract, Goal, LevelTarget
 from .periods import Span, month, parse_month
 from .provenance import collect_provenance
 from .validate import Project, load_project
@@ -84,12 +89,27 @@ def _history_chart(
     project: Project, goal: Goal, contract_year: int, cutoff, baseline: float, target: float | None
 ) -> tuple[present.Chart, present.Markdown | None]:
     """The goal's history chart, and a note naming the months whose figures are missing."""
+    figure, alt = _history_figure(project, goal, contract_year, cutoff, baseline, target)
+    return present.Chart.from_figure(figure, alt=alt), _missing_note(project, goal, contract_year, cutoff)
+
+
+def _missing_note(project: Project, goal: Goal, contract_year: int, cutoff: pd.Period) -> present.Markdown | None:
+    """A note naming the months in the chart's window whose figures are missing."""
+    data = project.dataset.until(cutoff)
+    values, denominator = compute.goal_series(data, goal, project.params.council.job_centres)
+    first_year = min(goal.baseline_span.first.year, contract_year - CHART_FIRST_YEAR_BACK)
+    missing = compute.missing_months(values, denominator, Span(month(first_year, 1), cutoff))
+    return present.missing_note(missing, rolling=goal.aggregation == "sum")
+
+
+def _history_figure(
+    project: Project, goal: Goal, contract_year: int, cutoff, baseline: float, target: float | None
+) -> tuple[Figure, str]:
     data = project.dataset.until(cutoff)
     values, denominator = compute.goal_series(data, goal, project.params.council.job_centres)
     series = compute.monthly_figure(values, denominator, goal.aggregation)
     first_year = min(goal.baseline_span.first.year, contract_year - CHART_FIRST_YEAR_BACK)
     series = series[series.index >= month(first_year, 1)]
-    missing = compute.missing_months(values, denominator, Span(month(first_year, 1), cutoff))
     labels = {
         "sum": "Løbende 12-måneders sum",
         "ratio": "Andel pr. måned",
@@ -108,10 +128,7 @@ def _history_chart(
         figure_label=labels[goal.aggregation],
         first_year=first_year,
     )
-    chart = present.Chart.from_figure(
-        figure, alt=charts.describe_goal_history(goal, measure, series, baseline, target, cutoff)
-    )
-    return chart, present.missing_note(missing, rolling=goal.aggregation == "sum")
+    return figure, charts.describe_goal_history(goal, measure, series, baseline, target, cutoff)
 
 
 def _where_we_stand(goal: Goal, status: compute.GoalStatus, project: Project) -> str:
@@ -212,8 +229,29 @@ def build_contract_report(params_dir: str | Path, data_path: str | Path, contrac
 # ---------------------------------------------------------------------------
 
 
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
 def status_figures(result: compute.MeetingStatus) -> dict[str, Any]:
     """The status figures as plain data (the JSON of ``councilbook status --json``)."""
+    goals = []
+    for status in result.goals:
+        detail = result.details.get(status.goal_id)
+        entry: dict[str, Any] = {**status.as_dict(), "jobcentres": _records(result.jobcentres[status.goal_id])}
+        if detail is not None:
+            adjusted = detail.adjusted.table.merge(
+                result.jobcentres[status.goal_id][["jobcentre_id"]], on="jobcentre_id", how="right"
+            )
+            entry["since_previous_meeting"] = {
+                "meeting": detail.previous_meeting.isoformat() if detail.previous_meeting else None,
+                "previous_forecast": _clean(detail.previous_forecast),
+                "change_pct": _clean(detail.since_previous_pct(status.forecast.value)),
+            }
+            entry["xmr"] = detail.xmr.as_dict() if detail.xmr else None
+            entry["adjusted"] = {"fit": detail.adjusted.fit.as_dict(), "jobcentres": _records(adjusted)}
+            entry["spread"] = _records(detail.spread)
+        goals.append(entry)
     return {
         "meeting": result.meeting.date.isoformat(),
         "meeting_kind": result.meeting.kind,
@@ -221,16 +259,7 @@ def status_figures(result: compute.MeetingStatus) -> dict[str, Any]:
         "cutoff": str(result.cutoff),
         "contract_year": result.contract.year,
         "final": result.final,
-        "goals": [
-            {
-                **status.as_dict(),
-                "jobcentres": [
-                    {k: _clean(v) for k, v in row.items()}
-                    for row in result.jobcentres[status.goal_id].to_dict(orient="records")
-                ],
-            }
-            for status in result.goals
-        ],
+        "goals": goals,
     }
 
 
@@ -246,6 +275,82 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def describe_forecast(status: compute.GoalStatus, goal: Goal, measure, contract_year: int) -> str:
+    f = status.forecast
+    if math.isnan(f.value):
+        return "Der er ikke tal nok til en prognose for året."
+    what = (
+        f"værdien i {format_month(_forecast_month(goal, contract_year))}"
+        if goal.aggregation == "end_of_period"
+        else f"hele {contract_year}"
+    )
+    if f.months_observed >= 12 or f.low == f.high:
+        return f"Resultatet for {what} er {format_goal_value(f.value, goal, measure)}."
+    text = f"Prognosen for {what} er {format_goal_value(f.value, goal, measure)}"
+    if not math.isnan(f.typical_error_pct):
+        text += (
+            f" (mellem {format_goal_value(f.low, goal, measure)} og {format_goal_value(f.high, goal, measure)}; "
+            f"metoden har i tidligere år typisk ramt {format_percent(f.typical_error_pct)} ved siden af "
+            f"på dette tidspunkt af året)"
+        )
+    return text + "."
+
+
+SIGNAL_WORDS = {
+    "outside": "et punkt uden for kontrolgrænserne",
+    "run": "mindst 7 punkter i træk på samme side af gennemsnittet",
+    "trend": "mindst 7 punkter i træk, der stiger eller falder",
+}
+
+
+def describe_xmr(xmr, cutoff: pd.Period) -> str:
+    """Is the change real? In words, from the signals in the last 12 months."""
+    if xmr is None:
+        return "Serien har for få punkter til en vurdering af, om ændringen er reel (mindst 10 kræves)."
+    recent = [s for s in xmr.signals if s.last > cutoff - 12]
+    if not recent:
+        return (
+            "**Er ændringen reel?** Det seneste år ligger inden for den variation, serien plejer at have: "
+            "der er ingen signaler, så udsvingene er tilfældige."
+        )
+    parts = []
+    for judgement, word in (("improvement", "forbedring"), ("concern", "bekymring")):
+        kinds = sorted({SIGNAL_WORDS[s.kind] for s in recent if s.judgement == judgement})
+        if kinds:
+            parts.append(f"tegn på {word}: {', '.join(kinds)}")
+    return "**Er ændringen reel?** Det seneste år viser " + "; ".join(parts) + "."
+
+
+def describe_adjusted(table: pd.DataFrame, count: int = 3) -> str:
+    """The job centres with the best results and those with particular challenges, in words."""
+    ranked = table.dropna(subset=["actual_over_expected"]).sort_values("adjusted_rank")
+    if len(ranked) < 2 * count:
+        return ""
+
+    def name(row: Any) -> str:
+        pct = (row.actual_over_expected - 1) * 100
+        side = "over" if pct > 0 else "under"
+        return f"{row.jobcentre} ({format_percent(abs(pct), 0)} {side} det forventede)"
+
+    best = ", ".join(name(r) for r in ranked.head(count).itertuples())
+    worst = ", ".join(name(r) for r in ranked.tail(count).iloc[::-1].itertuples())
+    return (
+        f"**Gode resultater i forhold til rammevilkårene:** {best}.\n\n"
+        f"**Særlige udfordringer i forhold til rammevilkårene:** {worst}."
+    )
+
+
+def describe_fit(fit) -> str:
+    if fit.method == "expected_measure":
+        return "Det forventede niveau er jobindsats.dk's eget mål for det forventede niveau givet rammevilkårene."
+    if math.isnan(fit.r2):
+        return "Der er for få jobcentre til at beregne et forventet niveau."
+    return (
+        f"Det forventede niveau er beregnet ved en regression over regionens {fit.n} jobcentre på "
+        f"rammevilkårene; rammevilkårene forklarer {format_percent(fit.r2 * 100, 0)} af forskellene (R²)."
+    )
+
+
 def build_status_report(params_dir: str | Path, data_path: str | Path, meeting_date: str | date) -> Report:
     project = _project(params_dir, data_path)
     params = project.params
@@ -255,14 +360,17 @@ def build_status_report(params_dir: str | Path, data_path: str | Path, meeting_d
     contract: Contract = result.contract
     period = Span(month(contract.year, 1), result.cutoff)
     which = "endelig status" if result.final else "status"
+    since = [result.details[g.goal_id].since_previous_pct(g.forecast.value) for g in result.goals]
     summary = present.goal_status_table(
         contract,
         result.goals,
         params.measures,
-        caption=f"Kontraktens mål {contract.year}, {which} for {format_span(period)}",
+        caption=f"Kontraktens mål {contract.year}, {which} med tal for {format_span(period)}",
+        since_previous=since,
     )
     counts = {key: sum(g.status == key for g in result.goals) for key in present.STATUS_LABELS}
     overview = ", ".join(f"{n} {present.status_cell(k).lower()[2:]}" for k, n in counts.items() if n)
+    previous = next((d.previous_meeting for d in result.details.values() if d.previous_meeting), None)
     intro = "\n\n".join(
         filter(
             None,
@@ -275,35 +383,114 @@ def build_status_report(params_dir: str | Path, data_path: str | Path, meeting_d
                 f"Materialet er udarbejdet til {format_date(result.pack_date)} med tal til og med "
                 f"**{format_month(result.cutoff)}**. Det viser {which} for kontrakten {contract.year}: "
                 f"{overview}.",
-                "Status er vist med symbol og ord: ✔ på rette spor, ⚠ i risiko, ✖ ikke på rette spor. "
-                f"*Faktisk* er tallet for {format_span(period)}, *året før* de samme måneder året før, og "
-                "*udvikling* ændringen mellem dem.",
+                "Status bygger på prognosen for året sammenholdt med målet og vises med symbol og ord: "
+                "✔ på rette spor, ⚠ i risiko, ✖ ikke på rette spor. "
+                f"*Faktisk hidtil* er tallet for {format_span(period)} og *udvikling* ændringen mod de samme "
+                "måneder året før"
+                + (
+                    f"; *prognose siden sidste møde* sammenligner med prognosen til mødet {format_date(previous)}."
+                    if previous
+                    else "."
+                ),
+                "Metoderne er beskrevet på siden *Metode*.",
             ],
         )
     )
     sections = []
     for number, (goal, status) in enumerate(zip(contract.goals, result.goals, strict=True), start=1):
         measure = params.measures[goal.measure]
+        detail = result.details[goal.id]
         text = (
             f"**Målet:** {describe_target(goal, measure, contract.year)}\n\n"
-            f"**Status:** {present.status_cell(status.status)}. {_where_we_stand(goal, status, project)}"
+            f"**Status:** {present.status_cell(status.status)}. "
+            f"{describe_forecast(status, goal, measure, contract.year)} "
+            f"{_where_we_stand(goal, status, project)}\n\n"
+            f"{describe_xmr(detail.xmr, result.cutoff)}"
         )
-        table = present.jobcentre_table(
-            result.jobcentres[goal.id],
-            goal,
-            measure,
-            caption=f"{goal.title}: jobcentrene, {format_span(period)} (placering efter udvikling)",
+        note = _missing_note(project, goal, contract.year, result.cutoff)
+        chart = _with_forecast(
+            project, goal, contract.year, result.cutoff, status, _forecast_month(goal, contract.year)
         )
-        chart, note = _history_chart(project, goal, contract.year, result.cutoff, status.baseline, status.target)
         sections.append(
             Section(
                 heading=present.Markdown(f"## Mål {number}: {goal.title}"),
                 text=present.Markdown(text),
                 chart=chart,
                 note=note,
-                table=table,
             )
         )
+        if detail.xmr is not None:
+            value_label = {"sum": "Antal pr. måned", "ratio": "Andel pr. måned"}.get(
+                goal.aggregation, "Antal pr. måned"
+            )
+            figure = charts.plot_xmr(
+                detail.xmr.points,
+                detail.xmr.centre,
+                detail.xmr.lower,
+                detail.xmr.upper,
+                detail.xmr.signals,
+                goal,
+                measure,
+                value_label,
+            )
+            sections.append(
+                Section(
+                    heading=present.Markdown(f"### Er ændringen reel? (mål {number})"),
+                    text=present.Markdown(
+                        f"Kontrolgrænserne er beregnet ud fra de {detail.xmr.baseline_points} måneder før "
+                        f"{contract.year}. Punkter med ▲ eller ▼ er signaler om en reel ændring."
+                    ),
+                    chart=present.Chart.from_figure(figure, alt=charts.describe_xmr_chart(goal, detail.xmr)),
+                )
+            )
+        sections.append(
+            Section(
+                heading=present.Markdown(f"### Jobcentrene (mål {number})"),
+                text=present.Markdown("Udviklingen i hvert jobcenter; placering efter udviklingen mod året før."),
+                table=present.jobcentre_table(
+                    result.jobcentres[goal.id],
+                    goal,
+                    measure,
+                    caption=f"{goal.title}: jobcentrene, {format_span(period)}",
+                ),
+            )
+        )
+        adjusted = detail.adjusted.table
+        if adjusted["actual_over_expected"].notna().any():
+            sections.append(
+                Section(
+                    heading=present.Markdown(f"### Jobcentrene på lige vilkår (mål {number})"),
+                    text=present.Markdown(
+                        f"{describe_adjusted(adjusted)}\n\n{describe_fit(detail.adjusted.fit)} Et forhold under 1 "
+                        "betyder et lavere niveau end forventet."
+                    ),
+                    chart=present.Chart.from_figure(
+                        charts.plot_adjusted(adjusted, goal), alt=charts.describe_adjusted_chart(goal, adjusted)
+                    ),
+                    table=present.adjusted_table(
+                        adjusted,
+                        goal,
+                        measure,
+                        caption=f"{goal.title}: jobcentrene i forhold til rammevilkårene, {format_span(period)}",
+                    ),
+                )
+            )
+        spread = detail.spread.dropna(subset=["iqr"])
+        if len(spread):
+            first, last = spread.iloc[0], spread.iloc[-1]
+            trend = "mindsket" if last["iqr"] < first["iqr"] else "øget"
+            sections.append(
+                Section(
+                    heading=present.Markdown(f"### Spredningen, der ikke forklares af rammevilkår (mål {number})"),
+                    text=present.Markdown(
+                        f"Rådet arbejder for at mindske spredningen mellem jobcentrenes resultater, der ikke kan "
+                        f"forklares med rammevilkår. Målt ved interkvartilafstanden for *faktisk ÷ forventet* er den "
+                        f"{trend} fra {format_number(first['iqr'], 3)} i {int(first['year'])} til "
+                        f"{format_number(last['iqr'], 3)} i {int(last['year'])}."
+                    ),
+                    table=present.spread_table(spread, caption=f"{goal.title}: spredning år for år"),
+                )
+            )
     provenance = collect_provenance(params, project.dataset, result.cutoff)
     figures = status_figures(result)
     figures["provenance"] = provenance.as_dict()
@@ -315,6 +502,25 @@ def build_status_report(params_dir: str | Path, data_path: str | Path, meeting_d
         closing=present.Markdown(present.provenance_markdown(provenance)),
         figures=figures,
     )
+
+
+def _forecast_month(goal: Goal, contract_year: int) -> pd.Period:
+    """The month the forecast is for: the level target's month, else December."""
+    if goal.aggregation == "end_of_period" and isinstance(goal.target, LevelTarget):
+        return parse_month(goal.target.month)
+    return month(contract_year, 12)
+
+
+def _with_forecast(
+    project: Project, goal: Goal, contract_year: int, cutoff: pd.Period, status: compute.GoalStatus, when: pd.Period
+) -> present.Chart:
+    figure, alt = _history_figure(project, goal, contract_year, cutoff, status.baseline, status.target)
+    measure = project.params.measures[goal.measure]
+    f = status.forecast
+    if f.months_observed < 12 and when > cutoff:
+        charts.add_forecast(figure, goal, measure, f.value, f.low, f.high, when)
+        alt += f" Prognosen for året er {format_goal_value(f.value, goal, measure)}."
+    return present.Chart.from_figure(figure, alt=alt)
 
 
 # ---------------------------------------------------------------------------
