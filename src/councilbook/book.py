@@ -26,7 +26,7 @@ from .parameters import Parameters
 from .pdf import print_to_pdf
 
 PDF_NAME = "book.pdf"
-STATIC_PAGES = ("om",)  # pages in book/ listed under "Om bogen"
+STATIC_PAGES = ("metode", "om")  # pages in book/ listed under "Om bogen"
 
 
 class BookError(Exception):

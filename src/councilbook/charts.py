@@ -7,9 +7,11 @@ so nothing is shown twice in a notebook and no global state leaks between charts
 from __future__ import annotations
 
 import math
+from datetime import date
 
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.projections.polar import PolarAxes
 import matplotlib.dates as mdates
 from matplotlib.ticker import FuncFormatter
 
@@ -266,3 +268,50 @@ def describe_adjusted_chart(goal: Goal, table: pd.DataFrame) -> str:
         f"{goal.title.lower()}. Bedst: {best['jobcentre']} ({format_number(best['actual_over_expected'], 2)}). "
         f"Størst udfordring: {worst['jobcentre']} ({format_number(worst['actual_over_expected'], 2)})."
     )
+
+
+MONTHS_DA = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+
+
+def plot_annual_cycle(year: int, events: list[tuple[date, str, str]]) -> Figure:
+    """The year as a wheel: months around the circle and the council's events (date, label, kind) on it."""
+    import numpy as np
+
+    fig = Figure(figsize=(8.0, 8.0), dpi=100, layout="constrained")
+    ax: PolarAxes = fig.add_subplot(projection="polar")  # type: ignore[assignment]
+    ax.set_theta_zero_location("N")
+    ax.set_theta_direction(-1)
+    ax.set_xticks([2 * np.pi * (m + 0.5) / 12 for m in range(12)])
+    ax.set_xticklabels(MONTHS_DA, fontsize=11)
+    ax.set_xticks([2 * np.pi * m / 12 for m in range(12)], minor=True)
+    ax.grid(which="minor", color="#bbbbbb")
+    ax.grid(which="major", visible=False)
+    ax.set_yticks([])
+    ax.set_ylim(0, 1.25)
+    styles = {
+        "meeting": (BLUE, "o", "Rådsmøde"),
+        "contract": (VERMILLION, "D", "Kontrakt"),
+        "seminar": (ORANGE, "s", "Strategiseminar"),
+        "evaluation": ("#009E73", "^", "Evaluering"),
+    }
+    start = date(year, 1, 1)
+    days = (date(year + 1, 1, 1) - start).days
+    used: set[str] = set()
+    for index, (day, label, kind) in enumerate(sorted(events)):
+        colour, marker, legend = styles.get(kind, styles["meeting"])
+        angle = 2 * np.pi * (day - start).days / days
+        radius = 0.55 + 0.18 * (index % 3)
+        ax.plot(
+            [angle],
+            [radius],
+            marker=marker,
+            color=colour,
+            markersize=10,
+            linestyle="none",
+            label=None if legend in used else legend,
+        )
+        used.add(legend)
+        ax.annotate(label, (angle, radius), textcoords="offset points", xytext=(8, 4), fontsize=8)
+    ax.set_title(f"Årshjulet {year}", fontsize=13, pad=20)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.04), ncol=4, fontsize=9, frameon=False)
+    return fig

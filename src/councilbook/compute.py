@@ -566,6 +566,78 @@ def compute_minutes_timeliness(params: Parameters, year: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["date", "kind", "title", "minutes_sent", "days", "on_time", "press_release"])
 
 
+def compute_jobcentre_attainment(
+    params: Parameters, dataset: Dataset, contract: Contract, cutoff: pd.Period
+) -> pd.DataFrame:
+    """Per job centre and goal: was the goal attained locally over the whole year?
+
+    A job centre is held to the goal's target against its own baseline: the same % change, the same
+    share, or doing better than its baseline. A level target for the region (a number of persons)
+    becomes the same relative change from the baseline for each job centre.
+    """
+    rows = []
+    for goal in contract.goals:
+        region = compute_goal_status(params, dataset, goal, contract.year, cutoff)
+        implied = None
+        if isinstance(goal.target, LevelTarget) and region.baseline and not math.isnan(region.baseline):
+            implied = goal.target.value / region.baseline
+        for jc in params.council.job_centres:
+            status = compute_goal_status(params, dataset, goal, contract.year, cutoff, jobcentres=[jc])
+            target = status.year_target if implied is None else status.baseline * implied
+            gap = compute_gap_pct(status.forecast.value, target, goal.better)
+            complete = status.forecast.months_observed >= 12
+            rows.append(
+                {
+                    "jobcentre_id": jc.id,
+                    "jobcentre": jc.name,
+                    "goal_id": goal.id,
+                    "attained": (None if math.isnan(gap) or not complete else bool(gap >= 0)),
+                }
+            )
+    return pd.DataFrame(rows, columns=["jobcentre_id", "jobcentre", "goal_id", "attained"])
+
+
+def compute_meeting_overview(params: Parameters, dataset: Dataset, year: int) -> pd.DataFrame:
+    """For each meeting in a year: the contract it reported on and its goals' statuses (rows: meetings)."""
+    rows = []
+    for meeting in params.meetings:
+        if meeting.date.year != year:
+            continue
+        try:
+            result = compute_meeting_status(params, dataset, meeting, with_details=False)
+        except ComputeError:
+            continue
+        rows.append(
+            {
+                "date": meeting.date,
+                "kind": meeting.kind,
+                "contract_year": result.contract.year,
+                "cutoff": str(result.cutoff),
+                **{g.goal_id: g.status for g in result.goals},
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def compute_decisions(params: Parameters, year: int) -> pd.DataFrame:
+    """The decisions taken in a year and their follow-up (confidential items show their title only)."""
+    rows = []
+    for meeting in params.meetings:
+        if meeting.date.year != year:
+            continue
+        for item in meeting.agenda:
+            if item.type == "decision" and item.decision:
+                rows.append(
+                    {
+                        "date": meeting.date,
+                        "title": "Lukket punkt" if item.confidential else item.title,
+                        "decision": item.decision,
+                        "follow_up": item.follow_up,
+                    }
+                )
+    return pd.DataFrame(rows, columns=["date", "title", "decision", "follow_up"])
+
+
 @dataclass(frozen=True)
 class EvaluationResult:
     evaluation: Evaluation
@@ -575,6 +647,11 @@ class EvaluationResult:
     attained: list[bool | None]
     activity: pd.DataFrame
     minutes: pd.DataFrame
+    jobcentre_attainment: pd.DataFrame
+    spread: dict[str, pd.DataFrame]
+    meetings: pd.DataFrame
+    decisions: pd.DataFrame
+    current: MeetingStatus | None  # the evaluation year's own contract at the evaluation date
 
 
 def compute_evaluation(params: Parameters, dataset: Dataset, evaluation: Evaluation) -> EvaluationResult:
@@ -583,7 +660,20 @@ def compute_evaluation(params: Parameters, dataset: Dataset, evaluation: Evaluat
     cutoff = compute_cutoff(pack_date, params.council)
     contract = params.contracts[evaluation.covers]
     year_end = month(evaluation.covers, 12)
-    goals = compute_contract_status(params, dataset, contract, min(cutoff, year_end))
+    final = min(cutoff, year_end)
+    goals = compute_contract_status(params, dataset, contract, final)
+    current = None
+    if evaluation.year in params.contracts and cutoff.year == evaluation.year:
+        current_contract = params.contracts[evaluation.year]
+        current = MeetingStatus(
+            Meeting(date=evaluation.date, kind="extraordinary", title=evaluation.title),
+            pack_date,
+            cutoff,
+            current_contract,
+            compute_contract_status(params, dataset, current_contract, cutoff),
+            {},
+            {},
+        )
     return EvaluationResult(
         evaluation=evaluation,
         cutoff=cutoff,
@@ -592,6 +682,11 @@ def compute_evaluation(params: Parameters, dataset: Dataset, evaluation: Evaluat
         attained=[compute_goal_attainment(g) if g.period_last == month_code(year_end) else None for g in goals],
         activity=compute_meeting_activity(params, evaluation.covers),
         minutes=compute_minutes_timeliness(params, evaluation.covers),
+        jobcentre_attainment=compute_jobcentre_attainment(params, dataset, contract, final),
+        spread={goal.id: compute_spread(params, dataset, goal, final) for goal in contract.goals},
+        meetings=compute_meeting_overview(params, dataset, evaluation.covers),
+        decisions=compute_decisions(params, evaluation.covers),
+        current=current,
     )
 
 

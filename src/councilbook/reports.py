@@ -191,6 +191,7 @@ def build_contract_report(params_dir: str | Path, data_path: str | Path, contrac
                 "latest_period": [latest.period_first, latest.period_last],
             }
         )
+    sections += _plan_sections(params, contract.year)
     intro = "\n\n".join(
         filter(
             None,
@@ -222,6 +223,57 @@ def build_contract_report(params_dir: str | Path, data_path: str | Path, contrac
         closing=present.Markdown(present.provenance_markdown(provenance)),
         figures=figures,
     )
+
+
+def _plan_sections(params, year: int) -> list[Section]:
+    """The meeting plan for the year and the annual cycle as a figure."""
+    meetings = [m for m in params.meetings if m.date.year == year]
+    sections = []
+    if meetings:
+        rows = [[format_date(m.date), MEETING_KIND_LABELS_DA[m.kind], m.theme or ""] for m in meetings]
+        sections.append(
+            Section(
+                heading=present.Markdown(f"## Rådets møder i {year}"),
+                text=present.Markdown("Status på kontraktens mål drøftes ved hvert møde."),
+                table=present.Table(columns=["Dato", "Møde", "Tema"], rows=rows, caption=f"Mødeplan {year}"),
+            )
+        )
+    kinds = {"contract": "contract", "seminar": "seminar"}
+    events = [
+        (m.date, f"{m.date.day}/{m.date.month} {MEETING_KIND_LABELS_DA[m.kind]}", kinds.get(m.kind, "meeting"))
+        for m in meetings
+    ]
+    contract = params.contracts.get(year)
+    if contract is not None and contract.signed and contract.signed.year == year:
+        events.append(
+            (contract.signed, f"{contract.signed.day}/{contract.signed.month} Kontrakt underskrevet", "contract")
+        )
+    evaluation = params.evaluations.get(year)
+    if evaluation is not None:
+        events.append((evaluation.date, f"{evaluation.date.day}/{evaluation.date.month} Evaluering", "evaluation"))
+    merged: dict[date, tuple[date, str, str]] = {}
+    for day, label, kind in sorted(events):
+        if day in merged:  # one label per day: "20/3 Kontraktmøde og kontrakt underskrevet"
+            first = merged[day]
+            merged[day] = (day, f"{first[1]} og {label.split(' ', 1)[1].lower()}", first[2])
+        else:
+            merged[day] = (day, label, kind)
+    events = list(merged.values())
+    if events:
+        figure = charts.plot_annual_cycle(year, events)
+        alt = (
+            f"Årshjul for {year} med "
+            + "; ".join(f"{format_date(d)}: {label.split(' ', 1)[1]}" for d, label, _ in sorted(events))
+            + "."
+        )
+        sections.append(
+            Section(
+                heading=present.Markdown(f"## Årshjulet {year}"),
+                text=present.Markdown("Rådets møder og andre faste begivenheder i løbet af året."),
+                chart=present.Chart.from_figure(figure, alt=alt),
+            )
+        )
+    return sections
 
 
 # ---------------------------------------------------------------------------
@@ -523,6 +575,121 @@ def _with_forecast(
     return present.Chart.from_figure(figure, alt=alt)
 
 
+def _evaluation_sections(result: compute.EvaluationResult, params) -> list[Section]:
+    contract = result.contract
+    goals = contract.goals
+    sections = []
+    attainment = result.jobcentre_attainment.pivot(index="jobcentre_id", columns="goal_id", values="attained")
+    names = {jc.id: jc.name for jc in params.council.job_centres}
+    rows, classes = [], []
+    for jc in params.council.job_centres:
+        raw = [attainment.loc[jc.id, g.id] if jc.id in attainment.index else None for g in goals]
+        marks = [None if v is None or pd.isna(v) else bool(v) for v in raw]
+        count = sum(m is True for m in marks)
+        rows.append([names[jc.id], *(present.attained_cell(m)[:1] for m in marks), f"{count} af {len(goals)}"])
+        classes.append(["", *(present.STATUS_CLASSES[m] for m in marks), ""])
+    sections.append(
+        Section(
+            heading=present.Markdown("## Jobcentrenes målopfyldelse"),
+            text=present.Markdown(
+                "Hvert jobcenter er målt mod sit eget udgangspunkt: samme procentvise ændring eller andel som "
+                "regionens mål, eller en forbedring for mål uden tal. ✔ opfyldt, ✖ ikke opfyldt, ? ikke opgjort. "
+                "Målene er nummereret som ovenfor."
+            ),
+            table=present.Table(
+                columns=["Jobcenter", *(f"Mål {i}" for i in range(1, len(goals) + 1)), "Opfyldt"],
+                rows=rows,
+                cell_classes=classes,
+                numeric=(len(goals) + 1,),
+                caption=f"Målopfyldelse pr. jobcenter, {contract.year}",
+            ),
+        )
+    )
+    years = sorted({int(y) for frame in result.spread.values() for y in frame["year"]})
+    spread_rows = []
+    for year in years:
+        row = [str(year)]
+        for goal in goals:
+            frame = result.spread[goal.id]
+            match = frame[frame["year"] == year]
+            row.append(format_number(float(match["iqr"].iloc[0]), 3) if len(match) else "–")
+        spread_rows.append(row)
+    sections.append(
+        Section(
+            heading=present.Markdown("## Spredningen mellem jobcentrene"),
+            text=present.Markdown(
+                "Interkvartilafstanden for jobcentrenes *faktisk ÷ forventet* år for år: jo mindre, jo mere ens er "
+                "resultaterne, når der er taget højde for rammevilkårene (se *Metode*)."
+            ),
+            table=present.Table(
+                columns=["År", *(f"Mål {i}" for i in range(1, len(goals) + 1))],
+                rows=spread_rows,
+                numeric=tuple(range(1, len(goals) + 1)),
+                caption="Spredning, der ikke forklares af rammevilkår (interkvartilafstand)",
+            ),
+        )
+    )
+    meeting_rows, meeting_classes = [], []
+    for record in result.meetings.to_dict(orient="records"):
+        statuses = [record.get(g.id) for g in goals]
+        meeting_rows.append(
+            [
+                format_date(record["date"]),
+                MEETING_KIND_LABELS_DA[record["kind"]],
+                str(record["contract_year"]),
+                *(present.status_cell(st)[:1] if isinstance(st, str) else "–" for st in statuses),
+            ]
+        )
+        meeting_classes.append(["", "", "", *(present.STATUS_CLASSES.get(st, "") for st in statuses)])
+    sections.append(
+        Section(
+            heading=present.Markdown(f"## Status på målene ved rådets møder i {contract.year}"),
+            text=present.Markdown(
+                "Rådet drøfter status på kontraktens mål ved hvert møde. Tabellen viser status, som den var til hvert "
+                "møde (✔ på rette spor, ⚠ i risiko, ✖ ikke på rette spor)."
+            ),
+            table=present.Table(
+                columns=["Møde", "Type", "Kontrakt", *(f"Mål {i}" for i in range(1, len(goals) + 1))],
+                rows=meeting_rows,
+                cell_classes=meeting_classes,
+                caption=f"Status ved møderne i {contract.year}",
+            ),
+        )
+    )
+    decision_rows = [
+        [format_date(r["date"]), r["title"], r["decision"], r["follow_up"] or "ikke registreret"]
+        for r in result.decisions.to_dict(orient="records")
+    ]
+    sections.append(
+        Section(
+            heading=present.Markdown(f"## Beslutninger og opfølgning i {contract.year}"),
+            text=present.Markdown("Rådets beslutninger og sekretariatets opfølgning på dem."),
+            table=present.Table(
+                columns=["Møde", "Punkt", "Beslutning", "Opfølgning"],
+                rows=decision_rows,
+                caption=f"Beslutninger i {contract.year}",
+            ),
+        )
+    )
+    if result.current is not None:
+        current = result.current
+        sections.append(
+            Section(
+                heading=present.Markdown(f"## Status for {current.contract.year} ved evalueringen"),
+                text=present.Markdown(
+                    f"Status for kontrakten {current.contract.year} med tal til og med {format_month(current.cutoff)}."
+                ),
+                table=present.goal_status_table(
+                    current.contract,
+                    current.goals,
+                    params.measures,
+                    caption=f"Kontraktens mål {current.contract.year} ved evalueringen",
+                ),
+            )
+        )
+    return sections
+
+
 # ---------------------------------------------------------------------------
 # 3. Yearly evaluation
 # ---------------------------------------------------------------------------
@@ -611,6 +778,7 @@ def build_evaluation_report(params_dir: str | Path, data_path: str | Path, evalu
             table=minutes,
         ),
     ]
+    sections += _evaluation_sections(result, params)
     if evaluation.conclusions:
         sections.append(
             Section(
@@ -625,6 +793,10 @@ def build_evaluation_report(params_dir: str | Path, data_path: str | Path, evalu
         "cutoff": str(result.cutoff),
         "goals": [{**g.as_dict(), "attained": a} for g, a in zip(result.goals, result.attained, strict=True)],
         "activity": result.activity.to_dict(orient="records"),
+        "jobcentre_attainment": _records(result.jobcentre_attainment),
+        "spread": {goal_id: _records(frame) for goal_id, frame in result.spread.items()},
+        "decisions": _records(result.decisions),
+        "current": [g.as_dict() for g in result.current.goals] if result.current else None,
         "provenance": provenance.as_dict(),
     }
     return Report(
