@@ -90,6 +90,22 @@ def test_status_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
             )
         assert len(got["jobcentres"]) == 3
     assert Path(figures["notebook"]).is_file() and Path(figures["html"]).is_file()
+    goal = figures["goals"][1]
+    assert set(goal["forecast"]) == {
+        "value",
+        "low",
+        "high",
+        "typical_error_pct",
+        "backtest_error_pct",
+        "months_observed",
+    }
+    assert goal["forecast"]["months_observed"] == 4
+    assert goal["since_previous_meeting"]["meeting"] is None  # the previous meeting reported on 2020
+    assert goal["since_previous_meeting"]["change_pct"] is None
+    assert goal["xmr"]["baseline_points"] == 24 and isinstance(goal["xmr"]["signals"], list)
+    assert goal["adjusted"]["fit"]["method"] == "regression" and len(goal["adjusted"]["jobcentres"]) == 3
+    assert [row["year"] for row in goal["spread"]] == [2018, 2019, 2020, 2021]
+    assert {"share_of_region_change_pct", "rank"} <= set(goal["jobcentres"][0])
     page = Path(figures["html"]).read_text(encoding="utf-8")
     assert "Jobcenter Østby-Åby" in page and "params_dir" not in page
     assert not re.search(r"<script[^>]+src=\"https?://", page)

@@ -1,0 +1,92 @@
+"""Golden backtests: the sample council's figures for one meeting and one evaluation, against files
+whose key figures were checked by hand when they were made (e.g. førtidspension: forecast
+1.964 + (4.750 - 2.434) x 1.964 / 2.434 = 3.832,8; langtidsledighed: 9.833 x 8.796 / 9.696 = 8.920,3).
+A change in any method shows up here as a diff.
+
+Regenerate after an intended change with:  GOLDEN_UPDATE=1 .venv/bin/pytest tests/test_golden.py
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from councilbook import compute
+from councilbook.validate import load_project
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = ROOT / "tests/golden"
+UPDATE = os.environ.get("GOLDEN_UPDATE") == "1"
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_project(ROOT / "parameters", ROOT / "data/sample")
+
+
+@pytest.fixture(scope="module")
+def meeting(sample):
+    return compute.compute_meeting_status(sample.params, sample.dataset, sample.params.meeting_on(date(2013, 8, 28)))
+
+
+def check(frame: pd.DataFrame, name: str) -> None:
+    path = GOLDEN / name
+    frame = frame.reset_index(drop=True)
+    if UPDATE:
+        frame.to_csv(path, index=False, float_format="%.6f")
+    golden = pd.read_csv(path, keep_default_na=True)
+    current = pd.read_csv(pd.io.common.StringIO(frame.to_csv(index=False, float_format="%.6f")))
+    pd.testing.assert_frame_equal(current, golden, check_exact=False, rtol=1e-9)
+
+
+def test_region_status(meeting) -> None:
+    rows = [
+        {
+            "goal_id": g.goal_id,
+            "baseline": g.baseline,
+            "target": g.target,
+            "actual": g.actual,
+            "last_year": g.last_year,
+            "change_pct": g.change_pct,
+            "forecast": g.forecast.value,
+            "forecast_low": g.forecast.low,
+            "forecast_high": g.forecast.high,
+            "typical_error_pct": g.forecast.typical_error_pct,
+            "gap_pct": g.gap_pct,
+            "status": g.status,
+            "since_previous_pct": meeting.details[g.goal_id].since_previous_pct(g.forecast.value),
+        }
+        for g in meeting.goals
+    ]
+    check(pd.DataFrame(rows), "status-2013-08-28-region.csv")
+
+
+def test_jobcentres(meeting) -> None:
+    check(meeting.jobcentres["langtidsledighed"], "status-2013-08-28-jobcentres-langtidsledighed.csv")
+
+
+def test_adjusted(meeting) -> None:
+    check(meeting.details["unge-uddannelse"].adjusted.table, "status-2013-08-28-adjusted-unge-uddannelse.csv")
+
+
+def test_spread_and_xmr(meeting) -> None:
+    check(meeting.details["foertidspension"].spread, "status-2013-08-28-spread-foertidspension.csv")
+    xmr = meeting.details["langtidsledighed"].xmr
+    signals = pd.DataFrame([s.as_dict() for s in xmr.signals])
+    signals["centre"], signals["lower"], signals["upper"] = xmr.centre, xmr.lower, xmr.upper
+    check(signals, "status-2013-08-28-xmr-langtidsledighed.csv")
+
+
+def test_evaluation(sample) -> None:
+    result = compute.compute_evaluation(sample.params, sample.dataset, sample.params.evaluations[2013])
+    rows = [
+        {"goal_id": g.goal_id, "actual": g.actual, "year_target": g.year_target, "gap_pct": g.gap_pct, "attained": a}
+        for g, a in zip(result.goals, result.attained, strict=True)
+    ]
+    check(pd.DataFrame(rows), "evaluation-2013-goals.csv")
+    counts = result.jobcentre_attainment.groupby("jobcentre_id")["attained"].apply(lambda s: int(s.fillna(False).sum()))
+    check(counts.rename("attained").reset_index(), "evaluation-2013-jobcentres.csv")
