@@ -184,7 +184,8 @@ def forecast_cell(status: GoalStatus, goal, measure: Measure) -> str:
         return format_goal_value(f.value, goal, measure)
     return (
         f"{format_goal_value(f.value, goal, measure)} "
-        f"({format_goal_value(f.low, goal, measure)}-{format_goal_value(f.high, goal, measure)})"
+        # en dash held to its numbers by word joiners, so the range never breaks inside
+        f"({format_goal_value(f.low, goal, measure)}\u2060–\u2060{format_goal_value(f.high, goal, measure)})"
     )
 
 
