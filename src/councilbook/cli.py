@@ -98,10 +98,19 @@ def build(
     data: DataOption = DEFAULT_DATA,
     workers: Annotated[Optional[int], typer.Option(help="Reports run at once (default: number of cores).")] = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also print the book to PDF.")] = True,
+    as_of: Annotated[
+        Optional[str],
+        typer.Option(
+            "--as-of", help="Publish as of this date YYYY-MM-DD (default today): later meetings are left out."
+        ),
+    ] = None,
 ) -> None:
-    """Run every report in the manifest and build the book into _build/html and _build/pdf.
+    """Run every report in the manifest and build the public book into _build/html and _build/pdf.
 
-    Example: councilbook build --params parameters --data data/sample
+    Only what is public on --as-of is built: meetings held by then, contracts published, evaluations
+    held. Confidential agenda items show "Lukket punkt" and the decision only.
+
+    Example: councilbook build --params parameters --data data/sample --as-of 2013-06-01
     """
     from .pipeline import ReportsFailed
     from .pipeline import build as run_build
@@ -117,8 +126,11 @@ def build(
     def on_stage(text: str) -> None:
         warn(f"{text} ...")
 
+    embargo = _parse_date(as_of, "--as-of") or date.today()
     try:
-        result = run_build(params, data, Path.cwd(), workers=workers, pdf=pdf, on_done=on_done, on_stage=on_stage)
+        result = run_build(
+            params, data, Path.cwd(), workers=workers, pdf=pdf, on_done=on_done, on_stage=on_stage, as_of=embargo
+        )
     except InputError as exc:
         _fail_input(exc)
     except ReportsFailed as exc:

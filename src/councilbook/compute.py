@@ -620,7 +620,7 @@ def compute_meeting_overview(params: Parameters, dataset: Dataset, year: int) ->
 
 
 def compute_decisions(params: Parameters, year: int) -> pd.DataFrame:
-    """The decisions taken in a year and their follow-up (confidential items show their title only)."""
+    """The decisions taken in a year and their follow-up (confidential items: "Lukket punkt" and the decision)."""
     rows = []
     for meeting in params.meetings:
         if meeting.date.year != year:

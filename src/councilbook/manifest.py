@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -87,10 +88,22 @@ def load_manifest(path: Path) -> list[ReportSpec]:
     return list(manifest.reports)
 
 
-def expand_manifest(manifest_path: Path, params: Parameters, params_dir: str, data_path: str) -> list[Run]:
-    """Every run the parameters call for, in book order."""
+def is_published(run: Run, params: Parameters, as_of: date) -> bool:
+    """Embargo: a meeting's page once the meeting has been held, a contract's once it is published,
+    an evaluation's once it has taken place."""
+    if run.kind == "meeting":
+        return date.fromisoformat(run.key) <= as_of
+    if run.kind == "contract":
+        return params.contracts[run.year].published <= as_of
+    return params.evaluations[run.year].date <= as_of
+
+
+def expand_manifest(
+    manifest_path: Path, params: Parameters, params_dir: str, data_path: str, as_of: date | None = None
+) -> list[Run]:
+    """Every run the parameters call for, in book order; with ``as_of``, only what is public by then."""
     runs: list[Run] = []
-    base = {"params_dir": params_dir, "data_path": data_path}
+    base = {"params_dir": params_dir, "data_path": data_path, "as_of": as_of.isoformat() if as_of else ""}
     for spec in load_manifest(manifest_path):
         notebook = manifest_path.parent / spec.notebook
         if spec.for_each == "contract":
@@ -139,4 +152,6 @@ def expand_manifest(manifest_path: Path, params: Parameters, params_dir: str, da
                         year,
                     )
                 )
+    if as_of is not None:
+        runs = [run for run in runs if is_published(run, params, as_of)]
     return runs

@@ -66,12 +66,13 @@ def check_project_root(root: Path) -> None:
         )
 
 
-def plan_runs(project: Project, root: Path, params_dir: Path, data_path: Path) -> list[Run]:
+def plan_runs(project: Project, root: Path, params_dir: Path, data_path: Path, as_of: date | None = None) -> list[Run]:
     return expand_manifest(
         root / "pipelines" / "manifest.yml",
         project.params,
         notebook_path(params_dir, root),
         notebook_path(data_path, root),
+        as_of,
     )
 
 
@@ -83,14 +84,15 @@ def build(
     pdf: bool = True,
     on_done: Callable[[RunResult], None] | None = None,
     on_stage: Callable[[str], None] | None = None,
+    as_of: date | None = None,
 ) -> BuildResult:
-    """Validate, execute every report, and build the book (HTML, then PDF)."""
+    """Validate, execute every report public by ``as_of`` (all if None), and build the book (HTML, then PDF)."""
     stage = on_stage or (lambda _text: None)
     check_project_root(root)
     stage("Kontrollerer parametre og data")
     project = load_project(params_dir, data_path)
     write_snapshot(project.dataset, root / SNAPSHOT_DIR)
-    runs = plan_runs(project, root, params_dir, data_path)
+    runs = plan_runs(project, root, params_dir, data_path, as_of)
     paths = book.BookPaths(root)
     if paths.generated.exists():
         shutil.rmtree(paths.generated)

@@ -147,7 +147,16 @@ def _where_we_stand(goal: Goal, status: compute.GoalStatus, project: Project) ->
 # ---------------------------------------------------------------------------
 
 
-def build_contract_report(params_dir: str | Path, data_path: str | Path, contract_year: int) -> Report:
+def _as_of(value: str | date | None) -> date | None:
+    """The embargo date: nothing later than it is shown. Empty or None: no embargo."""
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def build_contract_report(
+    params_dir: str | Path, data_path: str | Path, contract_year: int, as_of: str | date | None = None
+) -> Report:
     project = _project(params_dir, data_path)
     params = project.params
     contract = params.contracts[int(contract_year)]
@@ -191,7 +200,7 @@ def build_contract_report(params_dir: str | Path, data_path: str | Path, contrac
                 "latest_period": [latest.period_first, latest.period_last],
             }
         )
-    sections += _plan_sections(params, contract.year)
+    sections += _plan_sections(params, contract.year, _as_of(as_of))
     intro = "\n\n".join(
         filter(
             None,
@@ -225,12 +234,20 @@ def build_contract_report(params_dir: str | Path, data_path: str | Path, contrac
     )
 
 
-def _plan_sections(params, year: int) -> list[Section]:
-    """The meeting plan for the year and the annual cycle as a figure."""
+def _plan_sections(params, year: int, as_of: date | None) -> list[Section]:
+    """The meeting plan for the year and the annual cycle as a figure. A meeting not yet held by
+    ``as_of`` shows only its date and kind: its own texts are under embargo."""
     meetings = [m for m in params.meetings if m.date.year == year]
     sections = []
     if meetings:
-        rows = [[format_date(m.date), MEETING_KIND_LABELS_DA[m.kind], m.theme or ""] for m in meetings]
+        rows = [
+            [
+                format_date(m.date),
+                MEETING_KIND_LABELS_DA[m.kind],
+                (m.theme or "") if as_of is None or m.date <= as_of else "",
+            ]
+            for m in meetings
+        ]
         sections.append(
             Section(
                 heading=present.Markdown(f"## Rådets møder i {year}"),
@@ -403,7 +420,36 @@ def describe_fit(fit) -> str:
     )
 
 
-def build_status_report(params_dir: str | Path, data_path: str | Path, meeting_date: str | date) -> Report:
+def agenda_section(meeting, members: bool) -> Section:
+    """The agenda with decisions. In public a confidential item shows only "Lukket punkt" and its
+    decision; its title, case text, recommendation and follow-up appear only for members."""
+    lines = []
+    for number, item in enumerate(meeting.agenda, start=1):
+        kind = "Til beslutning" if item.type == "decision" else "Til orientering"
+        hidden = item.confidential and not members
+        title = "Lukket punkt" if hidden else item.title + (" (fortroligt)" if item.confidential else "")
+        lines.append(f"**{number}. {title}** – {kind}")
+        lines.append("")
+        if not hidden and item.case_text:
+            lines += [item.case_text, ""]
+        if not hidden and item.recommendation:
+            lines += [f"*Indstilling:* {item.recommendation}", ""]
+        if item.decision:
+            lines += [f"*Beslutning:* {item.decision}", ""]
+        if not hidden and item.follow_up:
+            lines += [f"*Opfølgning:* {item.follow_up}", ""]
+    if not lines:
+        lines = ["Der er ingen punkter på dagsordenen i parametrene."]
+    return Section(heading=present.Markdown("## Dagsorden og beslutninger"), text=present.Markdown("\n".join(lines)))
+
+
+def build_status_report(
+    params_dir: str | Path,
+    data_path: str | Path,
+    meeting_date: str | date,
+    as_of: str | date | None = None,
+    members: bool = False,
+) -> Report:
     project = _project(params_dir, data_path)
     params = project.params
     day = meeting_date if isinstance(meeting_date, date) else date.fromisoformat(str(meeting_date))
@@ -543,6 +589,9 @@ def build_status_report(params_dir: str | Path, data_path: str | Path, meeting_d
                     table=present.spread_table(spread, caption=f"{goal.title}: spredning år for år"),
                 )
             )
+    embargo = _as_of(as_of)
+    if members or embargo is None or meeting.date <= embargo:
+        sections.append(agenda_section(meeting, members))
     provenance = collect_provenance(params, project.dataset, result.cutoff)
     figures = status_figures(result)
     figures["provenance"] = provenance.as_dict()
@@ -702,7 +751,9 @@ KIND_ROWS_DA = {
 }
 
 
-def build_evaluation_report(params_dir: str | Path, data_path: str | Path, evaluation_year: int) -> Report:
+def build_evaluation_report(
+    params_dir: str | Path, data_path: str | Path, evaluation_year: int, as_of: str | date | None = None
+) -> Report:
     project = _project(params_dir, data_path)
     params = project.params
     evaluation = params.evaluations[int(evaluation_year)]
