@@ -10,9 +10,9 @@ PARAMS ?= parameters
 DATA ?= data/sample
 PYTEST_ARGS ?=
 # Debian packages the PDF and the tests need.
-DEBIAN_PACKAGES := chromium poppler-utils fonts-dejavu-core
+DEBIAN_PACKAGES := chromium poppler-utils fonts-dejavu-core libreoffice-calc-nogui
 
-.PHONY: help install system-deps sample validate book html contract-status lint test clean lock
+.PHONY: help install system-deps sample validate book html contract-status packs calendar lint test clean lock
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -29,11 +29,12 @@ $(STAMP): requirements.lock pyproject.toml
 install: $(STAMP) ## Create .venv and install the pinned dependencies
 	@echo "Installed into $(VENV)"
 
-system-deps: ## Install Chromium and poppler (as root), or say what to install
+system-deps: ## Install Chromium, poppler and LibreOffice Calc (as root), or say what to install
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	command -v libreoffice >/dev/null 2>&1 || missing="$$missing libreoffice-calc-nogui"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing Debian packages:$$missing"; \
@@ -58,6 +59,12 @@ html: $(STAMP) ## Build the HTML book only (no PDF)
 
 contract-status: $(STAMP) ## Status on the goals for the next meeting (councilbook status)
 	$(BIN)/councilbook status --params $(PARAMS) --data $(DATA)
+
+packs: $(STAMP) system-deps ## Members' packs for every meeting whose pack is due or past (packs/<date>/)
+	$(BIN)/councilbook pack --due --params $(PARAMS) --data $(DATA)
+
+calendar: $(STAMP) ## The coming deadlines: packs, meetings, minutes, objections, evaluations
+	$(BIN)/councilbook calendar --params $(PARAMS)
 
 lint: $(STAMP) ## Check style (ruff) and types (mypy)
 	$(BIN)/ruff check src tests

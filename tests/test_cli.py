@@ -23,7 +23,7 @@ COMMANDS = sorted(get_command(app).commands)
 
 
 def test_commands() -> None:
-    assert COMMANDS == ["build", "fetch", "sample", "status", "validate"]
+    assert COMMANDS == ["build", "calendar", "fetch", "pack", "sample", "status", "validate"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -31,7 +31,8 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0
     assert "Example: " in result.output and f"councilbook {command}" in result.output
-    assert "--data" in result.output
+    if command != "calendar":  # the calendar needs no data
+        assert "--data" in result.output
     if command != "sample":
         assert "--params" in result.output
 

@@ -80,3 +80,27 @@ def test_public_book_leaks_nothing(project_copy: Path, mini: Path, monkeypatch: 
     # The confidential item is there in public as "Lukket punkt" with its decision.
     page = (html / "generated/meetings/2021-06-16.html").read_text(encoding="utf-8")
     assert "Lukket punkt" in page and "Rådet støttede jobcentret." in page
+    # ... and in full in the members' pack, where the markers must be.
+    result = runner.invoke(
+        app,
+        [
+            "pack",
+            "--params",
+            str(mini / "parameters"),
+            "--data",
+            str(mini / "data"),
+            "--meeting",
+            "2021-06-16",
+            "--out",
+            str(project_copy / "packs"),
+        ],
+    )
+    assert result.exit_code == 0, result.output + result.stderr
+    pack_text = subprocess.run(
+        ["pdftotext", str(project_copy / "packs/2021-06-16/pakke-2021-06-16.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for field in ("Fortrolig titel", "Fortrolig sag", "Fortrolig indstilling"):
+        assert f"{field} {MARKER}" in pack_text

@@ -270,5 +270,74 @@ def fetch(
     say(f"Raw answers: {display_path(raw)}")
 
 
+@app.command()
+def pack(
+    params: ParamsOption = DEFAULT_PARAMS,
+    data: DataOption = DEFAULT_DATA,
+    meeting: Annotated[Optional[str], typer.Option(help="Meeting date YYYY-MM-DD.")] = None,
+    due: Annotated[bool, typer.Option("--due", help="Every meeting whose pack is due or past (see --today).")] = False,
+    today: Annotated[Optional[str], typer.Option(help="Take this date as today with --due.")] = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the packs.")] = Path("packs"),
+) -> None:
+    """Write the members' pack for a meeting: PDF, Excel workbook and manifest.json in packs/<date>/.
+
+    Example: councilbook pack --meeting 2013-05-29
+    """
+    from .pack import build_pack, due_meetings
+    from .parameters import load_parameters
+
+    if (meeting is None) == (not due):
+        warn("Give either --meeting DATE or --due.")
+        raise typer.Exit(2)
+    try:
+        if due:
+            parameters = load_parameters(params)
+            days = [m.date for m in due_meetings(parameters, _parse_date(today, "--today") or date.today())]
+        else:
+            days = [d for d in [_parse_date(meeting, "--meeting")] if d is not None]
+        for day in days:
+            result = build_pack(params, data, day, Path.cwd(), out_dir)
+            say(
+                f"{day.isoformat()}: {display_path(result.pdf)}, {display_path(result.workbook)}, "
+                f"{display_path(result.manifest)}"
+            )
+    except InputError as exc:
+        _fail_input(exc)
+    except KeyError as exc:
+        warn(str(exc.args[0]))
+        raise typer.Exit(2) from None
+    except (PdfError, ComputeError) as exc:
+        warn(f"Pack failed: {exc}")
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def calendar(
+    params: ParamsOption = DEFAULT_PARAMS,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Take this date as today (default today).")] = None,
+    count: Annotated[int, typer.Option(help="How many coming deadlines to list.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the deadlines as JSON.")] = False,
+) -> None:
+    """The coming deadlines: packs due, meetings, minutes, objections, publication, evaluations; overdue first.
+
+    Example: councilbook calendar --as-of 2013-05-01
+    """
+    from .calendar import STATE_LABELS, coming_deadlines
+    from .parameters import load_parameters
+
+    try:
+        parameters = load_parameters(params)
+    except InputError as exc:
+        _fail_input(exc)
+    day = _parse_date(as_of, "--as-of") or date.today()
+    deadlines = coming_deadlines(parameters, day, count)
+    if as_json:
+        sys.stdout.write(json.dumps([d.as_dict() for d in deadlines], ensure_ascii=False, indent=2) + "\n")
+        return
+    say(f"Frister pr. {format_date(day)}:")
+    for d in deadlines:
+        say(f"  {d.day.isoformat()}  {STATE_LABELS[d.state]:<12} {d.what}")
+
+
 def main() -> None:
     app()

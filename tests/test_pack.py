@@ -1,0 +1,162 @@
+"""The members' pack: PDF, workbook (opened by LibreOffice), manifest; and the calendar."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from conftest import require_tool
+from councilbook import compute
+from councilbook.cli import app
+from councilbook.validate import load_project
+
+ROOT = Path(__file__).resolve().parents[1]
+MINI = ROOT / "tests/fixtures/mini"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def pack_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    require_tool("chromium", "chromium-browser")
+    out = tmp_path_factory.mktemp("packs")
+    import os
+
+    old = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        result = runner.invoke(
+            app,
+            [
+                "pack",
+                "--params",
+                str(MINI / "parameters"),
+                "--data",
+                str(MINI / "data"),
+                "--meeting",
+                "2021-06-16",
+                "--out",
+                str(out),
+            ],
+        )
+    finally:
+        os.chdir(old)
+    assert result.exit_code == 0, result.output + result.stderr
+    return out / "2021-06-16"
+
+
+def test_pack_folder(pack_dir: Path) -> None:
+    assert sorted(p.name for p in pack_dir.iterdir()) == [
+        "manifest.json",
+        "pakke-2021-06-16.pdf",
+        "pakke.html",
+        "status-2021-06-16.xlsx",
+    ]
+    manifest = json.loads((pack_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["meeting"] == "2021-06-16" and manifest["pack_due"] == "2021-06-06"
+    assert set(manifest["contents"]) == {"pakke-2021-06-16.pdf", "status-2021-06-16.xlsx", "pakke.html"}
+    assert manifest["provenance"]["cutoff"] == "2021M04"
+    assert any(f["path"].endswith("council.yml") for f in manifest["provenance"]["parameter_files"])
+
+
+def test_pack_pdf(pack_dir: Path) -> None:
+    require_tool("pdftotext")
+    pdf = pack_dir / "pakke-2021-06-16.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "(A4)" in info
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    cover = text.split("\f")[0]
+    assert "Fortroligt indtil mødet er afholdt" in cover and "Testrådet for Beskæftigelse i Fjordregionen" in cover
+    assert "Rådsmøde med temadrøftelse" in cover and "16. juni 2021" in cover
+    for phrase in (
+        "Indhold",
+        "Dagsorden",
+        "Til beslutning",
+        "Indstilling: Det indstilles at støtte jobcentret.",
+        "Fortrolig sag.",
+        "Status på kontraktens mål",
+        "Beslutninger fra sidste møde og opfølgning",
+    ):
+        assert phrase in text, phrase
+    second = text.split("\f")[1]
+    assert "Testrådet · Rådsmøde med temadrøftelse · 16. juni 2021" in second  # running header
+    assert re.search(rf"\b2\s*/\s*{pages}\b", second)  # footer n / N
+    assert b"/Outlines" in pdf.read_bytes()
+
+
+def test_pack_workbook(pack_dir: Path) -> None:
+    path = pack_dir / "status-2021-06-16.xlsx"
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["Overblik", "Mål 1", "Mål 2", "Om data"]
+    overview = wb["Overblik"]
+    assert [c.value for c in overview[1]][:3] == ["Mål", "Målsætning for året", "Faktisk hidtil"]
+    assert overview.freeze_panes == "A2" and overview.auto_filter.ref == "A1:I3"
+    assert overview["I2"].value.endswith(("På rette spor", "I risiko", "Ikke på rette spor"))
+    assert overview["I2"].fill.fgColor.rgb.endswith(("E3F1E8", "FDF1D6", "F8E0DC"))
+    assert overview.column_dimensions["A"].width > 20
+    assert wb["Mål 1"]["A5"].value in {"Jobcenter Nordby", "Jobcenter Sydby", "Jobcenter Østby-Åby"}
+
+
+def test_workbook_opens_in_libreoffice(pack_dir: Path, tmp_path: Path) -> None:
+    office = require_tool("libreoffice", "soffice")
+    subprocess.run(
+        [
+            office,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false",
+            "--outdir",
+            str(tmp_path),
+            str(pack_dir / "status-2021-06-16.xlsx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    rows = list(csv.reader((tmp_path / "status-2021-06-16.csv").read_text(encoding="utf-8").splitlines()))
+    project = load_project(MINI / "parameters", MINI / "data")
+    status = compute.compute_meeting_status(
+        project.params, project.dataset, project.params.meeting_on(date(2021, 6, 16)), with_details=False
+    )
+    assert rows[0][:3] == ["Mål", "Målsætning for året", "Faktisk hidtil"]
+    for row, goal in zip(rows[1:], status.goals, strict=True):
+        assert row[0] == goal.title
+        assert float(row[2]) == pytest.approx(goal.actual)
+        assert float(row[5]) == pytest.approx(goal.forecast.value)
+        assert row[8].endswith(("På rette spor", "I risiko", "Ikke på rette spor"))
+
+
+def test_calendar_on_fixed_dates() -> None:
+    result = runner.invoke(
+        app, ["calendar", "--params", str(ROOT / "parameters"), "--as-of", "2013-05-01", "--count", "5"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "Frister pr. 1. maj 2013:",
+        "  2013-05-22  kommende     Materiale til medlemmerne: Rådsmøde med temadrøftelse 29. maj 2013",
+        "  2013-05-29  kommende     Møde: Rådsmøde med temadrøftelse 29. maj 2013",
+        "  2013-06-05  kommende     Beslutningsreferat sendes: Rådsmøde med temadrøftelse 29. maj 2013",
+        "  2013-06-11  kommende     Frist for indsigelser mod referatet: Rådsmøde med temadrøftelse 29. maj 2013",
+        "  2013-06-12  kommende     Referatet godkendt og offentliggjort (uden indsigelser): "
+        "Rådsmøde med temadrøftelse 29. maj 2013",
+    ]
+
+
+def test_calendar_shows_overdue_minutes_first() -> None:
+    result = runner.invoke(app, ["calendar", "--params", str(ROOT / "parameters"), "--as-of", "2014-01-15", "--json"])
+    deadlines = json.loads(result.stdout)
+    assert deadlines[0] == {
+        "date": "2013-12-18",
+        "what": "Beslutningsreferat sendes: Rådsmøde med temadrøftelse 11. december 2013",
+        "meeting": "2013-12-11",
+        "state": "overdue",
+    }
