@@ -23,7 +23,7 @@ COMMANDS = sorted(get_command(app).commands)
 
 
 def test_commands() -> None:
-    assert COMMANDS == ["build", "calendar", "fetch", "pack", "sample", "status", "validate"]
+    assert COMMANDS == ["build", "calendar", "fetch", "minutes", "pack", "sample", "status", "validate"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -63,7 +63,7 @@ def test_public_book_leaks_nothing(project_copy: Path, mini: Path, monkeypatch: 
     plant_markers(mini)
     monkeypatch.chdir(project_copy)
     result = runner.invoke(
-        app, ["build", "--params", str(mini / "parameters"), "--data", str(mini / "data"), "--as-of", "2021-07-01"]
+        app, ["build", "--params", str(mini / "parameters"), "--data", str(mini / "data"), "--as-of", "2021-07-10"]
     )
     assert result.exit_code == 0, result.output + result.stderr
     html = project_copy / "_build/html"

@@ -160,3 +160,48 @@ def test_calendar_shows_overdue_minutes_first() -> None:
         "meeting": "2013-12-11",
         "state": "overdue",
     }
+
+
+def test_minutes_draft_then_approved_and_press_release(tmp_path: Path) -> None:
+    require_tool("chromium", "chromium-browser")
+    require_tool("pdftotext")
+    args = [
+        "minutes",
+        "--params",
+        str(MINI / "parameters"),
+        "--data",
+        str(MINI / "data"),
+        "--meeting",
+        "2021-06-16",
+        "--out",
+        str(tmp_path),
+    ]
+    draft = runner.invoke(app, [*args, "--as-of", "2021-07-01"])  # sent 28 June, objections until 5 July
+    assert draft.exit_code == 0, draft.stderr
+    assert draft.stdout.splitlines()[0].startswith("Beslutningsreferat (udkast): ")
+    approved = runner.invoke(app, [*args, "--as-of", "2021-07-06"])
+    assert approved.stdout.splitlines()[0].startswith("Beslutningsreferat (godkendt): ")
+    folder = tmp_path / "2021-06-16"
+    minutes = subprocess.run(
+        ["pdftotext", str(folder / "referat-2021-06-16.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Status: godkendt" in minutes and "Formandens konklusion: Rådet støttede jobcentret." in minutes
+    press = folder / "pressemeddelelse-2021-06-16.pdf"
+    info = subprocess.run(["pdfinfo", str(press)], capture_output=True, text=True, check=True).stdout
+    assert "Pages:           1" in info  # within a page
+    text = subprocess.run(["pdftotext", str(press), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Udkast til pressemeddelelse" in text and "Status på målene for 2021" in text
+    assert "Lukket punkt om en virksomhed" not in text and "støttede jobcentret" not in text  # confidential
+
+
+def test_public_decisions_wait_for_approved_minutes() -> None:
+    from councilbook.parameters import load_parameters
+    from councilbook.reports import agenda_section
+
+    params = load_parameters(MINI / "parameters")
+    meeting = params.meeting_on(date(2021, 6, 16))
+    before = agenda_section(meeting, members=False, params=params, as_of=date(2021, 7, 1)).text.text
+    after = agenda_section(meeting, members=False, params=params, as_of=date(2021, 7, 6)).text.text
+    assert "Rådet støttede jobcentret." not in before and "udkast" in before
+    assert "*Beslutning:* Rådet støttede jobcentret." in after and "Lukket punkt" in after
+    assert "Fortrolig sag." not in after

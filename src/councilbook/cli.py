@@ -312,6 +312,38 @@ def pack(
 
 
 @app.command()
+def minutes(
+    params: ParamsOption = DEFAULT_PARAMS,
+    data: DataOption = DEFAULT_DATA,
+    meeting: Annotated[str, typer.Option(help="Meeting date YYYY-MM-DD.")] = "",
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Take this date as today (default today).")] = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the packs.")] = Path("packs"),
+) -> None:
+    """After a meeting: the decision minutes (udkast or godkendt) and a press release draft, as PDF.
+
+    Example: councilbook minutes --meeting 2013-05-29 --as-of 2013-06-05
+    """
+    from .minutes import build_after_meeting
+
+    day = _parse_date(meeting or None, "--meeting")
+    if day is None:
+        warn("Give --meeting DATE.")
+        raise typer.Exit(2)
+    try:
+        result = build_after_meeting(params, data, day, out_dir, _parse_date(as_of, "--as-of") or date.today())
+    except InputError as exc:
+        _fail_input(exc)
+    except KeyError as exc:
+        warn(str(exc.args[0]))
+        raise typer.Exit(2) from None
+    except (PdfError, ComputeError) as exc:
+        warn(f"Minutes failed: {exc}")
+        raise typer.Exit(1) from None
+    say(f"Beslutningsreferat ({result.state.label}): {display_path(result.minutes)}")
+    say(f"Pressemeddelelse (udkast): {display_path(result.press_release)}")
+
+
+@app.command()
 def calendar(
     params: ParamsOption = DEFAULT_PARAMS,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="Take this date as today (default today).")] = None,

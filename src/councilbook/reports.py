@@ -420,10 +420,33 @@ def describe_fit(fit) -> str:
     )
 
 
-def agenda_section(meeting, members: bool) -> Section:
+def agenda_section(meeting, members: bool, params=None, as_of: date | None = None) -> Section:
     """The agenda with decisions. In public a confidential item shows only "Lukket punkt" and its
-    decision; its title, case text, recommendation and follow-up appear only for members."""
+    decision; its title, case text, recommendation and follow-up appear only for members. With an
+    embargo date, decisions show once the minutes are approved (objection period passed)."""
+    from .minutes import minutes_state
+
     lines = []
+    show_decisions = True
+    if as_of is not None and params is not None:
+        state = minutes_state(meeting, params, as_of)
+        show_decisions = state.state == "approved"
+        if state.state == "approved" and state.objections_end:
+            lines += [
+                f"Beslutningsreferatet er godkendt (indsigelsesfristen udløb {format_date(state.objections_end)}).",
+                "",
+            ]
+        elif state.state == "draft" and state.objections_end:
+            lines += [
+                f"Beslutningsreferatet er et udkast; beslutningerne offentliggøres, når indsigelsesfristen "
+                f"{format_date(state.objections_end)} er udløbet uden indsigelser.",
+                "",
+            ]
+        else:
+            lines += [
+                "Beslutningsreferatet er endnu ikke udsendt; beslutningerne offentliggøres, når det er godkendt.",
+                "",
+            ]
     for number, item in enumerate(meeting.agenda, start=1):
         kind = "Til beslutning" if item.type == "decision" else "Til orientering"
         hidden = item.confidential and not members
@@ -434,7 +457,7 @@ def agenda_section(meeting, members: bool) -> Section:
             lines += [item.case_text, ""]
         if not hidden and item.recommendation:
             lines += [f"*Indstilling:* {item.recommendation}", ""]
-        if item.decision:
+        if item.decision and show_decisions:
             lines += [f"*Beslutning:* {item.decision}", ""]
         if not hidden and item.follow_up:
             lines += [f"*Opfølgning:* {item.follow_up}", ""]
@@ -591,7 +614,7 @@ def build_status_report(
             )
     embargo = _as_of(as_of)
     if members or embargo is None or meeting.date <= embargo:
-        sections.append(agenda_section(meeting, members))
+        sections.append(agenda_section(meeting, members, params, embargo))
     provenance = collect_provenance(params, project.dataset, result.cutoff)
     figures = status_figures(result)
     figures["provenance"] = provenance.as_dict()
