@@ -60,6 +60,13 @@ def _write_table(
             if c - 1 in formats:
                 cell.number_format = formats[c - 1]
     ws.freeze_panes = ws.cell(row=start_row + 1, column=1)
+    # Printed: landscape A4, all columns on one page width, the header row repeated.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{start_row}:{start_row}"
     last = get_column_letter(len(headers))
     ws.auto_filter.ref = f"A{start_row}:{last}{start_row + max(len(rows), 1)}"
     _fit_widths(ws)
