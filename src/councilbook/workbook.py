@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .compute import MeetingStatus
-from .danish import STATUS_LABELS, format_date, format_month
+from .danish import STATUS_LABELS, format_date, format_goal_value, format_month
 from .parameters import MEETING_KIND_LABELS_DA, Parameters
 from .provenance import Provenance
 
@@ -129,11 +129,15 @@ def write_status_workbook(params: Parameters, result: MeetingStatus, provenance:
     for number, (goal, status) in enumerate(zip(result.contract.goals, result.goals, strict=True), start=1):
         ws = wb.create_sheet(f"Mål {number}")
         ws.cell(row=1, column=1, value=goal.title).font = Font(bold=True, size=12)
+        measure = params.measures[goal.measure]
         ws.cell(
             row=2,
             column=1,
-            value=f"Region: faktisk {_value(status.actual)}, året før {_value(status.last_year)}, "
-            f"status {_status_text(status.status)}",
+            value=(
+                f"Regionen: faktisk hidtil {format_goal_value(status.actual, goal, measure)}, samme periode året før "
+                f"{format_goal_value(status.last_year, goal, measure)}, prognose "
+                f"{format_goal_value(status.forecast.value, goal, measure)}, status {_status_text(status.status)}"
+            ),
         )
         table = result.jobcentres[goal.id]
         detail = result.details.get(goal.id)
