@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
@@ -74,10 +76,8 @@ def validate(params: ParamsOption = DEFAULT_PARAMS, data: DataOption = DEFAULT_D
     """
     from .validate import load_project
 
-    try:
+    with user_errors("Validation failed"):
         project = load_project(params, data)
-    except InputError as exc:
-        _fail_input(exc)
     p = project.params
     say(
         f"OK: {display_path(params)} ({len(p.contracts)} contracts, {len(p.meetings)} meetings, "
@@ -90,6 +90,28 @@ def _report_failures(failed: list[RunResult]) -> None:
     for result in failed:
         warn(f"  {result.run.report} {result.run.key}: {result.error}")
         warn(f"    the executed notebook with the error: {display_path(result.output)}")
+
+
+@contextmanager
+def user_errors(action: str) -> Iterator[None]:
+    """Errors a user can act on, as messages and exit codes: 2 for wrong input (nothing was run),
+    1 for a step that failed."""
+    from .pipeline import ReportsFailed
+
+    try:
+        yield
+    except InputError as exc:
+        _fail_input(exc)
+    except KeyError as exc:  # a meeting date that is not in the parameters
+        warn(str(exc.args[0]))
+        raise typer.Exit(2) from None
+    except ReportsFailed as exc:
+        warn(f"{action}: {len(exc.failed)} report(s) failed.")
+        _report_failures(exc.failed)
+        raise typer.Exit(1) from None
+    except (BookError, PdfError, ComputeError, FileNotFoundError) as exc:
+        warn(f"{action}: {exc}")
+        raise typer.Exit(1) from None
 
 
 @app.command()
@@ -112,7 +134,6 @@ def build(
 
     Example: councilbook build --params parameters --data data/sample --as-of 2013-06-01
     """
-    from .pipeline import ReportsFailed
     from .pipeline import build as run_build
 
     done = 0
@@ -127,19 +148,10 @@ def build(
         warn(f"{text} ...")
 
     embargo = _parse_date(as_of, "--as-of") or date.today()
-    try:
+    with user_errors("Build failed; the published book was left as it was"):
         result = run_build(
             params, data, Path.cwd(), workers=workers, pdf=pdf, on_done=on_done, on_stage=on_stage, as_of=embargo
         )
-    except InputError as exc:
-        _fail_input(exc)
-    except ReportsFailed as exc:
-        warn(f"{len(exc.failed)} report(s) failed; the published book was left as it was.")
-        _report_failures(exc.failed)
-        raise typer.Exit(1) from None
-    except (BookError, PdfError, ComputeError, FileNotFoundError) as exc:
-        warn(f"Build failed; the published book was left as it was.\n{exc}")
-        raise typer.Exit(1) from None
     say(f"HTML: {display_path(result.html / 'index.html')}")
     if result.pdf:
         say(f"PDF:  {display_path(result.pdf)}")
@@ -164,24 +176,13 @@ def status(
 
     Example: councilbook status --meeting 2013-05-29
     """
-    from .pipeline import ReportsFailed, run_status
+    from .pipeline import run_status
     from .reports import status_figures
 
     meeting_date = _parse_date(meeting, "--meeting")
     today_date = _parse_date(today, "--today") or date.today()
-    try:
+    with user_errors("Status failed"):
         result = run_status(params, data, Path.cwd(), meeting_date, today_date, out_dir)
-    except InputError as exc:
-        _fail_input(exc)
-    except KeyError as exc:
-        warn(str(exc.args[0]))
-        raise typer.Exit(2) from None
-    except ReportsFailed as exc:
-        _report_failures(exc.failed)
-        raise typer.Exit(1) from None
-    except (ComputeError, FileNotFoundError) as exc:
-        warn(str(exc))
-        raise typer.Exit(1) from None
     figures = status_figures(result.status)
     figures["notebook"] = display_path(result.notebook)
     figures["html"] = display_path(result.html)
@@ -249,10 +250,8 @@ def fetch(
     from .jobindsats_api import ApiError, JobindsatsClient, fetch_measures
     from .parameters import load_parameters
 
-    try:
+    with user_errors("Fetch failed"):
         parameters = load_parameters(params)
-    except InputError as exc:
-        _fail_input(exc)
     first = from_year or min(g.baseline_span.first.year for c in parameters.contracts.values() for g in c.goals) - 1
     try:
         client = JobindsatsClient.from_env(raw, timeout=timeout)
@@ -289,7 +288,7 @@ def pack(
     if (meeting is None) == (not due):
         warn("Give either --meeting DATE or --due.")
         raise typer.Exit(2)
-    try:
+    with user_errors("Pack failed"):
         if due:
             parameters = load_parameters(params)
             days = [m.date for m in due_meetings(parameters, _parse_date(today, "--today") or date.today())]
@@ -301,14 +300,6 @@ def pack(
                 f"{day.isoformat()}: {display_path(result.pdf)}, {display_path(result.workbook)}, "
                 f"{display_path(result.manifest)}"
             )
-    except InputError as exc:
-        _fail_input(exc)
-    except KeyError as exc:
-        warn(str(exc.args[0]))
-        raise typer.Exit(2) from None
-    except (PdfError, ComputeError) as exc:
-        warn(f"Pack failed: {exc}")
-        raise typer.Exit(1) from None
 
 
 @app.command()
@@ -329,16 +320,8 @@ def minutes(
     if day is None:
         warn("Give --meeting DATE.")
         raise typer.Exit(2)
-    try:
+    with user_errors("Minutes failed"):
         result = build_after_meeting(params, data, day, out_dir, _parse_date(as_of, "--as-of") or date.today())
-    except InputError as exc:
-        _fail_input(exc)
-    except KeyError as exc:
-        warn(str(exc.args[0]))
-        raise typer.Exit(2) from None
-    except (PdfError, ComputeError) as exc:
-        warn(f"Minutes failed: {exc}")
-        raise typer.Exit(1) from None
     say(f"Beslutningsreferat ({result.state.label}): {display_path(result.minutes)}")
     say(f"Pressemeddelelse (udkast): {display_path(result.press_release)}")
 
@@ -357,10 +340,8 @@ def calendar(
     from .calendar import STATE_LABELS, coming_deadlines
     from .parameters import load_parameters
 
-    try:
+    with user_errors("Calendar failed"):
         parameters = load_parameters(params)
-    except InputError as exc:
-        _fail_input(exc)
     day = _parse_date(as_of, "--as-of") or date.today()
     deadlines = coming_deadlines(parameters, day, count)
     if as_json:
