@@ -12,6 +12,7 @@ import pytest
 from typer.main import get_command
 from typer.testing import CliRunner
 
+from conftest import MINI_ARGS
 from councilbook import compute
 from councilbook.cli import app
 from councilbook.validate import load_project
@@ -63,10 +64,7 @@ def test_status_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         app,
         [
             "status",
-            "--params",
-            str(MINI / "parameters"),
-            "--data",
-            str(MINI / "data"),
+            *MINI_ARGS,
             "--meeting",
             "2021-06-16",
             "--json",
@@ -118,10 +116,7 @@ def test_status_table_for_the_next_meeting(tmp_path: Path, monkeypatch: pytest.M
         app,
         [
             "status",
-            "--params",
-            str(MINI / "parameters"),
-            "--data",
-            str(MINI / "data"),
+            *MINI_ARGS,
             "--today",
             "2021-06-01",
             "--out",
@@ -141,10 +136,7 @@ def test_status_after_the_last_meeting_takes_the_latest(tmp_path: Path, monkeypa
         app,
         [
             "status",
-            "--params",
-            str(MINI / "parameters"),
-            "--data",
-            str(MINI / "data"),
+            *MINI_ARGS,
             "--today",
             "2030-01-01",
             "--json",
@@ -158,9 +150,7 @@ def test_status_after_the_last_meeting_takes_the_latest(tmp_path: Path, monkeypa
 
 def test_status_unknown_meeting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-    result = runner.invoke(
-        app, ["status", "--params", str(MINI / "parameters"), "--data", str(MINI / "data"), "--meeting", "2021-06-17"]
-    )
+    result = runner.invoke(app, ["status", *MINI_ARGS, "--meeting", "2021-06-17"])
     assert result.exit_code == 2
     assert result.stderr.strip() == (
         "no meeting on 2021-06-17 in the parameters (meetings: 2021-02-10, 2021-06-16, 2021-11-03)"

@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from conftest import require_tool
+from conftest import MINI_ARGS, require_tool
 from councilbook import compute
 from councilbook.cli import app
 from councilbook.validate import load_project
@@ -36,10 +36,7 @@ def pack_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
             app,
             [
                 "pack",
-                "--params",
-                str(MINI / "parameters"),
-                "--data",
-                str(MINI / "data"),
+                *MINI_ARGS,
                 "--meeting",
                 "2021-06-16",
                 "--out",
@@ -167,10 +164,7 @@ def test_minutes_draft_then_approved_and_press_release(tmp_path: Path) -> None:
     require_tool("pdftotext")
     args = [
         "minutes",
-        "--params",
-        str(MINI / "parameters"),
-        "--data",
-        str(MINI / "data"),
+        *MINI_ARGS,
         "--meeting",
         "2021-06-16",
         "--out",
