@@ -199,7 +199,7 @@ def status(
             justify="right" if index in table.numeric else "left",
         )
     for row in table.rows:
-        rich_table.add_row(*row)
+        rich_table.add_row(*(cell.replace("\u2060", "") for cell in row))  # word joiners are for HTML
     say(
         f"{result.meeting.title} {format_date(result.meeting.date)}: status for kontrakten "
         f"{result.status.contract.year}, tal til og med {format_month(result.status.cutoff)}"
