@@ -52,32 +52,35 @@ def explanatory_measures(params: Parameters) -> list[str]:
     return [m.id for m in params.measures.values() if m.framework and not m.population]
 
 
-def _annual_value(dataset: Dataset, measure: str, area: str, year: int) -> float:
-    """The value for the latest year up to ``year`` (framework figures lag)."""
-    try:
-        series = dataset.annual.xs((measure, area), level=("measure", "area"))
-    except KeyError:
-        return math.nan
-    series = series[series.index <= year].dropna()
-    return float(series.iloc[-1]) if len(series) else math.nan
+def _latest_annual(dataset: Dataset, year: int) -> dict[tuple[str, str], float]:
+    """For every (measure, area): the value of the latest year up to ``year`` (framework figures lag)."""
+    annual = dataset.annual.dropna()
+    annual = annual[annual.index.get_level_values("year") <= year].sort_index()
+    latest = annual.groupby(level=["measure", "area"]).last()
+    return {key: float(value) for key, value in latest.items()}
 
 
 def jobcentre_framework(params: Parameters, dataset: Dataset, year: int) -> pd.DataFrame:
     """Framework figures per job centre (rows) for a year: population and explanatory measures."""
     pop_id = population_measure(params)
+    latest = _latest_annual(dataset, year)
+
+    def value(measure: str | None, area: str) -> float:
+        return latest.get((measure, area), math.nan) if measure else math.nan
+
     rows = {}
     for jc in params.council.job_centres:
         row: dict[str, float] = {}
-        pops = {code: _annual_value(dataset, pop_id, code, year) if pop_id else math.nan for code in jc.codes}
+        pops = {code: value(pop_id, code) for code in jc.codes}
         if pop_id:
-            direct = _annual_value(dataset, pop_id, jc.area_key, year)
+            direct = value(pop_id, jc.area_key)
             row["population"] = direct if not math.isnan(direct) else sum(pops.values())
         for measure_id in explanatory_measures(params):
-            direct = _annual_value(dataset, measure_id, jc.area_key, year)
+            direct = value(measure_id, jc.area_key)
             if not math.isnan(direct):
                 row[measure_id] = direct
                 continue
-            values = {code: _annual_value(dataset, measure_id, code, year) for code in jc.codes}
+            values = {code: value(measure_id, code) for code in jc.codes}
             if params.measures[measure_id].kind == "share" and all(not math.isnan(p) for p in pops.values()):
                 total = sum(pops.values())
                 row[measure_id] = sum(values[c] * pops[c] for c in jc.codes) / total if total else math.nan

@@ -107,19 +107,27 @@ def _measure_frame(dataset: Dataset, measure: str) -> pd.DataFrame:
     return frame
 
 
-def _jobcentre_column(frame: pd.DataFrame, jc: JobCentre) -> pd.Series:
-    """A job centre's figures: given for it directly, else the sum of its municipalities
-    (NaN in a month where any of them is missing or withheld)."""
-    if jc.area_key in frame.columns:
-        return frame[jc.area_key]
-    part = frame.reindex(columns=jc.codes)
-    return part.sum(axis=1).where(part.notna().all(axis=1))
-
-
 def jobcentre_series(dataset: Dataset, measure: str, jobcentres: list[JobCentre]) -> pd.DataFrame:
-    """Monthly figures per job centre (columns: job centre ids)."""
+    """Monthly figures per job centre (columns: job centre ids).
+
+    A job centre's figures are given for it directly (area ``jc:<id>``) or are the sum of its
+    municipalities, NaN in a month where any of them is missing or withheld.
+    """
     frame = _measure_frame(dataset, measure)
-    return pd.DataFrame({jc.id: _jobcentre_column(frame, jc) for jc in jobcentres}, index=frame.index)
+    owner = {code: jc.id for jc in jobcentres if jc.area_key not in frame.columns for code in jc.codes}
+    codes = list(owner)
+    part = frame.reindex(columns=codes)
+    sums = part.T.groupby(owner).sum().T
+    counts = part.notna().T.groupby(owner).sum().T
+    sizes = pd.Series(owner).value_counts()
+    summed = sums.where(counts.eq(sizes.reindex(counts.columns), axis=1))
+    columns = {}
+    for jc in jobcentres:
+        if jc.area_key in frame.columns:
+            columns[jc.id] = frame[jc.area_key]
+        else:
+            columns[jc.id] = summed[jc.id] if jc.id in summed.columns else pd.Series(math.nan, index=frame.index)
+    return pd.DataFrame(columns, index=frame.index)
 
 
 def area_series(dataset: Dataset, measure: str, jobcentres: list[JobCentre]) -> pd.Series:
@@ -359,17 +367,29 @@ def compute_jobcentre_table(
     params: Parameters, dataset: Dataset, goal: Goal, contract_year: int, cutoff: pd.Period
 ) -> pd.DataFrame:
     """Per job centre: actual so far, same period last year, change in %, rank (1 = best change)."""
+    jobcentres = params.council.job_centres
+    data = dataset.until(cutoff)
+    values = jobcentre_series(data, goal.measure, jobcentres)
+    below = jobcentre_series(data, goal.denominator, jobcentres) if goal.denominator else None
+    period = Span(month(contract_year, 1), month(contract_year, 12)).clip(cutoff)
+    if period is not None and goal.aggregation == "end_of_period":
+        period = Span(period.last, period.last)
     rows = []
-    for jc in params.council.job_centres:
-        status = compute_goal_status(params, dataset, goal, contract_year, cutoff, jobcentres=[jc])
+    for jc in jobcentres:
+        denominator = below[jc.id] if below is not None else None
+        if period is None:
+            actual = last_year = math.nan
+        else:
+            actual = aggregate(values[jc.id], denominator, goal.aggregation, period)
+            last_year = aggregate(values[jc.id], denominator, goal.aggregation, period.shift_years(1))
         rows.append(
             {
                 "jobcentre_id": jc.id,
                 "jobcentre": jc.name,
                 "cluster": jc.cluster,
-                "actual": status.actual,
-                "last_year": status.last_year,
-                "change_pct": status.change_pct,
+                "actual": actual,
+                "last_year": last_year,
+                "change_pct": _change_pct(actual, last_year),
             }
         )
     table = pd.DataFrame(rows)
