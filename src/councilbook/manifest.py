@@ -106,52 +106,44 @@ def expand_manifest(
     base = {"params_dir": params_dir, "data_path": data_path, "as_of": as_of.isoformat() if as_of else ""}
     for spec in load_manifest(manifest_path):
         notebook = manifest_path.parent / spec.notebook
+        # (key, output fields, parameter value, title, nav title, year) for each item the report runs for
+        items: list[tuple[str, dict[str, Any], Any, str, str, int]]
         if spec.for_each == "contract":
-            for year in params.contracts:
-                runs.append(
-                    Run(
-                        spec.id,
-                        "contract",
-                        str(year),
-                        notebook,
-                        spec.output.format(year=year),
-                        {**base, spec.parameter: year},
-                        contract_title(year),
-                        f"Resultatkontrakt {year}",
-                        year,
-                    )
-                )
+            items = [
+                (str(year), {"year": year}, year, contract_title(year), f"Resultatkontrakt {year}", year)
+                for year in params.contracts
+            ]
         elif spec.for_each == "meeting":
-            for meeting in params.meetings:
-                day = meeting.date.isoformat()
-                runs.append(
-                    Run(
-                        spec.id,
-                        "meeting",
-                        day,
-                        notebook,
-                        spec.output.format(date=day, year=meeting.date.year),
-                        {**base, spec.parameter: day},
-                        meeting_title(meeting),
-                        meeting_nav_title(meeting),
-                        meeting.date.year,
-                    )
+            items = [
+                (
+                    m.date.isoformat(),
+                    {"date": m.date.isoformat(), "year": m.date.year},
+                    m.date.isoformat(),
+                    meeting_title(m),
+                    meeting_nav_title(m),
+                    m.date.year,
                 )
+                for m in params.meetings
+            ]
         else:
-            for year, evaluation in params.evaluations.items():
-                runs.append(
-                    Run(
-                        spec.id,
-                        "evaluation",
-                        str(year),
-                        notebook,
-                        spec.output.format(year=year),
-                        {**base, spec.parameter: year},
-                        evaluation_title(evaluation),
-                        f"Evaluering {year}",
-                        year,
-                    )
+            items = [
+                (str(year), {"year": year}, year, evaluation_title(e), f"Evaluering {year}", year)
+                for year, e in params.evaluations.items()
+            ]
+        for key, fields, value, title, nav_title, year in items:
+            runs.append(
+                Run(
+                    spec.id,
+                    spec.for_each,
+                    key,
+                    notebook,
+                    spec.output.format(**fields),
+                    {**base, spec.parameter: value},
+                    title,
+                    nav_title,
+                    year,
                 )
+            )
     if as_of is not None:
         runs = [run for run in runs if is_published(run, params, as_of)]
     return runs
