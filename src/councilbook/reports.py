@@ -81,6 +81,12 @@ class Report:
         glue("figures", json.dumps(self.figures, ensure_ascii=False, default=str), display=False)
 
 
+def _intro(project: Project, *paragraphs: str) -> present.Markdown:
+    """A report's opening: the sample-data notice when the data are a sample, then the paragraphs."""
+    notice = present.sample_notice(project.dataset.source.sample)
+    return present.Markdown("\n\n".join(filter(None, [notice, *paragraphs])))
+
+
 def _project(params_dir: str | Path, data_path: str | Path) -> Project:
     return load_project(Path(params_dir), Path(data_path))
 
@@ -201,32 +207,27 @@ def build_contract_report(
             }
         )
     sections += _plan_sections(params, contract.year, _as_of(as_of))
-    intro = "\n\n".join(
-        filter(
-            None,
-            [
-                present.sample_notice(project.dataset.source.sample),
-                f"{council.name} har indgået en kontrakt med beskæftigelsesministeren om de vigtigste mål for "
-                f"beskæftigelsesindsatsen i {contract.year}. Her er kontrakten fortalt kort og i almindeligt sprog."
-                + (f" Kontrakten blev underskrevet {format_date(contract.signed)}." if contract.signed else ""),
-                f"## Rådets mission\n\n{council.mission}",
-                f"## Rådets vision\n\n{council.vision}",
-                "## Rådets roller\n\n" + "\n".join(f"- {r}" for r in council.roles),
-                f"## Målene for {contract.year}\n\n"
-                + "\n".join(
-                    f"{i}. {describe_target(g, params.measures[g.measure], contract.year)}"
-                    for i, g in enumerate(contract.goals, start=1)
-                ),
-                f"Tallene er opgjort til og med {format_month(cutoff)}, de seneste tal ved offentliggørelsen "
-                f"{format_date(contract.published)}.",
-            ],
-        )
+    intro = _intro(
+        project,
+        f"{council.name} har indgået en kontrakt med beskæftigelsesministeren om de vigtigste mål for "
+        f"beskæftigelsesindsatsen i {contract.year}. Her er kontrakten fortalt kort og i almindeligt sprog."
+        + (f" Kontrakten blev underskrevet {format_date(contract.signed)}." if contract.signed else ""),
+        f"## Rådets mission\n\n{council.mission}",
+        f"## Rådets vision\n\n{council.vision}",
+        "## Rådets roller\n\n" + "\n".join(f"- {r}" for r in council.roles),
+        f"## Målene for {contract.year}\n\n"
+        + "\n".join(
+            f"{i}. {describe_target(g, params.measures[g.measure], contract.year)}"
+            for i, g in enumerate(contract.goals, start=1)
+        ),
+        f"Tallene er opgjort til og med {format_month(cutoff)}, de seneste tal ved offentliggørelsen "
+        f"{format_date(contract.published)}.",
     )
     provenance = collect_provenance(params, project.dataset, cutoff)
     figures["provenance"] = provenance.as_dict()
     return Report(
         title=contract_title(contract.year),
-        intro=present.Markdown(intro),
+        intro=intro,
         summary=None,
         sections=sections,
         closing=present.Markdown(present.provenance_markdown(provenance)),
@@ -492,30 +493,25 @@ def build_status_report(
     counts = {key: sum(g.status == key for g in result.goals) for key in present.STATUS_LABELS}
     overview = ", ".join(f"{n} {present.status_cell(k).lower()[2:]}" for k, n in counts.items() if n)
     previous = next((d.previous_meeting for d in result.details.values() if d.previous_meeting), None)
-    intro = "\n\n".join(
-        filter(
-            None,
-            [
-                present.sample_notice(project.dataset.source.sample),
-                f"**{MEETING_KIND_LABELS_DA[meeting.kind]}** {format_date(meeting.date)}"
-                + (f", {meeting.place}" if meeting.place else "")
-                + (f". Tema: {meeting.theme}" if meeting.theme else "")
-                + ".",
-                f"Materialet er udarbejdet til {format_date(result.pack_date)} med tal til og med "
-                f"**{format_month(result.cutoff)}**. Det viser {which} for kontrakten {contract.year}: "
-                f"{overview}.",
-                "Status bygger på prognosen for året sammenholdt med målet og vises med symbol og ord: "
-                "✔ på rette spor, ⚠ i risiko, ✖ ikke på rette spor. "
-                f"*Faktisk hidtil* er tallet for {format_span(period)} og *udvikling* ændringen mod de samme "
-                "måneder året før"
-                + (
-                    f"; *prognose siden sidste møde* sammenligner med prognosen til mødet {format_date(previous)}."
-                    if previous
-                    else "."
-                ),
-                "Metoderne er beskrevet på siden *Metode*.",
-            ],
-        )
+    intro = _intro(
+        project,
+        f"**{MEETING_KIND_LABELS_DA[meeting.kind]}** {format_date(meeting.date)}"
+        + (f", {meeting.place}" if meeting.place else "")
+        + (f". Tema: {meeting.theme}" if meeting.theme else "")
+        + ".",
+        f"Materialet er udarbejdet til {format_date(result.pack_date)} med tal til og med "
+        f"**{format_month(result.cutoff)}**. Det viser {which} for kontrakten {contract.year}: "
+        f"{overview}.",
+        "Status bygger på prognosen for året sammenholdt med målet og vises med symbol og ord: "
+        "✔ på rette spor, ⚠ i risiko, ✖ ikke på rette spor. "
+        f"*Faktisk hidtil* er tallet for {format_span(period)} og *udvikling* ændringen mod de samme "
+        "måneder året før"
+        + (
+            f"; *prognose siden sidste møde* sammenligner med prognosen til mødet {format_date(previous)}."
+            if previous
+            else "."
+        ),
+        "Metoderne er beskrevet på siden *Metode*.",
     )
     sections = []
     for number, (goal, status) in enumerate(zip(contract.goals, result.goals, strict=True), start=1):
@@ -620,7 +616,7 @@ def build_status_report(
     figures["provenance"] = provenance.as_dict()
     return Report(
         title=meeting_title(meeting),
-        intro=present.Markdown(intro),
+        intro=intro,
         summary=summary,
         sections=sections,
         closing=present.Markdown(present.provenance_markdown(provenance)),
@@ -823,16 +819,11 @@ def build_evaluation_report(
         numeric=(3,),
         caption=f"Referater og pressemeddelelser i {contract.year}",
     )
-    intro = "\n\n".join(
-        filter(
-            None,
-            [
-                present.sample_notice(project.dataset.source.sample),
-                f"Evalueringen {format_date(evaluation.date)} ser tilbage på kontrakten for {contract.year}. "
-                f"{attained_n} af {len(contract.goals)} mål blev opfyldt. Tallene er opgjort til og med "
-                f"{format_month(min(result.cutoff, month(contract.year, 12)))}.",
-            ],
-        )
+    intro = _intro(
+        project,
+        f"Evalueringen {format_date(evaluation.date)} ser tilbage på kontrakten for {contract.year}. "
+        f"{attained_n} af {len(contract.goals)} mål blev opfyldt. Tallene er opgjort til og med "
+        f"{format_month(min(result.cutoff, month(contract.year, 12)))}.",
     )
     held = sum(1 for m in params.meetings if m.date.year == contract.year)
     cycle = params.council.annual_cycle
@@ -875,7 +866,7 @@ def build_evaluation_report(
     }
     return Report(
         title=evaluation.title,
-        intro=present.Markdown(intro),
+        intro=intro,
         summary=summary,
         sections=sections,
         closing=present.Markdown(present.provenance_markdown(provenance)),
