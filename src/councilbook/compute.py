@@ -37,6 +37,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from .aggregation import ComputeError, aggregate
 from .benchmark import Adjusted, compute_adjusted, dispersion, jobcentre_figures
 from .forecast import Forecast, compute_forecast
 from .ingest import Dataset
@@ -56,10 +57,6 @@ from .periods import Span, month, month_code, month_end, parse_month
 from .spc import XmR, compute_xmr
 
 Status = Literal["on_track", "at_risk", "off_track", "no_data"]
-
-
-class ComputeError(Exception):
-    """The figures asked for cannot be computed from the parameters and data given."""
 
 
 # ---------------------------------------------------------------------------
@@ -134,28 +131,6 @@ def area_series(dataset: Dataset, measure: str, jobcentres: list[JobCentre]) -> 
     """Monthly sum over the given job centres; NaN in a month where any is missing."""
     frame = jobcentre_series(dataset, measure, jobcentres)
     return frame.sum(axis=1).where(frame.notna().all(axis=1))
-
-
-def aggregate(values: pd.Series, denominator: pd.Series | None, aggregation: str, span: Span) -> float:
-    """A goal's figure over a span of months; NaN if any month in it is missing."""
-    months = pd.period_range(span.first, span.last, freq="M")
-    window = values.reindex(months)
-    if window.isna().any():
-        return math.nan
-    if aggregation == "average":
-        return float(window.mean())
-    if aggregation == "sum":
-        return float(window.sum())
-    if aggregation == "end_of_period":
-        return float(window.iloc[-1])
-    if aggregation == "ratio":
-        if denominator is None:
-            raise ComputeError("aggregation 'ratio' needs a denominator")
-        below = denominator.reindex(months)
-        if below.isna().any() or below.sum() == 0:
-            return math.nan
-        return float(window.sum() / below.sum() * 100)
-    raise ComputeError(f"unknown aggregation {aggregation!r}")
 
 
 def missing_months(values: pd.Series, denominator: pd.Series | None, span: Span) -> list[pd.Period]:

@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .periods import month
+from .aggregation import aggregate
+from .periods import Span, month
 
 
 @dataclass(frozen=True)
@@ -90,20 +91,14 @@ def forecast_figure(
             return math.nan
         return float(goal_then * now / then)
     projected = _project(values, year, k)
+    below = None
+    if aggregation == "ratio":
+        below = _project(denominator, year, k) if denominator is not None else None
+        if below is None:
+            return math.nan
     if projected is None:
         return math.nan
-    if aggregation == "sum":
-        return float(projected.sum())
-    if aggregation == "average":
-        return float(projected.mean())
-    if aggregation == "ratio":
-        if denominator is None:
-            return math.nan
-        below = _project(denominator, year, k)
-        if below is None or below.sum() == 0:
-            return math.nan
-        return float(projected.sum() / below.sum() * 100)
-    raise ValueError(f"unknown aggregation {aggregation!r}")
+    return aggregate(projected, below, aggregation, Span(month(year, 1), month(year, 12)))
 
 
 def actual_figure(
