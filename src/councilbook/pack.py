@@ -22,7 +22,7 @@ from . import present
 from .danish import STATUS_LABELS, format_date, format_month
 from .parameters import MEETING_KIND_LABELS_DA, Meeting, Parameters
 from .pdf import print_to_pdf
-from .reports import Report, build_status_report
+from .reports import Report, status_report
 from .validate import load_project
 from .workbook import write_status_workbook
 
@@ -169,7 +169,7 @@ def build_pack_html(params: Parameters, meeting: Meeting, report: Report, pack_d
 
 def build_pack(params_dir: Path, data_path: Path, meeting_date: date, root: Path, out_dir: Path | None = None) -> Pack:
     """Write the pack for one meeting into packs/<date>/ (or ``out_dir``)."""
-    from .compute import compute_meeting_status, compute_pack_date
+    from .compute import compute_meeting_status
     from .provenance import collect_provenance
 
     project = load_project(params_dir, data_path)
@@ -177,14 +177,14 @@ def build_pack(params_dir: Path, data_path: Path, meeting_date: date, root: Path
     meeting = params.meeting_on(meeting_date)
     folder = (out_dir or root / PACKS_DIR) / meeting.date.isoformat()
     folder.mkdir(parents=True, exist_ok=True)
-    report = build_status_report(params_dir, data_path, meeting.date, members=True)
-    pack_date = compute_pack_date(meeting.date, params.council)
+    status = compute_meeting_status(params, project.dataset, meeting)
+    report = status_report(project, status, members=True)
+    pack_date = status.pack_date
     css_path = root / "book" / "_static" / "councilbook.css"
     base_css = css_path.read_text(encoding="utf-8") if css_path.is_file() else ""
     html_path = folder / "pakke.html"
     html_path.write_text(build_pack_html(params, meeting, report, pack_date, base_css), encoding="utf-8")
     pdf = print_to_pdf(html_path, folder / f"pakke-{meeting.date.isoformat()}.pdf")
-    status = compute_meeting_status(params, project.dataset, meeting)
     provenance = collect_provenance(params, project.dataset, status.cutoff)
     workbook = write_status_workbook(params, status, provenance, folder / f"status-{meeting.date.isoformat()}.xlsx")
     manifest = folder / "manifest.json"

@@ -475,10 +475,18 @@ def build_status_report(
     members: bool = False,
 ) -> Report:
     project = _project(params_dir, data_path)
-    params = project.params
     day = meeting_date if isinstance(meeting_date, date) else date.fromisoformat(str(meeting_date))
-    meeting = params.meeting_on(day)
-    result = compute.compute_meeting_status(params, project.dataset, meeting)
+    meeting = project.params.meeting_on(day)
+    result = compute.compute_meeting_status(project.params, project.dataset, meeting)
+    return status_report(project, result, as_of, members)
+
+
+def status_report(
+    project: Project, result: compute.MeetingStatus, as_of: str | date | None = None, members: bool = False
+) -> Report:
+    """The status report from a meeting's computed status (for callers that have it already)."""
+    params = project.params
+    meeting = result.meeting
     contract: Contract = result.contract
     period = Span(month(contract.year, 1), result.cutoff)
     which = "endelig status" if result.final else "status"
