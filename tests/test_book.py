@@ -108,5 +108,5 @@ def test_failing_report_leaves_the_published_book(
     result = runner.invoke(app, ["build", *args])
     assert result.exit_code == 1
     assert "evaluation 2021: RuntimeError: planted failure" in result.stderr
-    assert "book/generated/evaluations/2021.ipynb" in result.stderr
+    assert "_build/failed/evaluations/2021.ipynb" in result.stderr
     assert _digest(project_copy / "_build/html") == before

@@ -10,10 +10,15 @@ good book where it was.
 
 from __future__ import annotations
 
+import ctypes
+import hashlib
+import json
+import os
 import re
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +57,21 @@ class BookPaths:
     @property
     def staging(self) -> Path:
         return self.build / ".staging"
+
+    @property
+    def cache(self) -> Path:
+        """Executed notebooks by run key (:mod:`runkey`)."""
+        return self.build / "cache"
+
+    @property
+    def failed(self) -> Path:
+        """The last build's failed notebooks, with the error at the cell that failed."""
+        return self.build / "failed"
+
+    @property
+    def published_key(self) -> Path:
+        """The book keys the published HTML and PDF were built from."""
+        return self.build / "published.json"
 
     @property
     def html(self) -> Path:
@@ -168,7 +188,9 @@ def jupyter_book_command() -> list[str]:
 
 
 def run_sphinx(paths: BookPaths, builder: str, log: Path) -> Path:
-    """One Jupyter Book build with warnings as errors; returns the output folder."""
+    """One Jupyter Book build with warnings as errors, from scratch (``--all``: no stale glue from an
+    earlier build) in its own staging folder; returns the output folder."""
+    out = paths.staging / builder
     command = [
         *jupyter_book_command(),
         "build",
@@ -178,7 +200,7 @@ def run_sphinx(paths: BookPaths, builder: str, log: Path) -> Path:
         "--toc",
         str(paths.generated / "_toc.yml"),
         "--path-output",
-        str(paths.staging),
+        str(out),
         "--builder",
         builder,
         "-W",
@@ -196,36 +218,68 @@ def run_sphinx(paths: BookPaths, builder: str, log: Path) -> Path:
         ]
         detail = "\n".join(warnings[:20]) or "see the log"
         raise BookError(f"the {builder} build failed (log: {display_path(log)}):\n{detail}")
-    return paths.staging / "_build" / builder
+    return out / "_build" / builder
 
 
 def _strip_ansi(text: str) -> str:
     return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
-def build_html_and_pdf(paths: BookPaths) -> tuple[Path, Path]:
-    """Build HTML and PDF into staging, then publish both together."""
+def book_key(paths: BookPaths, pdf: bool) -> str:
+    """SHA-256 of everything the book is built from: the pages in ``book/`` (static and generated,
+    notebooks included), the councilbook code and the PDF flag."""
+    from .runkey import code_digest
+
+    h = hashlib.sha256(f"{code_digest()} pdf={pdf}".encode())
+    for path in sorted(p for p in paths.book.rglob("*") if p.is_file()):
+        h.update(path.relative_to(paths.book).as_posix().encode() + b"\0")
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def _published_keys(paths: BookPaths) -> dict[str, str]:
+    try:
+        return json.loads(paths.published_key.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def is_published(paths: BookPaths, key: str, pdf: bool) -> bool:
+    """True when the published book (and PDF, if asked for) was built from exactly these sources."""
+    keys = _published_keys(paths)
+    html_ok = keys.get("html") == key and (paths.html / "index.html").is_file()
+    return html_ok and (not pdf or (keys.get("pdf") == key and paths.pdf.is_file()))
+
+
+def build_and_publish(paths: BookPaths, key: str, pdf: bool) -> tuple[Path, Path | None]:
+    """Build the HTML (and the PDF) into staging, then publish them together.
+
+    The HTML build and the single-page build that is printed to PDF run side by side. Nothing is
+    published unless every step succeeded; then each folder is swapped into place atomically.
+    """
     _fresh_staging(paths)
-    html_dir = run_sphinx(paths, "html", paths.staging / "html.log")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        html_job = pool.submit(run_sphinx, paths, "html", paths.staging / "html.log")
+        pdf_job = pool.submit(_build_pdf, paths) if pdf else None
+        html_dir = html_job.result()
+        staged_pdf = pdf_job.result() if pdf_job else None
+    publish(html_dir, paths.html)
+    keys = {**_published_keys(paths), "html": key}
+    if staged_pdf is not None:
+        publish(staged_pdf.parent, paths.pdf.parent)
+        keys["pdf"] = key
+    _write_atomically(paths.published_key, json.dumps(keys, indent=1))
+    shutil.rmtree(paths.staging, ignore_errors=True)
+    return paths.html, paths.pdf if staged_pdf is not None else None
+
+
+def _build_pdf(paths: BookPaths) -> Path:
     single_dir = run_sphinx(paths, "singlehtml", paths.staging / "singlehtml.log")
     # Sphinx writes the single page at generated/index.html but links its assets as if it
     # stood at the top of the output; a copy at the top resolves them.
     root_page = single_dir / "print.html"
     shutil.copyfile(single_dir / "generated" / "index.html", root_page)
-    staged_pdf = print_to_pdf(root_page, paths.staging / "pdf" / PDF_NAME)
-    publish(html_dir, paths.html)
-    publish(staged_pdf.parent, paths.pdf.parent)
-    shutil.rmtree(paths.staging, ignore_errors=True)
-    return paths.html, paths.pdf
-
-
-def build_html_only(paths: BookPaths) -> Path:
-    """Build and publish the HTML book only (the PDF is left as it was)."""
-    _fresh_staging(paths)
-    html_dir = run_sphinx(paths, "html", paths.staging / "html.log")
-    publish(html_dir, paths.html)
-    shutil.rmtree(paths.staging, ignore_errors=True)
-    return paths.html
+    return print_to_pdf(root_page, paths.staging / "pdf" / PDF_NAME)
 
 
 def _fresh_staging(paths: BookPaths) -> None:
@@ -233,9 +287,34 @@ def _fresh_staging(paths: BookPaths) -> None:
         shutil.rmtree(paths.staging)
 
 
+def _write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
 def publish(staged: Path, target: Path) -> None:
-    """Swap a staged folder into place; the old one is removed only after the swap."""
+    """Put a staged folder in place of ``target``. Where the system allows, the two are exchanged in one
+    atomic step, so a reader (or a web server) finds either the old folder or the new one, never none."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists() and _exchange(staged, target):
+        shutil.rmtree(staged)  # now the old folder
+        return
     old = target.with_name(target.name + ".old")
     if old.exists():
         shutil.rmtree(old)

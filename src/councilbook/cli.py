@@ -126,32 +126,55 @@ def build(
             "--as-of", help="Publish as of this date YYYY-MM-DD (default today): later meetings are left out."
         ),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Run every report and rebuild the book, even where nothing changed.")
+    ] = False,
 ) -> None:
     """Run every report in the manifest and build the public book into _build/html and _build/pdf.
 
     Only what is public on --as-of is built: meetings held by then, contracts published, evaluations
-    held. Confidential agenda items show "Lukket punkt" and the decision only.
+    held. Confidential agenda items show "Lukket punkt" and the decision only. A report whose inputs
+    are unchanged since an earlier build is reused from _build/cache instead of run again; a book
+    whose sources are unchanged is not rebuilt. The book is published only when every report, the
+    HTML and the PDF succeeded; otherwise the published book is left as it was.
 
     Example: councilbook build --params parameters --data data/sample --as-of 2013-06-01
     """
+    from .execute import default_workers
     from .pipeline import build as run_build
+    from .progress import BuildProgress
 
-    done = 0
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    progress = BuildProgress(console, workers or default_workers())
 
-    def on_done(result: RunResult) -> None:
-        nonlocal done
-        done += 1
-        mark = "ok" if result.ok else "FAILED"
-        warn(f"  [{done}] {result.run.report} {result.run.key}: {mark} ({result.seconds:.1f} s)")
+    def summarise() -> None:
+        progress.stop()
+        if progress.results and not progress.summarised:
+            console.print(progress.summary(), soft_wrap=False)
 
     def on_stage(text: str) -> None:
+        summarise()
         warn(f"{text} ...")
 
     embargo = _parse_date(as_of, "--as-of") or date.today()
     with user_errors("Build failed; the published book was left as it was"):
-        result = run_build(
-            params, data, Path.cwd(), workers=workers, pdf=pdf, on_done=on_done, on_stage=on_stage, as_of=embargo
-        )
+        try:
+            result = run_build(
+                params,
+                data,
+                Path.cwd(),
+                workers=workers,
+                pdf=pdf,
+                on_done=progress.done,
+                on_stage=on_stage,
+                as_of=embargo,
+                force=force,
+                on_plan=progress.plan,
+            )
+        finally:  # the summary comes before any error message
+            summarise()
+    if result.unchanged:
+        say("The book is unchanged; nothing was rebuilt (--force rebuilds it).")
     say(f"HTML: {display_path(result.html / 'index.html')}")
     if result.pdf:
         say(f"PDF:  {display_path(result.pdf)}")

@@ -14,9 +14,12 @@ from __future__ import annotations
 import ast
 import json
 import os
+import shutil
+import time
+import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from time import perf_counter
 
@@ -31,9 +34,10 @@ TITLE_TAG = "councilbook-title"
 @dataclass(frozen=True)
 class RunResult:
     run: Run
-    output: Path
+    output: Path  # the executed notebook; for a failed run, the half-run notebook with the error
     seconds: float
     error: str | None = None
+    cached: bool = False  # taken from the cache, not executed
 
     @property
     def ok(self) -> bool:
@@ -44,8 +48,10 @@ def finalise_notebook(path: Path, run: Run) -> None:
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         tags = cell.metadata.setdefault("tags", [])
-        if "injected-parameters" in tags and "remove-cell" not in tags:
-            tags.append("remove-cell")
+        if "injected-parameters" in tags:
+            cell.id = "injected-parameters"  # papermill's id is random; the same inputs give the same notebook
+            if "remove-cell" not in tags:
+                tags.append("remove-cell")
     nb.cells = [c for c in nb.cells if TITLE_TAG not in c.metadata.get("tags", [])]
     title = nbformat.v4.new_markdown_cell(f"# {run.title}", metadata={"tags": [TITLE_TAG]})
     title.id = "councilbook-title"
@@ -124,23 +130,92 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+EXPECTED_ORDER = {"evaluation": 0, "meeting": 1, "contract": 2}  # slowest kind of report first
+
+
 def execute_runs(
     runs: Iterable[Run],
     out_dir: Path,
     cwd: Path,
     workers: int | None = None,
     on_done: Callable[[RunResult], None] | None = None,
+    cache: Path | None = None,
+    failed_dir: Path | None = None,
+    force: bool = False,
 ) -> list[RunResult]:
-    """Execute runs in parallel processes; one failure does not stop the others."""
+    """Execute runs in parallel processes; one failure does not stop the others.
+
+    With ``cache``, a run whose key (``run.fingerprint``) has an executed notebook there is copied
+    from it instead of executed (unless ``force``); a run that succeeds is stored there. A failed
+    run's notebook, with the error at the cell that failed, is kept in ``failed_dir`` (default
+    ``out_dir``) under its output name.
+    """
     runs = list(runs)
-    workers = min(workers or default_workers(), max(1, len(runs)))
     results: list[RunResult] = []
-    with ProcessPoolExecutor(max_workers=workers, initializer=_quiet_worker) as pool:
-        futures = [pool.submit(execute_run, run, out_dir / run.output, cwd) for run in runs]
-        for future in as_completed(futures):
-            result = future.result()
-            results.append(result)
-            if on_done:
-                on_done(result)
+
+    def finish(result: RunResult) -> None:
+        results.append(result)
+        if on_done:
+            on_done(result)
+
+    to_run = []
+    for run in runs:
+        stored = cache / f"{run.fingerprint}.ipynb" if cache is not None and run.fingerprint else None
+        if stored is not None and stored.is_file() and not force:
+            target = out_dir / run.output
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(stored, target)
+            os.utime(stored)  # recently used: kept by prune_cache
+            finish(RunResult(run, target, 0.0, cached=True))
+        else:
+            to_run.append(run)
+    if to_run:
+        # Longest first, so no long report starts last while the other workers idle.
+        to_run.sort(key=lambda run: EXPECTED_ORDER.get(run.kind, len(EXPECTED_ORDER)))
+        scratch = (cache or out_dir) / ".running"
+        workers = min(workers or default_workers(), len(to_run))
+        with ProcessPoolExecutor(max_workers=workers, initializer=_quiet_worker) as pool:
+            futures = {
+                pool.submit(execute_run, run, scratch / f"{run.fingerprint or uuid.uuid4().hex}.ipynb", cwd): run
+                for run in to_run
+            }
+            for future in as_completed(futures):
+                finish(_settle(future.result(), out_dir, cache, failed_dir or out_dir))
     by_output = {r.run.output: r for r in results}
     return [by_output[run.output] for run in runs]
+
+
+def _settle(result: RunResult, out_dir: Path, cache: Path | None, failed_dir: Path) -> RunResult:
+    """Move an executed notebook where it belongs: the cache and the book's sources, or the failed folder."""
+    if not result.ok:
+        kept = failed_dir / result.run.output
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        if result.output.exists():
+            os.replace(result.output, kept)
+        return replace(result, output=kept)
+    target = out_dir / result.run.output
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if cache is not None and result.run.fingerprint:
+        stored = cache / f"{result.run.fingerprint}.ipynb"
+        os.replace(result.output, stored)  # complete notebooks only: the rename is atomic
+        shutil.copyfile(stored, target)
+    else:
+        os.replace(result.output, target)
+    return replace(result, output=target)
+
+
+CACHE_MAX_AGE_DAYS = 30
+
+
+def prune_cache(cache: Path, keep: set[str], max_age_days: int = CACHE_MAX_AGE_DAYS) -> int:
+    """Remove cached notebooks not used for ``max_age_days`` (never those in ``keep``) and stale scratch files."""
+    if not cache.is_dir():
+        return 0
+    shutil.rmtree(cache / ".running", ignore_errors=True)
+    limit = time.time() - max_age_days * 86400
+    removed = 0
+    for path in cache.glob("*.ipynb"):
+        if path.stem not in keep and path.stat().st_mtime < limit:
+            path.unlink()
+            removed += 1
+    return removed

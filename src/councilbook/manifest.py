@@ -45,6 +45,7 @@ class Run:
     title: str
     nav_title: str
     year: int
+    fingerprint: str = ""  # the run key (:mod:`runkey`); empty: never taken from the cache
 
 
 def contract_title(year: int) -> str:

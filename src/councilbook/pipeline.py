@@ -22,9 +22,11 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 
 from . import book, compute
 from .ingest import write_snapshot
-from .execute import RunResult, execute_runs
+from .execute import RunResult, execute_runs, prune_cache
 from .manifest import Run, expand_manifest, meeting_nav_title, meeting_title
 from .parameters import Meeting, Parameters
+from .runkey import run_key
+from .scope import scope_report
 from .validate import Project, load_project
 
 
@@ -42,6 +44,7 @@ class BuildResult:
     runs: list[RunResult]
     html: Path
     pdf: Path | None
+    unchanged: bool = False  # the published book was already built from the same sources
 
 
 def notebook_path(path: Path, project_root: Path) -> str:
@@ -67,13 +70,23 @@ def check_project_root(root: Path) -> None:
 
 
 def plan_runs(project: Project, root: Path, params_dir: Path, data_path: Path, as_of: date | None = None) -> list[Run]:
-    return expand_manifest(
+    """Every run public by ``as_of``, each with its embargo date normalised to its scope and its run key."""
+    runs = expand_manifest(
         root / "pipelines" / "manifest.yml",
         project.params,
         notebook_path(params_dir, root),
         notebook_path(data_path, root),
         as_of,
     )
+    return [key_run(run, project, as_of) for run in runs]
+
+
+def key_run(run: Run, project: Project, as_of: date | None) -> Run:
+    scope = scope_report(run.kind, run.key, project.params, project.dataset, as_of)
+    run = dataclasses.replace(
+        run, parameters={**run.parameters, "as_of": scope.as_of.isoformat() if scope.as_of else ""}
+    )
+    return dataclasses.replace(run, fingerprint=run_key(run, scope))
 
 
 def build(
@@ -85,8 +98,11 @@ def build(
     on_done: Callable[[RunResult], None] | None = None,
     on_stage: Callable[[str], None] | None = None,
     as_of: date | None = None,
+    force: bool = False,
+    on_plan: Callable[[list[Run]], None] | None = None,
 ) -> BuildResult:
-    """Validate, execute every report public by ``as_of`` (all if None), and build the book (HTML, then PDF)."""
+    """Validate, execute every report public by ``as_of`` (all if None) that is not cached, and build the
+    book (HTML, then PDF) unless it is unchanged since the last build. ``force`` runs and builds everything."""
     stage = on_stage or (lambda _text: None)
     check_project_root(root)
     stage("Kontrollerer parametre og data")
@@ -97,21 +113,35 @@ def build(
     if paths.generated.exists():
         shutil.rmtree(paths.generated)
     paths.generated.mkdir(parents=True)
+    if on_plan:
+        on_plan(runs)
     stage(f"Kører {len(runs)} rapporter")
-    results = execute_runs(runs, paths.generated, root, workers=workers, on_done=on_done)
+    results = execute_runs(
+        runs,
+        paths.generated,
+        root,
+        workers=workers,
+        on_done=on_done,
+        cache=paths.cache,
+        failed_dir=paths.failed,
+        force=force,
+    )
     failed = [r for r in results if not r.ok]
     if failed:
         raise ReportsFailed(failed)
+    shutil.rmtree(paths.failed, ignore_errors=True)
     book.write_front_page(paths, project.params, project.dataset, runs)
     book.write_toc(paths, runs)
     book.write_config(paths, project.params)
-    if pdf:
-        stage("Bygger HTML og PDF")
-        html, pdf_path = book.build_html_and_pdf(paths)
-        return BuildResult(results, html, pdf_path)
-    stage("Bygger HTML")
-    html = book.build_html_only(paths)
-    return BuildResult(results, html, None)
+    key = book.book_key(paths, pdf)
+    if not force and book.is_published(paths, key, pdf):
+        stage("Bogen er uændret siden sidste bygning")
+        prune_cache(paths.cache, keep={r.fingerprint for r in runs})
+        return BuildResult(results, paths.html, paths.pdf if pdf else None, unchanged=True)
+    stage("Bygger HTML og PDF" if pdf else "Bygger HTML")
+    html, pdf_path = book.build_and_publish(paths, key, pdf)
+    prune_cache(paths.cache, keep={r.fingerprint for r in runs})
+    return BuildResult(results, html, pdf_path)
 
 
 def choose_meeting(params: Parameters, meeting_date: date | None, today: date) -> Meeting:
@@ -144,7 +174,12 @@ def run_status(
     status = compute.compute_meeting_status(project.params, project.dataset, meeting)
     runs = [
         r
-        for r in plan_runs(project, root, params_dir, data_path)
+        for r in expand_manifest(
+            root / "pipelines" / "manifest.yml",
+            project.params,
+            notebook_path(params_dir, root),
+            notebook_path(data_path, root),
+        )
         if r.kind == "meeting" and r.key == meeting.date.isoformat()
     ]
     run = (
@@ -159,6 +194,7 @@ def run_status(
             {
                 "params_dir": notebook_path(params_dir, root),
                 "data_path": notebook_path(data_path, root),
+                "as_of": "",
                 "meeting_date": meeting.date.isoformat(),
             },
             meeting_title(meeting),
@@ -167,8 +203,8 @@ def run_status(
         )
     )
     notebook = out_dir / f"status-{meeting.date.isoformat()}.ipynb"
-    run = dataclasses.replace(run, output=notebook.name)
-    result = execute_runs([run], out_dir, root, workers=1)[0]
+    run = key_run(dataclasses.replace(run, output=notebook.name), project, None)
+    result = execute_runs([run], out_dir, root, workers=1, cache=book.BookPaths(root).cache)[0]
     if not result.ok:
         raise ReportsFailed([result])
     html = notebook.with_suffix(".html")

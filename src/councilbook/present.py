@@ -351,12 +351,19 @@ def provenance_markdown(provenance: Provenance) -> str:
             "",
             f"Det normaliserede datasæt (alle tal efter indlæsning) har SHA-256 `{provenance.snapshot_sha256[:16]}…`.",
         ]
-    lines += ["", "Datafiler:", ""]
+    if provenance.scope_sha256:
+        lines += [
+            "",
+            "De tal, rapporten bygger på (dens mål og rammevilkår til og med "
+            f"{provenance.cutoff}), har SHA-256 `{provenance.scope_sha256[:16]}…`.",
+        ]
+    lines += ["", "Datafiler, da rapporten blev kørt:", ""]
     for f in provenance.data_files:
         lines.append(f"- `{f['path']}` (perioder {f['periods']}, {f['rows']} rækker), SHA-256 `{f['sha256'][:16]}…`")
-    lines += ["", "Parameterfiler:", ""]
+    lines += ["", "Parametre:" if provenance.scope_sha256 else "Parameterfiler:", ""]
     for f in provenance.parameter_files:
-        lines.append(f"- `{f['path']}`, SHA-256 `{f['sha256'][:16]}…`")
+        used = f" ({f['entries']})" if f.get("entries") else ""
+        lines.append(f"- `{f['path']}`{used}, SHA-256 `{f['sha256'][:16]}…`")
     return "\n".join(lines)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import subprocess
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
@@ -13,6 +15,7 @@ from .errors import display_path
 from .ingest import Dataset
 from .parameters import Parameters
 from .periods import month_code
+from .scope import Scope
 
 
 def code_version() -> str:
@@ -49,10 +52,12 @@ class Provenance:
     code: str
     cutoff: str | None
     snapshot_sha256: str = ""
+    scope_sha256: str = ""  # the figures the report may read (its measures, up to its cut-off)
 
     def as_dict(self) -> dict[str, object]:
         return {
             "snapshot_sha256": self.snapshot_sha256,
+            "scope_sha256": self.scope_sha256,
             "data_files": self.data_files,
             "parameter_files": self.parameter_files,
             "code": self.code,
@@ -60,7 +65,25 @@ class Provenance:
         }
 
 
-def collect_provenance(params: Parameters, dataset: Dataset, cutoff: pd.Period | None) -> Provenance:
+def scoped_parameter_files(scope: Scope) -> list[dict[str, str]]:
+    """The parameter files a report's scope draws on: per file, the entries used and one hash of them."""
+    files: dict[str, dict[str, str]] = {}
+    for name, digest in scope.parameter_entries().items():
+        path, _, entry = name.partition("#")
+        files.setdefault(path, {})[entry] = digest
+    shown = []
+    for path, entries in files.items():
+        digest = hashlib.sha256(json.dumps(entries, sort_keys=True).encode()).hexdigest()
+        named = ", ".join(e for e in entries if e)
+        shown.append({"path": display_path(scope.params.root / path), "entries": named, "sha256": digest})
+    return shown
+
+
+def collect_provenance(
+    params: Parameters, dataset: Dataset, cutoff: pd.Period | None, scope: Scope | None = None
+) -> Provenance:
+    """Where a report's figures come from. With ``scope``, the parameter entries it used (not whole files)
+    and the hash of its data slice: what its run key is made of."""
     return Provenance(
         data_files=[
             {
@@ -71,8 +94,13 @@ def collect_provenance(params: Parameters, dataset: Dataset, cutoff: pd.Period |
             }
             for f in dataset.files
         ],
-        parameter_files=[{"path": path, "sha256": digest} for path, digest in params.file_hashes().items()],
+        parameter_files=(
+            scoped_parameter_files(scope)
+            if scope is not None
+            else [{"path": path, "sha256": digest} for path, digest in params.file_hashes().items()]
+        ),
         code=code_version(),
         cutoff=month_code(cutoff) if cutoff is not None else None,
         snapshot_sha256=dataset.snapshot_sha256,
+        scope_sha256=scope.data_sha256() if scope is not None else "",
     )

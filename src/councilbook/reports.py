@@ -29,10 +29,11 @@ from .danish import (
     subject,
     subject_clause,
 )
-from .manifest import contract_title, meeting_title
+from .manifest import ForEach, contract_title, meeting_title
 from .parameters import MEETING_KIND_LABELS_DA, Contract, Goal, LevelTarget
 from .periods import Span, month, parse_month
 from .provenance import collect_provenance
+from .scope import Scope, scope_report
 from .validate import Project, load_project
 
 CHART_FIRST_YEAR_BACK = 3  # years of history before the contract year in charts
@@ -87,8 +88,13 @@ def _intro(project: Project, *paragraphs: str) -> present.Markdown:
     return present.Markdown("\n\n".join(filter(None, [notice, *paragraphs])))
 
 
-def _project(params_dir: str | Path, data_path: str | Path) -> Project:
-    return load_project(Path(params_dir), Path(data_path))
+def _scoped_project(
+    params_dir: str | Path, data_path: str | Path, kind: ForEach, key: str | int, as_of: str | date | None
+) -> tuple[Project, Scope]:
+    """The project as the report may see it: only its scope (:mod:`scope`), which its run key hashes."""
+    project = load_project(Path(params_dir), Path(data_path))
+    scope = scope_report(kind, key, project.params, project.dataset, _as_of(as_of))
+    return Project(params=scope.params, dataset=scope.dataset), scope
 
 
 def _history_chart(
@@ -163,7 +169,7 @@ def _as_of(value: str | date | None) -> date | None:
 def build_contract_report(
     params_dir: str | Path, data_path: str | Path, contract_year: int, as_of: str | date | None = None
 ) -> Report:
-    project = _project(params_dir, data_path)
+    project, scope = _scoped_project(params_dir, data_path, "contract", contract_year, as_of)
     params = project.params
     contract = params.contracts[int(contract_year)]
     council = params.council
@@ -206,7 +212,7 @@ def build_contract_report(
                 "latest_period": [latest.period_first, latest.period_last],
             }
         )
-    sections += _plan_sections(params, contract.year, _as_of(as_of))
+    sections += _plan_sections(params, contract.year, scope.as_of)
     intro = _intro(
         project,
         f"{council.name} har indgået en kontrakt med beskæftigelsesministeren om de vigtigste mål for "
@@ -223,7 +229,7 @@ def build_contract_report(
         f"Tallene er opgjort til og med {format_month(cutoff)}, de seneste tal ved offentliggørelsen "
         f"{format_date(contract.published)}.",
     )
-    provenance = collect_provenance(params, project.dataset, cutoff)
+    provenance = collect_provenance(params, project.dataset, cutoff, scope)
     figures["provenance"] = provenance.as_dict()
     return Report(
         title=contract_title(contract.year),
@@ -474,15 +480,19 @@ def build_status_report(
     as_of: str | date | None = None,
     members: bool = False,
 ) -> Report:
-    project = _project(params_dir, data_path)
     day = meeting_date if isinstance(meeting_date, date) else date.fromisoformat(str(meeting_date))
+    project, scope = _scoped_project(params_dir, data_path, "meeting", day.isoformat(), as_of)
     meeting = project.params.meeting_on(day)
     result = compute.compute_meeting_status(project.params, project.dataset, meeting)
-    return status_report(project, result, as_of, members)
+    return status_report(project, result, scope.as_of, members, scope)
 
 
 def status_report(
-    project: Project, result: compute.MeetingStatus, as_of: str | date | None = None, members: bool = False
+    project: Project,
+    result: compute.MeetingStatus,
+    as_of: str | date | None = None,
+    members: bool = False,
+    scope: Scope | None = None,
 ) -> Report:
     """The status report from a meeting's computed status (for callers that have it already)."""
     params = project.params
@@ -619,7 +629,7 @@ def status_report(
     embargo = _as_of(as_of)
     if members or embargo is None or meeting.date <= embargo:
         sections.append(agenda_section(meeting, members, params, embargo))
-    provenance = collect_provenance(params, project.dataset, result.cutoff)
+    provenance = collect_provenance(params, project.dataset, result.cutoff, scope)
     figures = status_figures(result)
     figures["provenance"] = provenance.as_dict()
     return Report(
@@ -781,7 +791,7 @@ KIND_ROWS_DA = {
 def build_evaluation_report(
     params_dir: str | Path, data_path: str | Path, evaluation_year: int, as_of: str | date | None = None
 ) -> Report:
-    project = _project(params_dir, data_path)
+    project, scope = _scoped_project(params_dir, data_path, "evaluation", evaluation_year, as_of)
     params = project.params
     evaluation = params.evaluations[int(evaluation_year)]
     result = compute.compute_evaluation(params, project.dataset, evaluation)
@@ -859,7 +869,7 @@ def build_evaluation_report(
                 text=present.Markdown("\n".join(f"- {c}" for c in evaluation.conclusions)),
             )
         )
-    provenance = collect_provenance(params, project.dataset, result.cutoff)
+    provenance = collect_provenance(params, project.dataset, result.cutoff, scope)
     figures = {
         "evaluation_year": evaluation.year,
         "covers": contract.year,

@@ -1,0 +1,199 @@
+"""What each report may read: its parameter entries, its slice of the data and its embargo date.
+
+A report is computed from its scope only, and the run key (:mod:`runkey`) hashes the
+same scope, so a report whose scope is unchanged gives the same output and its
+executed notebook can be reused. One function decides the scope for both, so the
+key cannot miss an input the report reads.
+
+* **contract Y** (popular edition): the council, the measures its goals use, contract Y,
+  the meetings of Y (date, kind, title and theme only: the meeting plan), and the
+  date of Y's evaluation (the annual wheel); figures up to the cut-off at publication.
+* **meeting M** (status): the council, the measures, the contract it reports on,
+  meeting M in full and the previous meeting's date (for "since the previous
+  meeting"); figures up to M's cut-off.
+* **evaluation Y**: the council, the measures, the contract evaluated and every
+  contract a meeting of that year reported on, the evaluation year's contract,
+  the meetings of the year evaluated in full, and the evaluation; figures up to
+  the evaluation's cut-off.
+
+The embargo date is normalised to the last day up to it on which the report's
+public content changes (a meeting held, minutes sent, objection period over), so a
+rebuild tomorrow does not re-run a report whose page would not change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel
+
+from .compute import compute_cutoff, compute_pack_date, select_contract
+from .ingest import Dataset
+from .manifest import ForEach
+from .parameters import Contract, Meeting, Parameters
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: ForEach
+    key: str
+    params: Parameters
+    dataset: Dataset
+    cutoff: pd.Period  # the last month of figures the report may read
+    as_of: date | None  # the normalised embargo date; None: no embargo
+
+    def parameter_entries(self) -> dict[str, str]:
+        """Each parameter entry in scope, named by file (and meeting date), with the SHA-256 of its content."""
+        p = self.params
+        entries: dict[str, Any] = {"council.yml": p.council}
+        entries.update({f"measures.yml#{mid}": m for mid, m in sorted(p.measures.items())})
+        entries.update({f"contracts/{year}.yml": c for year, c in sorted(p.contracts.items())})
+        entries.update({f"meetings/{m.date.year}.yml#{m.date.isoformat()}": m for m in p.meetings})
+        entries.update({f"evaluations/{year}.yml": e for year, e in sorted(p.evaluations.items())})
+        return {name: _digest(_plain(value)) for name, value in entries.items()}
+
+    def data_sha256(self) -> str:
+        """SHA-256 of the figures in scope (measures, areas, periods, values) and the data source notice."""
+        h = hashlib.sha256()
+        h.update(json.dumps(self.dataset.source.__dict__, sort_keys=True, default=str).encode())
+        for series in (self.dataset.monthly, self.dataset.annual, self.dataset.quarterly):
+            if series is None or series.empty:
+                h.update(b"-")
+                continue
+            frame = series.reset_index()
+            frame = frame.astype({c: str for c in frame.columns[:-1]})
+            h.update(",".join(map(str, frame.columns)).encode())
+            h.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+        return h.hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    return value.model_dump(mode="json") if isinstance(value, BaseModel) else value
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def goal_measures(params: Parameters, contracts: list[Contract]) -> dict[str, Any]:
+    """The measures the contracts' goals use, and the framework and population measures they are set against."""
+    used: set[str] = set()
+    for contract in contracts:
+        for goal in contract.goals:
+            used |= {m for m in (goal.measure, goal.denominator, goal.expected_measure) if m}
+    return {mid: m for mid, m in params.measures.items() if mid in used or m.framework or m.population}
+
+
+def restrict_dataset(dataset: Dataset, measures: set[str], last: pd.Period) -> Dataset:
+    """The figures of ``measures`` up to month ``last`` (years and quarters up to its year)."""
+
+    def keep(series: pd.Series | None, level: str, up_to: Any) -> pd.Series | None:
+        if series is None:
+            return None
+        index = series.index
+        mask = index.get_level_values("measure").isin(sorted(measures)) & (index.get_level_values(level) <= up_to)
+        return series[mask]
+
+    monthly = keep(dataset.monthly, "month", last)
+    annual = keep(dataset.annual, "year", last.year)
+    assert monthly is not None and annual is not None
+    return replace(
+        dataset,
+        monthly=monthly,
+        annual=annual,
+        quarterly=keep(dataset.quarterly, "quarter", pd.Period(f"{last.year}Q4", freq="Q")),
+    )
+
+
+def normalise_as_of(as_of: date | None, events: list[date]) -> date | None:
+    """The last event day up to ``as_of``: the same public content, whatever day after it the build runs."""
+    if as_of is None:
+        return None
+    passed = [day for day in events if day <= as_of]
+    return max(passed) if passed else as_of
+
+
+def minutes_events(meeting: Meeting, params: Parameters) -> list[date]:
+    """The days on which a meeting's public minutes change: sent (draft), objection period over (approved)."""
+    if meeting.minutes_sent is None:
+        return []
+    end = meeting.minutes_sent + timedelta(days=params.council.publication.objections_within_days)
+    return [meeting.minutes_sent, end + timedelta(days=1)]
+
+
+def _plan_entry(meeting: Meeting) -> Meeting:
+    return Meeting(date=meeting.date, kind=meeting.kind, title=meeting.title, theme=meeting.theme)
+
+
+def _date_entry(meeting: Meeting) -> Meeting:
+    return Meeting(date=meeting.date, kind=meeting.kind, title=meeting.title)
+
+
+def _meeting_cutoff(params: Parameters, meeting: Meeting) -> pd.Period:
+    return compute_cutoff(compute_pack_date(meeting.date, params.council), params.council)
+
+
+def scope_report(
+    kind: ForEach, key: str | int, params: Parameters, dataset: Dataset, as_of: date | str | None = None
+) -> Scope:
+    """The scope of one report: ``kind`` and ``key`` as in the run manifest (a year, or a meeting date)."""
+    embargo = date.fromisoformat(as_of) if isinstance(as_of, str) and as_of else (as_of or None)
+    assert embargo is None or isinstance(embargo, date)
+    if kind == "contract":
+        year = int(key)
+        contract = params.contracts[year]
+        cutoff = compute_cutoff(contract.published, params.council)
+        meetings = [_plan_entry(m) for m in params.meetings if m.date.year == year]
+        evaluation = params.evaluations.get(year)
+        scoped = replace(
+            params,
+            contracts={year: contract},
+            meetings=meetings,
+            evaluations={year: evaluation.model_copy(update={"conclusions": []})} if evaluation else {},
+        )
+        events = [contract.published, *(m.date for m in meetings)]
+        contracts = [contract]
+    elif kind == "meeting":
+        meeting = params.meeting_on(date.fromisoformat(str(key)))
+        cutoff = _meeting_cutoff(params, meeting)
+        contract = select_contract(params, cutoff)
+        before = params.previous_meeting(meeting)
+        scoped = replace(
+            params,
+            contracts={contract.year: contract},
+            meetings=([_date_entry(before)] if before else []) + [meeting],
+            evaluations={},
+        )
+        events = [meeting.date, *minutes_events(meeting, params)]
+        contracts = [contract]
+    else:
+        year = int(key)
+        evaluation = params.evaluations[year]
+        cutoff = compute_cutoff(compute_pack_date(evaluation.date, params.council), params.council)
+        meetings = [m for m in params.meetings if m.date.year == evaluation.covers]
+        cutoffs = [_meeting_cutoff(params, m) for m in meetings]
+        years = {evaluation.covers, year} | {c.year for c in cutoffs}
+        scoped = replace(
+            params,
+            contracts={y: c for y, c in params.contracts.items() if y in years},
+            meetings=meetings,
+            evaluations={year: evaluation},
+        )
+        events = [evaluation.date]
+        contracts = list(scoped.contracts.values())
+        cutoff = max([cutoff, *cutoffs])
+    measures = goal_measures(params, contracts)
+    scoped = replace(scoped, measures=measures)
+    return Scope(
+        kind=kind,
+        key=str(key),
+        params=scoped,
+        dataset=restrict_dataset(dataset, set(measures), cutoff),
+        cutoff=cutoff,
+        as_of=normalise_as_of(embargo, events),
+    )

@@ -1,0 +1,241 @@
+"""Rebuilds: only what changed runs, failures are contained, the published book is swapped in atomically
+(a failing report or a killed build leaves it byte for byte), and two builds give the same figures."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import nbformat
+import pytest
+from typer.testing import CliRunner
+
+from councilbook.cli import app
+from councilbook.execute import recorded_figures
+
+runner = CliRunner()
+pytestmark = pytest.mark.book
+
+LINE = re.compile(r"^\s+\[\d+/\d+\] (\S+ \S+): (kørt|genbrugt|fejlet)", re.M)
+
+
+def build(project: Path, mini: Path, *extra: str) -> tuple[int, str, dict[str, str]]:
+    """Build the test council's HTML book in ``project``; the exit code, the output and each report's outcome."""
+    os.chdir(project)
+    args = ["build", "--no-pdf", "--params", str(mini / "parameters"), "--data", str(mini / "data"), *extra]
+    result = runner.invoke(app, args)
+    output = result.output + result.stderr
+    return result.exit_code, output, dict(LINE.findall(output))
+
+
+def ran(outcomes: dict[str, str]) -> set[str]:
+    return {report for report, outcome in outcomes.items() if outcome == "kørt"}
+
+
+def digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            h.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+@contextmanager
+def served(folder: Path) -> Iterator[str]:
+    """Serve ``folder`` on localhost, as a web server would publish the book."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def fetch(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        assert response.status == 200
+        return response.read()
+
+
+MEETING_ADDED = """  - date: 2021-12-08
+    kind: ordinary
+    title: Rådsmøde
+    theme: Et nyt møde
+"""
+
+
+def test_rebuild_runs_only_what_changed(project_copy: Path, mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project_copy)
+    code, output, first = build(project_copy, mini)
+    assert code == 0, output
+    assert ran(first) == {
+        "contract 2020",
+        "contract 2021",
+        "status 2021-02-10",
+        "status 2021-06-16",
+        "status 2021-11-03",
+        "evaluation 2021",
+    }
+    published = digest(project_copy / "_build/html")
+
+    code, output, again = build(project_copy, mini)
+    assert code == 0 and ran(again) == set() and set(again.values()) == {"genbrugt"}, output
+    assert "The book is unchanged; nothing was rebuilt" in output
+    assert digest(project_copy / "_build/html") == published
+
+    meetings = mini / "parameters/meetings/2021.yml"
+    meetings.write_text(meetings.read_text(encoding="utf-8") + MEETING_ADDED, encoding="utf-8")
+    code, output, added = build(project_copy, mini)
+    assert code == 0, output
+    assert ran(added) == {"status 2021-12-08", "contract 2021"}  # the new meeting, and the plan that lists it
+    html = project_copy / "_build/html/generated"
+    assert (html / "meetings/2021-12-08.html").is_file()
+    assert "Et nyt møde" in (html / "contracts/2021.html").read_text(encoding="utf-8")
+
+    contract = mini / "parameters/contracts/2021.yml"
+    text = contract.read_text(encoding="utf-8")
+    contract.write_text(text.replace("value: 2500", "value: 2400"), encoding="utf-8")
+    code, output, retargeted = build(project_copy, mini)
+    assert code == 0, output
+    # the reports that read the 2021 contract: its popular edition, the meetings reporting on it,
+    # and the evaluation (its current-year section); the 2020 reports are reused
+    assert ran(retargeted) == {
+        "contract 2021",
+        "status 2021-06-16",
+        "status 2021-11-03",
+        "status 2021-12-08",
+        "evaluation 2021",
+    }
+    assert "2.400" in (html / "contracts/2021.html").read_text(encoding="utf-8")
+
+    # The incremental result equals a build from scratch: no stale figures or tables on any page.
+    incremental = _pages(project_copy)
+    code, output, forced = build(project_copy, mini, "--force")
+    assert code == 0 and set(forced.values()) == {"kørt"}, output
+    assert _pages(project_copy) == incremental
+
+
+def _pages(project: Path) -> dict[str, str]:
+    """Every published page's text without markup, and every report's recorded figures minus run times."""
+    pages = {}
+    for page in sorted((project / "_build/html").rglob("*.html")):
+        text = re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8"))
+        pages[str(page.relative_to(project))] = re.sub(r"\s+", " ", text)
+    for notebook in sorted((project / "book/generated").rglob("*.ipynb")):
+        figures = recorded_figures(nbformat.read(notebook, as_version=4))
+        pages[str(notebook.relative_to(project))] = json.dumps(figures, sort_keys=True)
+    return pages
+
+
+def test_failing_report_is_contained_and_the_book_stays(
+    project_copy: Path, mini: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project_copy)
+    assert build(project_copy, mini)[0] == 0
+    book = project_copy / "_build/html"
+    before = digest(book)
+    with served(book) as url:
+        index = fetch(url + "/generated/index.html")
+        notebook = project_copy / "pipelines/evaluation.ipynb"
+        nb = nbformat.read(notebook, as_version=4)
+        nb.cells[1].source = 'raise RuntimeError("planted failure")'
+        nbformat.write(nb, notebook)
+        code, output, outcomes = build(project_copy, mini, "--force")
+        assert code == 1
+        assert outcomes["evaluation 2021"] == "fejlet"
+        assert {o for r, o in outcomes.items() if r != "evaluation 2021"} == {"kørt"}  # the others ran on
+        assert "│ evaluation 2021   │ FEJL   │" in output  # the summary table
+        assert "evaluation 2021: RuntimeError: planted failure" in output
+        assert "the executed notebook with the error: _build/failed/evaluations/2021.ipynb" in output
+        failed = nbformat.read(project_copy / "_build/failed/evaluations/2021.ipynb", as_version=4)
+        errors = [o for c in failed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+        assert errors and errors[0]["evalue"] == "planted failure"
+        assert digest(book) == before
+        assert fetch(url + "/generated/index.html") == index
+
+
+def _kill_when(project: Path, mini: Path, ready) -> None:
+    """Start a build of the test council and SIGKILL it (and its kernels) once ``ready()`` holds."""
+    command = [
+        str(Path(sys.executable).parent / "councilbook"),
+        *["build", "--no-pdf", "--force", "--params", str(mini / "parameters"), "--data", str(mini / "data")],
+    ]
+    process = subprocess.Popen(
+        command, cwd=project, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 120
+    try:
+        while not ready():
+            assert process.poll() is None, "the build ended before it could be interrupted"
+            assert time.monotonic() < deadline, "the build never reached the point to interrupt"
+            time.sleep(0.05)
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def test_killed_build_leaves_the_published_book(
+    project_copy: Path, mini: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project_copy)
+    assert build(project_copy, mini)[0] == 0
+    book = project_copy / "_build/html"
+    before = digest(book)
+    running = project_copy / "_build/cache/.running"
+    staging = project_copy / "_build/.staging"
+    with served(book) as url:
+        index = fetch(url + "/generated/index.html")
+        _kill_when(project_copy, mini, lambda: any(running.glob("*.ipynb")))  # while reports run
+        assert digest(book) == before and fetch(url + "/generated/index.html") == index
+        _kill_when(project_copy, mini, lambda: any(staging.rglob("*.html")))  # while Sphinx writes pages
+        assert digest(book) == before and fetch(url + "/generated/index.html") == index
+    # The next build recovers from the leftovers.
+    code, output, _ = build(project_copy, mini)
+    assert code == 0, output
+    assert not running.exists() and not staging.exists()
+
+
+def test_two_builds_give_the_same_figures(project_copy: Path, mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project_copy)
+    generated = project_copy / "book/generated"
+    assert build(project_copy, mini, "--force")[0] == 0
+    first = {p.relative_to(generated): _without_timing(p) for p in generated.rglob("*.ipynb")}
+    assert build(project_copy, mini, "--force")[0] == 0
+    second = {p.relative_to(generated): _without_timing(p) for p in generated.rglob("*.ipynb")}
+    assert first.keys() == second.keys() and len(first) == 6
+    for name in first:
+        assert first[name] == second[name], name
+
+
+def _without_timing(path: Path) -> str:
+    """The executed notebook less its timing metadata (papermill's start, end and duration; cell timestamps)."""
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata.get("papermill", {}).pop("start_time", None)
+    nb.metadata.get("papermill", {}).pop("end_time", None)
+    nb.metadata.get("papermill", {}).pop("duration", None)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        for key in ("start_time", "end_time", "duration"):
+            cell.metadata.get("papermill", {}).pop(key, None)
+    return nbformat.writes(nb)
