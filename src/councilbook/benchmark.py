@@ -187,15 +187,19 @@ def jobcentre_figures(
     span_last: pd.Period,
 ) -> pd.Series:
     """A goal's figure per job centre over a span, using ``measure_id`` in place of the goal's measure."""
-    from .compute import aggregate, jobcentre_series
-    from .periods import Span
+    from .compute import jobcentre_series
 
     values = jobcentre_series(dataset, measure_id, jobcentres)
     below = jobcentre_series(dataset, goal.denominator, jobcentres) if goal.denominator else None
+    return figures_over_span(values, below, goal, span_first, span_last)
+
+
+def figures_over_span(
+    values: pd.DataFrame, below: pd.DataFrame | None, goal: Goal, span_first: pd.Period, span_last: pd.Period
+) -> pd.Series:
+    """A goal's figure per job centre (columns of ``values``) over a span; its last month for end-of-period goals."""
+    from .aggregation import aggregate_columns
+    from .periods import Span
+
     span = Span(span_last, span_last) if goal.aggregation == "end_of_period" else Span(span_first, span_last)
-    return pd.Series(
-        {
-            jc.id: aggregate(values[jc.id], below[jc.id] if below is not None else None, goal.aggregation, span)
-            for jc in jobcentres
-        }
-    )
+    return aggregate_columns(values, below, goal.aggregation, span)

@@ -37,8 +37,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .aggregation import ComputeError, aggregate
-from .benchmark import Adjusted, compute_adjusted, dispersion, jobcentre_figures
+from .aggregation import ComputeError, aggregate, aggregate_columns
+from .benchmark import Adjusted, compute_adjusted, dispersion, figures_over_span, jobcentre_figures
 from .forecast import Forecast, compute_forecast
 from .ingest import Dataset
 from .parameters import (
@@ -349,25 +349,21 @@ def compute_jobcentre_table(
     period = Span(month(contract_year, 1), month(contract_year, 12)).clip(cutoff)
     if period is not None and goal.aggregation == "end_of_period":
         period = Span(period.last, period.last)
-    rows = []
-    for jc in jobcentres:
-        denominator = below[jc.id] if below is not None else None
-        if period is None:
-            actual = last_year = math.nan
-        else:
-            actual = aggregate(values[jc.id], denominator, goal.aggregation, period)
-            last_year = aggregate(values[jc.id], denominator, goal.aggregation, period.shift_years(1))
-        rows.append(
-            {
-                "jobcentre_id": jc.id,
-                "jobcentre": jc.name,
-                "cluster": jc.cluster,
-                "actual": actual,
-                "last_year": last_year,
-                "change_pct": _change_pct(actual, last_year),
-            }
-        )
-    table = pd.DataFrame(rows)
+    if period is None:
+        actual = last_year = pd.Series(math.nan, index=values.columns)
+    else:
+        actual = aggregate_columns(values, below, goal.aggregation, period)
+        last_year = aggregate_columns(values, below, goal.aggregation, period.shift_years(1))
+    table = pd.DataFrame(
+        {
+            "jobcentre_id": [jc.id for jc in jobcentres],
+            "jobcentre": [jc.name for jc in jobcentres],
+            "cluster": [jc.cluster for jc in jobcentres],
+            "actual": [actual[jc.id] for jc in jobcentres],
+            "last_year": [last_year[jc.id] for jc in jobcentres],
+        }
+    )
+    table["change_pct"] = [_change_pct(a, b) for a, b in zip(table["actual"], table["last_year"], strict=True)]
     good_change = table["change_pct"] if goal.better == "higher" else -table["change_pct"]
     table["rank"] = good_change.rank(ascending=False, method="min").astype("Int64")
     if goal.aggregation != "ratio":
@@ -434,15 +430,20 @@ def compute_spread(params: Parameters, dataset: Dataset, goal: Goal, cutoff: pd.
     """Dispersion of actual ÷ expected across job centres, for every whole year in the data and the year so far."""
     data = dataset.until(cutoff)
     months = data.monthly.xs(goal.measure, level="measure").index.get_level_values("month")
+    jobcentres = params.council.job_centres
+    # Each measure's job-centre series once, then one year at a time.
+    values = jobcentre_series(data, goal.measure, jobcentres)
+    below = jobcentre_series(data, goal.denominator, jobcentres) if goal.denominator else None
+    expected_values = jobcentre_series(data, goal.expected_measure, jobcentres) if goal.expected_measure else None
     rows = []
     for year in range(months.min().year, cutoff.year + 1):
         last = min(month(year, 12), cutoff)
-        figures = jobcentre_figures(data, goal, params.council.job_centres, goal.measure, month(year, 1), last)
+        figures = figures_over_span(values, below, goal, month(year, 1), last)
         if figures.isna().all():
             continue
         expected = (
-            jobcentre_figures(data, goal, params.council.job_centres, goal.expected_measure, month(year, 1), last)
-            if goal.expected_measure
+            figures_over_span(expected_values, below, goal, month(year, 1), last)
+            if expected_values is not None
             else None
         )
         adjusted = compute_adjusted(params, data, goal, figures, expected, year)

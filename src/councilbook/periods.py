@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 
 import pandas as pd
@@ -41,10 +42,12 @@ class Span:
         return Span(self.first, min(self.last, last))
 
 
+@lru_cache(maxsize=4096)
 def month(year: int, month_number: int) -> pd.Period:
     return pd.Period(year=year, month=month_number, freq="M")
 
 
+@lru_cache(maxsize=4096)  # a data file repeats the same few hundred period codes
 def parse_period(code: str) -> Span:
     """The months a period code covers. Raises :class:`PeriodCodeError`."""
     text = str(code).strip()
