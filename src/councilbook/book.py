@@ -64,6 +64,11 @@ class BookPaths:
         return self.build / "cache"
 
     @property
+    def prepared(self) -> Path:
+        """Validated projects by the digest of their input files, shared by a build's reports."""
+        return self.cache / "projects"
+
+    @property
     def failed(self) -> Path:
         """The last build's failed notebooks, with the error at the cell that failed."""
         return self.build / "failed"

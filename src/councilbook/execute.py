@@ -208,13 +208,14 @@ CACHE_MAX_AGE_DAYS = 30
 
 
 def prune_cache(cache: Path, keep: set[str], max_age_days: int = CACHE_MAX_AGE_DAYS) -> int:
-    """Remove cached notebooks not used for ``max_age_days`` (never those in ``keep``) and stale scratch files."""
+    """Remove cached notebooks and prepared projects not used for ``max_age_days`` (never notebooks in ``keep``)
+    and stale scratch files."""
     if not cache.is_dir():
         return 0
     shutil.rmtree(cache / ".running", ignore_errors=True)
     limit = time.time() - max_age_days * 86400
     removed = 0
-    for path in cache.glob("*.ipynb"):
+    for path in [*cache.glob("*.ipynb"), *cache.glob("projects/*.pickle")]:
         if path.stem not in keep and path.stat().st_mtime < limit:
             path.unlink()
             removed += 1

@@ -27,7 +27,7 @@ from .manifest import Run, expand_manifest, meeting_nav_title, meeting_title
 from .parameters import Meeting, Parameters
 from .runkey import run_key
 from .scope import scope_report
-from .validate import Project, load_project
+from .validate import Project, load_project, save_prepared
 
 
 SNAPSHOT_DIR = Path("data/processed")
@@ -110,6 +110,7 @@ def build(
     write_snapshot(project.dataset, root / SNAPSHOT_DIR)
     runs = plan_runs(project, root, params_dir, data_path, as_of)
     paths = book.BookPaths(root)
+    save_prepared(project, params_dir, data_path, paths.prepared)  # the reports read it instead of validating again
     if paths.generated.exists():
         shutil.rmtree(paths.generated)
     paths.generated.mkdir(parents=True)

@@ -29,12 +29,13 @@ from .danish import (
     subject,
     subject_clause,
 )
+from .book import BookPaths
 from .manifest import ForEach, contract_title, meeting_title
 from .parameters import MEETING_KIND_LABELS_DA, Contract, Goal, LevelTarget
 from .periods import Span, month, parse_month
 from .provenance import collect_provenance
 from .scope import Scope, scope_report
-from .validate import Project, load_project
+from .validate import Project, load_prepared
 
 CHART_FIRST_YEAR_BACK = 3  # years of history before the contract year in charts
 
@@ -92,7 +93,7 @@ def _scoped_project(
     params_dir: str | Path, data_path: str | Path, kind: ForEach, key: str | int, as_of: str | date | None
 ) -> tuple[Project, Scope]:
     """The project as the report may see it: only its scope (:mod:`scope`), which its run key hashes."""
-    project = load_project(Path(params_dir), Path(data_path))
+    project = load_prepared(Path(params_dir), Path(data_path), BookPaths(Path.cwd()).prepared)
     scope = scope_report(kind, key, project.params, project.dataset, _as_of(as_of))
     return Project(params=scope.params, dataset=scope.dataset), scope
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,3 +134,44 @@ def load_project(params_dir: Path | str, data_path: Path | str) -> Project:
     if problems:
         raise InputError(problems)
     return Project(params=params, dataset=dataset)
+
+
+# ---------------------------------------------------------------------------
+# The validated project, prepared once per build and shared by its reports
+# ---------------------------------------------------------------------------
+
+
+def project_digest(params_dir: Path | str, data_path: Path | str) -> str:
+    """SHA-256 of every file under the parameters and the data, and of the code that reads them."""
+    from .runkey import code_digest
+
+    h = hashlib.sha256(code_digest().encode())
+    for top in (Path(params_dir), Path(data_path)):
+        files = [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file())
+        for path in files:
+            h.update(str(path.resolve()).encode() + b"\0")
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def save_prepared(project: Project, params_dir: Path | str, data_path: Path | str, folder: Path) -> Path:
+    """Store a validated project under the digest of its inputs, for the reports of the same build."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{project_digest(params_dir, data_path)}.pickle"
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    temporary.write_bytes(pickle.dumps(project, protocol=pickle.HIGHEST_PROTOCOL))
+    os.replace(temporary, path)
+    return path
+
+
+def load_prepared(params_dir: Path | str, data_path: Path | str, folder: Path) -> Project:
+    """The project as validated earlier from exactly these files (see :func:`save_prepared`), else loaded now."""
+    path = folder / f"{project_digest(params_dir, data_path)}.pickle"
+    if path.is_file():
+        try:
+            project = pickle.loads(path.read_bytes())
+            if isinstance(project, Project):
+                return project
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            pass  # a damaged or outdated file: validate again
+    return load_project(params_dir, data_path)
