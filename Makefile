@@ -9,10 +9,11 @@ STAMP := $(VENV)/.installed
 PARAMS ?= parameters
 DATA ?= data/sample
 PYTEST_ARGS ?=
+RUNS ?= 3
 # Debian packages the PDF and the tests need.
 DEBIAN_PACKAGES := chromium poppler-utils fonts-dejavu-core libreoffice-calc-nogui
 
-.PHONY: help install system-deps sample validate book html contract-status packs calendar lint test clean lock
+.PHONY: help install system-deps sample validate book html contract-status packs calendar lint test bench clean lock
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -74,11 +75,14 @@ lint: $(STAMP) ## Check style (ruff) and types (mypy)
 test: $(STAMP) system-deps lint ## Lint, then run the test suite
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
+bench: $(STAMP) system-deps ## Measure build times on the sample, against plain Jupyter Book, and at national scale (RUNS=3)
+	$(BIN)/python benchmarks/bench.py --runs $(RUNS)
+
 lock: ## Re-resolve the dependencies and rewrite requirements.lock (needs the registry)
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
 	.venv-lock/bin/pip install --disable-pip-version-check -q -e '.[test]'
 	.venv-lock/bin/pip freeze --exclude-editable > requirements.lock
 	rm -rf .venv-lock
 
-clean: ## Remove generated output (_build, book/generated, packs)
+clean: ## Remove generated output and the build cache (_build, book/generated, packs)
 	rm -rf _build book/generated packs

@@ -1,11 +1,13 @@
-"""Assemble the book: generated pages, table of contents, config, Sphinx builds, PDF.
+"""Assemble the book: generated pages, table of contents, config, Sphinx builds, PDF, publishing.
 
 The book's sources are ``book/`` (static pages and ``_static/``) plus
 ``book/generated/`` (git-ignored): the executed report notebooks, the front
-page, ``_toc.yml`` and ``_config.yml``, all made anew by each build. Sphinx
-builds into a staging folder; only when HTML and PDF both succeeded are they
-moved to ``_build/html`` and ``_build/pdf``, so a failed build leaves the last
-good book where it was.
+page, ``_toc.yml`` and ``_config.yml``, all made anew by each build. A book key
+hashes all of them; when it equals the key the published book was built from,
+nothing is rebuilt. Otherwise Sphinx builds from scratch into a staging folder,
+the HTML and the single page for the PDF side by side; only when HTML and PDF both
+succeeded are they swapped into ``_build/html`` and ``_build/pdf``, each in one
+atomic step, so a failed or killed build leaves the last good book where it was.
 """
 
 from __future__ import annotations

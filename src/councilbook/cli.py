@@ -151,6 +151,7 @@ def build(
         progress.stop()
         if progress.results and not progress.summarised:
             console.print(progress.summary(), soft_wrap=False)
+            console.print(progress.totals())
 
     def on_stage(text: str) -> None:
         summarise()

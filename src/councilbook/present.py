@@ -359,7 +359,8 @@ def provenance_markdown(provenance: Provenance) -> str:
         ]
     lines += ["", "Datafiler, da rapporten blev kørt:", ""]
     for f in provenance.data_files:
-        lines.append(f"- `{f['path']}` (perioder {f['periods']}, {f['rows']} rækker), SHA-256 `{f['sha256'][:16]}…`")
+        rows = format_number(int(f["rows"]))
+        lines.append(f"- `{f['path']}` (perioder {f['periods']}, {rows} rækker), SHA-256 `{f['sha256'][:16]}…`")
     lines += ["", "Parametre:" if provenance.scope_sha256 else "Parameterfiler:", ""]
     for f in provenance.parameter_files:
         used = f" ({f['entries']})" if f.get("entries") else ""

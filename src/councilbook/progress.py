@@ -7,6 +7,7 @@ plain line, so the log reads top to bottom.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from time import perf_counter
 
 from rich.console import Console
@@ -30,20 +31,21 @@ def outcome(result: RunResult) -> str:
 class BuildProgress:
     """Call ``plan`` with the runs, ``done`` after each, ``stop`` at the end; ``summary`` gives the table."""
 
-    def __init__(self, console: Console, workers: int) -> None:
+    def __init__(self, console: Console, workers: int, clock: Callable[[], float] = perf_counter) -> None:
         self.console = console
+        self.clock = clock
         self.workers = workers
         self.live = console.is_terminal
         self.results: list[RunResult] = []
         self.total = 0
-        self.started = perf_counter()
+        self.started = self.clock()
         self._progress: Progress | None = None
         self._task: TaskID | None = None
         self.summarised = False
 
     def plan(self, runs: list[Run]) -> None:
         self.total = len(runs)
-        self.started = perf_counter()
+        self.started = self.clock()
         if self.live and runs:
             self._progress = Progress(
                 TextColumn("Rapporter"),
@@ -74,7 +76,7 @@ class BuildProgress:
             self._progress.update(self._task, completed=len(self.results), state=self._state())
             return
         done, running, cached, failed = self._counts()
-        elapsed = _seconds(perf_counter() - self.started)
+        elapsed = _seconds(self.clock() - self.started)
         took = "" if result.cached else f" ({_seconds(result.seconds)})"
         self.console.print(
             f"  [{done}/{self.total}] {result.run.report} {result.run.key}: {outcome(result)}{took}"
@@ -100,11 +102,13 @@ class BuildProgress:
                 "–" if result.cached else _seconds(result.seconds),
                 "cache" if result.cached else "kørt",
             )
+        return table
+
+    def totals(self) -> str:
+        """One line under the table: reports run, reused and failed, and the time they took."""
         _done, _running, cached, failed = self._counts()
         ran = len(self.results) - cached
-        table.caption = (
+        return (
             f"{len(self.results)} rapporter: {ran} kørt, {cached} genbrugt, {failed} fejlet, "
-            f"{_seconds(perf_counter() - self.started)} i alt"
+            f"{_seconds(self.clock() - self.started)} i alt"
         )
-        table.caption_justify = "left"
-        return table
