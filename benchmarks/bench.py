@@ -145,18 +145,7 @@ def write_plain_book(project: Path) -> book.BookPaths:
 def bench_plain(workdir: Path, runs: int) -> tuple[float, list[float]]:
     project = copy_project(workdir / "plain")
     paths = write_plain_book(project)
-    command = [
-        str(BIN / "jupyter-book"),
-        "build",
-        str(paths.book),
-        "--config",
-        str(paths.generated / "_config.yml"),
-        "--toc",
-        str(paths.generated / "_toc.yml"),
-        "--path-output",
-        str(paths.build),
-        "--all",
-    ]
+    command = book.sphinx_command(paths, "html", paths.build)
     return median_of(runs, lambda: shutil.rmtree(paths.build, ignore_errors=True), lambda: run(command, project))
 
 

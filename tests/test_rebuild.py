@@ -148,13 +148,18 @@ def _pages(project: Path) -> dict[str, str]:
     return pages
 
 
+def published(project: Path, mini: Path) -> tuple[Path, str]:
+    """Build and publish the test council's book; its folder and digest."""
+    code, output, _ = build(project, mini)
+    assert code == 0, output
+    return project / "_build/html", digest(project / "_build/html")
+
+
 def test_failing_report_is_contained_and_the_book_stays(
     project_copy: Path, mini: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(project_copy)
-    assert build(project_copy, mini)[0] == 0
-    book = project_copy / "_build/html"
-    before = digest(book)
+    book, before = published(project_copy, mini)
     with served(book) as url:
         index = fetch(url + "/generated/index.html")
         notebook = project_copy / "pipelines/evaluation.ipynb"
@@ -199,9 +204,7 @@ def test_killed_build_leaves_the_published_book(
     project_copy: Path, mini: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(project_copy)
-    assert build(project_copy, mini)[0] == 0
-    book = project_copy / "_build/html"
-    before = digest(book)
+    book, before = published(project_copy, mini)
     running = project_copy / "_build/cache/.running"
     staging = project_copy / "_build/.staging"
     with served(book) as url:

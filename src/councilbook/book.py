@@ -194,11 +194,9 @@ def jupyter_book_command() -> list[str]:
     raise BookError("jupyter-book is not installed in this environment (run `make install`)")
 
 
-def run_sphinx(paths: BookPaths, builder: str, log: Path) -> Path:
-    """One Jupyter Book build with warnings as errors, from scratch (``--all``: no stale glue from an
-    earlier build) in its own staging folder; returns the output folder."""
-    out = paths.staging / builder
-    command = [
+def sphinx_command(paths: BookPaths, builder: str, out: Path) -> list[str]:
+    """``jupyter-book build`` of the book's sources with the generated config and contents, from scratch."""
+    return [
         *jupyter_book_command(),
         "build",
         str(paths.book),
@@ -210,10 +208,15 @@ def run_sphinx(paths: BookPaths, builder: str, log: Path) -> Path:
         str(out),
         "--builder",
         builder,
-        "-W",
-        "--keep-going",
         "--all",
     ]
+
+
+def run_sphinx(paths: BookPaths, builder: str, log: Path) -> Path:
+    """One Jupyter Book build with warnings as errors, from scratch (``--all``: no stale glue from an
+    earlier build) in its own staging folder; returns the output folder."""
+    out = paths.staging / builder
+    command = [*sphinx_command(paths, builder, out), "-W", "--keep-going"]
     completed = subprocess.run(command, capture_output=True, text=True, cwd=paths.project)
     log.parent.mkdir(parents=True, exist_ok=True)
     log.write_text(completed.stdout + "\n" + completed.stderr, encoding="utf-8")

@@ -148,8 +148,9 @@ def build(
     progress = BuildProgress(console, workers or default_workers())
 
     def summarise() -> None:
-        progress.stop()
+        """Once the reports are done: stop the live line and print the table."""
         if progress.results and not progress.summarised:
+            progress.stop()
             console.print(progress.summary(), soft_wrap=False)
             console.print(progress.totals())
 
@@ -174,6 +175,7 @@ def build(
             )
         finally:  # the summary comes before any error message
             summarise()
+            progress.stop()
     if result.unchanged:
         say("The book is unchanged; nothing was rebuilt (--force rebuilds it).")
     say(f"HTML: {display_path(result.html / 'index.html')}")

@@ -9,9 +9,10 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import warnings
 import shutil
+import warnings
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -111,12 +112,12 @@ def build(
     runs = plan_runs(project, root, params_dir, data_path, as_of)
     paths = book.BookPaths(root)
     save_prepared(project, params_dir, data_path, paths.prepared)  # the reports read it instead of validating again
-    if paths.generated.exists():
-        shutil.rmtree(paths.generated)
+    for folder in (paths.generated, paths.failed):  # made anew: nothing left from an earlier build
+        shutil.rmtree(folder, ignore_errors=True)
     paths.generated.mkdir(parents=True)
+    stage(f"Kører {len(runs)} rapporter")
     if on_plan:
         on_plan(runs)
-    stage(f"Kører {len(runs)} rapporter")
     results = execute_runs(
         runs,
         paths.generated,
@@ -130,13 +131,11 @@ def build(
     failed = [r for r in results if not r.ok]
     if failed:
         raise ReportsFailed(failed)
-    shutil.rmtree(paths.failed, ignore_errors=True)
     book.write_front_page(paths, project.params, project.dataset, runs)
     book.write_toc(paths, runs)
     book.write_config(paths, project.params)
     key = book.book_key(paths, pdf)
     if not force and book.is_published(paths, key, pdf):
-        stage("Bogen er uændret siden sidste bygning")
         prune_cache(paths.cache, keep={r.fingerprint for r in runs})
         return BuildResult(results, paths.html, paths.pdf if pdf else None, unchanged=True)
     stage("Bygger HTML og PDF" if pdf else "Bygger HTML")
@@ -172,7 +171,6 @@ def run_status(
     check_project_root(root)
     project = load_project(params_dir, data_path)
     meeting = choose_meeting(project.params, meeting_date, today)
-    status = compute.compute_meeting_status(project.params, project.dataset, meeting)
     runs = [
         r
         for r in expand_manifest(
@@ -205,7 +203,13 @@ def run_status(
     )
     notebook = out_dir / f"status-{meeting.date.isoformat()}.ipynb"
     run = key_run(dataclasses.replace(run, output=notebook.name), project, None)
-    result = execute_runs([run], out_dir, root, workers=1, cache=book.BookPaths(root).cache)[0]
+    paths = book.BookPaths(root)
+    save_prepared(project, params_dir, data_path, paths.prepared)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # The notebook runs in its own kernel process; the terminal's figures are computed meanwhile.
+        job = pool.submit(execute_runs, [run], out_dir, root, workers=1, cache=paths.cache)
+        status = compute.compute_meeting_status(project.params, project.dataset, meeting)
+        result = job.result()[0]
     if not result.ok:
         raise ReportsFailed([result])
     html = notebook.with_suffix(".html")
