@@ -21,20 +21,27 @@ ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests/fixtures/mini"
 runner = CliRunner()
 COMMANDS = sorted(get_command(app).commands)
+# Every command as typed, groups' subcommands included ("new meeting").
+LEAVES = sorted(
+    f"{name} {sub}" if sub else name
+    for name, command in get_command(app).commands.items()
+    for sub in (sorted(getattr(command, "commands", {})) or [""])
+)
 
 
 def test_commands() -> None:
-    assert COMMANDS == ["build", "calendar", "fetch", "minutes", "pack", "sample", "status", "validate"]
+    assert COMMANDS == ["build", "calendar", "fetch", "minutes", "new", "pack", "sample", "status", "validate"]
+    assert "new contract" in LEAVES and "new meeting" in LEAVES
 
 
-@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("command", [*LEAVES, "new"])
 def test_every_command_has_help_with_an_example(command: str) -> None:
-    result = runner.invoke(app, [command, "--help"])
+    result = runner.invoke(app, [*command.split(), "--help"])
     assert result.exit_code == 0
     assert "Example: " in result.output and f"councilbook {command}" in result.output
-    if command != "calendar":  # the calendar needs no data
+    if command.split()[0] not in ("calendar", "new"):  # these need no data
         assert "--data" in result.output
-    if command != "sample":
+    if command not in ("sample", "new"):
         assert "--params" in result.output
 
 

@@ -183,6 +183,57 @@ def build(
         say(f"PDF:  {display_path(result.pdf)}")
 
 
+new_app = typer.Typer(
+    help="Write a new parameter entry as a commented stub: a meeting, or a contract year.\n\n"
+    "Example: councilbook new meeting 2014-03-19 --kind theme",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(new_app, name="new")
+
+
+@new_app.command("meeting")
+def new_meeting(
+    day: Annotated[str, typer.Argument(metavar="DATE", help="The meeting's date, YYYY-MM-DD.")],
+    kind: Annotated[str, typer.Option(help="ordinary, theme, contract, seminar or extraordinary.")] = "ordinary",
+    title: Annotated[Optional[str], typer.Option(help="Title (default: after the kind).")] = None,
+    params: ParamsOption = DEFAULT_PARAMS,
+) -> None:
+    """Add a meeting to meetings/<year>.yml (made if it is the year's first), with a commented agenda to fill in.
+
+    The parameters are checked afterwards; if they would not validate, the file is left as it was.
+
+    Example: councilbook new meeting 2014-03-19 --kind theme --params parameters
+    """
+    from .scaffold import new_meeting as write_meeting
+
+    parsed = _parse_date(day, "DATE")
+    assert parsed is not None
+    with user_errors("The meeting was not added"):
+        path = write_meeting(params, parsed, kind, title)
+    next_step = "fill in its agenda, then run councilbook validate."
+    say(f"Added the meeting {parsed.isoformat()} to {display_path(path)}; {next_step}")
+
+
+@new_app.command("contract")
+def new_contract(
+    year: Annotated[int, typer.Argument(metavar="YEAR", help="The contract year.")],
+    params: ParamsOption = DEFAULT_PARAMS,
+) -> None:
+    """Write contracts/<YEAR>.yml from last year's contract: the same goals with this year's baselines.
+
+    Baselines, level targets' months and the dates are moved a year on; check the targets and dates.
+
+    Example: councilbook new contract 2014 --params parameters
+    """
+    from .scaffold import new_contract as write_contract
+
+    with user_errors("The contract was not written"):
+        path = write_contract(params, year)
+    next_step = "check its targets and dates, then run councilbook validate."
+    say(f"Wrote {display_path(path)} from the contract for {year - 1}; {next_step}")
+
+
 @app.command()
 def status(
     params: ParamsOption = DEFAULT_PARAMS,
