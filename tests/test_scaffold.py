@@ -22,13 +22,19 @@ def test_new_meeting_appends_a_commented_stub(mini: Path) -> None:
     params = mini / "parameters"
     before = (params / "meetings/2021.yml").read_text(encoding="utf-8")
     code, output = new("meeting", "2021-12-08", "--kind", "theme", "--params", str(params))
+    assert code == 2 and "meetings[3].theme: a theme meeting needs a theme" in output  # and nothing written
+    assert (params / "meetings/2021.yml").read_text(encoding="utf-8") == before
+    code, output = new(
+        "meeting", "2021-12-08", "--kind", "theme", "--theme", "Unge: uddannelse", "--params", str(params)
+    )
     assert code == 0, output
     assert output.startswith(f"Added the meeting 2021-12-08 to {params / 'meetings/2021.yml'}")
     text = (params / "meetings/2021.yml").read_text(encoding="utf-8")
     assert text.startswith(before)  # what was there is kept, comments included
-    assert "    # theme: Emnet for temadrøftelsen" in text
+    assert '    theme: "Unge: uddannelse"' in text and "    # place: Mødested" in text
     meeting = load_parameters(params).meeting_on(date(2021, 12, 8))
     assert meeting.kind == "theme" and meeting.title == "Rådsmøde med temadrøftelse"
+    assert meeting.theme == "Unge: uddannelse"
     assert [item.title for item in meeting.agenda] == ["Status på kontraktens mål"]
     result = runner.invoke(app, ["validate", "--params", str(params), "--data", str(mini / "data")])
     assert result.exit_code == 0, result.output

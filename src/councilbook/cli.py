@@ -185,7 +185,7 @@ def build(
 
 new_app = typer.Typer(
     help="Write a new parameter entry as a commented stub: a meeting, or a contract year.\n\n"
-    "Example: councilbook new meeting 2014-03-19 --kind theme",
+    "Example: councilbook new meeting 2014-03-19 --kind ordinary",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -197,20 +197,21 @@ def new_meeting(
     day: Annotated[str, typer.Argument(metavar="DATE", help="The meeting's date, YYYY-MM-DD.")],
     kind: Annotated[str, typer.Option(help="ordinary, theme, contract, seminar or extraordinary.")] = "ordinary",
     title: Annotated[Optional[str], typer.Option(help="Title (default: after the kind).")] = None,
+    theme: Annotated[Optional[str], typer.Option(help="The theme discussed (a theme meeting needs one).")] = None,
     params: ParamsOption = DEFAULT_PARAMS,
 ) -> None:
     """Add a meeting to meetings/<year>.yml (made if it is the year's first), with a commented agenda to fill in.
 
     The parameters are checked afterwards; if they would not validate, the file is left as it was.
 
-    Example: councilbook new meeting 2014-03-19 --kind theme --params parameters
+    Example: councilbook new meeting 2014-03-19 --kind theme --theme "Unge i uddannelse" --params parameters
     """
     from .scaffold import new_meeting as write_meeting
 
     parsed = _parse_date(day, "DATE")
     assert parsed is not None
     with user_errors("The meeting was not added"):
-        path = write_meeting(params, parsed, kind, title)
+        path = write_meeting(params, parsed, kind, title, theme)
     next_step = "fill in its agenda, then run councilbook validate."
     say(f"Added the meeting {parsed.isoformat()} to {display_path(path)}; {next_step}")
 

@@ -12,6 +12,7 @@ the problems are reported, so nothing half-made is left behind.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ MEETING_STUB = """\
   - date: {date}
     kind: {kind}
     title: {title}
-    # theme: Emnet for temadrøftelsen   (for a theme meeting)
+    {theme}
     # place: Mødested
     agenda:
       - title: Status på kontraktens mål
@@ -42,6 +43,8 @@ MEETING_STUB = """\
     # minutes_sent: YYYY-MM-DD   (the day the decision minutes were sent to the members)
     # press_release: true        (when the chair sent a press release)
 """
+
+THEME_COMMENT = "# theme: Emnet for temadrøftelsen   (a theme meeting needs one)"
 
 CONTRACT_HEADER = """\
 # Result contract {year} with the Minister for Employment.
@@ -76,7 +79,12 @@ def _write_validated(path: Path, text: str, params_dir: Path) -> Path:
     return path
 
 
-def new_meeting(params_dir: Path, day: dt.date, kind: str, title: str | None = None) -> Path:
+def _quoted(text: str) -> str:
+    """Free text as a YAML scalar that stays text whatever it holds (a JSON string is valid YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def new_meeting(params_dir: Path, day: dt.date, kind: str, title: str | None = None, theme: str | None = None) -> Path:
     """Add a meeting on ``day`` to ``meetings/<year>.yml``; returns the file."""
     params = _load(params_dir)
     if kind not in MEETING_KIND_LABELS_DA:
@@ -91,7 +99,14 @@ def new_meeting(params_dir: Path, day: dt.date, kind: str, title: str | None = N
         text += "\n"
     if re.search(r"^meetings:\s*\[\s*\]\s*$", text, flags=re.M):  # an empty list written inline
         text = re.sub(r"^meetings:\s*\[\s*\]\s*$", "meetings:", text, flags=re.M)
-    entry = MEETING_STUB.format(date=day.isoformat(), kind=kind, title=title or MEETING_KIND_LABELS_DA[kind])
+    entry = MEETING_STUB.format(
+        date=day.isoformat(),
+        kind=kind,
+        title=_quoted(title or MEETING_KIND_LABELS_DA[kind]),
+        theme=f"theme: {_quoted(theme)}"
+        if theme
+        else "# theme: Emnet for temadrøftelsen   (a theme meeting needs one)",
+    )
     return _write_validated(path, text + entry, params_dir)
 
 
