@@ -12,8 +12,11 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import require_tool
+from councilbook import compute
 from councilbook.cli import app
 from councilbook.parameters import load_parameters
+from councilbook.reports import status_line
+from councilbook.validate import load_project
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -82,6 +85,15 @@ def test_second_council_builds_through_the_same_commands(
     index = (html / "generated/index.html").read_text(encoding="utf-8")
     assert "Testrådet for Beskæftigelse i Fjordregionen" in index
     assert "Hovedstaden" not in index
+    # The front page: each goal's status at the latest meeting, glued from that meeting's report.
+    project = load_project(mini / "parameters", mini / "data")
+    latest = project.params.meetings[-1]
+    status = compute.compute_meeting_status(project.params, project.dataset, latest)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", index))
+    assert "Målene lige nu" in text and "ved 3. november 2021: Ordinært rådsmøde" in text
+    for goal, goal_status in zip(status.contract.goals, status.goals, strict=True):
+        line = status_line(goal, goal_status, project.params.measures[goal.measure], status.contract.year)
+        assert f"{goal.title}: {line}" in text
     text = pdf_text(project_copy / "_build/pdf/book.pdf")
     assert "Jobcenter Østby-Åby" in text and "Færre lange sygedagpengeforløb" in text
 

@@ -111,6 +111,7 @@ def write_front_page(paths: BookPaths, params: Parameters, dataset: Dataset, run
         "",
         council.vision,
         "",
+        *status_lines(params, dataset, runs),
         "## Det nyeste",
         "",
     ]
@@ -123,6 +124,31 @@ def write_front_page(paths: BookPaths, params: Parameters, dataset: Dataset, run
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+def status_lines(params: Parameters, dataset: Dataset, runs: list[Run]) -> list[str]:
+    """The goals' status at the latest published meeting, a line each, glued from that meeting's report."""
+    from .reports import status_line_key
+    from .scope import scope_report
+
+    meetings = [r for r in runs if r.kind == "meeting"]
+    if not meetings:
+        return []
+    latest = max(meetings, key=lambda r: r.key)
+    (contract,) = scope_report("meeting", latest.key, params, dataset).params.contracts.values()
+    page = Path(latest.output).with_suffix("")
+    lines = [
+        "## Målene lige nu",
+        "",
+        f"Status på målene i kontrakten for {contract.year} ved [{latest.nav_title}]({page.as_posix()}):",
+        "",
+    ]
+    # glue:text reads another page's glue as plain text; its content ends in a format spec (":s")
+    lines += [
+        f"- **{goal.title}**: {{glue:text}}`{page.as_posix()}.ipynb::{status_line_key(goal)}:s`"
+        for goal in contract.goals
+    ]
+    return [*lines, ""]
 
 
 def latest_runs(runs: list[Run]) -> list[tuple[str, Run]]:

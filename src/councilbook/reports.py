@@ -57,6 +57,8 @@ class Report:
     sections: list[Section]
     closing: present.Markdown
     figures: dict[str, Any] = field(default_factory=dict)
+    # Plain text glued for other pages (the front page's status lines): key -> text
+    glued: dict[str, str] = field(default_factory=dict)
 
     def show(self) -> None:
         """Display the whole report in a notebook, then record its figures."""
@@ -81,6 +83,8 @@ class Report:
         from myst_nb import glue
 
         glue("figures", json.dumps(self.figures, ensure_ascii=False, default=str), display=False)
+        for key, text in self.glued.items():
+            glue(key, text, display=False)
 
 
 def _intro(project: Project, *paragraphs: str) -> present.Markdown:
@@ -350,6 +354,24 @@ def _clean(value: Any) -> Any:
     if value is not None and type(value).__name__ == "NAType":
         return None
     return value
+
+
+def status_line_key(goal: Goal) -> str:
+    """The glue key of a goal's one-line status in a meeting's report."""
+    return f"status-line-{goal.id}"
+
+
+def status_line(goal: Goal, status: compute.GoalStatus, measure, contract_year: int) -> str:
+    """A goal's status in one line of plain text: symbol and word, then the forecast against the target."""
+    line = present.status_cell(status.status)
+    forecast, target = status.forecast.value, status.year_target
+    if not math.isnan(forecast) and target is not None and not math.isnan(target):
+        word = "resultatet" if status.forecast.months_observed >= 12 else "prognosen"
+        line += (
+            f" – {word} for {contract_year} er {format_goal_value(forecast, goal, measure)}"
+            f" mod målet {format_goal_value(target, goal, measure)}"
+        )
+    return line
 
 
 def describe_forecast(status: compute.GoalStatus, goal: Goal, measure, contract_year: int) -> str:
@@ -640,6 +662,10 @@ def status_report(
         sections=sections,
         closing=present.Markdown(present.provenance_markdown(provenance)),
         figures=figures,
+        glued={
+            status_line_key(goal): status_line(goal, status, params.measures[goal.measure], contract.year)
+            for goal, status in zip(contract.goals, result.goals, strict=True)
+        },
     )
 
 
