@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, urlparse
@@ -16,6 +18,7 @@ from conftest import copy_project, require_tool, served
 from councilbook.cli import app
 from councilbook.danish import format_date
 from councilbook.parameters import load_parameters
+from councilbook.pdf import chromium_flags
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.book, pytest.mark.needs_chromium]
@@ -46,16 +49,8 @@ def browser() -> Iterator[object]:
 
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1280,900",
-    ):
+    profile = tempfile.mkdtemp(prefix="councilbook-selenium-")
+    for flag in [*chromium_flags(profile), "--window-size=1280,900"]:  # the flags the PDF step uses
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     driver = webdriver.Chrome(service=Service(driver_path), options=options)
@@ -64,6 +59,7 @@ def browser() -> Iterator[object]:
         yield driver
     finally:
         driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
 
 
 def _requests(driver) -> list[str]:
