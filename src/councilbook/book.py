@@ -261,12 +261,13 @@ def _strip_ansi(text: str) -> str:
     return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
-def book_key(paths: BookPaths, pdf: bool) -> str:
+def book_key(paths: BookPaths) -> str:
     """SHA-256 of everything the book is built from: the pages in ``book/`` (static and generated,
-    notebooks included), the councilbook code and the PDF flag."""
+    notebooks included) and the councilbook code. The HTML and the PDF each record the key they were
+    built from (:func:`is_published`)."""
     from .runkey import code_digest
 
-    h = hashlib.sha256(f"{code_digest()} pdf={pdf}".encode())
+    h = hashlib.sha256(code_digest().encode())
     for path in sorted(p for p in paths.book.rglob("*") if p.is_file()):
         h.update(path.relative_to(paths.book).as_posix().encode() + b"\0")
         h.update(hashlib.sha256(path.read_bytes()).digest())

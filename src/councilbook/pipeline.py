@@ -70,16 +70,22 @@ def check_project_root(root: Path) -> None:
         )
 
 
-def plan_runs(project: Project, root: Path, params_dir: Path, data_path: Path, as_of: date | None = None) -> list[Run]:
-    """Every run public by ``as_of``, each with its embargo date normalised to its scope and its run key."""
-    runs = expand_manifest(
+def manifest_runs(
+    project: Project, root: Path, params_dir: Path, data_path: Path, as_of: date | None = None
+) -> list[Run]:
+    """Every run the project's manifest calls for that is public by ``as_of`` (all if None)."""
+    return expand_manifest(
         root / "pipelines" / "manifest.yml",
         project.params,
         notebook_path(params_dir, root),
         notebook_path(data_path, root),
         as_of,
     )
-    return [key_run(run, project, as_of) for run in runs]
+
+
+def plan_runs(project: Project, root: Path, params_dir: Path, data_path: Path, as_of: date | None = None) -> list[Run]:
+    """Every run public by ``as_of``, each with its embargo date normalised to its scope and its run key."""
+    return [key_run(run, project, as_of) for run in manifest_runs(project, root, params_dir, data_path, as_of)]
 
 
 def key_run(run: Run, project: Project, as_of: date | None) -> Run:
@@ -134,7 +140,7 @@ def build(
     book.write_front_page(paths, project.params, project.dataset, runs)
     book.write_toc(paths, runs)
     book.write_config(paths, project.params)
-    key = book.book_key(paths, pdf)
+    key = book.book_key(paths)
     if not force and book.is_published(paths, key, pdf):
         prune_cache(paths.cache, keep={r.fingerprint for r in runs})
         return BuildResult(results, paths.html, paths.pdf if pdf else None, unchanged=True)
@@ -173,12 +179,7 @@ def run_status(
     meeting = choose_meeting(project.params, meeting_date, today)
     runs = [
         r
-        for r in expand_manifest(
-            root / "pipelines" / "manifest.yml",
-            project.params,
-            notebook_path(params_dir, root),
-            notebook_path(data_path, root),
-        )
+        for r in manifest_runs(project, root, params_dir, data_path)
         if r.kind == "meeting" and r.key == meeting.date.isoformat()
     ]
     run = (
