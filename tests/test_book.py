@@ -65,8 +65,10 @@ def test_sample_council_book(project_copy: Path, monkeypatch: pytest.MonkeyPatch
         "førtidspension",
         "29. maj 2013",
         "Jobcenter Næstved",
+        "jobcentrene i forhold til rammevilkårene",  # a folded job-centre table, printed in full
     ):
         assert phrase in text, phrase
+    assert "Vis tabellen" not in text  # the fold's summary line is for the screen only
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "595.92 x 841.92 pts (A4)" in info or "594.96 x 841.92 pts (A4)" in info
     assert b"/Outlines" in pdf.read_bytes()  # bookmarks

@@ -25,8 +25,8 @@ pytestmark = [pytest.mark.book, pytest.mark.needs_chromium]
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The sample book, built without PDF and served on localhost."""
+def html_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample book's HTML, built without PDF."""
     project = copy_project(tmp_path_factory.mktemp("browser") / "project")
     cwd = Path.cwd()
     os.chdir(project)
@@ -35,7 +35,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         assert result.exit_code == 0, result.output + result.stderr
     finally:
         os.chdir(cwd)
-    with served(project / "_build/html") as url:
+    return project / "_build/html"
+
+
+@pytest.fixture(scope="module")
+def site(html_dir: Path) -> Iterator[str]:
+    """The sample book served on localhost."""
+    with served(html_dir) as url:
         yield url
 
 
@@ -60,6 +66,20 @@ def browser() -> Iterator[object]:
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+# Elements reaching past the window's edges that are not inside a box scrolling sideways.
+CLIPPED = """
+const width = document.documentElement.clientWidth, out = [];
+for (const el of document.querySelectorAll('article *, .prev-next-area *')) {
+  const r = el.getBoundingClientRect();
+  if (r.width === 0 || r.height === 0 || (r.right <= width + 0.5 && r.left >= -0.5)) continue;
+  let box = el.parentElement;
+  while (box && !['auto', 'scroll'].includes(getComputedStyle(box).overflowX)) box = box.parentElement;
+  if (!box) out.push(el.tagName + ' ' + (el.innerText || '').slice(0, 60));
+}
+return out;
+"""
 
 
 def _requests(driver) -> list[str]:
@@ -99,6 +119,7 @@ def test_pages_in_the_browser(site: str, browser) -> None:
         assert format_date(meeting.date) in heading and "status på målene" in heading, heading
         assert format_date(meeting.date) in driver.title
         assert _images_loaded(driver), href
+        assert driver.execute_script(CLIPPED) == [], href  # nothing cut off at 1280 px either
     for page in ("contracts/2013", "evaluations/2013", "index"):
         driver.get(f"{site}/generated/{page}.html")
         assert _images_loaded(driver), page
@@ -109,27 +130,112 @@ def test_pages_in_the_browser(site: str, browser) -> None:
     assert hosts == {urlparse(site).netloc}, hosts  # no request leaves the site
 
 
-def test_search_finds_a_goal_title_offline(site: str, browser) -> None:
+@pytest.mark.parametrize(
+    ("query", "page", "title"),
+    [
+        ("førtidspension", "contracts/2013", "Resultatkontrakt 2013"),  # a goal's title
+        ("Køge", "meetings/2013-12-11", "11. december 2013"),  # a job centre's name, in its tables
+        ("arbejdskraftoplande", "meetings/2013-12-11", "11. december 2013"),  # a meeting's theme
+    ],
+)
+def test_search_finds_it_offline(site: str, browser, query: str, page: str, title: str) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     driver = browser
-    driver.get(f"{site}/search.html?q={quote('førtidspension')}")
-    # Sphinx lists the results one by one; the 2013 popular edition has the goal in its title.
-    found = (By.CSS_SELECTOR, "#search-results li a[href*='contracts/2013']")
+    driver.get(f"{site}/search.html?q={quote(query)}")
+    # Sphinx lists the results one by one, with the Danish stemmer.
+    found = (By.CSS_SELECTOR, f"#search-results li a[href*='{page}']")
     WebDriverWait(driver, 60).until(expected_conditions.presence_of_element_located(found))
-    assert "Resultatkontrakt 2013" in driver.find_element(*found).text
+    assert title in driver.find_element(*found).text
 
 
-@pytest.mark.parametrize("page", ["index", "meetings/2013-12-11", "contracts/2013", "evaluations/2013"])
+def _pages(html_dir: Path) -> list[Path]:
+    """Every page of the book a reader can open (not Sphinx's index and search pages)."""
+    return [
+        p
+        for p in sorted(html_dir.rglob("*.html"))
+        if p.name not in ("genindex.html", "search.html")
+        and p.relative_to(html_dir).as_posix() != "index.html"  # the redirect to generated/index.html
+        and not p.relative_to(html_dir).as_posix().startswith("_static/")
+    ]
+
+
+def test_headings_in_order_on_every_page(html_dir: Path) -> None:
+    from bs4 import BeautifulSoup
+
+    pages = 0
+    for page in _pages(html_dir):
+        article = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one("article.bd-article")
+        assert article is not None, page
+        pages += 1
+        levels = [int(h.name[1]) for h in article.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])]
+        assert levels[:1] == [1] and levels.count(1) == 1, f"{page}: one h1 first, got {levels}"
+        jumps = [(a, b) for a, b in zip(levels, levels[1:], strict=False) if b > a + 1]
+        assert not jumps, f"{page}: heading levels skip {jumps}"
+    assert pages == 18  # front page, 2 contracts, 12 meetings, 1 evaluation, method, about
+
+
+def test_every_figure_says_in_danish_what_it_shows(html_dir: Path) -> None:
+    """Alt text names the kind of chart and the goal (or the year, for the annual cycle)."""
+    from bs4 import BeautifulSoup
+
+    params = load_parameters(ROOT / "parameters")
+    goals = {g.title for c in params.contracts.values() for g in c.goals}
+    seen = 0
+    for page in _pages(html_dir):
+        for image in BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select("article img"):
+            alt = image.get("alt", "")
+            seen += 1
+            kind = alt.split(" ", 1)[0]
+            assert kind in ("Kurve", "Kontroldiagram", "Søjlediagram", "Årshjul"), f"{page}: {alt!r}"
+            assert kind == "Årshjul" or any(f"»{goal}«" in alt for goal in goals), f"{page}: {alt!r}"
+            assert len(alt.split()) >= 12, f"{page}: {alt!r}"
+    assert seen > 100
+
+
+def test_status_is_never_colour_alone(html_dir: Path) -> None:
+    """A coloured cell also carries a symbol and a word."""
+    from bs4 import BeautifulSoup
+
+    coloured = 0
+    for page in _pages(html_dir):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for cell in soup.select(".cb-good, .cb-warn, .cb-bad, .cb-none"):
+            coloured += 1
+            text = cell.get_text(" ", strip=True)
+            assert any(s in text for s in ("✔", "⚠", "✖", "▲", "▼", "–")), f"{page}: {text!r}"
+    assert coloured > 100
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "generated/index",
+        "generated/meetings/2013-12-11",
+        "generated/contracts/2013",
+        "generated/evaluations/2013",
+        "metode",
+        "om",
+    ],
+)
 def test_no_sideways_scroll_on_a_phone(site: str, browser, page: str) -> None:
     driver = browser
     driver.set_window_size(390, 844)
     try:
-        driver.get(f"{site}/generated/{page}.html")
+        driver.get(f"{site}/{page}.html")
         width = driver.execute_script("return document.documentElement.scrollWidth")
         viewport = driver.execute_script("return window.innerWidth")
         assert width <= viewport, f"{page}: {width} px wide in a {viewport} px window"
+        # Nor is anything cut off at the edge, unless it is inside a box that scrolls.
+        assert driver.execute_script(CLIPPED) == [], page
+        if "meetings/" in page:
+            # The goals' status table is stacked: its status cells are on screen, not scrolled away.
+            right = driver.execute_script(
+                "return Math.max(...[...document.querySelectorAll('table.cb-stacked td')]"
+                ".map(c => c.getBoundingClientRect().right))"
+            )
+            assert 0 < right <= viewport, right
     finally:
         driver.set_window_size(1280, 900)

@@ -97,7 +97,7 @@ def test_status_notebook_is_ready_for_the_book(runs) -> None:
     assert provenance["code"].startswith(("git ", "councilbook "))
     html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.get("outputs", []))
     assert html.count('<figure class="cb-chart">') == 4  # per goal: history with forecast, and XmR
-    assert 'alt="Kurve over ledigheden skal ned' in html
+    assert 'alt="Kurve for målet »Ledigheden skal ned' in html
     assert "Jobcenter Østby-Åby" in html
     assert not [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
 

@@ -15,7 +15,7 @@ from matplotlib.projections.polar import PolarAxes
 import matplotlib.dates as mdates
 from matplotlib.ticker import FuncFormatter
 
-from .danish import format_number, format_percent, format_span
+from .danish import format_number, format_percent, format_span, subject
 from .parameters import Goal, LevelTarget, Measure
 from .periods import Span, month, parse_month
 
@@ -109,8 +109,10 @@ def plot_goal_history(
     return fig
 
 
-def _fmt(value: float, is_share: bool) -> str:
-    return format_percent(value) if is_share else format_number(value)
+def _fmt(value: float, is_share: bool, decimals: int | None = None) -> str:
+    if is_share:
+        return format_percent(value) if decimals is None else format_percent(value, decimals)
+    return format_number(value) if decimals is None else format_number(value, decimals)
 
 
 def _bound(goal: Goal) -> str:
@@ -124,13 +126,14 @@ def describe_goal_history(
     is_share = goal.aggregation == "ratio" or measure.kind == "share"
     shown = series.dropna()
     shown = shown[shown.index <= cutoff]
-    parts = [f"Kurve over {goal.title.lower()}, måned for måned"]
+    what = f"Kurve for målet »{goal.title}«: {subject(goal, measure)} måned for måned"
     if len(shown):
-        parts.append(
-            f"fra {format_span(Span(shown.index[0], shown.index[0]))} til "
+        what += (
+            f" fra {format_span(Span(shown.index[0], shown.index[0]))} til "
             f"{format_span(Span(shown.index[-1], shown.index[-1]))}; "
             f"seneste værdi {_fmt(float(shown.iloc[-1]), is_share)}"
         )
+    parts = [what]
     if not math.isnan(baseline):
         parts.append(f"basis {format_span(goal.baseline_span)} er {_fmt(baseline, is_share)}")
     if target is not None and not math.isnan(target):
@@ -246,14 +249,15 @@ def plot_adjusted(table: pd.DataFrame, goal: Goal) -> Figure:
     return fig
 
 
-def describe_xmr_chart(goal: Goal, xmr) -> str:
+def describe_xmr_chart(goal: Goal, measure: Measure, xmr) -> str:
     """Danish alt text for an XmR chart."""
+    is_share = goal.aggregation == "ratio" or measure.kind == "share"
     improvements = sum(s.judgement == "improvement" for s in xmr.signals)
     concerns = sum(s.judgement == "concern" for s in xmr.signals)
     return (
-        f"Kontroldiagram for {goal.title.lower()}: {len(xmr.points)} måneder med gennemsnit "
-        f"{format_number(xmr.centre, 1)} og kontrolgrænser {format_number(xmr.lower, 1)} og "
-        f"{format_number(xmr.upper, 1)}. {improvements} signaler om forbedring og {concerns} om bekymring."
+        f"Kontroldiagram for målet »{goal.title}«: {subject(goal, measure)} i {len(xmr.points)} måneder "
+        f"med gennemsnit {_fmt(xmr.centre, is_share, 1)} og kontrolgrænser {_fmt(xmr.lower, is_share, 1)} og "
+        f"{_fmt(xmr.upper, is_share, 1)}. {improvements} signaler om forbedring og {concerns} om bekymring."
     )
 
 
@@ -261,11 +265,12 @@ def describe_adjusted_chart(goal: Goal, table: pd.DataFrame) -> str:
     """Danish alt text for the job centres' actual ÷ expected chart."""
     ranked = table.dropna(subset=["actual_over_expected"]).sort_values("adjusted_rank")
     if ranked.empty:
-        return f"Søjlediagram for {goal.title.lower()} uden data."
+        return f"Søjlediagram for målet »{goal.title}« uden tal."
     best, worst = ranked.iloc[0], ranked.iloc[-1]
     return (
-        f"Søjlediagram over {len(ranked)} jobcentres faktiske niveau i forhold til det forventede for "
-        f"{goal.title.lower()}. Bedst: {best['jobcentre']} ({format_number(best['actual_over_expected'], 2)}). "
+        f"Søjlediagram for målet »{goal.title}«: {len(ranked)} jobcentres faktiske niveau i forhold til det "
+        f"forventede givet rammevilkårene (1,00 = som forventet). "
+        f"Bedst: {best['jobcentre']} ({format_number(best['actual_over_expected'], 2)}). "
         f"Størst udfordring: {worst['jobcentre']} ({format_number(worst['actual_over_expected'], 2)})."
     )
 

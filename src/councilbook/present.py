@@ -52,27 +52,38 @@ class Table:
     cell_classes: list[list[str]] | None = None
     caption: str = ""
     numeric: Sequence[int] = ()
+    # On a phone, show each row as a card (label: value) instead of a table scrolled sideways.
+    # For short tables a reader must see whole, such as the goals' status.
+    stacked: bool = False
+    # If given, the table is folded away on screen behind this line (printed in full).
+    collapsed: str = ""
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.rows, columns=self.columns)
 
     def _repr_html_(self) -> str:
-        head = "".join(f'<th scope="col"{self._align(i)}>{html.escape(c)}</th>' for i, c in enumerate(self.columns))
+        head = "\n".join(f'<th scope="col"{self._align(i)}>{html.escape(c)}</th>' for i, c in enumerate(self.columns))
         body = []
         for r, row in enumerate(self.rows):
             cells = []
             for i, value in enumerate(row):
                 css = self.cell_classes[r][i] if self.cell_classes else ""
                 attrs = self._align(i, css)
+                if self.stacked:
+                    attrs += f' data-label="{html.escape(self.columns[i])}"'
                 tag = 'th scope="row"' if i == 0 else "td"
                 close = "th" if i == 0 else "td"
                 cells.append(f"<{tag}{attrs}>{html.escape(value)}</{close}>")
-            body.append("<tr>" + "".join(cells) + "</tr>")
+            # Whitespace between cells keeps them separate words for the book's search.
+            body.append("<tr>" + "\n".join(cells) + "</tr>")
         caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
-        return (
-            '<div class="cb-table-wrap"><table class="cb-table">'
-            f"{caption}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+        table = (
+            f'<div class="cb-table-wrap"><table class="cb-table{" cb-stacked" if self.stacked else ""}">'
+            f"{caption}<thead><tr>{head}</tr></thead><tbody>{chr(10).join(body)}</tbody></table></div>"
         )
+        if self.collapsed:
+            return f'<details class="cb-details"><summary>{html.escape(self.collapsed)}</summary>{table}</details>'
+        return table
 
     def _align(self, index: int, css: str = "") -> str:
         classes = [c for c in (css, "cb-num" if index in self.numeric else "") if c]
@@ -172,6 +183,7 @@ def goal_status_table(
         cell_classes=classes,
         caption=caption,
         numeric=(1, 2, 3, 4, 6),
+        stacked=True,
     )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from .danish import (
     capitalize,
     describe_change,
     describe_target,
+    format_change,
     format_date,
     format_goal_value,
     format_month,
@@ -420,6 +421,21 @@ def describe_xmr(xmr, cutoff: pd.Period) -> str:
     return "**Er ændringen reel?** Det seneste år viser " + "; ".join(parts) + "."
 
 
+def describe_jobcentre_changes(table: pd.DataFrame, goal: Goal, measure, count: int = 3) -> str:
+    """The job centres with the best and the worst change against last year, in words
+    (``table`` as from :func:`compute.compute_jobcentre_table`, best change first)."""
+    ranked = table.dropna(subset=["rank"])
+    if len(ranked) < 2 * count:
+        return ""
+
+    def name(row: Any) -> str:
+        return f"{row.jobcentre} ({format_change(row.change_pct, row.actual - row.last_year, goal, measure)})"
+
+    best = ", ".join(name(r) for r in ranked.head(count).itertuples())
+    worst = ", ".join(name(r) for r in ranked.tail(count).iloc[::-1].itertuples())
+    return f"**Bedst udvikling mod året før:** {best}.\n\n**Dårligst udvikling mod året før:** {worst}."
+
+
 def describe_adjusted(table: pd.DataFrame, count: int = 3) -> str:
     """The job centres with the best results and those with particular challenges, in words."""
     ranked = table.dropna(subset=["actual_over_expected"]).sort_values("adjusted_rank")
@@ -598,18 +614,24 @@ def status_report(
                         f"Kontrolgrænserne er beregnet ud fra de {detail.xmr.baseline_points} måneder før "
                         f"{contract.year}. Punkter med ▲ eller ▼ er signaler om en reel ændring."
                     ),
-                    chart=present.Chart.from_figure(figure, alt=charts.describe_xmr_chart(goal, detail.xmr)),
+                    chart=present.Chart.from_figure(figure, alt=charts.describe_xmr_chart(goal, measure, detail.xmr)),
                 )
             )
         sections.append(
             Section(
                 heading=present.Markdown(f"### Jobcentrene (mål {number})"),
-                text=present.Markdown("Udviklingen i hvert jobcenter; placering efter udviklingen mod året før."),
-                table=present.jobcentre_table(
-                    result.jobcentres[goal.id],
-                    goal,
-                    measure,
-                    caption=f"{goal.title}: jobcentrene, {format_span(period)}",
+                text=present.Markdown(
+                    "Udviklingen i hvert jobcenter; placering efter udviklingen mod året før.\n\n"
+                    + describe_jobcentre_changes(result.jobcentres[goal.id], goal, measure)
+                ),
+                table=replace(
+                    present.jobcentre_table(
+                        result.jobcentres[goal.id],
+                        goal,
+                        measure,
+                        caption=f"{goal.title}: jobcentrene, {format_span(period)}",
+                    ),
+                    collapsed=f"Vis tabellen med alle {len(result.jobcentres[goal.id])} jobcentre (mål {number})",
                 ),
             )
         )
@@ -625,11 +647,14 @@ def status_report(
                     chart=present.Chart.from_figure(
                         charts.plot_adjusted(adjusted, goal), alt=charts.describe_adjusted_chart(goal, adjusted)
                     ),
-                    table=present.adjusted_table(
-                        adjusted,
-                        goal,
-                        measure,
-                        caption=f"{goal.title}: jobcentrene i forhold til rammevilkårene, {format_span(period)}",
+                    table=replace(
+                        present.adjusted_table(
+                            adjusted,
+                            goal,
+                            measure,
+                            caption=f"{goal.title}: jobcentrene i forhold til rammevilkårene, {format_span(period)}",
+                        ),
+                        collapsed=f"Vis tabellen med alle {len(adjusted)} jobcentre på lige vilkår (mål {number})",
                     ),
                 )
             )
@@ -651,7 +676,8 @@ def status_report(
             )
     embargo = _as_of(as_of)
     if members or embargo is None or meeting.date <= embargo:
-        sections.append(agenda_section(meeting, members, params, embargo))
+        # Right after the goals' summary: what the council dealt with and decided, before the detail.
+        sections.insert(0, agenda_section(meeting, members, params, embargo))
     provenance = collect_provenance(params, project.dataset, result.cutoff, scope)
     figures = status_figures(result)
     figures["provenance"] = provenance.as_dict()

@@ -1,0 +1,98 @@
+"""Report building blocks as a reader meets them: tables on a phone and in search, job-centre words."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+
+from councilbook.parameters import load_parameters
+from councilbook.present import Table
+from councilbook.reports import describe_jobcentre_changes
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_parameters(ROOT / "parameters")
+
+
+def _table(**options) -> Table:
+    return Table(
+        columns=["Jobcenter", "Faktisk", "Status"],
+        rows=[["Jobcenter Køge", "1.234", "✔ På rette spor"], ["Jobcenter Solrød", "987", "⚠ I risiko"]],
+        caption="Eksempel",
+        numeric=(1,),
+        **options,
+    )
+
+
+def test_cells_are_separate_words_for_the_search() -> None:
+    """Sphinx indexes a table's text; cells run together ("køge1234") would hide a job centre's name."""
+    text = BeautifulSoup(_table()._repr_html_(), "html.parser").get_text()
+    assert "Køge" in text.split() and "1.234" in text.split() and "Faktisk" in text.split()
+
+
+def test_a_stacked_table_labels_every_cell_with_its_column() -> None:
+    soup = BeautifulSoup(_table(stacked=True)._repr_html_(), "html.parser")
+    assert soup.table["class"] == ["cb-table", "cb-stacked"]
+    first_row = soup.tbody.find("tr")
+    assert [c.get("data-label") for c in first_row.find_all(["th", "td"])] == ["Jobcenter", "Faktisk", "Status"]
+    plain = BeautifulSoup(_table()._repr_html_(), "html.parser")
+    assert plain.table["class"] == ["cb-table"] and plain.find(attrs={"data-label": True}) is None
+
+
+def test_a_collapsed_table_sits_behind_its_summary_line() -> None:
+    soup = BeautifulSoup(_table(collapsed="Vis tabellen med alle 2 jobcentre")._repr_html_(), "html.parser")
+    details = soup.find("details", class_="cb-details")
+    assert details is not None and not details.has_attr("open")
+    assert details.summary.get_text() == "Vis tabellen med alle 2 jobcentre"
+    assert details.find("table") is not None
+    assert BeautifulSoup(_table()._repr_html_(), "html.parser").find("details") is None
+
+
+def _jobcentres(changes: list[float]) -> pd.DataFrame:
+    """A job-centre table as compute_jobcentre_table gives it (best change first, lower is better)."""
+    last_year = 100.0
+    table = pd.DataFrame(
+        {
+            "jobcentre": [f"Jobcenter {chr(65 + i)}" for i in range(len(changes))],
+            "actual": [last_year * (1 + c / 100) if not math.isnan(c) else math.nan for c in changes],
+            "last_year": last_year,
+            "change_pct": changes,
+        }
+    )
+    table["rank"] = (-table["change_pct"]).rank(ascending=False, method="min").astype("Int64")
+    return table.sort_values(["rank", "jobcentre"], na_position="last").reset_index(drop=True)
+
+
+def test_job_centres_with_the_best_and_worst_change_in_words(sample) -> None:
+    goal = sample.contracts[2013].goals[1]  # new disability pensions: a count, lower is better
+    measure = sample.measures[goal.measure]
+    table = _jobcentres([-12.0, 4.0, -3.0, 8.5, -7.25, 1.0, math.nan])
+    assert describe_jobcentre_changes(table, goal, measure) == (
+        "**Bedst udvikling mod året før:** Jobcenter A (-12,0\u00a0%), Jobcenter E (-7,2\u00a0%), "
+        "Jobcenter C (-3,0\u00a0%).\n\n"
+        "**Dårligst udvikling mod året før:** Jobcenter D (+8,5\u00a0%), Jobcenter B (+4,0\u00a0%), "
+        "Jobcenter F (+1,0\u00a0%)."
+    )
+    # Too few job centres with a figure to name three of each: no sentence.
+    assert describe_jobcentre_changes(table.head(5), goal, measure) == ""
+
+
+def test_job_centres_change_in_percentage_points_for_a_share(sample) -> None:
+    goal = sample.contracts[2013].goals[0]  # a share, higher is better
+    measure = sample.measures[goal.measure]
+    table = _jobcentres([10.0, -5.0, 2.0, -1.0, 0.5, 3.0])
+    table["rank"] = table["change_pct"].rank(ascending=False, method="min").astype("Int64")
+    table = table.sort_values("rank").reset_index(drop=True)
+    words = describe_jobcentre_changes(table, goal, measure)
+    assert words.startswith("**Bedst udvikling mod året før:** Jobcenter A (+10,0 pct.-point)")
+    assert words.endswith(
+        "**Dårligst udvikling mod året før:** Jobcenter B (-5,0 pct.-point), Jobcenter D (-1,0 pct.-point), "
+        "Jobcenter E (+0,5 pct.-point)."
+    )
