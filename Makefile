@@ -9,11 +9,12 @@ STAMP := $(VENV)/.installed
 PARAMS ?= parameters
 DATA ?= data/sample
 PYTEST_ARGS ?=
+SITE ?=
 RUNS ?= 3
 # Debian packages the PDF and the tests need.
 DEBIAN_PACKAGES := chromium chromium-driver poppler-utils fonts-dejavu-core libreoffice-calc-nogui
 
-.PHONY: help install system-deps sample validate book html contract-status packs calendar lint test bench clean lock
+.PHONY: help install system-deps sample validate book html publish contract-status packs calendar lint test bench clean lock
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -58,6 +59,10 @@ book: $(STAMP) system-deps ## Build the book (HTML in _build/html, PDF in _build
 
 html: $(STAMP) ## Build the HTML book only (no PDF)
 	$(BIN)/councilbook build --no-pdf --params $(PARAMS) --data $(DATA)
+
+publish: $(STAMP) system-deps ## Build the book and copy it to the web folder SITE= (swapped in whole; untouched if the build fails)
+	@if [ -z "$(SITE)" ]; then echo "Give the web folder: make publish SITE=/path/to/folder" >&2; exit 2; fi
+	$(BIN)/councilbook publish --to "$(SITE)" --params $(PARAMS) --data $(DATA)
 
 contract-status: $(STAMP) ## Status on the goals for the next meeting (councilbook status)
 	$(BIN)/councilbook status --params $(PARAMS) --data $(DATA)

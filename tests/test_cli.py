@@ -30,7 +30,8 @@ LEAVES = sorted(
 
 
 def test_commands() -> None:
-    assert COMMANDS == ["build", "calendar", "fetch", "minutes", "new", "pack", "sample", "status", "validate"]
+    expected = ["build", "calendar", "fetch", "minutes", "new", "pack", "publish", "sample", "status", "validate"]
+    assert COMMANDS == expected
     assert "new contract" in LEAVES and "new meeting" in LEAVES
 
 

@@ -89,7 +89,8 @@ class BookPaths:
         return self.build / "pdf" / PDF_NAME
 
 
-def write_front_page(paths: BookPaths, params: Parameters, dataset: Dataset, runs: list[Run]) -> Path:
+def write_front_page(paths: BookPaths, params: Parameters, dataset: Dataset, runs: list[Run], pdf: bool = True) -> Path:
+    """The front page; with ``pdf``, it links the whole book as PDF (placed beside the HTML)."""
     council = params.council
     lines = [f"# {council.name}", ""]
     if dataset.source.sample:
@@ -118,6 +119,8 @@ def write_front_page(paths: BookPaths, params: Parameters, dataset: Dataset, run
     for label, run in latest_runs(runs):
         lines.append(f"- {label}: [{run.nav_title}]({Path(run.output).with_suffix('').as_posix()})")
     lines.append("")
+    if pdf:  # for readers of the site; the PDF itself does not show it
+        lines += [f'<p class="cb-pdf-link">Hele bogen som PDF: <a href="../{PDF_NAME}">{PDF_NAME}</a></p>', ""]
     if council.website:
         lines += [f"Rådets hjemmeside: {council.website}", ""]
     path = paths.generated / "index.md"
@@ -274,7 +277,7 @@ def book_key(paths: BookPaths) -> str:
     return h.hexdigest()
 
 
-def _published_keys(paths: BookPaths) -> dict[str, str]:
+def published_keys(paths: BookPaths) -> dict[str, str]:
     try:
         return json.loads(paths.published_key.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -283,7 +286,7 @@ def _published_keys(paths: BookPaths) -> dict[str, str]:
 
 def is_published(paths: BookPaths, key: str, pdf: bool) -> bool:
     """True when the published book (and PDF, if asked for) was built from exactly these sources."""
-    keys = _published_keys(paths)
+    keys = published_keys(paths)
     html_ok = keys.get("html") == key and (paths.html / "index.html").is_file()
     return html_ok and (not pdf or (keys.get("pdf") == key and paths.pdf.is_file()))
 
@@ -300,8 +303,10 @@ def build_and_publish(paths: BookPaths, key: str, pdf: bool) -> tuple[Path, Path
         pdf_job = pool.submit(_build_pdf, paths) if pdf else None
         html_dir = html_job.result()
         staged_pdf = pdf_job.result() if pdf_job else None
+    if staged_pdf is not None:  # the site carries its PDF, linked from the front page
+        shutil.copyfile(staged_pdf, html_dir / PDF_NAME)
     publish(html_dir, paths.html)
-    keys = {**_published_keys(paths), "html": key}
+    keys = {**published_keys(paths), "html": key}
     if staged_pdf is not None:
         publish(staged_pdf.parent, paths.pdf.parent)
         keys["pdf"] = key

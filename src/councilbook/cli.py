@@ -12,19 +12,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
 from . import present
-from .book import BookError
+from .book import PDF_NAME, BookError
 from .compute import ComputeError
 from .danish import format_date, format_month
 from .errors import InputError, display_path
 from .execute import RunResult
 from .pdf import PdfError
+
+if TYPE_CHECKING:
+    from .pipeline import BuildResult
 
 app = typer.Typer(
     name="councilbook",
@@ -140,6 +143,18 @@ def build(
 
     Example: councilbook build --params parameters --data data/sample --as-of 2013-06-01
     """
+    result = _build_book(params, data, workers, pdf, as_of, force)
+    if result.unchanged:
+        say("The book is unchanged; nothing was rebuilt (--force rebuilds it).")
+    say(f"HTML: {display_path(result.html / 'index.html')}")
+    if result.pdf:
+        say(f"PDF:  {display_path(result.pdf)}")
+
+
+def _build_book(
+    params: Path, data: Path, workers: Optional[int], pdf: bool, as_of: Optional[str], force: bool
+) -> BuildResult:
+    """Build the book with progress on stderr; exit 2 on wrong input, 1 when a step failed."""
     from .execute import default_workers
     from .pipeline import build as run_build
     from .progress import BuildProgress
@@ -176,11 +191,42 @@ def build(
         finally:  # the summary comes before any error message
             summarise()
             progress.stop()
+    return result
+
+
+@app.command()
+def publish(
+    to: Annotated[Path, typer.Option("--to", help="The folder the council's web server serves the book from.")],
+    params: ParamsOption = DEFAULT_PARAMS,
+    data: DataOption = DEFAULT_DATA,
+    workers: Annotated[Optional[int], typer.Option(help="Reports run at once (default: number of cores).")] = None,
+    as_of: Annotated[
+        Optional[str],
+        typer.Option("--as-of", help="Publish as of this date YYYY-MM-DD (default today)."),
+    ] = None,
+) -> None:
+    """Build the book (HTML and PDF; nothing is rebuilt if nothing changed), then copy it to the web folder.
+
+    The new site is copied beside the folder and swapped in with one atomic step: readers see the old
+    site or the new one, never half of each. If the build fails, the folder is not touched. A folder
+    that holds files councilbook did not publish is never replaced.
+
+    Example: councilbook publish --to /srv/www/beskaeftigelsesraadet
+    """
+    from .book import BookPaths, published_keys
+    from .website import SiteError, check_target, publish_site
+
+    paths = BookPaths(Path.cwd())
+    try:
+        check_target(to, paths.build)
+        result = _build_book(params, data, workers, True, as_of, False)
+        target = publish_site(result.html, to, paths.build, published_keys(paths).get("html", ""))
+    except SiteError as exc:
+        warn(f"Not published: {exc}")
+        raise typer.Exit(1) from None
     if result.unchanged:
-        say("The book is unchanged; nothing was rebuilt (--force rebuilds it).")
-    say(f"HTML: {display_path(result.html / 'index.html')}")
-    if result.pdf:
-        say(f"PDF:  {display_path(result.pdf)}")
+        say("The book is unchanged; nothing was rebuilt.")
+    say(f"Published the book to {display_path(target)} (front page index.html, PDF {PDF_NAME}).")
 
 
 new_app = typer.Typer(

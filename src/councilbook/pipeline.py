@@ -137,17 +137,28 @@ def build(
     failed = [r for r in results if not r.ok]
     if failed:
         raise ReportsFailed(failed)
-    book.write_front_page(paths, project.params, project.dataset, runs)
     book.write_toc(paths, runs)
     book.write_config(paths, project.params)
-    key = book.book_key(paths)
-    if not force and book.is_published(paths, key, pdf):
+    key = _write_book_sources(paths, project, runs, pdf)
+    unchanged = not force and book.is_published(paths, key, pdf)
+    if not force and not unchanged and not pdf:
+        # HTML built with its PDF from the same sources also serves a build without PDF.
+        unchanged = book.is_published(paths, _write_book_sources(paths, project, runs, pdf=True), pdf=False)
+        if not unchanged:
+            key = _write_book_sources(paths, project, runs, pdf=False)
+    if unchanged:
         prune_cache(paths.cache, keep={r.fingerprint for r in runs})
         return BuildResult(results, paths.html, paths.pdf if pdf else None, unchanged=True)
     stage("Bygger HTML og PDF" if pdf else "Bygger HTML")
     html, pdf_path = book.build_and_publish(paths, key, pdf)
     prune_cache(paths.cache, keep={r.fingerprint for r in runs})
     return BuildResult(results, html, pdf_path)
+
+
+def _write_book_sources(paths: book.BookPaths, project: Project, runs: list[Run], pdf: bool) -> str:
+    """Write the front page (which links the PDF only in a build with PDF) and return the book's key."""
+    book.write_front_page(paths, project.params, project.dataset, runs, pdf)
+    return book.book_key(paths)
 
 
 def choose_meeting(params: Parameters, meeting_date: date | None, today: date) -> Meeting:
