@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -161,5 +162,24 @@ def test_status_unknown_meeting(monkeypatch: pytest.MonkeyPatch) -> None:
     result = runner.invoke(app, ["status", *MINI_ARGS, "--meeting", "2021-06-17"])
     assert result.exit_code == 2
     assert result.stderr.strip() == (
-        "no meeting on 2021-06-17 in the parameters (meetings: 2021-02-10, 2021-06-16, 2021-11-03)"
+        "no meeting on 2021-06-17 in the parameters (meetings: 2021-02-10, 2021-06-16, 2021-11-03); "
+        "to add it: councilbook new meeting 2021-06-17 --kind ordinary"
+    )
+
+
+def test_status_says_when_the_data_stop_before_the_meeting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A meeting whose figures run past the data: the missing months are named, with what to do."""
+    params = tmp_path / "parameters"
+    shutil.copytree(MINI / "parameters", params)
+    monkeypatch.chdir(ROOT)
+    for command in (["new", "contract", "2022"], ["new", "meeting", "2022-03-16", "--kind", "ordinary"]):
+        result = runner.invoke(app, [*command, "--params", str(params)])
+        assert result.exit_code == 0, result.output + result.stderr
+    args = ["status", "--params", str(params), "--data", str(MINI / "data"), "--meeting", "2022-03-16"]
+    result = runner.invoke(app, [*args, "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.strip() == (
+        "Note: the data end in december 2021, but this meeting's figures run to januar 2022, so those months "
+        "show as missing. Add them (councilbook fetch, or new jobindsats.dk exports in tests/fixtures/mini/data), "
+        "then run this again."
     )

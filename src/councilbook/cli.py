@@ -27,6 +27,8 @@ from .execute import RunResult
 from .pdf import PdfError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from .pipeline import BuildResult
 
 app = typer.Typer(
@@ -331,6 +333,20 @@ def status(
     Console(width=max(130, Console().width)).print(rich_table)
     say(f"Notebook: {display_path(result.notebook)}")
     say(f"HTML:     {display_path(result.html)}")
+    from .compute import data_behind
+
+    last = data_behind(result.project.dataset, result.status.cutoff)
+    if last is not None:
+        _warn_if_data_behind(last, result.status.cutoff, data)
+
+
+def _warn_if_data_behind(last: pd.Period, cutoff: pd.Period, data: Path) -> None:
+    """Say that the figures a meeting needs are newer than the data (ending in ``last``), and what to do."""
+    warn(
+        f"Note: the data end in {format_month(last)}, but this meeting's figures run to "
+        f"{format_month(cutoff)}, so those months show as missing. Add them (councilbook fetch, or new "
+        f"jobindsats.dk exports in {display_path(data)}), then run this again."
+    )
 
 
 @app.command()
@@ -424,6 +440,8 @@ def pack(
                 f"{day.isoformat()}: {display_path(result.pdf)}, {display_path(result.workbook)}, "
                 f"{display_path(result.manifest)}"
             )
+            if result.cutoff is not None and result.data_end is not None:
+                _warn_if_data_behind(result.data_end, result.cutoff, data)
 
 
 @app.command()

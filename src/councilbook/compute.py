@@ -64,6 +64,14 @@ Status = Literal["on_track", "at_risk", "off_track", "no_data"]
 # ---------------------------------------------------------------------------
 
 
+def data_behind(dataset: Dataset, cutoff: pd.Period) -> pd.Period | None:
+    """The data's last month when it comes before ``cutoff`` (the months a report needs are not in yet)."""
+    if dataset.monthly.empty:
+        return None
+    last = dataset.last_month()
+    return last if last < cutoff else None
+
+
 def compute_pack_date(meeting_date: date, council: Council) -> date:
     return meeting_date - timedelta(days=council.publication.material_ready_days)
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, UTC
 from pathlib import Path
 
+import pandas as pd
 from markdown_it import MarkdownIt
 
 from . import present
@@ -36,6 +37,8 @@ class Pack:
     pdf: Path
     workbook: Path
     manifest: Path
+    cutoff: pd.Period | None = None  # the last month the pack's figures may use
+    data_end: pd.Period | None = None  # the data's last month, when it comes before the cut-off
 
 
 def _md(text: str) -> str:
@@ -169,7 +172,7 @@ def build_pack_html(params: Parameters, meeting: Meeting, report: Report, pack_d
 
 def build_pack(params_dir: Path, data_path: Path, meeting_date: date, root: Path, out_dir: Path | None = None) -> Pack:
     """Write the pack for one meeting into packs/<date>/ (or ``out_dir``)."""
-    from .compute import compute_meeting_status
+    from .compute import compute_meeting_status, data_behind
     from .provenance import collect_provenance
 
     project = load_project(params_dir, data_path)
@@ -209,7 +212,7 @@ def build_pack(params_dir: Path, data_path: Path, meeting_date: date, root: Path
         ),
         encoding="utf-8",
     )
-    return Pack(folder, pdf, workbook, manifest)
+    return Pack(folder, pdf, workbook, manifest, status.cutoff, data_behind(project.dataset, status.cutoff))
 
 
 def due_meetings(params: Parameters, today: date) -> list[Meeting]:

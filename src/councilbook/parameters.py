@@ -281,7 +281,10 @@ class Parameters:
             if meeting.date == day:
                 return meeting
         known = ", ".join(m.date.isoformat() for m in self.meetings) or "none"
-        raise KeyError(f"no meeting on {day.isoformat()} in the parameters (meetings: {known})")
+        raise KeyError(
+            f"no meeting on {day.isoformat()} in the parameters (meetings: {known}); "
+            f"to add it: councilbook new meeting {day.isoformat()} --kind ordinary"
+        )
 
     def previous_meeting(self, meeting: Meeting) -> Meeting | None:
         earlier = [m for m in self.meetings if m.date < meeting.date]
