@@ -175,6 +175,7 @@ def test_validate_command_lists_problems_and_exits_2(here: Path) -> None:
         "2 problem(s) in the input; nothing was run:",
         "  parameters/council.yml: publication.material_ready_days: 'ten' is not a whole number",
         "  parameters/meetings/2021.yml: meetings[0].date: '2021-02-30' is not a valid date (write it as YYYY-MM-DD)",
+        "Correct each one where it says, then run the command again.",
     ]
 
 
@@ -182,7 +183,7 @@ def test_validate_command_ok(here: Path) -> None:
     result = runner.invoke(app, ["validate", "--params", "parameters", "--data", "data"])
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        "OK: parameters (2 contracts, 3 meetings, 1 evaluations, 3 job centres) and data (432 figures).\n"
+        "OK: parameters (2 contracts, 3 meetings, 1 evaluation, 3 job centres) and data (432 figures).\n"
     )
 
 

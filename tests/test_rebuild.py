@@ -150,6 +150,7 @@ def test_failing_report_is_contained_and_the_book_stays(
         assert "│ evaluation 2021   │ FEJL   │" in output  # the summary table
         assert "evaluation 2021: RuntimeError: planted failure" in output
         assert "the executed notebook with the error: _build/failed/evaluations/2021.ipynb" in output
+        assert "What to do: check the inputs (councilbook validate) and run the build again" in output
         failed = nbformat.read(project_copy / "_build/failed/evaluations/2021.ipynb", as_version=4)
         errors = [o for c in failed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
         assert errors and errors[0]["evalue"] == "planted failure"

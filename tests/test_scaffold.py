@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -38,6 +39,17 @@ def test_new_meeting_appends_a_commented_stub(mini: Path) -> None:
     assert [item.title for item in meeting.agenda] == ["Status på kontraktens mål"]
     result = runner.invoke(app, ["validate", "--params", str(params), "--data", str(mini / "data")])
     assert result.exit_code == 0, result.output
+
+
+def test_new_meeting_goes_in_date_order(mini: Path) -> None:
+    """A meeting between two others is written between them, so the file reads as the year runs."""
+    params = mini / "parameters"
+    code, output = new("meeting", "2021-09-01", "--kind", "extraordinary", "--params", str(params))
+    assert code == 0, output
+    text = (params / "meetings/2021.yml").read_text(encoding="utf-8")
+    dates = re.findall(r"^  - date: (\S+)", text, flags=re.M)
+    assert dates == ["2021-02-10", "2021-06-16", "2021-09-01", "2021-11-03"]
+    assert [m.date.isoformat() for m in load_parameters(params).meetings if m.date.year == 2021] == dates
 
 
 def test_new_meeting_refuses_a_date_taken_or_a_year_without_contract(mini: Path) -> None:

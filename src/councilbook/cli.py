@@ -60,6 +60,7 @@ def _fail_input(exc: InputError) -> None:
     warn(f"{len(exc.problems)} problem(s) in the input; nothing was run:")
     for problem in exc.problems:
         warn(f"  {problem}")
+    warn("Correct each one where it says, then run the command again.")
     raise typer.Exit(2)
 
 
@@ -84,17 +85,32 @@ def validate(params: ParamsOption = DEFAULT_PARAMS, data: DataOption = DEFAULT_D
     with user_errors("Validation failed"):
         project = load_project(params, data)
     p = project.params
-    say(
-        f"OK: {display_path(params)} ({len(p.contracts)} contracts, {len(p.meetings)} meetings, "
-        f"{len(p.evaluations)} evaluations, {len(p.council.job_centres)} job centres) and "
-        f"{display_path(data)} ({len(project.dataset.monthly) + len(project.dataset.annual)} figures)."
+    counts = ", ".join(
+        _count(n, noun)
+        for n, noun in (
+            (len(p.contracts), "contract"),
+            (len(p.meetings), "meeting"),
+            (len(p.evaluations), "evaluation"),
+            (len(p.council.job_centres), "job centre"),
+        )
     )
+    figures = _count(len(project.dataset.monthly) + len(project.dataset.annual), "figure")
+    say(f"OK: {display_path(params)} ({counts}) and {display_path(data)} ({figures}).")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _report_failures(failed: list[RunResult]) -> None:
     for result in failed:
         warn(f"  {result.run.report} {result.run.key}: {result.error}")
         warn(f"    the executed notebook with the error: {display_path(result.output)}")
+    warn(
+        "What to do: check the inputs (councilbook validate) and run the build again; the reports that "
+        "succeeded are reused. If it fails again, send this message and the notebook(s) above to whoever "
+        "maintains councilbook (docs/vejledning.md, section 8)."
+    )
 
 
 @contextmanager
@@ -116,6 +132,8 @@ def user_errors(action: str) -> Iterator[None]:
         raise typer.Exit(1) from None
     except (BookError, PdfError, ComputeError, FileNotFoundError) as exc:
         warn(f"{action}: {exc}")
+        warn("If the message does not say what to change, run the command again; if it fails again, send the")
+        warn("message to whoever maintains councilbook (docs/vejledning.md, section 8).")
         raise typer.Exit(1) from None
 
 

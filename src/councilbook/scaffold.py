@@ -107,7 +107,16 @@ def new_meeting(params_dir: Path, day: dt.date, kind: str, title: str | None = N
         if theme
         else "# theme: Emnet for temadrøftelsen   (a theme meeting needs one)",
     )
-    return _write_validated(path, text + entry, params_dir)
+    return _write_validated(path, _insert_in_date_order(text, entry, day), params_dir)
+
+
+def _insert_in_date_order(text: str, entry: str, day: dt.date) -> str:
+    """The meetings file with ``entry`` before the first meeting after ``day`` (written as the stubs are,
+    ``  - date: YYYY-MM-DD``), else at the end."""
+    for match in re.finditer(r"^  - date: ['\"]?(\d{4}-\d{2}-\d{2})", text, flags=re.M):
+        if match.group(1) > day.isoformat():
+            return text[: match.start()] + entry + text[match.start() :]
+    return text + entry
 
 
 def _shift_period(code: str) -> str:
