@@ -69,6 +69,14 @@ def test_sample_council_book(project_copy: Path, monkeypatch: pytest.MonkeyPatch
     ):
         assert phrase in text, phrase
     assert "Vis tabellen" not in text  # the fold's summary line is for the screen only
+    # Every report starts on a page of its own: each meeting's title opens its page.
+    pages_text = [" ".join(page.split()) for page in text.split("\f")]
+    titles = [
+        (number, match.start())
+        for number, page in enumerate(pages_text)
+        for match in re.finditer(r"\d+\. \w+ \d{4}: status på målene", page)
+    ]
+    assert len(titles) == len(params.meetings) and all(start < 60 for _, start in titles), titles
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "595.92 x 841.92 pts (A4)" in info or "594.96 x 841.92 pts (A4)" in info
     assert b"/Outlines" in pdf.read_bytes()  # bookmarks

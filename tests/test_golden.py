@@ -69,6 +69,16 @@ def test_jobcentres(meeting) -> None:
     check(meeting.jobcentres["langtidsledighed"], "status-2013-08-28-jobcentres-langtidsledighed.csv")
 
 
+def test_jobcentre_rank_follows_the_change_shown(meeting) -> None:
+    """A share's change is shown in percentage points, so job centres are ranked by it; a count's in %."""
+    share = meeting.jobcentres["unge-uddannelse"]  # a ratio, higher is better
+    points = (share["actual"] - share["last_year"]).tolist()
+    assert share["rank"].tolist() == list(range(1, len(share) + 1))
+    assert points == sorted(points, reverse=True)
+    count = meeting.jobcentres["langtidsledighed"]  # a count, lower is better
+    assert count["change_pct"].tolist() == sorted(count["change_pct"])
+
+
 def test_adjusted(meeting) -> None:
     check(meeting.details["unge-uddannelse"].adjusted.table, "status-2013-08-28-adjusted-unge-uddannelse.csv")
 

@@ -349,7 +349,8 @@ def compute_contract_status(
 def compute_jobcentre_table(
     params: Parameters, dataset: Dataset, goal: Goal, contract_year: int, cutoff: pd.Period
 ) -> pd.DataFrame:
-    """Per job centre: actual so far, same period last year, change in %, rank (1 = best change)."""
+    """Per job centre: actual so far, same period last year, change in %, rank (1 = best change, measured
+    as reports show it: in percentage points for a share, in % otherwise)."""
     jobcentres = params.council.job_centres
     data = dataset.until(cutoff)
     values = jobcentre_series(data, goal.measure, jobcentres)
@@ -372,7 +373,10 @@ def compute_jobcentre_table(
         }
     )
     table["change_pct"] = [_change_pct(a, b) for a, b in zip(table["actual"], table["last_year"], strict=True)]
-    good_change = table["change_pct"] if goal.better == "higher" else -table["change_pct"]
+    measure = params.measures[goal.measure]
+    is_share = goal.aggregation == "ratio" or measure.kind == "share"
+    change = table["actual"] - table["last_year"] if is_share else table["change_pct"]
+    good_change = change if goal.better == "higher" else -change
     table["rank"] = good_change.rank(ascending=False, method="min").astype("Int64")
     if goal.aggregation != "ratio":
         # Each job centre's part of the region's change (sums and levels add up across job centres).
