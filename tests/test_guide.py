@@ -134,6 +134,8 @@ def test_follow_the_guide_from_a_fresh_clone(tmp_path: Path) -> None:
     venv_bin = str(Path(sys.prefix) / "bin")
     env["PATH"] = os.pathsep.join(p for p in env["PATH"].split(os.pathsep) if p != venv_bin)
     env.pop("VIRTUAL_ENV", None)  # councilbook is on PATH only once the guide activates it
+    for name in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"):  # a user's shell, not `make test`'s
+        env.pop(name, None)
     done = subprocess.run(
         ["bash", "-c", script(steps)],
         cwd=project,
