@@ -230,12 +230,13 @@ def test_no_sideways_scroll_on_a_phone(site: str, browser, page: str) -> None:
         assert width <= viewport, f"{page}: {width} px wide in a {viewport} px window"
         # Nor is anything cut off at the edge, unless it is inside a box that scrolls.
         assert driver.execute_script(CLIPPED) == [], page
-        if "meetings/" in page:
-            # The goals' status table is stacked: its status cells are on screen, not scrolled away.
-            right = driver.execute_script(
-                "return Math.max(...[...document.querySelectorAll('table.cb-stacked td')]"
-                ".map(c => c.getBoundingClientRect().right))"
-            )
-            assert 0 < right <= viewport, right
+        # Summary tables (the goals' status, the evaluation's results) are stacked into cards: every
+        # cell is on screen, none scrolled away in its box.
+        rights = driver.execute_script(
+            "return [...document.querySelectorAll('table.cb-stacked td')].map(c => c.getBoundingClientRect().right)"
+        )
+        if "meetings/" in page or "evaluations/" in page:
+            assert rights, f"{page}: no stacked table"
+        assert all(0 < right <= viewport for right in rights), (page, max(rights))
     finally:
         driver.set_window_size(1280, 900)

@@ -26,6 +26,12 @@ def test_numbers_and_dates() -> None:
     assert danish.format_month(pd.Period("2013-12", freq="M")) == "december 2013"
 
 
+def test_count_noun() -> None:
+    assert danish.count_noun(1, "kontraktmøde", "kontraktmøder") == "1 kontraktmøde"
+    assert danish.count_noun(0, "kontraktmøde", "kontraktmøder") == "0 kontraktmøder"
+    assert danish.count_noun(2, "strategiseminar", "strategiseminarer") == "2 strategiseminarer"
+
+
 def test_spans() -> None:
     from councilbook.periods import parse_period
 

@@ -106,6 +106,11 @@ def format_change(change_pct: float, difference: float, goal: Goal, measure: Mea
     return format_percent(change_pct, signed=True)
 
 
+def count_noun(n: int, singular: str, plural: str) -> str:
+    """``1 kontraktmøde``, ``2 kontraktmøder``: a number with its noun in the right number."""
+    return f"{n} {singular if n == 1 else plural}"
+
+
 def capitalize(text: str) -> str:
     return text[:1].upper() + text[1:]
 

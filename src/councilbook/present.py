@@ -335,6 +335,7 @@ def attainment_table(
         cell_classes=classes,
         caption=caption,
         numeric=(1, 2, 3, 4),
+        stacked=True,
     )
 
 

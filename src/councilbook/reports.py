@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from . import charts, compute, present
 from .danish import (
     capitalize,
+    count_noun,
     describe_change,
     describe_target,
     format_change,
@@ -807,6 +808,7 @@ def _evaluation_sections(result: compute.EvaluationResult, params) -> list[Secti
                 columns=["Møde", "Punkt", "Beslutning", "Opfølgning"],
                 rows=decision_rows,
                 caption=f"Beslutninger i {contract.year}",
+                stacked=True,
             ),
         )
     )
@@ -868,6 +870,7 @@ def build_evaluation_report(
         cell_classes=activity_classes,
         numeric=(1, 2),
         caption=f"Rådets møder i {contract.year} i forhold til årshjulet",
+        stacked=True,
     )
     limit = params.council.publication.minutes_within_days
     minutes_rows = []
@@ -889,6 +892,7 @@ def build_evaluation_report(
         rows=minutes_rows,
         numeric=(3,),
         caption=f"Referater og pressemeddelelser i {contract.year}",
+        stacked=True,
     )
     intro = _intro(
         project,
@@ -902,9 +906,10 @@ def build_evaluation_report(
         Section(
             heading=present.Markdown(f"## Rådets møder i {contract.year}"),
             text=present.Markdown(
-                f"Rådet holdt {held} møder i {contract.year}. Årshjulet forudsætter {cycle.ordinary} ordinære "
-                f"møder, heraf {cycle.theme} med temadrøftelse, {cycle.contract} kontraktmøde(r) og "
-                f"{cycle.seminar} strategiseminar(er)."
+                f"Rådet holdt {count_noun(held, 'møde', 'møder')} i {contract.year}. Årshjulet forudsætter "
+                f"{count_noun(cycle.ordinary, 'ordinært møde', 'ordinære møder')}, heraf {cycle.theme} med "
+                f"temadrøftelse, {count_noun(cycle.contract, 'kontraktmøde', 'kontraktmøder')} og "
+                f"{count_noun(cycle.seminar, 'strategiseminar', 'strategiseminarer')}."
             ),
             table=activity,
         ),
