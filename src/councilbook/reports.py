@@ -266,7 +266,9 @@ def _plan_sections(params, year: int, as_of: date | None) -> list[Section]:
             Section(
                 heading=present.Markdown(f"## Rådets møder i {year}"),
                 text=present.Markdown("Status på kontraktens mål drøftes ved hvert møde."),
-                table=present.Table(columns=["Dato", "Møde", "Tema"], rows=rows, caption=f"Mødeplan {year}"),
+                table=present.Table(
+                    columns=["Dato", "Møde", "Tema"], rows=rows, caption=f"Mødeplan {year}", stacked=True
+                ),
             )
         )
     kinds = {"contract": "contract", "seminar": "seminar"}
