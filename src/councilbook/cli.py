@@ -320,6 +320,7 @@ def status(
 
     Example: councilbook status --meeting 2013-05-29
     """
+    from .compute import data_behind
     from .pipeline import run_status
     from .reports import status_figures
 
@@ -351,14 +352,12 @@ def status(
     Console(width=max(130, Console().width)).print(rich_table)
     say(f"Notebook: {display_path(result.notebook)}")
     say(f"HTML:     {display_path(result.html)}")
-    from .compute import data_behind
-
     last = data_behind(result.project.dataset, result.status.cutoff)
     if last is not None:
-        _warn_if_data_behind(last, result.status.cutoff, data)
+        _warn_data_behind(last, result.status.cutoff, data)
 
 
-def _warn_if_data_behind(last: pd.Period, cutoff: pd.Period, data: Path) -> None:
+def _warn_data_behind(last: pd.Period, cutoff: pd.Period, data: Path) -> None:
     """Say that the figures a meeting needs are newer than the data (ending in ``last``), and what to do."""
     warn(
         f"Note: the data end in {format_month(last)}, but this meeting's figures run to "
@@ -459,7 +458,7 @@ def pack(
                 f"{display_path(result.manifest)}"
             )
             if result.cutoff is not None and result.data_end is not None:
-                _warn_if_data_behind(result.data_end, result.cutoff, data)
+                _warn_data_behind(result.data_end, result.cutoff, data)
 
 
 @app.command()
