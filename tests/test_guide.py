@@ -173,3 +173,7 @@ def test_follow_the_guide_from_a_fresh_clone(tmp_path: Path) -> None:
     assert (site / "index.html").is_file() and (site / "book.pdf").read_bytes()[:5] == b"%PDF-"
     assert (site / "generated/meetings/2013-11-13.html").is_file()  # the meeting added in the guide
     assert (site / "generated/contracts/2014.html").is_file()
+    # The YAML the guide shows is what `new meeting` wrote, so the guide cannot drift from the stub.
+    written = (project / "parameters/meetings/2013.yml").read_text(encoding="utf-8")
+    shown = [b["body"] for b in FENCE.finditer(GUIDE.read_text(encoding="utf-8")) if b["kind"] == "yaml"]
+    assert shown and all(block in written for block in shown)

@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from councilbook import compute
-from councilbook.reports import _plan_sections, agenda_section, status_figures
+from councilbook.present import status_figures
+from councilbook.reports import _plan_sections, agenda_section
 from councilbook.scope import normalise_as_of, scope_report
 from councilbook.validate import load_project
 

@@ -322,13 +322,12 @@ def status(
     """
     from .compute import data_behind
     from .pipeline import run_status
-    from .reports import status_figures
 
     meeting_date = _parse_date(meeting, "--meeting")
     today_date = _parse_date(today, "--today") or date.today()
     with user_errors("Status failed"):
         result = run_status(params, data, Path.cwd(), meeting_date, today_date, out_dir)
-    figures = status_figures(result.status)
+    figures = present.status_figures(result.status)
     figures["notebook"] = display_path(result.notebook)
     figures["html"] = display_path(result.html)
     if as_json:

@@ -13,11 +13,11 @@ import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from matplotlib.figure import Figure
 
-from .compute import GoalStatus
+from .compute import GoalStatus, MeetingStatus
 from .danish import (
     MISSING,
     STATUS_LABELS,
@@ -31,6 +31,9 @@ from .danish import (
 )
 from .parameters import Contract, Measure
 from .provenance import Provenance
+
+if TYPE_CHECKING:  # matplotlib is imported where charts are drawn, not by every command
+    from matplotlib.figure import Figure
 
 STATUS_CLASSES = {
     "on_track": "cb-good",
@@ -390,3 +393,51 @@ SAMPLE_NOTICE = (
 
 def sample_notice(is_sample: bool) -> str:
     return SAMPLE_NOTICE if is_sample else ""
+
+
+def plain_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A table's rows as dictionaries of plain values."""
+    return [{k: plain_value(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
+def status_figures(result: MeetingStatus) -> dict[str, Any]:
+    """The status figures as plain data (the JSON of ``councilbook status --json``)."""
+    goals = []
+    for status in result.goals:
+        detail = result.details.get(status.goal_id)
+        entry: dict[str, Any] = {**status.as_dict(), "jobcentres": plain_records(result.jobcentres[status.goal_id])}
+        if detail is not None:
+            adjusted = detail.adjusted.table.merge(
+                result.jobcentres[status.goal_id][["jobcentre_id"]], on="jobcentre_id", how="right"
+            )
+            entry["since_previous_meeting"] = {
+                "meeting": detail.previous_meeting.isoformat() if detail.previous_meeting else None,
+                "previous_forecast": plain_value(detail.previous_forecast),
+                "change_pct": plain_value(detail.since_previous_pct(status.forecast.value)),
+            }
+            entry["xmr"] = detail.xmr.as_dict() if detail.xmr else None
+            entry["adjusted"] = {"fit": detail.adjusted.fit.as_dict(), "jobcentres": plain_records(adjusted)}
+            entry["spread"] = plain_records(detail.spread)
+        goals.append(entry)
+    return {
+        "meeting": result.meeting.date.isoformat(),
+        "meeting_kind": result.meeting.kind,
+        "pack_date": result.pack_date.isoformat(),
+        "cutoff": str(result.cutoff),
+        "contract_year": result.contract.year,
+        "final": result.final,
+        "goals": goals,
+    }
+
+
+def plain_value(value: Any) -> Any:
+    """A value as JSON can hold it: numpy scalars as Python numbers, NaN and NA as None."""
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if value is not None and type(value).__name__ == "NAType":
+        return None
+    return value

@@ -213,9 +213,9 @@ def build_contract_report(
             {
                 "goal_id": goal.id,
                 "target_text": target_sentence,
-                "baseline": _clean(latest.baseline),
-                "target": _clean(latest.target),
-                "latest": _clean(latest.actual),
+                "baseline": present.plain_value(latest.baseline),
+                "target": present.plain_value(latest.target),
+                "latest": present.plain_value(latest.actual),
                 "latest_period": [latest.period_first, latest.period_last],
             }
         )
@@ -312,52 +312,6 @@ def _plan_sections(params, year: int, as_of: date | None) -> list[Section]:
 # ---------------------------------------------------------------------------
 # 2. Status on the goals at a meeting
 # ---------------------------------------------------------------------------
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
-
-
-def status_figures(result: compute.MeetingStatus) -> dict[str, Any]:
-    """The status figures as plain data (the JSON of ``councilbook status --json``)."""
-    goals = []
-    for status in result.goals:
-        detail = result.details.get(status.goal_id)
-        entry: dict[str, Any] = {**status.as_dict(), "jobcentres": _records(result.jobcentres[status.goal_id])}
-        if detail is not None:
-            adjusted = detail.adjusted.table.merge(
-                result.jobcentres[status.goal_id][["jobcentre_id"]], on="jobcentre_id", how="right"
-            )
-            entry["since_previous_meeting"] = {
-                "meeting": detail.previous_meeting.isoformat() if detail.previous_meeting else None,
-                "previous_forecast": _clean(detail.previous_forecast),
-                "change_pct": _clean(detail.since_previous_pct(status.forecast.value)),
-            }
-            entry["xmr"] = detail.xmr.as_dict() if detail.xmr else None
-            entry["adjusted"] = {"fit": detail.adjusted.fit.as_dict(), "jobcentres": _records(adjusted)}
-            entry["spread"] = _records(detail.spread)
-        goals.append(entry)
-    return {
-        "meeting": result.meeting.date.isoformat(),
-        "meeting_kind": result.meeting.kind,
-        "pack_date": result.pack_date.isoformat(),
-        "cutoff": str(result.cutoff),
-        "contract_year": result.contract.year,
-        "final": result.final,
-        "goals": goals,
-    }
-
-
-def _clean(value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if hasattr(value, "item"):
-        value = value.item()
-    if value is not None and type(value).__name__ == "NAType":
-        return None
-    return value
 
 
 def status_line_key(goal: Goal) -> str:
@@ -682,7 +636,7 @@ def status_report(
         # Right after the goals' summary: what the council dealt with and decided, before the detail.
         sections.insert(0, agenda_section(meeting, members, params, embargo))
     provenance = collect_provenance(params, project.dataset, result.cutoff, scope)
-    figures = status_figures(result)
+    figures = present.status_figures(result)
     figures["provenance"] = provenance.as_dict()
     return Report(
         title=meeting_title(meeting),
@@ -936,9 +890,9 @@ def build_evaluation_report(
         "cutoff": str(result.cutoff),
         "goals": [{**g.as_dict(), "attained": a} for g, a in zip(result.goals, result.attained, strict=True)],
         "activity": result.activity.to_dict(orient="records"),
-        "jobcentre_attainment": _records(result.jobcentre_attainment),
-        "spread": {goal_id: _records(frame) for goal_id, frame in result.spread.items()},
-        "decisions": _records(result.decisions),
+        "jobcentre_attainment": present.plain_records(result.jobcentre_attainment),
+        "spread": {goal_id: present.plain_records(frame) for goal_id, frame in result.spread.items()},
+        "decisions": present.plain_records(result.decisions),
         "current": [g.as_dict() for g in result.current.goals] if result.current else None,
         "provenance": provenance.as_dict(),
     }
