@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 
 from councilbook.parameters import load_parameters
 from councilbook.present import Table
-from councilbook.reports import describe_jobcentre_changes
+from councilbook.reports import describe_adjusted, describe_jobcentre_changes
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -96,3 +96,18 @@ def test_job_centres_change_in_percentage_points_for_a_share(sample) -> None:
         "**Dårligst udvikling mod året før:** Jobcenter B (-5,0 pct.-point), Jobcenter D (-1,0 pct.-point), "
         "Jobcenter E (+0,5 pct.-point)."
     )
+
+
+def test_job_centres_on_equal_terms_in_words() -> None:
+    ratios = [1.29, 0.73, 1.05, 0.9, 1.12, math.nan, 0.8]
+    table = pd.DataFrame(
+        {"jobcentre": [f"Jobcenter {chr(65 + i)}" for i in range(len(ratios))], "actual_over_expected": ratios}
+    )
+    table["adjusted_rank"] = table["actual_over_expected"].rank(ascending=False)
+    assert describe_adjusted(table) == (
+        "**Gode resultater i forhold til rammevilkårene:** Jobcenter A (29\u00a0% over det forventede), "
+        "Jobcenter E (12\u00a0% over det forventede), Jobcenter C (5\u00a0% over det forventede).\n\n"
+        "**Særlige udfordringer i forhold til rammevilkårene:** Jobcenter B (27\u00a0% under det forventede), "
+        "Jobcenter G (20\u00a0% under det forventede), Jobcenter D (10\u00a0% under det forventede)."
+    )
+    assert describe_adjusted(table.head(5)) == ""  # four with a figure: too few to name three of each

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -381,34 +382,41 @@ def describe_xmr(xmr, cutoff: pd.Period) -> str:
 def describe_jobcentre_changes(table: pd.DataFrame, goal: Goal, measure, count: int = 3) -> str:
     """The job centres with the best and the worst change against last year, in words
     (``table`` as from :func:`compute.compute_jobcentre_table`, best change first)."""
-    ranked = table.dropna(subset=["rank"])
-    if len(ranked) < 2 * count:
-        return ""
 
     def name(row: Any) -> str:
         return f"{row.jobcentre} ({format_change(row.change_pct, row.actual - row.last_year, goal, measure)})"
 
+    ends = _best_and_worst(table.dropna(subset=["rank"]), count, name)
+    if ends is None:
+        return ""
+    return f"**Bedst udvikling mod året før:** {ends[0]}.\n\n**Dårligst udvikling mod året før:** {ends[1]}."
+
+
+def _best_and_worst(ranked: pd.DataFrame, count: int, name: Callable[[Any], str]) -> tuple[str, str] | None:
+    """The first ``count`` rows of a table ranked best first, and the last ``count`` worst first, each
+    row named and joined; None when there are too few rows for both."""
+    if len(ranked) < 2 * count:
+        return None
     best = ", ".join(name(r) for r in ranked.head(count).itertuples())
     worst = ", ".join(name(r) for r in ranked.tail(count).iloc[::-1].itertuples())
-    return f"**Bedst udvikling mod året før:** {best}.\n\n**Dårligst udvikling mod året før:** {worst}."
+    return best, worst
 
 
 def describe_adjusted(table: pd.DataFrame, count: int = 3) -> str:
     """The job centres with the best results and those with particular challenges, in words."""
-    ranked = table.dropna(subset=["actual_over_expected"]).sort_values("adjusted_rank")
-    if len(ranked) < 2 * count:
-        return ""
 
     def name(row: Any) -> str:
         pct = (row.actual_over_expected - 1) * 100
         side = "over" if pct > 0 else "under"
         return f"{row.jobcentre} ({format_percent(abs(pct), 0)} {side} det forventede)"
 
-    best = ", ".join(name(r) for r in ranked.head(count).itertuples())
-    worst = ", ".join(name(r) for r in ranked.tail(count).iloc[::-1].itertuples())
+    ranked = table.dropna(subset=["actual_over_expected"]).sort_values("adjusted_rank")
+    ends = _best_and_worst(ranked, count, name)
+    if ends is None:
+        return ""
     return (
-        f"**Gode resultater i forhold til rammevilkårene:** {best}.\n\n"
-        f"**Særlige udfordringer i forhold til rammevilkårene:** {worst}."
+        f"**Gode resultater i forhold til rammevilkårene:** {ends[0]}.\n\n"
+        f"**Særlige udfordringer i forhold til rammevilkårene:** {ends[1]}."
     )
 
 
