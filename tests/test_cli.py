@@ -69,18 +69,7 @@ def test_python_dash_m() -> None:
 
 def test_status_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-    result = runner.invoke(
-        app,
-        [
-            "status",
-            *MINI_ARGS,
-            "--meeting",
-            "2021-06-16",
-            "--json",
-            "--out",
-            str(tmp_path),
-        ],
-    )
+    result = runner.invoke(app, ["status", *MINI_ARGS, "--meeting", "2021-06-16", "--json", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.stderr
     figures = json.loads(result.stdout)
     project = load_project(MINI / "parameters", MINI / "data")
@@ -90,33 +79,65 @@ def test_status_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert figures["meeting"] == "2021-06-16" and figures["cutoff"] == "2021-04"
     assert [g["goal_id"] for g in figures["goals"]] == ["ledighed", "sygedagpenge"]
     for got, want in zip(figures["goals"], expected.goals, strict=True):
-        for key in ("baseline", "target", "actual", "last_year", "change_pct", "status"):
-            assert (
-                got[key] == pytest.approx(getattr(want, key))
-                if isinstance(got[key], float)
-                else got[key] == getattr(want, key)
-            )
+        # Counts: every figure named by its unit and given as shown (whole numbers, changes in %)
+        assert got["unit"] == "count" and got["status"] == want.status
+        for name in ("baseline", "target", "actual", "last_year", "forecast"):
+            assert got[f"{name}_count"] == getattr(want.figures, name).json
+        assert got["change_pct"] == want.figures.change.json and got["gap_pct"] == want.figures.gap.json
+        assert not any(key in got for key in ("change_pp", "actual_pct"))
         assert len(got["jobcentres"]) == 3
     assert Path(figures["notebook"]).is_file() and Path(figures["html"]).is_file()
     goal = figures["goals"][1]
     assert set(goal["forecast"]) == {
-        "value",
-        "low",
-        "high",
         "typical_error_pct",
         "backtest_error_pct",
-        "months_observed",
+        "periods_observed",
+        "periods_in_year",
+        "final",
     }
-    assert goal["forecast"]["months_observed"] == 4
+    assert goal["forecast"]["periods_observed"] == 4 and goal["forecast"]["periods_in_year"] == 12
     assert goal["since_previous_meeting"]["meeting"] is None  # the previous meeting reported on 2020
     assert goal["since_previous_meeting"]["change_pct"] is None
     assert goal["xmr"]["baseline_points"] == 24 and isinstance(goal["xmr"]["signals"], list)
     assert goal["adjusted"]["fit"]["method"] == "regression" and len(goal["adjusted"]["jobcentres"]) == 3
+    assert goal["adjusted"]["framework_years"] == [2020]  # 2021's yearly figures come after the year ends
     assert [row["year"] for row in goal["spread"]] == [2018, 2019, 2020, 2021]
-    assert {"share_of_region_change_pct", "rank"} <= set(goal["jobcentres"][0])
+    assert {"contribution_pp", "change_pct", "actual_count", "rank"} <= set(goal["jobcentres"][0])
+    assert figures["columns"]["since_previous"] == "Prognose siden sidste møde"
     page = Path(figures["html"]).read_text(encoding="utf-8")
     assert "Jobcenter Østby-Åby" in page and "params_dir" not in page
     assert not re.search(r"<script[^>]+src=\"https?://", page)
+
+
+def _html_status_rows(page: str) -> list[list[str]]:
+    from bs4 import BeautifulSoup
+
+    table = BeautifulSoup(page, "html.parser").find("table", class_="cb-stacked")
+    return [
+        [cell.get_text().replace("\u2060", "").strip() for cell in row.find_all(["th", "td"])]
+        for row in table.tbody.find_all("tr")
+    ]
+
+
+def test_status_terminal_table_shows_what_the_page_shows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point 12: the terminal shows every column of the HTML table with the same values (the change of the
+    forecast since the previous meeting included), as a table where it fits and as cards where it does not."""
+    monkeypatch.chdir(ROOT)
+    args = ["status", *MINI_ARGS, "--meeting", "2021-11-03", "--out", str(tmp_path)]
+    html_rows = None
+    for columns in ("250", "80"):
+        result = runner.invoke(app, args, env={"COLUMNS": columns})
+        assert result.exit_code == 0, result.stderr
+        lines = [line for line in result.stdout.splitlines() if not line.startswith(("Notebook:", "HTML:"))]
+        assert max(len(line) for line in lines) <= int(columns)  # paths aside, nothing wider than the terminal
+        html_rows = html_rows or _html_status_rows((tmp_path / "status-2021-11-03.html").read_text(encoding="utf-8"))
+        if columns == "250":
+            rows = [[c.strip() for c in line.strip("│").split("│")] for line in lines if line.startswith("│")]
+        else:
+            cards = "\n".join(lines[2:]).strip().split("\n\n")
+            rows = [[card.splitlines()[0]] + [line[30:] for line in card.splitlines()[1:]] for card in cards]
+        assert rows == html_rows, columns
+    assert html_rows is not None and all(row[-1] != "–" for row in html_rows)  # same contract as last meeting
 
 
 def test_status_table_for_the_next_meeting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -134,7 +155,7 @@ def test_status_table_for_the_next_meeting(tmp_path: Path, monkeypatch: pytest.M
     )
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "Temamøde 16. juni 2021: status for kontrakten 2021, tal til og med april 2021"
+    assert lines[:2] == ["Temamøde 16. juni 2021", "Status for kontrakten 2021 med tal til og med april 2021"]
     assert "Ledigheden skal ned" in result.stdout and "Status" in result.stdout
     assert lines[-1].startswith("HTML:") and lines[-1].endswith("status-2021-06-16.html")
 

@@ -12,7 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from councilbook import compute
+from councilbook import figures as fig
+from councilbook.aggregation import aggregate
 from councilbook.ingest import DataSource, Dataset
+from councilbook.series import area_series
 from councilbook.parameters import Parameters, load_parameters
 from councilbook.periods import Span, month, parse_period
 
@@ -67,21 +70,21 @@ def test_aggregations() -> None:
     values = pd.Series([1.0, 2.0, 3.0, 6.0], index=pd.period_range("2020-01", periods=4, freq="M"))
     below = pd.Series([10.0, 10.0, 20.0, 20.0], index=values.index)
     span = Span(month(2020, 1), month(2020, 4))
-    assert compute.aggregate(values, None, "average", span) == 3.0
-    assert compute.aggregate(values, None, "sum", span) == 12.0
-    assert compute.aggregate(values, None, "end_of_period", span) == 6.0
-    assert compute.aggregate(values, below, "ratio", span) == pytest.approx(12 / 60 * 100)
+    assert aggregate(values, None, "average", span) == 3.0
+    assert aggregate(values, None, "sum", span) == 12.0
+    assert aggregate(values, None, "end_of_period", span) == 6.0
+    assert aggregate(values, below, "ratio", span) == pytest.approx(12 / 60 * 100)
     # A month outside the data, or missing inside it, gives no figure.
-    assert math.isnan(compute.aggregate(values, None, "sum", Span(month(2020, 1), month(2020, 5))))
+    assert math.isnan(aggregate(values, None, "sum", Span(month(2020, 1), month(2020, 5))))
     gap = values.copy()
     gap.iloc[1] = math.nan
-    assert math.isnan(compute.aggregate(gap, None, "average", span))
+    assert math.isnan(aggregate(gap, None, "average", span))
 
 
 def test_region_sum_needs_every_municipality() -> None:
     data = synthetic({("ledige", "803", "2020M03"): math.nan})
     params = load_parameters(MINI_PARAMS)
-    series = compute.area_series(data, "ledige", params.council.job_centres)
+    series = area_series(params, data, "ledige")
     assert series[pd.Period("2020-02", freq="M")] == 2000
     assert math.isnan(series[pd.Period("2020-03", freq="M")])
 
@@ -92,10 +95,10 @@ def test_status_level_target(params: Parameters) -> None:
     assert (status.period_first, status.period_last) == ("2021M05", "2021M05")
     assert status.actual == 1900
     assert status.last_year == 2000
-    assert status.change_pct == pytest.approx(-5.0)
+    assert status.figures.change.value == pytest.approx(-5.0) and status.figures.change.unit == "percent"
     assert status.baseline == 2000  # December 2020
     assert status.target == 2500
-    assert status.gap_pct == pytest.approx((2500 - 1900) / 2500 * 100)
+    assert status.figures.gap.value == pytest.approx((2500 - 1900) / 2500 * 100)
     assert status.status == "on_track"
 
 
@@ -108,33 +111,53 @@ def test_status_change_target_compares_same_months(params: Parameters) -> None:
     assert status.baseline == 12 * 40
     assert status.target == pytest.approx(480 * 0.95)
     assert status.comparable_target == pytest.approx(160 * 0.95)
-    assert status.gap_pct == pytest.approx((152 - 140) / 152 * 100)
+    # the forecast (140 / 160 of last year's 480 = 420) against the year's target 456 (shown rounded)
+    assert status.figures.forecast.text == "420" and status.figures.target.text == "456"
+    assert status.figures.gap.text == "+7,9\u00a0%"  # (456 - 420) / 456 = 7,89 %, shown to one decimal
     assert status.status == "on_track"
 
 
 @pytest.mark.parametrize(
-    ("gap", "expected"),
+    ("forecast", "expected"),
     [
-        (0.0, "on_track"),
-        (5.0, "on_track"),
-        (-0.1, "at_risk"),
-        (-3.0, "at_risk"),
-        (-3.01, "off_track"),
-        (math.nan, "no_data"),
+        (100.0, "on_track"),
+        (95.0, "on_track"),
+        (100.4, "on_track"),  # shown as 100: at the target as the reader sees it
+        (101.0, "at_risk"),  # short by 1,0 % of the target
+        (103.0, "at_risk"),  # short by 3,0 %: the tolerance
+        (104.0, "off_track"),
+        (math.nan, "unknown"),
     ],
 )
-def test_status_classes(gap: float, expected: str) -> None:
-    assert compute.classify_status(gap, 3.0) == expected
+def test_status_classes(forecast: float, expected: str) -> None:
+    # lower is better: the target is at most 100, the council's tolerance 3 % of the target
+    level = lambda v: fig.level(v, share=False)  # noqa: E731
+    figures = compute.GoalFigures(
+        *[level(v) for v in (100.0, 100.0, 100.0, 100.0)],
+        change=fig.change(level(100.0), level(100.0)),
+        forecast=level(forecast),
+        low=level(forecast),
+        high=level(forecast),
+        gap=fig.gap(level(forecast), level(100.0), "lower"),
+        comparable_target=level(100.0),
+    )
+    assert compute.classify_status(figures, "lower", False, 3.0, True) == expected
 
 
 def test_gap_sign_follows_direction() -> None:
-    assert compute.compute_gap_pct(90, 100, "lower") == pytest.approx(10)
-    assert compute.compute_gap_pct(90, 100, "higher") == pytest.approx(-10)
+    forecast, target = fig.level(90.0, False), fig.level(100.0, False)
+    assert fig.gap(forecast, target, "lower").value == pytest.approx(10)
+    assert fig.gap(forecast, target, "higher").value == pytest.approx(-10)
+    shares = fig.gap(fig.level(15.7, True), fig.level(16.0, True), "higher")
+    assert (shares.unit, shares.text) == ("pp", "-0,3 pct.-point")  # points for a share, not % of the target
 
 
 def test_jobcentre_table(params: Parameters) -> None:
     goal = params.contracts[2021].goals[1]
-    table = compute.compute_jobcentre_table(params, synthetic(), goal, 2021, pd.Period("2021-04", freq="M"))
+    data = synthetic()
+    cutoff = pd.Period("2021-04", freq="M")
+    status = compute.compute_goal_status(params, data, goal, 2021, cutoff)
+    table = compute.compute_jobcentre_table(params, data, goal, status, cutoff)
     expected = pd.DataFrame(
         {
             "jobcentre_id": ["nordby", "sydby", "oestby-aaby"],
@@ -142,9 +165,11 @@ def test_jobcentre_table(params: Parameters) -> None:
             "cluster": ["Klynge A", "Klynge B", "Klynge B"],
             "actual": [20.0, 40.0, 80.0],  # Østby-Åby serves two municipalities: summed
             "last_year": [40.0, 40.0, 80.0],
-            "change_pct": [-50.0, 0.0, 0.0],
+            "change": [-50.0, 0.0, 0.0],
             "rank": pd.array([1, 2, 2], dtype="Int64"),
-            "share_of_region_change_pct": [100.0, 0.0, 0.0],  # Nordby made all of the region's fall
+            # each job centre's change in points of the region's figure a year earlier (160): they add up to
+            # the region's change, -12,5 %
+            "contribution_pp": [-12.5, 0.0, 0.0],
         }
     )
     pd.testing.assert_frame_equal(table, expected)
@@ -165,7 +190,7 @@ def test_evaluation(params: Parameters) -> None:
     # 2020 average 2.000 against 2019's 2.000 with a -2 % target: short by 2,04 % -> not attained.
     assert ledighed.actual == 2000 and ledighed.target == pytest.approx(1960)
     assert result.attained == [False, True]  # sickness spells 480 < 576 in 2019: direction met
-    assert ledighed.status == "at_risk"
+    assert (ledighed.status, syge.status) == ("not_attained", "attained")  # a finished year is final, never "at risk"
     activity = result.activity.set_index("kind")
     assert activity.loc["ordinary", "held"] == 0 and not activity.loc["ordinary", "met"]  # no 2020 meetings
     assert activity.loc["ordinary", "expected"] == 3  # the test council's own cycle

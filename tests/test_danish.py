@@ -67,14 +67,20 @@ def test_target_sentences_every_form(sample) -> None:
 
 
 def test_change_words(sample) -> None:
-    goal = sample.contracts[2013].goals[2]  # lower is better
-    measure = sample.measures[goal.measure]
-    assert danish.describe_change(-7.5, -780, goal, measure) == (
+    from councilbook import figures as fig
+
+    fall = fig.change(fig.level(9620, False), fig.level(10400, False))
+    assert danish.describe_change(fall, "lower") == (
         "et fald på 7,5\u00a0% i forhold til samme periode året før (en forbedring)"
     )
-    share_goal = sample.contracts[2013].goals[0]  # a share, higher is better
-    assert danish.describe_change(-3.0, -0.5, share_goal, sample.measures[share_goal.measure]) == (
+    share_fall = fig.change(fig.level(15.2, True), fig.level(15.7, True))  # a share, higher is better
+    assert danish.describe_change(share_fall, "higher") == (
         "et fald på 0,5 procentpoint i forhold til samme periode året før (en forværring)"
     )
-    assert danish.direction_arrow(2.0, "lower") == "↑ dårligere"
-    assert danish.direction_arrow(-2.0, "lower") == "↓ bedre"
+    assert fig.direction(fig.change(fig.level(102, False), fig.level(100, False)), "lower") == "↑ dårligere"
+    assert fig.direction(fall, "lower") == "↓ bedre"
+    # Shown figures that differ never read "uændret" nor "±0,0": the difference gets the decimals it needs.
+    tiny = fig.change(fig.level(9024, False), fig.level(9020, False))
+    assert (tiny.text, fig.direction(tiny, "lower")) == ("+0,04\u00a0%", "↑ dårligere")
+    same = fig.change(fig.level(15.96, True), fig.level(16.04, True))
+    assert (same.text, fig.direction(same, "higher")) == ("±0,0 pct.-point", "→ uændret")

@@ -11,7 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from councilbook import benchmark, forecast, spc
-from councilbook.compute import aggregate, classify_status
+from councilbook import figures as fig
+from councilbook.aggregation import aggregate
+from councilbook.compute import GoalFigures, classify_status
 from councilbook.periods import Span, month
 
 
@@ -53,7 +55,7 @@ def test_backtest_and_range() -> None:
     assert result.backtest == pytest.approx({2018: 0.0, 2019: 0.0, 2020: 0.0}, abs=1e-9)
     assert result.value == pytest.approx(sum(profile) * 1.1**4)
     assert (result.low, result.high) == pytest.approx((result.value, result.value))
-    assert result.months_observed == 4
+    assert result.periods_observed == 4 and result.periods_in_year == 12
 
 
 def test_range_from_backtest_errors() -> None:
@@ -90,10 +92,45 @@ def test_forecast_never_reads_past_the_cutoff(values: list[float], k: int) -> No
     )
 
 
+def shown(forecast: float, target: float, low: float, high: float, better: str = "higher") -> GoalFigures:
+    """A count goal's figures as shown, from a forecast and its range against a target."""
+    q = {name: fig.level(value, share=False) for name, value in locals().items() if isinstance(value, float)}
+    return GoalFigures(
+        baseline=fig.level(math.nan, False),
+        target=q["target"],
+        actual=q["forecast"],
+        last_year=q["forecast"],
+        change=fig.change(q["forecast"], q["forecast"]),
+        forecast=q["forecast"],
+        low=q["low"],
+        high=q["high"],
+        gap=fig.gap(q["forecast"], q["target"], better),
+        comparable_target=q["target"],
+    )
+
+
 def test_status_with_forecast_range() -> None:
     # short of the target by 5 % with a 2 % tolerance: off track, unless the range reaches the target
-    assert classify_status(-5.0, 2.0) == "off_track"
-    assert classify_status(-5.0, 2.0, range_reaches_target=True) == "at_risk"
+    assert classify_status(shown(95.0, 100.0, 94.0, 96.0), "higher", False, 2.0, True) == "off_track"
+    assert classify_status(shown(95.0, 100.0, 90.0, 100.0), "higher", False, 2.0, True) == "at_risk"
+    assert classify_status(shown(98.0, 100.0, 97.0, 99.0), "higher", False, 2.0, True) == "at_risk"
+    assert classify_status(shown(95.0, 100.0, 95.0, 95.0), "higher", True, 2.0, True) == "not_attained"
+    assert classify_status(shown(100.0, 100.0, 100.0, 100.0), "higher", True, 2.0, True) == "attained"
+
+
+def test_status_compares_the_figures_as_shown() -> None:
+    """Point 11: a forecast of 15,96 % reads 16,0 % against a target of "mindst 16,0 %": on track."""
+    figures = GoalFigures(
+        *[fig.level(v, share=True) for v in (15.0, 16.0, 15.5, 15.0)],
+        change=fig.change(fig.level(15.5, True), fig.level(15.0, True)),
+        forecast=fig.level(15.96, True),
+        low=fig.level(15.9, True),
+        high=fig.level(16.02, True),
+        gap=fig.gap(fig.level(15.96, True), fig.level(16.0, True), "higher"),
+        comparable_target=fig.level(16.0, True),
+    )
+    assert figures.forecast.text == "16,0\u00a0%" and figures.gap.text == "±0,0 pct.-point"
+    assert classify_status(figures, "higher", False, 1.0, True) == "on_track"
 
 
 def test_xmr_limits_by_hand() -> None:

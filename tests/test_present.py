@@ -55,42 +55,41 @@ def test_a_collapsed_table_sits_behind_its_summary_line() -> None:
     assert BeautifulSoup(_table()._repr_html_(), "html.parser").find("details") is None
 
 
-def _jobcentres(changes: list[float]) -> pd.DataFrame:
-    """A job-centre table as compute_jobcentre_table gives it (best change first, lower is better)."""
-    last_year = 100.0
+def _jobcentres(changes: list[float], last_year: float = 10_000.0, points: bool = False) -> pd.DataFrame:
+    """A job-centre table as compute_jobcentre_table gives it (best change first, lower is better); ``points``:
+    the changes are percentage points of a share."""
     table = pd.DataFrame(
         {
             "jobcentre": [f"Jobcenter {chr(65 + i)}" for i in range(len(changes))],
-            "actual": [last_year * (1 + c / 100) if not math.isnan(c) else math.nan for c in changes],
+            "actual": [
+                math.nan if math.isnan(c) else (last_year + c if points else last_year * (1 + c / 100)) for c in changes
+            ],
             "last_year": last_year,
-            "change_pct": changes,
+            "change": changes,
         }
     )
-    table["rank"] = (-table["change_pct"]).rank(ascending=False, method="min").astype("Int64")
+    table["rank"] = (-table["change"]).rank(ascending=False, method="min").astype("Int64")
     return table.sort_values(["rank", "jobcentre"], na_position="last").reset_index(drop=True)
 
 
-def test_job_centres_with_the_best_and_worst_change_in_words(sample) -> None:
-    goal = sample.contracts[2013].goals[1]  # new disability pensions: a count, lower is better
-    measure = sample.measures[goal.measure]
+def test_job_centres_with_the_best_and_worst_change_in_words() -> None:
+    # new disability pensions: a count, lower is better; changes shown to one decimal, rounded half up
     table = _jobcentres([-12.0, 4.0, -3.0, 8.5, -7.25, 1.0, math.nan])
-    assert describe_jobcentre_changes(table, goal, measure) == (
-        "**Bedst udvikling mod året før:** Jobcenter A (-12,0\u00a0%), Jobcenter E (-7,2\u00a0%), "
+    assert describe_jobcentre_changes(table, share=False) == (
+        "**Bedst udvikling mod året før:** Jobcenter A (-12,0\u00a0%), Jobcenter E (-7,3\u00a0%), "
         "Jobcenter C (-3,0\u00a0%).\n\n"
         "**Dårligst udvikling mod året før:** Jobcenter D (+8,5\u00a0%), Jobcenter B (+4,0\u00a0%), "
         "Jobcenter F (+1,0\u00a0%)."
     )
     # Too few job centres with a figure to name three of each: no sentence.
-    assert describe_jobcentre_changes(table.head(5), goal, measure) == ""
+    assert describe_jobcentre_changes(table.head(5), share=False) == ""
 
 
-def test_job_centres_change_in_percentage_points_for_a_share(sample) -> None:
-    goal = sample.contracts[2013].goals[0]  # a share, higher is better
-    measure = sample.measures[goal.measure]
-    table = _jobcentres([10.0, -5.0, 2.0, -1.0, 0.5, 3.0])
-    table["rank"] = table["change_pct"].rank(ascending=False, method="min").astype("Int64")
+def test_job_centres_change_in_percentage_points_for_a_share() -> None:
+    table = _jobcentres([10.0, -5.0, 2.0, -1.0, 0.5, 3.0], last_year=40.0, points=True)
+    table["rank"] = table["change"].rank(ascending=False, method="min").astype("Int64")  # higher is better
     table = table.sort_values("rank").reset_index(drop=True)
-    words = describe_jobcentre_changes(table, goal, measure)
+    words = describe_jobcentre_changes(table, share=True)
     assert words.startswith("**Bedst udvikling mod året før:** Jobcenter A (+10,0 pct.-point)")
     assert words.endswith(
         "**Dårligst udvikling mod året før:** Jobcenter B (-5,0 pct.-point), Jobcenter D (-1,0 pct.-point), "
@@ -99,15 +98,19 @@ def test_job_centres_change_in_percentage_points_for_a_share(sample) -> None:
 
 
 def test_job_centres_on_equal_terms_in_words() -> None:
-    ratios = [1.29, 0.73, 1.05, 0.9, 1.12, math.nan, 0.8]
+    ratios = [1.29, 0.73, 1.05, 0.9, 1.12, math.nan, 0.8, 3.1]
     table = pd.DataFrame(
         {"jobcentre": [f"Jobcenter {chr(65 + i)}" for i in range(len(ratios))], "actual_over_expected": ratios}
     )
-    table["adjusted_rank"] = table["actual_over_expected"].rank(ascending=False)
+    table["flag"] = ["", "", "", "", "", "not_meaningful", "", "uncertain"]
+    table["adjusted_rank"] = table["actual_over_expected"].where(table["flag"] == "").rank(ascending=False)
     assert describe_adjusted(table) == (
         "**Gode resultater i forhold til rammevilkårene:** Jobcenter A (29\u00a0% over det forventede), "
         "Jobcenter E (12\u00a0% over det forventede), Jobcenter C (5\u00a0% over det forventede).\n\n"
         "**Særlige udfordringer i forhold til rammevilkårene:** Jobcenter B (27\u00a0% under det forventede), "
-        "Jobcenter G (20\u00a0% under det forventede), Jobcenter D (10\u00a0% under det forventede)."
+        "Jobcenter G (20\u00a0% under det forventede), Jobcenter D (10\u00a0% under det forventede).\n\n"
+        "**Ikke rangeret**, fordi det forventede niveau ikke kan bruges: Jobcenter F (ikke meningsfuldt "
+        "(forventet niveau ≤ 0)), Jobcenter H (usikkert (meget lavt forventet niveau))."
     )
-    assert describe_adjusted(table.head(5)) == ""  # four with a figure: too few to name three of each
+    # four ranked: too few to name three of each; the flagged ones are still named
+    assert describe_adjusted(table.head(5)).startswith("") and "Gode" not in describe_adjusted(table.head(5))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .parameters import Council
 
@@ -44,30 +44,38 @@ def is_aggregate(label: str) -> bool:
     return bool(_AGGREGATE.search(re.sub(r"\s+", " ", str(label).casefold()).strip()))
 
 
+_JOBCENTRE_WORD = re.compile(r"\bjobcent(er|ret|re)\b")
+
+
 @dataclass(frozen=True)
 class AreaIndex:
-    """Labels the council knows, each pointing to an area key: a municipality code or ``jc:<id>``."""
+    """Labels the council knows, each pointing to an area key: a municipality code or ``jc:<id>``.
+
+    A label that says "Jobcenter" is a job centre's before it is a municipality's: "Jobcenter Frederikshavn",
+    serving Frederikshavn and Læsø, is the job centre as a whole, "Frederikshavn" the municipality.
+    """
 
     by_code: dict[str, str]
-    by_name: dict[str, str]
+    by_name: dict[str, str]  # municipality names
     display: dict[str, str]  # area key -> a readable name
+    by_jobcentre: dict[str, str] = field(default_factory=dict)  # job centre names (without "Jobcenter")
 
     @classmethod
     def from_council(cls, council: Council) -> AreaIndex:
         by_code: dict[str, str] = {}
         by_name: dict[str, str] = {}
+        by_jobcentre: dict[str, str] = {}
         display: dict[str, str] = {}
         for jc in council.job_centres:
             single = len(jc.codes) == 1
-            jc_target = jc.codes[0] if single else jc.area_key
-            by_name[normalise_label(jc.name)] = jc_target
+            by_jobcentre[normalise_label(jc.name)] = jc.codes[0] if single else jc.area_key
             display[jc.area_key] = jc.name
             for code, name in jc.municipalities.items():
                 by_code[code] = code
                 display[code] = f"{code} {name}" if name else code
                 if name:
                     by_name[normalise_label(name)] = code
-        return cls(by_code=by_code, by_name=by_name, display=display)
+        return cls(by_code=by_code, by_name=by_name, display=display, by_jobcentre=by_jobcentre)
 
     def match(self, label: str) -> str | None:
         """The area key for a label, or None."""
@@ -79,17 +87,20 @@ class AreaIndex:
             if not rest:
                 return None
             text = rest
+        says_jobcentre = bool(_JOBCENTRE_WORD.search(text.casefold()))
         name = normalise_label(text)
-        if name in self.by_name:
-            return self.by_name[name]
-        if name.endswith("s") and name[:-1] in self.by_name:  # Københavns Kommune
-            return self.by_name[name[:-1]]
+        first, second = (self.by_jobcentre, self.by_name) if says_jobcentre else (self.by_name, self.by_jobcentre)
+        for names in (first, second):
+            if name in names:
+                return names[name]
+            if name.endswith("s") and name[:-1] in names:  # Københavns Kommune
+                return names[name[:-1]]
         return None
 
     def suggestions(self, label: str, n: int = 3) -> list[str]:
-        names = list(self.by_name)
-        close = difflib.get_close_matches(normalise_label(label), names, n=n, cutoff=0.6)
-        return [self.display.get(self.by_name[c], c) if self.by_name[c].startswith("jc:") else _title(c) for c in close]
+        names = {**{k: v for k, v in self.by_jobcentre.items()}, **self.by_name}
+        close = difflib.get_close_matches(normalise_label(label), list(names), n=n, cutoff=0.6)
+        return [self.display.get(names[c], c) if names[c].startswith("jc:") else _title(c) for c in close]
 
 
 def _title(name: str) -> str:

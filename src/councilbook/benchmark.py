@@ -2,18 +2,27 @@
 
 * **Level compared.** For a count, the goal's figure per 1.000 residents aged 16-66
   (the measure marked ``population: true``); for a share, the share itself.
+* **Framework figures** are yearly and published after their year ends: a report
+  uses, for each area, the latest year published by its cut-off (for a meeting in
+  2013, 2012's figures), and names that year. A job centre's population is the sum
+  of its municipalities'; its framework shares are weighted by population.
 * **Expected.** From the goal's ``expected_measure`` in the data where given
   (jobindsats publishes one, table Y30R21); otherwise estimated by an ordinary
   least-squares regression, across all the council's job centres, of the level
   on the framework-condition figures (measures with ``framework: true``), for
   the same period. The fit (R², coefficients) is shown with the results.
 * **Actual ÷ expected** per job centre, and its rank (1 = best given the goal's
-  direction); each job centre against the average of its cluster.
-* **Spread not explained by framework conditions**: the interquartile range and
-  the standard deviation of actual ÷ expected across job centres, year by year.
-
-Job centres' framework figures: population summed over their municipalities;
-shares averaged weighted by population.
+  direction; equal ratios share the better rank). An expected level at or below
+  zero (a regression can extrapolate there) is *not meaningful*: no ratio. An
+  expected level below a quarter of the median expected level is *uncertain*: the
+  ratio is shown, flagged, and not ranked. Flagged job centres are left out of the
+  rank, the named best and worst, and the spread.
+* **Cluster average**: the plain mean of the levels of the job centres in the cluster
+  (each job centre counts once); a job centre against it is its level ÷ that mean.
+* **Spread not explained by framework conditions**: the interquartile range (the
+  75th minus the 25th percentile, linear interpolation between the ordered values) and
+  the sample standard deviation (n − 1) of actual ÷ expected across the ranked job
+  centres, year by year.
 """
 
 from __future__ import annotations
@@ -24,8 +33,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .danish import is_share
 from .ingest import Dataset
-from .parameters import Goal, JobCentre, Parameters
+from .parameters import Goal, Parameters
+from .series import yearly_by_jobcentre
+
+UNCERTAIN_BELOW_MEDIAN = 0.25  # an expected level below this share of the median expected level is uncertain
+FLAG_NOT_MEANINGFUL = "not_meaningful"
+FLAG_UNCERTAIN = "uncertain"
 
 
 @dataclass(frozen=True)
@@ -52,44 +67,20 @@ def explanatory_measures(params: Parameters) -> list[str]:
     return [m.id for m in params.measures.values() if m.framework and not m.population]
 
 
-def _latest_annual(dataset: Dataset, year: int) -> dict[tuple[str, str], float]:
-    """For every (measure, area): the value of the latest year up to ``year`` (framework figures lag)."""
-    annual = dataset.annual.dropna()
-    annual = annual[annual.index.get_level_values("year") <= year].sort_index()
-    latest = annual.groupby(level=["measure", "area"]).last()
-    return {key: float(value) for key, value in latest.items()}
-
-
-def jobcentre_framework(params: Parameters, dataset: Dataset, year: int) -> pd.DataFrame:
-    """Framework figures per job centre (rows) for a year: population and explanatory measures."""
+def jobcentre_framework(params: Parameters, dataset: Dataset, year: int) -> tuple[pd.DataFrame, set[int]]:
+    """Framework figures per job centre (rows) as published by ``dataset``'s cut-off, up to ``year``:
+    population and explanatory measures; and the years the figures are from."""
     pop_id = population_measure(params)
-    latest = _latest_annual(dataset, year)
-
-    def value(measure: str | None, area: str) -> float:
-        return latest.get((measure, area), math.nan) if measure else math.nan
-
-    rows = {}
-    for jc in params.council.job_centres:
-        row: dict[str, float] = {}
-        pops = {code: value(pop_id, code) for code in jc.codes}
-        if pop_id:
-            direct = value(pop_id, jc.area_key)
-            row["population"] = direct if not math.isnan(direct) else sum(pops.values())
-        for measure_id in explanatory_measures(params):
-            direct = value(measure_id, jc.area_key)
-            if not math.isnan(direct):
-                row[measure_id] = direct
-                continue
-            values = {code: value(measure_id, code) for code in jc.codes}
-            if params.measures[measure_id].kind == "share" and all(not math.isnan(p) for p in pops.values()):
-                total = sum(pops.values())
-                row[measure_id] = sum(values[c] * pops[c] for c in jc.codes) / total if total else math.nan
-            elif params.measures[measure_id].kind == "share":
-                row[measure_id] = float(np.mean(list(values.values())))
-            else:
-                row[measure_id] = sum(values.values())
-        rows[jc.id] = row
-    return pd.DataFrame.from_dict(rows, orient="index")
+    columns: dict[str, pd.Series] = {}
+    years: set[int] = set()
+    for name, measure_id in ([("population", pop_id)] if pop_id else []) + [
+        (m, m) for m in explanatory_measures(params)
+    ]:
+        assert measure_id is not None
+        columns[name], used = yearly_by_jobcentre(params, dataset, measure_id, year)
+        years |= used
+    frame = pd.DataFrame(columns, index=[jc.id for jc in params.council.job_centres])
+    return frame, years
 
 
 def fit_expected(levels: pd.Series, framework: pd.DataFrame, columns: list[str]) -> tuple[pd.Series, Fit]:
@@ -111,8 +102,8 @@ def fit_expected(levels: pd.Series, framework: pd.DataFrame, columns: list[str])
     return expected, Fit("regression", r2, coefficients, n)
 
 
-def _levels(actual: pd.Series, framework: pd.DataFrame, is_share: bool) -> pd.Series:
-    if is_share or "population" not in framework:
+def _levels(actual: pd.Series, framework: pd.DataFrame, share: bool) -> pd.Series:
+    if share or "population" not in framework:
         return actual
     return actual / framework["population"] * 1000
 
@@ -121,6 +112,17 @@ def _levels(actual: pd.Series, framework: pd.DataFrame, is_share: bool) -> pd.Se
 class Adjusted:
     table: pd.DataFrame  # per job centre
     fit: Fit
+    framework_years: tuple[int, ...] = ()  # the years of framework figures used
+
+
+def flag_expected(expected: pd.Series) -> pd.Series:
+    """Per job centre: "" (a usable expected level), "not_meaningful" (≤ 0) or "uncertain" (tiny)."""
+    positive = expected[expected > 0]
+    floor = UNCERTAIN_BELOW_MEDIAN * float(positive.median()) if len(positive) else math.nan
+    flags = pd.Series("", index=expected.index, dtype=object)
+    flags[expected <= 0] = FLAG_NOT_MEANINGFUL
+    flags[(expected > 0) & (expected < floor)] = FLAG_UNCERTAIN
+    return flags
 
 
 def compute_adjusted(
@@ -134,21 +136,24 @@ def compute_adjusted(
     """Actual ÷ expected per job centre for one goal and period.
 
     ``actual`` holds the goal's figure per job centre id; ``expected_actual`` the same for the
-    goal's expected measure where the data have one.
+    goal's expected measure where the data have one. ``dataset`` is cut at the report's cut-off, so
+    the framework figures are those published by then.
     """
-    measure = params.measures[goal.measure]
-    is_share = goal.aggregation == "ratio" or measure.kind == "share"
-    framework = jobcentre_framework(params, dataset, year)
-    levels = _levels(actual, framework, is_share)
+    share = is_share(goal, params.measures[goal.measure])
+    framework, years = jobcentre_framework(params, dataset, year)
+    levels = _levels(actual, framework, share)
     if expected_actual is not None and expected_actual.notna().any():
-        expected = _levels(expected_actual, framework, is_share)
+        expected = _levels(expected_actual, framework, share)
         both = pd.concat([levels, expected], axis=1).dropna()
         r2 = float(np.corrcoef(both.iloc[:, 0], both.iloc[:, 1])[0, 1] ** 2) if len(both) > 2 else math.nan
         fit = Fit("expected_measure", r2, {}, len(both))
     else:
         expected, fit = fit_expected(levels, framework, explanatory_measures(params))
-    ratio = levels / expected
-    good = -ratio if goal.better == "lower" else ratio
+    expected = expected.reindex(levels.index)
+    flags = flag_expected(expected).where(levels.notna(), "")
+    ratio = (levels / expected).where(flags != FLAG_NOT_MEANINGFUL)
+    ranked = ratio.where(flags == "")
+    good = -ranked if goal.better == "lower" else ranked
     clusters = {jc.id: jc.cluster for jc in params.council.job_centres}
     table = pd.DataFrame(
         {
@@ -156,18 +161,20 @@ def compute_adjusted(
             "jobcentre": [jc.name for jc in params.council.job_centres if jc.id in levels.index],
             "cluster": [clusters[i] for i in levels.index],
             "level": levels.to_numpy(dtype=float),
-            "expected": expected.reindex(levels.index).to_numpy(dtype=float),
+            "expected": expected.to_numpy(dtype=float),
             "actual_over_expected": ratio.to_numpy(dtype=float),
+            "flag": flags.to_numpy(dtype=object),
             "adjusted_rank": good.rank(ascending=False, method="min").astype("Int64").to_numpy(),
         }
     )
     cluster_mean = table.groupby("cluster")["level"].transform("mean")
     table["cluster_average"] = cluster_mean
     table["vs_cluster"] = table["level"] / cluster_mean
-    return Adjusted(table.reset_index(drop=True), fit)
+    return Adjusted(table.reset_index(drop=True), fit, tuple(sorted(years)))
 
 
 def dispersion(ratios: pd.Series) -> dict[str, float]:
+    """n, the interquartile range (linear interpolation) and the sample standard deviation of the ratios."""
     values = ratios.dropna()
     if len(values) < 2:
         return {"n": float(len(values)), "iqr": math.nan, "sd": math.nan}
@@ -176,30 +183,3 @@ def dispersion(ratios: pd.Series) -> dict[str, float]:
         "iqr": float(values.quantile(0.75) - values.quantile(0.25)),
         "sd": float(values.std(ddof=1)),
     }
-
-
-def jobcentre_figures(
-    dataset: Dataset,
-    goal: Goal,
-    jobcentres: list[JobCentre],
-    measure_id: str,
-    span_first: pd.Period,
-    span_last: pd.Period,
-) -> pd.Series:
-    """A goal's figure per job centre over a span, using ``measure_id`` in place of the goal's measure."""
-    from .compute import jobcentre_series
-
-    values = jobcentre_series(dataset, measure_id, jobcentres)
-    below = jobcentre_series(dataset, goal.denominator, jobcentres) if goal.denominator else None
-    return figures_over_span(values, below, goal, span_first, span_last)
-
-
-def figures_over_span(
-    values: pd.DataFrame, below: pd.DataFrame | None, goal: Goal, span_first: pd.Period, span_last: pd.Period
-) -> pd.Series:
-    """A goal's figure per job centre (columns of ``values``) over a span; its last month for end-of-period goals."""
-    from .aggregation import aggregate_columns
-    from .periods import Span
-
-    span = Span(span_last, span_last) if goal.aggregation == "end_of_period" else Span(span_first, span_last)
-    return aggregate_columns(values, below, goal.aggregation, span)

@@ -15,9 +15,9 @@ from matplotlib.projections.polar import PolarAxes
 import matplotlib.dates as mdates
 from matplotlib.ticker import FuncFormatter
 
-from .danish import format_number, format_percent, format_span, subject
+from .danish import format_number, format_percent, format_period, format_span, is_share, subject
 from .parameters import Goal, LevelTarget, Measure
-from .periods import Span, month, parse_month
+from .periods import freq_of_index, last_month, month, year_periods
 
 BLUE = "#0072B2"
 ORANGE = "#E69F00"
@@ -26,10 +26,20 @@ GREY = "#555555"
 FIGSIZE = (8.0, 4.6)
 
 
-def _value_formatter(is_share: bool) -> FuncFormatter:
-    if is_share:
+def _value_formatter(share: bool) -> FuncFormatter:
+    if share:
         return FuncFormatter(lambda v, _pos: format_percent(v, 0))
     return FuncFormatter(lambda v, _pos: format_number(v))
+
+
+def _until(series: pd.Series, cutoff: pd.Period) -> pd.Series:
+    """The periods (months or quarters) whose last month is at or before the cut-off month."""
+    return series[[last_month(p) <= cutoff for p in series.index]] if len(series) else series
+
+
+def per_period(series: pd.Series) -> str:
+    """``måned for måned`` or ``kvartal for kvartal``."""
+    return "kvartal for kvartal" if freq_of_index(series.index) == "Q" else "måned for måned"
 
 
 def plot_goal_history(
@@ -42,13 +52,15 @@ def plot_goal_history(
     cutoff: pd.Period,
     figure_label: str,
     first_year: int | None = None,
+    target_when: pd.Period | None = None,
 ) -> Figure:
-    """The goal's figure month by month up to the cut-off, with baseline and target marked."""
-    is_share = goal.aggregation == "ratio" or measure.kind == "share"
-    series = figure_values[figure_values.index <= cutoff]
+    """The goal's figure period by period up to the cut-off, with baseline and target marked
+    (``target_when``: the period of a level target)."""
+    share = is_share(goal, measure)
+    series = _until(figure_values, cutoff)
     if first_year is not None:
-        series = series[series.index >= month(first_year, 1)]
-    # Missing months stay NaN so the line breaks there instead of bridging the gap.
+        series = series[series.index >= year_periods(first_year, freq_of_index(series.index))[0]]
+    # Missing periods stay NaN so the line breaks there instead of bridging the gap.
     known = series.dropna()
     if len(known):
         series = series[(series.index >= known.index[0]) & (series.index <= known.index[-1])]
@@ -65,23 +77,21 @@ def plot_goal_history(
             color=GREY,
             linestyle=":",
             linewidth=1.5,
-            label=f"Basis {format_span(span)}: {_fmt(baseline, is_share)}",
+            label=f"Basis {format_span(span)}: {_fmt(baseline, share)}",
         )
     year_start = month(contract_year, 1).to_timestamp()
     year_end = month(contract_year, 12).to_timestamp(how="end")
     ax.axvspan(year_start, year_end, color=ORANGE, alpha=0.10, linewidth=0, label=f"Kontraktår {contract_year}")
     if target is not None and not math.isnan(target):
-        if isinstance(goal.target, LevelTarget):
-            when = parse_month(goal.target.month).to_timestamp()
+        if isinstance(goal.target, LevelTarget) and goal.aggregation == "end_of_period" and target_when is not None:
             ax.plot(
-                [when],
+                [target_when.to_timestamp()],
                 [target],
                 marker="D",
                 markersize=9,
                 color=VERMILLION,
                 linestyle="none",
-                label=f"Mål {format_span(Span(parse_month(goal.target.month), parse_month(goal.target.month)))}: "
-                f"{_bound(goal)} {_fmt(target, is_share)}",
+                label=f"Mål {format_period(target_when)}: {_bound(goal)} {_fmt(target, share)}",
             )
         else:
             ax.hlines(
@@ -91,26 +101,28 @@ def plot_goal_history(
                 colors=VERMILLION,
                 linestyles="--",
                 linewidth=2,
-                label=f"Mål {contract_year}: {_bound(goal)} {_fmt(target, is_share)}",
+                label=f"Mål {contract_year}: {_bound(goal)} {_fmt(target, share)}",
             )
     ax.set_title(goal.title, loc="left", fontsize=11, wrap=True)
-    ax.set_ylabel(measure.unit if not is_share else "Procent")
+    ax.set_ylabel(measure.unit if not share else "Procent")
     left = (
-        month(first_year, 1) if first_year is not None else (known.index[0] if len(known) else month(contract_year, 1))
+        month(first_year, 1)
+        if first_year is not None
+        else (month(known.index[0].year, 1) if len(known) else month(contract_year, 1))
     )
     ax.set_xlim(left.to_timestamp(), year_end)
     ax.set_xlabel("År")
     ax.xaxis.set_major_locator(mdates.YearLocator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    ax.yaxis.set_major_formatter(_value_formatter(is_share))
+    ax.yaxis.set_major_formatter(_value_formatter(share))
     ax.grid(axis="y", color="#dddddd", linewidth=0.8)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=9, frameon=False)
     return fig
 
 
-def _fmt(value: float, is_share: bool, decimals: int | None = None) -> str:
-    if is_share:
+def _fmt(value: float, share: bool, decimals: int | None = None) -> str:
+    if share:
         return format_percent(value) if decimals is None else format_percent(value, decimals)
     return format_number(value) if decimals is None else format_number(value, decimals)
 
@@ -123,31 +135,29 @@ def describe_goal_history(
     goal: Goal, measure: Measure, series: pd.Series, baseline: float, target: float | None, cutoff: pd.Period
 ) -> str:
     """Danish alt text saying what the chart shows."""
-    is_share = goal.aggregation == "ratio" or measure.kind == "share"
-    shown = series.dropna()
-    shown = shown[shown.index <= cutoff]
-    what = f"Kurve for målet »{goal.title}«: {subject(goal, measure)} måned for måned"
+    share = is_share(goal, measure)
+    shown = _until(series.dropna(), cutoff)
+    what = f"Kurve for målet »{goal.title}«: {subject(goal, measure)} {per_period(series)}"
     if len(shown):
         what += (
-            f" fra {format_span(Span(shown.index[0], shown.index[0]))} til "
-            f"{format_span(Span(shown.index[-1], shown.index[-1]))}; "
-            f"seneste værdi {_fmt(float(shown.iloc[-1]), is_share)}"
+            f" fra {format_period(shown.index[0])} til {format_period(shown.index[-1])}; "
+            f"seneste værdi {_fmt(float(shown.iloc[-1]), share)}"
         )
     parts = [what]
     if not math.isnan(baseline):
-        parts.append(f"basis {format_span(goal.baseline_span)} er {_fmt(baseline, is_share)}")
+        parts.append(f"basis {format_span(goal.baseline_span)} er {_fmt(baseline, share)}")
     if target is not None and not math.isnan(target):
-        parts.append(f"målet er {_bound(goal)} {_fmt(target, is_share)}")
+        parts.append(f"målet er {_bound(goal)} {_fmt(target, share)}")
     return ". ".join(p[:1].upper() + p[1:] for p in parts) + "."
 
 
 def add_forecast(
     fig: Figure, goal: Goal, measure: Measure, value: float, low: float, high: float, when: pd.Period
 ) -> None:
-    """Mark the year's forecast with its range on a history chart."""
+    """Mark the year's forecast with its range on a history chart (``when``: the period it is for)."""
     if math.isnan(value):
         return
-    is_share = goal.aggregation == "ratio" or measure.kind == "share"
+    share = is_share(goal, measure)
     ax = fig.axes[0]
     x = when.to_timestamp()
     if not (math.isnan(low) or math.isnan(high)):
@@ -163,7 +173,7 @@ def add_forecast(
         markeredgecolor=BLUE,
         markeredgewidth=2,
         linestyle="none",
-        label=f"Prognose: {_fmt(value, is_share)}",
+        label=f"Prognose: {_fmt(value, share)}",
     )
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=9, frameon=False)
 
@@ -178,13 +188,14 @@ def plot_xmr(
     measure: Measure,
     value_label: str,
 ) -> Figure:
-    """An XmR chart: the monthly points, centre line, limits, and signals by symbol and colour."""
-    is_share = goal.aggregation == "ratio" or measure.kind == "share"
+    """An XmR chart: the points (months or quarters), centre line, limits, and signals by symbol and colour."""
+    share = is_share(goal, measure)
+    freq = freq_of_index(points.index)
     fig = Figure(figsize=(8.0, 4.2), dpi=110, layout="constrained")
     ax = fig.add_subplot()
     x = points.index.to_timestamp()
     ax.plot(x, points.to_numpy(), color=GREY, linewidth=1.2, marker="o", markersize=3.5, label=value_label)
-    ax.axhline(centre, color="#222222", linewidth=1.2, label=f"Gennemsnit: {_fmt(centre, is_share)}")
+    ax.axhline(centre, color="#222222", linewidth=1.2, label=f"Gennemsnit: {_fmt(centre, share)}")
     ax.axhline(upper, color=GREY, linestyle="--", linewidth=1, label="Kontrolgrænser")
     ax.axhline(lower, color=GREY, linestyle="--", linewidth=1)
     for judgement, colour, marker, label in (
@@ -196,7 +207,7 @@ def plot_xmr(
                 m
                 for s in signals
                 if s.judgement == judgement
-                for m in pd.period_range(s.first, s.last, freq="M")
+                for m in pd.period_range(s.first, s.last, freq=freq)
                 if m in points.index
             }
         )
@@ -211,11 +222,15 @@ def plot_xmr(
                 label=label,
             )
     ax.set_title(f"Er ændringen reel? {goal.title}", loc="left", fontsize=11, wrap=True)
-    ax.set_ylabel(measure.unit if not is_share else "Procent")
-    ax.set_xlabel("Måned")
-    ax.yaxis.set_major_formatter(_value_formatter(is_share))
-    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%m/%Y"))
+    ax.set_ylabel(measure.unit if not share else "Procent")
+    ax.set_xlabel("Kvartal" if freq == "Q" else "Måned")
+    ax.yaxis.set_major_formatter(_value_formatter(share))
+    if freq == "Q":
+        ax.xaxis.set_major_locator(mdates.YearLocator())
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    else:
+        ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%m/%Y"))
     ax.grid(axis="y", color="#dddddd", linewidth=0.8)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3, fontsize=8.5, frameon=False)
@@ -223,8 +238,8 @@ def plot_xmr(
 
 
 def plot_adjusted(table: pd.DataFrame, goal: Goal) -> Figure:
-    """Actual ÷ expected per job centre, best at the top, 1,0 marked."""
-    data = table.dropna(subset=["actual_over_expected"]).sort_values("adjusted_rank", ascending=False)
+    """Actual ÷ expected per ranked job centre (flagged ones left out), best at the top, 1,0 marked."""
+    data = table.dropna(subset=["adjusted_rank"]).sort_values("adjusted_rank", ascending=False)
     height = max(3.0, 0.22 * len(data) + 1.2)
     fig = Figure(figsize=(8.0, height), dpi=110, layout="constrained")
     ax = fig.add_subplot()
@@ -251,19 +266,20 @@ def plot_adjusted(table: pd.DataFrame, goal: Goal) -> Figure:
 
 def describe_xmr_chart(goal: Goal, measure: Measure, xmr) -> str:
     """Danish alt text for an XmR chart."""
-    is_share = goal.aggregation == "ratio" or measure.kind == "share"
+    share = is_share(goal, measure)
     improvements = sum(s.judgement == "improvement" for s in xmr.signals)
     concerns = sum(s.judgement == "concern" for s in xmr.signals)
+    unit = "kvartaler" if freq_of_index(xmr.points.index) == "Q" else "måneder"
     return (
-        f"Kontroldiagram for målet »{goal.title}«: {subject(goal, measure)} i {len(xmr.points)} måneder "
-        f"med gennemsnit {_fmt(xmr.centre, is_share, 1)} og kontrolgrænser {_fmt(xmr.lower, is_share, 1)} og "
-        f"{_fmt(xmr.upper, is_share, 1)}. {improvements} signaler om forbedring og {concerns} om bekymring."
+        f"Kontroldiagram for målet »{goal.title}«: {subject(goal, measure)} i {len(xmr.points)} {unit} "
+        f"med gennemsnit {_fmt(xmr.centre, share, 1)} og kontrolgrænser {_fmt(xmr.lower, share, 1)} og "
+        f"{_fmt(xmr.upper, share, 1)}. {improvements} signaler om forbedring og {concerns} om bekymring."
     )
 
 
 def describe_adjusted_chart(goal: Goal, table: pd.DataFrame) -> str:
     """Danish alt text for the job centres' actual ÷ expected chart."""
-    ranked = table.dropna(subset=["actual_over_expected"]).sort_values("adjusted_rank")
+    ranked = table.dropna(subset=["adjusted_rank"]).sort_values("adjusted_rank")
     if ranked.empty:
         return f"Søjlediagram for målet »{goal.title}« uden tal."
     best, worst = ranked.iloc[0], ranked.iloc[-1]

@@ -94,7 +94,9 @@ def validate(params: ParamsOption = DEFAULT_PARAMS, data: DataOption = DEFAULT_D
             (len(p.council.job_centres), "job centre"),
         )
     )
-    figures = _count(len(project.dataset.monthly) + len(project.dataset.annual), "figure")
+    dataset = project.dataset
+    quarterly = len(dataset.quarterly) if dataset.quarterly is not None else 0
+    figures = _count(len(dataset.monthly) + quarterly + len(dataset.annual), "figure")
     say(f"OK: {display_path(params)} ({counts}) and {display_path(data)} ({figures}).")
 
 
@@ -164,6 +166,8 @@ def build(
     Example: councilbook build --params parameters --data data/sample --as-of 2013-06-01
     """
     result = _build_book(params, data, workers, pdf, as_of, force)
+    for note in result.notes:
+        warn(f"Note: {note}.")
     if result.unchanged:
         say("The book is unchanged; nothing was rebuilt (--force rebuilds it).")
     say(f"HTML: {display_path(result.html / 'index.html')}")
@@ -287,9 +291,10 @@ def new_contract(
     year: Annotated[int, typer.Argument(metavar="YEAR", help="The contract year.")],
     params: ParamsOption = DEFAULT_PARAMS,
 ) -> None:
-    """Write contracts/<YEAR>.yml from last year's contract: the same goals with this year's baselines.
+    """Write contracts/<YEAR>.yml from last year's contract as a draft: the same goals with this year's baselines.
 
-    Baselines, level targets' months and the dates are moved a year on; check the targets and dates.
+    Baselines, level targets' months and the signing date are moved a year on; check the targets. The
+    contract is a draft, left out of the public book, until you add its publication date (published:).
 
     Example: councilbook new contract 2014 --params parameters
     """
@@ -297,8 +302,11 @@ def new_contract(
 
     with user_errors("The contract was not written"):
         path = write_contract(params, year)
-    next_step = "check its targets and dates, then run councilbook validate."
-    say(f"Wrote {display_path(path)} from the contract for {year - 1}; {next_step}")
+    next_step = (
+        "check its targets, then add the day its popular edition is published (published: YYYY-MM-DD); "
+        "until then it is a draft and stays out of the public book."
+    )
+    say(f"Wrote {display_path(path)} from the contract for {year - 1} as a draft; {next_step}")
 
 
 @app.command()
@@ -333,27 +341,55 @@ def status(
     if as_json:
         sys.stdout.write(json.dumps(figures, ensure_ascii=False, indent=2) + "\n")
         return
-    table = present.goal_status_table(result.status.contract, result.status.goals, result.project.params.measures, "")
-    rich_table = RichTable(show_lines=False)
-    for index, column in enumerate(table.columns):
-        rich_table.add_column(
-            column,
-            overflow="fold",
-            min_width=20 if index == 0 else None,
-            justify="right" if index in table.numeric else "left",
-        )
-    for row in table.rows:
-        rich_table.add_row(*(cell.replace("\u2060", "") for cell in row))  # word joiners are for HTML
-    say(
-        f"{result.meeting.title} {format_date(result.meeting.date)}: status for kontrakten "
-        f"{result.status.contract.year}, tal til og med {format_month(result.status.cutoff)}"
-    )
-    Console(width=max(130, Console().width)).print(rich_table)
+    table = present.meeting_status_table(result.status, "")
+    say(f"{result.meeting.title} {format_date(result.meeting.date)}")
+    say(f"Status for kontrakten {result.status.contract.year} med tal til og med {format_month(result.status.cutoff)}")
+    print_table(table)
     say(f"Notebook: {display_path(result.notebook)}")
     say(f"HTML:     {display_path(result.html)}")
     last = data_behind(result.project.dataset, result.status.cutoff)
     if last is not None:
         _warn_data_behind(last, result.status.cutoff, data)
+
+
+def _plain(cell: str) -> str:
+    return cell.replace("\u2060", "")  # word joiners are for HTML
+
+
+def terminal_table(table: present.Table) -> RichTable:
+    """A report's table for the terminal: the same columns and cells as the HTML."""
+    rich_table = RichTable(show_lines=False)
+    for index, column in enumerate(table.columns):
+        rich_table.add_column(column, justify="right" if index in table.numeric else "left", no_wrap=True)
+    for row in table.rows:
+        rich_table.add_row(*(_plain(cell) for cell in row))
+    return rich_table
+
+
+def table_width(table: present.Table) -> int:
+    """The width the table needs on one line per row (cell padding and borders included)."""
+    widths = [
+        max(len(_plain(c)) for c in [column, *(row[i] for row in table.rows)]) for i, column in enumerate(table.columns)
+    ]
+    return sum(widths) + 3 * len(widths) + 1
+
+
+def print_table(table: present.Table) -> None:
+    """Print a table as the HTML shows it: as a table when the terminal is wide enough (80 columns when it is
+    not a terminal), else as one card per row (label: value), as on a phone; then its notes."""
+    console = Console(highlight=False, soft_wrap=False)
+    if table_width(table) <= console.width:
+        console.print(terminal_table(table))
+    else:
+        label = max(len(c) for c in table.columns[1:])
+        for row in table.rows:
+            say("")
+            say(_plain(row[0]))
+            for column, cell in zip(table.columns[1:], row[1:], strict=True):
+                say(f"  {column:<{label}}  {_plain(cell)}")
+        say("")
+    for note in table.notes:
+        say(note)
 
 
 def _warn_data_behind(last: pd.Period, cutoff: pd.Period, data: Path) -> None:
@@ -482,6 +518,12 @@ def minutes(
         result = build_after_meeting(params, data, day, out_dir, _parse_date(as_of, "--as-of") or date.today())
     say(f"Beslutningsreferat ({result.state.label}): {display_path(result.minutes)}")
     say(f"Pressemeddelelse (udkast): {display_path(result.press_release)}")
+    if result.undecided:
+        warn(
+            f"Note: no decision is recorded for {len(result.undecided)} item(s): {'; '.join(result.undecided)}. "
+            "The minutes show them as missing; write each decision (decision: in the meeting's agenda) before "
+            "the minutes are sent."
+        )
 
 
 @app.command()

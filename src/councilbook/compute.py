@@ -1,50 +1,56 @@
 """Stage 2: the figures behind every report, computed from the data and the parameters.
 
-Methods (documented for the council in the book's method notes):
+Methods (documented for the council in the book's method notes, ``book/metode.md``):
 
-* **Cut-off.** Material is ready ``material_ready_days`` before a meeting (the
-  pack date). jobindsats.dk publishes a month ``data_publication_lag_days``
-  after it ends. The cut-off is the last month published by the pack date, and
-  a report reads nothing after it, so a rebuilt report shows what members saw.
+* **Cut-off** (:mod:`cutoff`): a report reads only the months, quarters and years
+  published by its date.
 * **Contract.** A status reports the contract whose year holds the cut-off month.
-* **Aggregation** of a goal over a span of months: ``average`` (monthly mean),
-  ``sum``, ``end_of_period`` (the span's last month) or ``ratio`` (the measure
-  summed over the months divided by the denominator summed, in %). A span with
-  a missing month gives no figure rather than a wrong one.
-* **Year to date.** January of the contract year to the cut-off, against the
-  same months a year earlier (change in %).
-* **Target for the period so far** (shown, not used for status). A level or
-  share target as it stands; a %-change target or a direction-only goal against
-  the baseline period's same months, so a part-year is never set against a whole year.
-* **Forecast** of the year's figure (or of the target month's value for a level
-  target): see :mod:`councilbook.forecast`, with a backtested error range.
+* **Periods.** A goal's figures are monthly or quarterly, as its measure is given.
+  Job centres and the region are combined from the municipalities (:mod:`series`).
+* **Aggregation** of a goal over periods (:mod:`aggregation`).
+* **Year to date.** The contract year's periods up to the cut-off, against the same
+  periods a year earlier. A period whose figure is missing in either year (withheld or
+  not reported) is left out of both, and the report says which; for ``end_of_period``
+  the latest period with a figure is used.
+* **Target for the period so far** (shown, not used for status). A level or share
+  target as it stands; a %-change target or a direction-only goal against the
+  baseline period's same periods, so a part-year is never set against a whole year.
+* **Forecast** of the year's figure (or of the target period's value for a level
+  target): :mod:`forecast`, with a backtested error range.
 * **Status** from the forecast against the year's target (the baseline for a
-  direction-only goal), as the gap in % of the target, positive on the good
-  side: at or past the target is *on track*; short by at most the council's
-  tolerance, or short but with the target inside the forecast's range, is *at
-  risk*; further short is *off track*.
+  direction-only goal), both as shown (:mod:`figures`): at or past the target is *on
+  track*; short by at most the council's tolerance (``status_tolerance_pct`` of the
+  target for a count, ``status_tolerance_pp`` percentage points for a share), or short
+  but with the target inside the forecast's range, is *at risk*; further short is *off
+  track*. Once the target period is past the cut-off the status is final: *attained*
+  or *not attained*. Without figures for the year yet: *no figures yet*; with figures
+  but a forecast or target that cannot be computed (a figure it needs is missing):
+  *cannot be assessed*, with the reason.
 * **Since the previous meeting**: the forecast now against the forecast at the
-  previous meeting of the same contract year.
+  previous meeting of the same contract year, as shown.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-from dataclasses import asdict, dataclass
-from datetime import date, timedelta
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from functools import cached_property
 from typing import Literal
 
-import numpy as np
 import pandas as pd
 
-from .aggregation import ComputeError, aggregate, aggregate_columns
-from .benchmark import Adjusted, compute_adjusted, dispersion, figures_over_span, jobcentre_figures
+from . import figures as fig
+from .aggregation import ComputeError, aggregate_columns, aggregate_periods
+from .benchmark import Adjusted, compute_adjusted, dispersion
+from .cutoff import compute_cutoff, compute_pack_date, meeting_cutoff
+from .danish import is_share
 from .forecast import Forecast, compute_forecast
 from .ingest import Dataset
 from .parameters import (
     ChangeTarget,
     Contract,
-    Council,
     Evaluation,
     Goal,
     JobCentre,
@@ -53,10 +59,27 @@ from .parameters import (
     Parameters,
     ShareTarget,
 )
-from .periods import Span, month, month_code, month_end, parse_month
+from .periods import (
+    PERIODS_PER_YEAR,
+    Freq,
+    freq_of_index,
+    last_month,
+    month,
+    observed_in_year,
+    parse_month,
+    period_code,
+    period_from_code,
+    periods_within,
+    xmr_years_before,
+    year_periods,
+)
+from .series import goal_series, jobcentre_series
 from .spc import XmR, compute_xmr
 
-Status = Literal["on_track", "at_risk", "off_track", "no_data"]
+__all__ = ["ComputeError", "compute_cutoff", "compute_pack_date"]
+
+Status = Literal["on_track", "at_risk", "off_track", "attained", "not_attained", "unknown", "no_data"]
+FINAL_STATUSES = ("attained", "not_attained")
 
 
 # ---------------------------------------------------------------------------
@@ -64,102 +87,46 @@ Status = Literal["on_track", "at_risk", "off_track", "no_data"]
 # ---------------------------------------------------------------------------
 
 
-def data_behind(dataset: Dataset, cutoff: pd.Period) -> pd.Period | None:
+def data_behind(dataset: Dataset, cutoff: pd.Period, measures: set[str] | None = None) -> pd.Period | None:
     """The data's last month when it comes before ``cutoff`` (the months a report needs are not in yet)."""
-    if dataset.monthly.empty:
-        return None
-    last = dataset.last_month()
-    return last if last < cutoff else None
-
-
-def compute_pack_date(meeting_date: date, council: Council) -> date:
-    return meeting_date - timedelta(days=council.publication.material_ready_days)
-
-
-def compute_cutoff(as_of: date, council: Council) -> pd.Period:
-    """The last month whose figures are published on ``as_of``."""
-    lag = timedelta(days=council.data_publication_lag_days)
-    candidate = pd.Period(as_of, freq="M")
-    while month_end(candidate) + lag > as_of:
-        candidate -= 1
-    return candidate
+    last = dataset.last_month(measures)
+    return last if last is not None and last < cutoff else None
 
 
 def select_contract(params: Parameters, cutoff: pd.Period) -> Contract:
     contract = params.contracts.get(cutoff.year)
     if contract is None:
         raise ComputeError(
-            f"the data cut-off {month_code(cutoff)} falls in {cutoff.year}, "
+            f"the data cut-off {cutoff.year}M{cutoff.month:02d} falls in {cutoff.year}, "
             f"but there is no contract for {cutoff.year} in the parameters"
         )
     return contract
 
 
 # ---------------------------------------------------------------------------
-# Series and aggregation
+# Series
 # ---------------------------------------------------------------------------
 
 
-def _measure_frame(dataset: Dataset, measure: str) -> pd.DataFrame:
-    """Months as rows (every month from the first to the last), area keys as columns."""
-    try:
-        series = dataset.monthly.xs(measure, level="measure")
-    except KeyError:
-        raise ComputeError(f"measure {measure!r} is not in the data") from None
-    frame = series.unstack("area")
-    if len(frame.index):
-        frame = frame.reindex(pd.period_range(frame.index.min(), frame.index.max(), freq="M"))
-    return frame
-
-
-def jobcentre_series(dataset: Dataset, measure: str, jobcentres: list[JobCentre]) -> pd.DataFrame:
-    """Monthly figures per job centre (columns: job centre ids).
-
-    A job centre's figures are given for it directly (area ``jc:<id>``) or are the sum of its
-    municipalities, NaN in a month where any of them is missing or withheld.
-    """
-    frame = _measure_frame(dataset, measure)
-    owner = {code: jc.id for jc in jobcentres if jc.area_key not in frame.columns for code in jc.codes}
-    codes = list(owner)
-    part = frame.reindex(columns=codes)
-    sums = part.T.groupby(owner).sum().T
-    counts = part.notna().T.groupby(owner).sum().T
-    sizes = pd.Series(owner).value_counts()
-    summed = sums.where(counts.eq(sizes.reindex(counts.columns), axis=1))
-    columns = {}
-    for jc in jobcentres:
-        if jc.area_key in frame.columns:
-            columns[jc.id] = frame[jc.area_key]
-        else:
-            columns[jc.id] = summed[jc.id] if jc.id in summed.columns else pd.Series(math.nan, index=frame.index)
-    return pd.DataFrame(columns, index=frame.index)
-
-
-def area_series(dataset: Dataset, measure: str, jobcentres: list[JobCentre]) -> pd.Series:
-    """Monthly sum over the given job centres; NaN in a month where any is missing."""
-    frame = jobcentre_series(dataset, measure, jobcentres)
-    return frame.sum(axis=1).where(frame.notna().all(axis=1))
-
-
-def missing_months(values: pd.Series, denominator: pd.Series | None, span: Span) -> list[pd.Period]:
-    """Months in the span without a figure (withheld or not reported) in the measure or its denominator."""
-    months = pd.period_range(span.first, span.last, freq="M")
-    gaps = values.reindex(months).isna()
+def missing_periods(values: pd.Series, denominator: pd.Series | None, periods: pd.Index) -> list[pd.Period]:
+    """Periods without a figure (withheld or not reported) in the measure or its denominator."""
+    gaps = values.reindex(periods).isna()
     if denominator is not None:
-        gaps |= denominator.reindex(months).isna()
-    return [m for m, gap in zip(months, gaps, strict=True) if gap]
+        gaps |= denominator.reindex(periods).isna()
+    return [p for p, gap in zip(periods, gaps, strict=True) if gap]
 
 
 def monthly_figure(values: pd.Series, denominator: pd.Series | None, aggregation: str) -> pd.Series:
-    """The goal's figure month by month, comparable with its yearly figure.
+    """The goal's figure period by period, comparable with its yearly figure.
 
-    For a sum that is the running 12-month sum; for a ratio the monthly ratio;
-    otherwise the monthly value.
+    For a sum that is the running sum over a year (12 months or 4 quarters); for a ratio the
+    period's ratio; otherwise the period's value.
     """
     if aggregation == "sum":
-        return values.rolling(12, min_periods=12).sum()
+        n = PERIODS_PER_YEAR[freq_of_index(values.index)]
+        return values.rolling(n, min_periods=n).sum()
     if aggregation == "ratio" and denominator is not None:
-        return values / denominator.replace(0, np.nan) * 100
+        return values / denominator.where(denominator != 0) * 100
     return values
 
 
@@ -169,37 +136,91 @@ def monthly_figure(values: pd.Series, denominator: pd.Series | None, aggregation
 
 
 @dataclass(frozen=True)
+class MissingFigure:
+    """A period whose figure is missing for some job centres, and which part of the status it touches."""
+
+    period: str  # period code
+    jobcentres: tuple[str, ...]  # names of the job centres without a figure
+    part: Literal["year", "last_year", "baseline"]
+    everywhere: bool = False  # no job centre has it (the data stop earlier)
+
+
+@dataclass(frozen=True)
+class GoalFigures:
+    """A goal's figures as shown (:mod:`figures`): every output formats from these."""
+
+    baseline: fig.Quantity
+    target: fig.Quantity
+    actual: fig.Quantity
+    last_year: fig.Quantity
+    change: fig.Quantity
+    forecast: fig.Quantity
+    low: fig.Quantity
+    high: fig.Quantity
+    gap: fig.Quantity
+    comparable_target: fig.Quantity
+
+
+@dataclass(frozen=True)
 class GoalStatus:
     goal_id: str
     title: str
     better: str
     aggregation: str
     target_form: str
+    share: bool  # the goal's figure is a share in %
+    freq: Freq  # months or quarters
     baseline_period: str
     baseline: float
     target: float | None
-    period_first: str
-    period_last: str
+    periods: tuple[str, ...]  # the contract year's periods the actual figure covers
+    excluded: tuple[str, ...]  # periods up to the cut-off left out (a figure missing this year or last)
+    missing: tuple[MissingFigure, ...]
     actual: float
     last_year: float
-    change_pct: float
     comparable_target: float | None
     year_target: float | None
     forecast: Forecast
-    gap_pct: float
     status: Status
+    contract_year: int = 0
+    draft: bool = False  # the contract is a draft (not published)
+
+    @property
+    def period_first(self) -> str:
+        return self.periods[0] if self.periods else ""
+
+    @property
+    def period_last(self) -> str:
+        return self.periods[-1] if self.periods else ""
+
+    @property
+    def final(self) -> bool:
+        return self.forecast.final
+
+    @cached_property
+    def figures(self) -> GoalFigures:
+        level = lambda value: fig.level(value, self.share)  # noqa: E731
+        forecast, target = level(self.forecast.value), level(math.nan if self.year_target is None else self.year_target)
+        actual, last_year = level(self.actual), level(self.last_year)
+        return GoalFigures(
+            baseline=level(self.baseline),
+            target=target,
+            actual=actual,
+            last_year=last_year,
+            change=fig.change(actual, last_year),
+            forecast=forecast,
+            low=level(self.forecast.low),
+            high=level(self.forecast.high),
+            gap=fig.gap(forecast, target, self.better),
+            comparable_target=level(math.nan if self.comparable_target is None else self.comparable_target),
+        )
 
     def as_dict(self) -> dict[str, object]:
-        data = {k: v for k, v in asdict(self).items() if k != "forecast"}
+        data = {k: v for k, v in asdict(self).items() if k not in ("forecast", "missing")}
         data = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in data.items()}
         data["forecast"] = self.forecast.as_dict()
+        data["missing"] = [asdict(m) for m in self.missing]
         return data
-
-
-def goal_series(dataset: Dataset, goal: Goal, jobcentres: list[JobCentre]) -> tuple[pd.Series, pd.Series | None]:
-    values = area_series(dataset, goal.measure, jobcentres)
-    denominator = area_series(dataset, goal.denominator, jobcentres) if goal.denominator else None
-    return values, denominator
 
 
 def compute_target_value(goal: Goal, baseline: float) -> float | None:
@@ -214,59 +235,63 @@ def compute_target_value(goal: Goal, baseline: float) -> float | None:
     return None
 
 
+def baseline_periods(goal: Goal, freq: Freq) -> pd.PeriodIndex:
+    """The periods of the goal's baseline (its last one for end_of_period)."""
+    periods = periods_within(goal.baseline_span, freq)
+    return periods[-1:] if goal.aggregation == "end_of_period" else periods
+
+
+def target_position(goal: Goal, freq: Freq) -> int:
+    """The 0-based period of the year the forecast is for: a level target's month (its quarter), else the last."""
+    if goal.aggregation == "end_of_period" and isinstance(goal.target, LevelTarget):
+        target_month = parse_month(goal.target.month)
+        return (target_month.quarter if freq == "Q" else target_month.month) - 1
+    return PERIODS_PER_YEAR[freq] - 1
+
+
 def compute_comparable_target(
-    goal: Goal, values: pd.Series, denominator: pd.Series | None, period: Span, contract_year: int
+    goal: Goal, values: pd.Series, denominator: pd.Series | None, kept: list[pd.Period], contract_year: int
 ) -> float | None:
-    """The target for the months so far (see the module notes)."""
+    """The target for the periods so far (see the module notes)."""
     target = goal.target
     if isinstance(target, (LevelTarget, ShareTarget)):
         return compute_target_value(goal, math.nan)
-    baseline_span = goal.baseline_span
-    years_back = contract_year - baseline_span.last.year
-    if (
-        baseline_span.first.year == baseline_span.last.year
-        and baseline_span.first.month == 1
-        and baseline_span.last.month == 12
-        and goal.aggregation != "end_of_period"
-    ):
-        same_months = period.shift_years(years_back)
-        base = aggregate(values, denominator, goal.aggregation, same_months)
+    span = goal.baseline_span
+    freq = freq_of_index(values.index)
+    n = PERIODS_PER_YEAR[freq]
+    years_back = contract_year - span.last.year
+    whole_year = span.first.year == span.last.year and span.first.month == 1 and span.last.month == 12
+    if whole_year and goal.aggregation != "end_of_period" and kept:
+        base = aggregate_periods(values, denominator, goal.aggregation, [p - n * years_back for p in kept])
     else:
-        base = aggregate(values, denominator, goal.aggregation, baseline_span)
+        base = aggregate_periods(values, denominator, goal.aggregation, baseline_periods(goal, freq))
     if isinstance(target, ChangeTarget):
         return base * (1 + target.percent / 100)
     return base  # direction only: beat the baseline
 
 
-def compute_gap_pct(actual: float, target: float | None, better: str) -> float:
-    """Distance to the target in % of the target; positive on the good side."""
-    if target is None or math.isnan(actual) or math.isnan(target) or target == 0:
-        return math.nan
-    gap = (actual - target) / abs(target) * 100
-    return gap if better == "higher" else -gap
-
-
-def classify_status(gap_pct: float, tolerance_pct: float, range_reaches_target: bool = False) -> Status:
-    if math.isnan(gap_pct):
-        return "no_data"
-    if gap_pct >= 0:
+def classify_status(
+    figures: GoalFigures,
+    better: str,
+    final: bool,
+    tolerance: float,
+    has_figures: bool,
+    strict: bool = False,
+) -> Status:
+    """The status from the forecast and the target as shown (``tolerance`` in the unit of the gap; ``strict``
+    for a direction-only goal, which must do better than its baseline, not as well)."""
+    if not figures.forecast.known or not figures.target.known:
+        return "unknown" if has_figures else "no_data"
+    meets = fig.meets(figures.forecast, figures.target, better, strict)
+    if final:
+        return "attained" if meets else "not_attained"
+    if meets:
         return "on_track"
-    if gap_pct >= -tolerance_pct or range_reaches_target:
+    favourable = figures.low if better == "lower" else figures.high
+    reaches = favourable.known and fig.meets(favourable, figures.target, better, strict)
+    if -figures.gap.rounded <= tolerance or reaches:
         return "at_risk"
     return "off_track"
-
-
-def range_reaches_target(forecast: Forecast, target: float | None, better: str) -> bool:
-    """Whether the favourable end of the forecast's range meets the target."""
-    if target is None or math.isnan(forecast.low) or math.isnan(forecast.high):
-        return False
-    return forecast.low <= target if better == "lower" else forecast.high >= target
-
-
-def _change_pct(actual: float, before: float) -> float:
-    if math.isnan(actual) or math.isnan(before) or before == 0:
-        return math.nan
-    return (actual - before) / before * 100
 
 
 def compute_goal_status(
@@ -280,64 +305,107 @@ def compute_goal_status(
     """A goal's status for the contract year, with data up to ``cutoff`` (region: all job centres)."""
     jobcentres = jobcentres if jobcentres is not None else params.council.job_centres
     data = dataset.until(cutoff)
-    values, denominator = goal_series(data, goal, jobcentres)
-    year_span = Span(month(contract_year, 1), month(contract_year, 12))
-    period = year_span.clip(cutoff)
-    baseline = aggregate(values, denominator, goal.aggregation, goal.baseline_span)
+    values, denominator = goal_series(params, data, goal, jobcentres)
+    freq = freq_of_index(values.index)
+    n = PERIODS_PER_YEAR[freq]
+    share = is_share(goal, params.measures[goal.measure])
+    observed = list(observed_in_year(contract_year, freq, cutoff))
+    missing_now = missing_periods(values, denominator, pd.PeriodIndex(observed, freq=freq))
+    missing_before = missing_periods(values, denominator, pd.PeriodIndex([p - n for p in observed], freq=freq))
+    if goal.aggregation == "end_of_period":
+        with_figure = [p for p in observed if p not in missing_now]
+        kept = with_figure[-1:]
+    else:
+        kept = [p for p in observed if p not in missing_now and p - n not in missing_before]
+    base_periods = baseline_periods(goal, freq)
+    missing_base = missing_periods(values, denominator, base_periods)
+    actual = aggregate_periods(values, denominator, goal.aggregation, kept)
+    last_year = aggregate_periods(values, denominator, goal.aggregation, [p - n for p in kept])
+    baseline = aggregate_periods(values, denominator, goal.aggregation, base_periods)
     target = compute_target_value(goal, baseline)
     year_target = target if target is not None else (None if math.isnan(baseline) else baseline)
-    target_month = parse_month(goal.target.month).month if isinstance(goal.target, LevelTarget) else 12
-    forecast = compute_forecast(values, denominator, goal.aggregation, contract_year, cutoff, target_month)
-    gap = compute_gap_pct(forecast.value, year_target, goal.better)
-    status = classify_status(
-        gap, params.council.status_tolerance_pct, range_reaches_target(forecast, year_target, goal.better)
+    forecast = compute_forecast(
+        values,
+        denominator,
+        goal.aggregation,
+        contract_year,
+        cutoff,
+        target_position(goal, freq),
+        missing=missing_now,
+        is_share=share,
     )
-    if period is None:
-        nan = math.nan
-        return GoalStatus(
-            goal.id,
-            goal.title,
-            goal.better,
-            goal.aggregation,
-            goal.target.form,
-            goal.baseline,
-            baseline,
-            target,
-            "",
-            "",
-            nan,
-            nan,
-            nan,
-            None,
-            year_target,
-            forecast,
-            nan,
-            "no_data",
-        )
-    if goal.aggregation == "end_of_period":
-        period = Span(period.last, period.last)
-    actual = aggregate(values, denominator, goal.aggregation, period)
-    last_year = aggregate(values, denominator, goal.aggregation, period.shift_years(1))
-    return GoalStatus(
+    missing = [
+        *missing_figures(params, data, goal, missing_now, "year", jobcentres),
+        *missing_figures(params, data, goal, missing_before, "last_year", jobcentres),
+        *missing_figures(params, data, goal, list(missing_base), "baseline", jobcentres),
+    ]
+    status = GoalStatus(
         goal_id=goal.id,
         title=goal.title,
         better=goal.better,
         aggregation=goal.aggregation,
         target_form=goal.target.form,
+        share=share,
+        freq=freq,
         baseline_period=goal.baseline,
         baseline=baseline,
         target=target,
-        period_first=month_code(period.first),
-        period_last=month_code(period.last),
+        periods=tuple(period_code(p) for p in kept),
+        excluded=tuple(period_code(p) for p in _excluded(observed, kept, goal.aggregation)),
+        missing=tuple(missing),
         actual=actual,
         last_year=last_year,
-        change_pct=_change_pct(actual, last_year),
-        comparable_target=compute_comparable_target(goal, values, denominator, period, contract_year),
+        comparable_target=compute_comparable_target(goal, values, denominator, kept, contract_year),
         year_target=year_target,
         forecast=forecast,
-        gap_pct=gap,
-        status=status,
+        status="no_data",
+        contract_year=contract_year,
+        draft=params.contracts[contract_year].draft if contract_year in params.contracts else False,
     )
+    council = params.council
+    tolerance = council.status_tolerance_pp if share else council.status_tolerance_pct
+    has_figures = any(p not in missing_now for p in observed)
+    strict = goal.target.form == "direction"
+    result = classify_status(status.figures, goal.better, forecast.final, tolerance, has_figures, strict)
+    return _with_status(status, result)
+
+
+def _excluded(observed: list[pd.Period], kept: list[pd.Period], aggregation: str) -> list[pd.Period]:
+    """The year's periods up to the cut-off that the actual figure leaves out: for end_of_period those after
+    the latest period with a figure, otherwise every period not kept."""
+    if aggregation == "end_of_period":
+        return [p for p in observed if not kept or p > kept[-1]]
+    return [p for p in observed if p not in kept]
+
+
+def _with_status(status: GoalStatus, result: Status) -> GoalStatus:
+    data = {f: getattr(status, f) for f in status.__dataclass_fields__}
+    data["status"] = result
+    return GoalStatus(**data)
+
+
+def missing_figures(
+    params: Parameters,
+    data: Dataset,
+    goal: Goal,
+    periods: list[pd.Period],
+    part: Literal["year", "last_year", "baseline"] = "year",
+    jobcentres: list[JobCentre] | None = None,
+) -> list[MissingFigure]:
+    """For each period: the job centres without a figure for the goal (all of them: the data stop earlier)."""
+    if not periods:
+        return []
+    jobcentres = jobcentres if jobcentres is not None else params.council.job_centres
+    frames = [jobcentre_series(params, data, m, jobcentres) for m in (goal.measure, goal.denominator) if m]
+    found = []
+    for period in periods:
+        missing = set()
+        for frame in frames:
+            row = frame.reindex([period])
+            missing |= {c for c in row.columns if row[c].isna().all()}
+        names = tuple(jc.name for jc in jobcentres if jc.id in missing)
+        found.append(MissingFigure(period_code(period), names, part, everywhere=len(names) == len(jobcentres)))
+    return found
 
 
 def compute_contract_status(
@@ -346,45 +414,45 @@ def compute_contract_status(
     return [compute_goal_status(params, dataset, goal, contract.year, cutoff) for goal in contract.goals]
 
 
+def _periods(codes: tuple[str, ...], freq: Freq) -> list[pd.Period]:
+    return [period_from_code(code) for code in codes]
+
+
 def compute_jobcentre_table(
-    params: Parameters, dataset: Dataset, goal: Goal, contract_year: int, cutoff: pd.Period
+    params: Parameters, dataset: Dataset, goal: Goal, status: GoalStatus, cutoff: pd.Period
 ) -> pd.DataFrame:
-    """Per job centre: actual so far, same period last year, change in %, rank (1 = best change, measured
-    as reports show it: in percentage points for a share, in % otherwise)."""
+    """Per job centre over the region's periods (``status.periods``): actual, the same periods a year earlier,
+    the change as shown (percentage points for a share, % for a count), its rank (1 = best change), and for
+    a count its contribution to the region's change in percentage points (the job centre's change ÷ the
+    region's figure a year earlier; the contributions add up to the region's change in %)."""
     jobcentres = params.council.job_centres
     data = dataset.until(cutoff)
-    values = jobcentre_series(data, goal.measure, jobcentres)
-    below = jobcentre_series(data, goal.denominator, jobcentres) if goal.denominator else None
-    period = Span(month(contract_year, 1), month(contract_year, 12)).clip(cutoff)
-    if period is not None and goal.aggregation == "end_of_period":
-        period = Span(period.last, period.last)
-    if period is None:
-        actual = last_year = pd.Series(math.nan, index=values.columns)
-    else:
-        actual = aggregate_columns(values, below, goal.aggregation, period)
-        last_year = aggregate_columns(values, below, goal.aggregation, period.shift_years(1))
+    values = jobcentre_series(params, data, goal.measure, jobcentres)
+    below = jobcentre_series(params, data, goal.denominator, jobcentres) if goal.denominator else None
+    n = PERIODS_PER_YEAR[status.freq]
+    kept = _periods(status.periods, status.freq)
+    actual = aggregate_columns(values, below, goal.aggregation, kept)
+    last_year = aggregate_columns(values, below, goal.aggregation, [p - n for p in kept])
+    shown_actual = [fig.level(actual[jc.id], status.share) for jc in jobcentres]
+    shown_before = [fig.level(last_year[jc.id], status.share) for jc in jobcentres]
+    changes = [fig.change(a, b) for a, b in zip(shown_actual, shown_before, strict=True)]
     table = pd.DataFrame(
         {
             "jobcentre_id": [jc.id for jc in jobcentres],
             "jobcentre": [jc.name for jc in jobcentres],
             "cluster": [jc.cluster for jc in jobcentres],
-            "actual": [actual[jc.id] for jc in jobcentres],
-            "last_year": [last_year[jc.id] for jc in jobcentres],
+            "actual": [q.rounded for q in shown_actual],
+            "last_year": [q.rounded for q in shown_before],
+            "change": [q.value for q in changes],
         }
     )
-    table["change_pct"] = [_change_pct(a, b) for a, b in zip(table["actual"], table["last_year"], strict=True)]
-    measure = params.measures[goal.measure]
-    is_share = goal.aggregation == "ratio" or measure.kind == "share"
-    change = table["actual"] - table["last_year"] if is_share else table["change_pct"]
-    good_change = change if goal.better == "higher" else -change
-    table["rank"] = good_change.rank(ascending=False, method="min").astype("Int64")
-    if goal.aggregation != "ratio":
-        # Each job centre's part of the region's change (sums and levels add up across job centres).
-        differences = table["actual"] - table["last_year"]
-        total = differences.sum(min_count=len(differences))
-        table["share_of_region_change_pct"] = differences / total * 100 if total else math.nan
+    good = table["change"] if goal.better == "higher" else -table["change"]
+    table["rank"] = good.rank(ascending=False, method="min").astype("Int64")
+    region_before = fig.level(status.last_year, status.share).rounded
+    if not status.share and region_before and not math.isnan(region_before):
+        table["contribution_pp"] = (table["actual"] - table["last_year"]) / abs(region_before) * 100
     else:
-        table["share_of_region_change_pct"] = math.nan
+        table["contribution_pp"] = math.nan
     return table.sort_values(["rank", "jobcentre"], na_position="last").reset_index(drop=True)
 
 
@@ -399,15 +467,14 @@ class GoalDetail:
 
     xmr: XmR | None
     adjusted: Adjusted
-    spread: pd.DataFrame  # year, n, iqr, sd
+    spread: pd.DataFrame  # year, periods, n, iqr, sd, r2
     previous_forecast: float | None
     previous_meeting: date | None
 
-    def since_previous_pct(self, forecast: float) -> float:
-        """The change in the year's forecast since the previous meeting, in %."""
-        if self.previous_forecast is None:
-            return math.nan
-        return _change_pct(forecast, self.previous_forecast)
+    def since_previous(self, status: GoalStatus) -> fig.Quantity:
+        """The change in the year's forecast since the previous meeting, as shown."""
+        previous = math.nan if self.previous_forecast is None else self.previous_forecast
+        return fig.change(status.figures.forecast, fig.level(previous, status.share))
 
 
 @dataclass(frozen=True)
@@ -418,87 +485,93 @@ class MeetingStatus:
     contract: Contract
     goals: list[GoalStatus]
     jobcentres: dict[str, pd.DataFrame]
-    details: dict[str, GoalDetail]
+    details: dict[str, GoalDetail] = field(default_factory=dict)
 
     @property
     def final(self) -> bool:
         """True when the cut-off has reached December: the year's final status."""
-        return self.cutoff.month == 12
-
-
-XMR_YEARS_BEFORE = 2  # the XmR limits come from the two years before the contract year
+        return self.cutoff.month == 12 and self.cutoff.year == self.contract.year
 
 
 def compute_xmr_for_goal(
     values: pd.Series, denominator: pd.Series | None, goal: Goal, contract_year: int, cutoff: pd.Period
 ) -> XmR | None:
-    """XmR of the goal's monthly figure (monthly values for a sum) from two years before the contract year."""
-    monthly = monthly_figure(values, denominator, "average" if goal.aggregation == "sum" else goal.aggregation)
-    window = monthly[(monthly.index >= month(contract_year - XMR_YEARS_BEFORE, 1)) & (monthly.index <= cutoff)]
-    return compute_xmr(window, month(contract_year - 1, 12), goal.better)
+    """XmR of the goal's figure period by period (each period's value for a sum), with limits from the
+    years before the contract year (two for months, three for quarters: at least 10 points)."""
+    freq = freq_of_index(values.index)
+    periods = monthly_figure(values, denominator, "average" if goal.aggregation == "sum" else goal.aggregation)
+    first = year_periods(contract_year - xmr_years_before(freq), freq)[0]
+    window = periods[(periods.index >= first) & [last_month(p) <= cutoff for p in periods.index]]
+    return compute_xmr(window, year_periods(contract_year - 1, freq)[-1], goal.better)
+
+
+def _year_figures(values: pd.DataFrame, below: pd.DataFrame | None, goal: Goal, periods: list[pd.Period]) -> pd.Series:
+    return aggregate_columns(
+        values, below, goal.aggregation, periods[-1:] if goal.aggregation == "end_of_period" else periods
+    )
 
 
 def compute_spread(params: Parameters, dataset: Dataset, goal: Goal, cutoff: pd.Period) -> pd.DataFrame:
     """Dispersion of actual ÷ expected across job centres, for every whole year in the data and the year so far."""
     data = dataset.until(cutoff)
-    months = data.monthly.xs(goal.measure, level="measure").index.get_level_values("month")
     jobcentres = params.council.job_centres
     # Each measure's job-centre series once, then one year at a time.
-    values = jobcentre_series(data, goal.measure, jobcentres)
-    below = jobcentre_series(data, goal.denominator, jobcentres) if goal.denominator else None
-    expected_values = jobcentre_series(data, goal.expected_measure, jobcentres) if goal.expected_measure else None
+    values = jobcentre_series(params, data, goal.measure, jobcentres)
+    below = jobcentre_series(params, data, goal.denominator, jobcentres) if goal.denominator else None
+    expected_values = (
+        jobcentre_series(params, data, goal.expected_measure, jobcentres) if goal.expected_measure else None
+    )
+    freq = freq_of_index(values.index)
     rows = []
-    for year in range(months.min().year, cutoff.year + 1):
-        last = min(month(year, 12), cutoff)
-        figures = figures_over_span(values, below, goal, month(year, 1), last)
+    for year in range(values.index.min().year, cutoff.year + 1) if len(values.index) else []:
+        periods = list(observed_in_year(year, freq, cutoff))
+        if not periods:
+            continue
+        figures = _year_figures(values, below, goal, periods)
         if figures.isna().all():
             continue
-        expected = (
-            figures_over_span(expected_values, below, goal, month(year, 1), last)
-            if expected_values is not None
-            else None
-        )
+        expected = _year_figures(expected_values, below, goal, periods) if expected_values is not None else None
         adjusted = compute_adjusted(params, data, goal, figures, expected, year)
+        ranked = adjusted.table[adjusted.table["flag"] == ""]
         rows.append(
             {
                 "year": year,
-                "months": last.month,
-                **dispersion(adjusted.table["actual_over_expected"]),
+                "periods": len(periods),
+                "periods_in_year": PERIODS_PER_YEAR[freq],
+                **dispersion(ranked["actual_over_expected"]),
                 "r2": adjusted.fit.r2,
             }
         )
-    return pd.DataFrame(rows, columns=["year", "months", "n", "iqr", "sd", "r2"])
+    return pd.DataFrame(rows, columns=["year", "periods", "periods_in_year", "n", "iqr", "sd", "r2"])
 
 
 def compute_goal_detail(
     params: Parameters,
     dataset: Dataset,
     goal: Goal,
-    contract_year: int,
+    status: GoalStatus,
     cutoff: pd.Period,
     previous: tuple[date, float] | None,
 ) -> GoalDetail:
     data = dataset.until(cutoff)
-    values, denominator = goal_series(data, goal, params.council.job_centres)
-    period = Span(month(contract_year, 1), month(contract_year, 12)).clip(cutoff) or Span(cutoff, cutoff)
-    figures = jobcentre_figures(data, goal, params.council.job_centres, goal.measure, period.first, period.last)
-    expected = (
-        jobcentre_figures(data, goal, params.council.job_centres, goal.expected_measure, period.first, period.last)
-        if goal.expected_measure
-        else None
-    )
-    adjusted = compute_adjusted(params, data, goal, figures, expected, period.last.year)
+    jobcentres = params.council.job_centres
+    values, denominator = goal_series(params, data, goal, jobcentres)
+    kept = _periods(status.periods, status.freq)
+    measures = [goal.measure] + ([goal.expected_measure] if goal.expected_measure else [])
+    below = jobcentre_series(params, data, goal.denominator, jobcentres) if goal.denominator else None
+    per_jc = [
+        aggregate_columns(jobcentre_series(params, data, m, jobcentres), below, goal.aggregation, kept)
+        for m in measures
+    ]
+    year = int(status.periods[-1][:4]) if status.periods else status.contract_year
+    adjusted = compute_adjusted(params, data, goal, per_jc[0], per_jc[1] if len(per_jc) > 1 else None, year)
     return GoalDetail(
-        xmr=compute_xmr_for_goal(values, denominator, goal, contract_year, cutoff),
+        xmr=compute_xmr_for_goal(values, denominator, goal, status.contract_year, cutoff),
         adjusted=adjusted,
         spread=compute_spread(params, dataset, goal, cutoff),
         previous_forecast=previous[1] if previous else None,
         previous_meeting=previous[0] if previous else None,
     )
-
-
-def _meeting_cutoff(params: Parameters, meeting: Meeting) -> pd.Period:
-    return compute_cutoff(compute_pack_date(meeting.date, params.council), params.council)
 
 
 def compute_meeting_status(
@@ -508,28 +581,31 @@ def compute_meeting_status(
     cutoff = compute_cutoff(pack_date, params.council)
     contract = select_contract(params, cutoff)
     goals = compute_contract_status(params, dataset, contract, cutoff)
-    tables = {g.id: compute_jobcentre_table(params, dataset, g, contract.year, cutoff) for g in contract.goals}
+    tables = {
+        g.id: compute_jobcentre_table(params, dataset, g, status, cutoff)
+        for g, status in zip(contract.goals, goals, strict=True)
+    }
     details: dict[str, GoalDetail] = {}
     if with_details:
         before = params.previous_meeting(meeting)
         previous: dict[str, tuple[date, float]] = {}
         if before is not None:
-            before_cutoff = _meeting_cutoff(params, before)
+            before_cutoff = meeting_cutoff(before, params.council)
             if before_cutoff.year == contract.year and before_cutoff < cutoff:
                 for goal, status in zip(
                     contract.goals, compute_contract_status(params, dataset, contract, before_cutoff), strict=True
                 ):
                     previous[goal.id] = (before.date, status.forecast.value)
-        for goal in contract.goals:
-            details[goal.id] = compute_goal_detail(params, dataset, goal, contract.year, cutoff, previous.get(goal.id))
+        for goal, status in zip(contract.goals, goals, strict=True):
+            details[goal.id] = compute_goal_detail(params, dataset, goal, status, cutoff, previous.get(goal.id))
     return MeetingStatus(meeting, pack_date, cutoff, contract, goals, tables, details)
 
 
 def compute_goal_attainment(status: GoalStatus) -> bool | None:
-    """Whether a final (whole-year) status met its target; None without data."""
-    if status.status == "no_data":
+    """Whether a final (whole-year) status met its target; None when it is not final or cannot be told."""
+    if status.status not in FINAL_STATUSES:
         return None
-    return status.gap_pct >= 0
+    return status.status == "attained"
 
 
 def compute_meeting_activity(params: Parameters, year: int) -> pd.DataFrame:
@@ -552,7 +628,18 @@ def compute_meeting_activity(params: Parameters, year: int) -> pd.DataFrame:
     )
 
 
-def compute_minutes_timeliness(params: Parameters, year: int) -> pd.DataFrame:
+@dataclass(frozen=True)
+class MinutesRecord:
+    date: dt.date
+    kind: str
+    title: str
+    minutes_sent: dt.date | None
+    days: int | None
+    on_time: bool | None
+    press_release: bool
+
+
+def compute_minutes_timeliness(params: Parameters, year: int) -> list[MinutesRecord]:
     """Per meeting in a year: minutes sent within the council's deadline?"""
     limit = params.council.publication.minutes_within_days
     rows = []
@@ -561,17 +648,11 @@ def compute_minutes_timeliness(params: Parameters, year: int) -> pd.DataFrame:
             continue
         days = (m.minutes_sent - m.date).days if m.minutes_sent else None
         rows.append(
-            {
-                "date": m.date,
-                "kind": m.kind,
-                "title": m.title,
-                "minutes_sent": m.minutes_sent,
-                "days": days,
-                "on_time": None if days is None else days <= limit,
-                "press_release": m.press_release,
-            }
+            MinutesRecord(
+                m.date, m.kind, m.title, m.minutes_sent, days, None if days is None else days <= limit, m.press_release
+            )
         )
-    return pd.DataFrame(rows, columns=["date", "kind", "title", "minutes_sent", "days", "on_time", "press_release"])
+    return rows
 
 
 def compute_jobcentre_attainment(
@@ -581,27 +662,29 @@ def compute_jobcentre_attainment(
 
     A job centre is held to the goal's target against its own baseline: the same % change, the same
     share, or doing better than its baseline. A level target for the region (a number of persons)
-    becomes the same relative change from the baseline for each job centre.
+    becomes the same relative change from the baseline for each job centre; a level target for a share
+    is the same level.
     """
     rows = []
     for goal in contract.goals:
         region = compute_goal_status(params, dataset, goal, contract.year, cutoff)
         implied = None
-        if isinstance(goal.target, LevelTarget) and region.baseline and not math.isnan(region.baseline):
+        if (
+            isinstance(goal.target, LevelTarget)
+            and not region.share
+            and region.baseline
+            and not math.isnan(region.baseline)
+        ):
             implied = goal.target.value / region.baseline
         for jc in params.council.job_centres:
             status = compute_goal_status(params, dataset, goal, contract.year, cutoff, jobcentres=[jc])
             target = status.year_target if implied is None else status.baseline * implied
-            gap = compute_gap_pct(status.forecast.value, target, goal.better)
-            complete = status.forecast.months_observed >= 12
-            rows.append(
-                {
-                    "jobcentre_id": jc.id,
-                    "jobcentre": jc.name,
-                    "goal_id": goal.id,
-                    "attained": (None if math.isnan(gap) or not complete else bool(gap >= 0)),
-                }
-            )
+            shown_target = fig.level(math.nan if target is None else target, status.share)
+            forecast = status.figures.forecast
+            attained = None
+            if status.final and forecast.known and shown_target.known:
+                attained = fig.meets(forecast, shown_target, goal.better, goal.target.form == "direction")
+            rows.append({"jobcentre_id": jc.id, "jobcentre": jc.name, "goal_id": goal.id, "attained": attained})
     return pd.DataFrame(rows, columns=["jobcentre_id", "jobcentre", "goal_id", "attained"])
 
 
@@ -627,23 +710,24 @@ def compute_meeting_overview(params: Parameters, dataset: Dataset, year: int) ->
     return pd.DataFrame(rows)
 
 
-def compute_decisions(params: Parameters, year: int) -> pd.DataFrame:
-    """The decisions taken in a year and their follow-up (confidential items: "Lukket punkt" and the decision)."""
-    rows = []
-    for meeting in params.meetings:
-        if meeting.date.year != year:
-            continue
-        for item in meeting.agenda:
-            if item.type == "decision" and item.decision:
-                rows.append(
-                    {
-                        "date": meeting.date,
-                        "title": "Lukket punkt" if item.confidential else item.title,
-                        "decision": item.decision,
-                        "follow_up": item.follow_up,
-                    }
-                )
-    return pd.DataFrame(rows, columns=["date", "title", "decision", "follow_up"])
+@dataclass(frozen=True)
+class DecisionRecord:
+    date: dt.date
+    title: str
+    decision: str
+    follow_up: str | None
+
+
+def compute_decisions(params: Parameters, year: int) -> list[DecisionRecord]:
+    """The decisions taken in a year and their follow-up, from the meetings as the report may see them (a
+    public report's are the public view: a confidential item is "Lukket punkt" without follow-up)."""
+    return [
+        DecisionRecord(meeting.date, item.title, item.decision, item.follow_up or None)
+        for meeting in params.meetings
+        if meeting.date.year == year
+        for item in meeting.agenda
+        if item.type == "decision" and item.decision
+    ]
 
 
 @dataclass(frozen=True)
@@ -654,11 +738,11 @@ class EvaluationResult:
     goals: list[GoalStatus]
     attained: list[bool | None]
     activity: pd.DataFrame
-    minutes: pd.DataFrame
+    minutes: list[MinutesRecord]
     jobcentre_attainment: pd.DataFrame
     spread: dict[str, pd.DataFrame]
     meetings: pd.DataFrame
-    decisions: pd.DataFrame
+    decisions: list[DecisionRecord]
     current: MeetingStatus | None  # the evaluation year's own contract at the evaluation date
 
 
@@ -667,8 +751,7 @@ def compute_evaluation(params: Parameters, dataset: Dataset, evaluation: Evaluat
     pack_date = compute_pack_date(evaluation.date, params.council)
     cutoff = compute_cutoff(pack_date, params.council)
     contract = params.contracts[evaluation.covers]
-    year_end = month(evaluation.covers, 12)
-    final = min(cutoff, year_end)
+    final = min(cutoff, month(evaluation.covers, 12))
     goals = compute_contract_status(params, dataset, contract, final)
     current = None
     if evaluation.year in params.contracts and cutoff.year == evaluation.year:
@@ -680,14 +763,13 @@ def compute_evaluation(params: Parameters, dataset: Dataset, evaluation: Evaluat
             current_contract,
             compute_contract_status(params, dataset, current_contract, cutoff),
             {},
-            {},
         )
     return EvaluationResult(
         evaluation=evaluation,
         cutoff=cutoff,
         contract=contract,
         goals=goals,
-        attained=[compute_goal_attainment(g) if g.period_last == month_code(year_end) else None for g in goals],
+        attained=[compute_goal_attainment(g) for g in goals],
         activity=compute_meeting_activity(params, evaluation.covers),
         minutes=compute_minutes_timeliness(params, evaluation.covers),
         jobcentre_attainment=compute_jobcentre_attainment(params, dataset, contract, final),
@@ -698,7 +780,6 @@ def compute_evaluation(params: Parameters, dataset: Dataset, evaluation: Evaluat
     )
 
 
-def target_month(goal: Goal) -> pd.Period | None:
-    if isinstance(goal.target, LevelTarget):
-        return parse_month(goal.target.month)
-    return None
+def target_period(goal: Goal, freq: Freq, contract_year: int) -> pd.Period:
+    """The period the year's forecast is for: the level target's month (or its quarter), else the year's last."""
+    return year_periods(contract_year, freq)[target_position(goal, freq)]

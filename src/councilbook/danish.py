@@ -1,16 +1,26 @@
-"""Danish formats and generated Danish sentences (babel for numbers and dates)."""
+"""Danish formats and generated Danish sentences (babel for numbers and dates).
+
+Numbers are rounded half up (0,5 rounds away from zero) before they are formatted, so
+a figure and every comparison made from it read the same wherever they are shown
+(:mod:`figures`).
+"""
 
 from __future__ import annotations
 
 import math
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_decimal
 
 from .parameters import ChangeTarget, Goal, LevelTarget, Measure, ShareTarget
-from .periods import Span, parse_month
+from .periods import Span, freq_of_period, parse_month, parse_period
+
+if TYPE_CHECKING:
+    from .figures import Quantity
 
 LOCALE = "da_DK"
 MISSING = "–"
@@ -20,26 +30,58 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
     "on_track": ("✔", "På rette spor"),
     "at_risk": ("⚠", "I risiko"),
     "off_track": ("✖", "Ikke på rette spor"),
-    "no_data": ("?", "Ingen data"),
+    "attained": ("✔", "Opfyldt"),
+    "not_attained": ("✖", "Ikke opfyldt"),
+    "unknown": ("?", "Kan ikke vurderes"),
+    "no_data": ("?", "Ingen tal endnu"),
 }
+
+
+def is_missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def round_half_up(value: float, decimals: int = 0) -> float:
+    """``2.5`` → ``3``, ``0.25`` (1 decimal) → ``0.3``: the rounding every shown figure uses."""
+    if is_missing(value) or math.isinf(value):
+        return value
+    try:
+        exact = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # too large to quantize: already beyond any decimals shown
+        return float(value)
+    result = float(exact)
+    return 0.0 if result == 0 else result  # no "-0"
 
 
 def format_number(value: float | None, decimals: int = 0) -> str:
     """``1234.5`` → ``1.235`` (0 decimals) or ``1.234,5`` (1 decimal); missing → ``–``."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+    if value is None or is_missing(value):
         return MISSING
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=LOCALE)
+    rounded = Decimal(repr(round_half_up(float(value), decimals)))
+    return format_decimal(rounded, format=pattern, locale=LOCALE)
 
 
 def format_percent(value: float | None, decimals: int = 1, signed: bool = False) -> str:
-    """``12.5`` → ``12,5 %``; with ``signed`` → ``+12,5 %`` / ``-3,0 %``."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """``12.5`` → ``12,5 %``; with ``signed`` → ``+12,5 %`` / ``-3,0 %`` / ``±0,0 %``."""
+    if value is None or is_missing(value):
         return MISSING
-    text = format_number(abs(value) if signed else value, decimals)
+    return f"{_signed_number(value, decimals, signed)}\u00a0%"
+
+
+def _signed_number(value: float, decimals: int, signed: bool) -> str:
+    rounded = round_half_up(value, decimals)
+    text = format_number(abs(rounded) if signed else rounded, decimals)
     if signed:
-        text = ("+" if value > 0 else "-" if value < 0 else "±") + text
-    return f"{text}\u00a0%"
+        text = ("+" if rounded > 0 else "-" if rounded < 0 else "±") + text
+    return text
+
+
+def format_points(value: float | None, decimals: int = 1) -> str:
+    """``0.3`` → ``+0,3 pct.-point``: a difference between two shares."""
+    if value is None or is_missing(value):
+        return MISSING
+    return f"{_signed_number(value, decimals, True)} pct.-point"
 
 
 def format_date(day: date) -> str:
@@ -50,6 +92,40 @@ def format_date(day: date) -> str:
 def format_month(period: pd.Period) -> str:
     """``marts 2013``."""
     return _babel_date(date(period.year, period.month, 1), format="MMMM y", locale=LOCALE)
+
+
+QUARTER_WORD = "kvartal"
+
+
+def format_period(period: pd.Period) -> str:
+    """``marts 2013`` for a month, ``1. kvartal 2013`` for a quarter."""
+    if freq_of_period(period) == "Q":
+        return f"{period.quarter}. {QUARTER_WORD} {period.year}"
+    return format_month(period)
+
+
+def format_periods(first: pd.Period, last: pd.Period) -> str:
+    """A run of months or quarters: ``2013``, ``januar-april 2013``, ``1.-2. kvartal 2013``."""
+    if freq_of_period(first) == "M":
+        return format_span(Span(first, last))
+    if first == last:
+        return format_period(first)
+    if first.year == last.year:
+        if first.quarter == 1 and last.quarter == 4:
+            return str(first.year)
+        return f"{first.quarter}.-{last.quarter}. {QUARTER_WORD} {first.year}"
+    return f"{format_period(first)}-{format_period(last)}"
+
+
+def format_period_code(code: str) -> str:
+    """A period code as Danish text: ``2013`` → ``2013``, ``2013M03`` → ``marts 2013``, ``2013Q1`` →
+    ``1. kvartal 2013``."""
+    span = parse_period(code)
+    if span.first == span.last:
+        return format_month(span.first)
+    if span.first.year == span.last.year and span.last.month - span.first.month == 2 and span.first.month % 3 == 1:
+        return f"{(span.first.month + 2) // 3}. {QUARTER_WORD} {span.first.year}"
+    return format_span(span)
 
 
 def format_span(span: Span) -> str:
@@ -69,19 +145,6 @@ def format_status(status: str) -> str:
     return f"{symbol} {word}"
 
 
-def goal_decimals(goal: Goal, measure: Measure) -> int:
-    """Shares get one decimal, counts none."""
-    if is_share(goal, measure):
-        return 1
-    return 0
-
-
-def format_goal_value(value: float | None, goal: Goal, measure: Measure) -> str:
-    if is_share(goal, measure):
-        return format_percent(value, 1)
-    return format_number(value, goal_decimals(goal, measure))
-
-
 def subject(goal: Goal, measure: Measure) -> str:
     return goal.subject or measure.noun
 
@@ -93,17 +156,8 @@ def subject_clause(goal: Goal, measure: Measure) -> str:
 
 
 def is_share(goal: Goal, measure: Measure) -> bool:
+    """A goal whose figure is a share in % (a ratio of two counts, or a share measure)."""
     return goal.aggregation == "ratio" or measure.kind == "share"
-
-
-def format_change(change_pct: float, difference: float, goal: Goal, measure: Measure) -> str:
-    """The change against last year: percentage points for shares, % otherwise."""
-    if is_share(goal, measure):
-        if math.isnan(difference):
-            return MISSING
-        sign = "+" if difference > 0 else "-" if difference < 0 else "±"
-        return f"{sign}{format_number(abs(difference), 1)} pct.-point"
-    return format_percent(change_pct, signed=True)
 
 
 def count_noun(n: int, singular: str, plural: str) -> str:
@@ -115,52 +169,72 @@ def capitalize(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def describe_target(goal: Goal, measure: Measure, contract_year: int) -> str:
-    """The target in one Danish sentence made from its parameters.
+def _year_end(year: int, freq: str) -> str:
+    return f"4. {QUARTER_WORD} {year}" if freq == "Q" else f"december {year}"
 
-    ``Antallet af langtidsledige skal højst være 9.500 i december 2013.``
+
+def describe_when(goal: Goal, contract_year: int, freq: str = "M") -> str:
+    """What the goal's figure for the year is: ``i december 2013``, ``i gennemsnit pr. måned i 2013``, ..."""
+    target = goal.target
+    if goal.aggregation == "end_of_period":
+        if isinstance(target, LevelTarget):
+            month_period = parse_month(target.month)
+            if freq == "Q":
+                return f"i {month_period.quarter}. {QUARTER_WORD} {month_period.year}"
+            return f"i {format_month(month_period)}"
+        return f"i {_year_end(contract_year, freq)}"
+    if goal.aggregation == "average":
+        return f"i gennemsnit pr. {'kvartal' if freq == 'Q' else 'måned'} i {contract_year}"
+    if goal.aggregation == "sum":
+        return f"i alt i {contract_year}"
+    return f"i {contract_year}"
+
+
+def describe_target(
+    goal: Goal, measure: Measure, contract_year: int, freq: str = "M", implied: str | None = None
+) -> str:
+    """The target in one Danish sentence made from its parameters; ``implied`` is the target figure a
+    change target gives (``højst 4.276``), when the baseline is known.
+
+    ``Antallet af langtidsledige skal højst være 9.000 i december 2013.``
     """
     noun = capitalize(subject_clause(goal, measure))
     target = goal.target
     bound = "højst" if goal.better == "lower" else "mindst"
     baseline = format_span(goal.baseline_span)
+    when = describe_when(goal, contract_year, freq)
+    share = is_share(goal, measure)
     if isinstance(target, LevelTarget):
-        when = format_month(parse_month(target.month))
-        return f"{noun} skal {bound} være {format_number(target.value)} i {when}."
+        value = format_percent(target.value) if share else format_number(target.value)
+        return f"{noun} skal {bound} være {value} {when}."
     if isinstance(target, ShareTarget):
-        return f"{noun} skal {bound} være {format_percent(target.percent)} i {contract_year}."
+        return f"{noun} skal {bound} være {format_percent(target.percent)} {when}."
+    # A change is for the year (or, for a level at the year's end, its last period).
+    year = f"i {_year_end(contract_year, freq)}" if goal.aggregation == "end_of_period" else f"i {contract_year}"
     if isinstance(target, ChangeTarget):
-        size = format_percent(abs(target.percent))
+        size = format_percent(abs(target.percent)) + (" (af niveauet, ikke procentpoint)" if share else "")
         verb = "falde" if target.percent < 0 else "stige"
         extent = "mindst" if (target.percent < 0) == (goal.better == "lower") else "højst"
-        return f"{noun} skal {verb} med {extent} {size} i {contract_year} i forhold til {baseline}."
+        tail = f", dvs. til {implied}" if implied else ""
+        return f"{noun} skal {verb} med {extent} {size} {year} i forhold til {baseline}{tail}."
     verb = "begrænses" if goal.better == "lower" else "øges"
-    return f"{noun} skal {verb} mest muligt i {contract_year} i forhold til {baseline}."
+    return f"{noun} skal {verb} mest muligt {year} i forhold til {baseline}."
 
 
-def describe_change(change_pct: float, difference: float, goal: Goal, measure: Measure) -> str:
-    """``et fald på 4,2 %`` (or ``0,8 procentpoint`` for shares) and whether that is better or worse."""
-    if math.isnan(change_pct):
+def describe_change(moved: Quantity, better: str) -> str:
+    """``et fald på 4,2 %`` (``0,8 procentpoint`` for a share) against the same period a year earlier, and
+    whether that is better or worse; ``moved`` is the change as shown."""
+    if not moved.known:
         return "uden sammenligning med året før (der mangler tal)"
-    if abs(change_pct) < 0.05:
+    if moved.sign == 0:
         return "uændret i forhold til samme periode året før"
-    word = "en stigning" if change_pct > 0 else "et fald"
+    word = "en stigning" if moved.sign > 0 else "et fald"
+    value = abs(moved.value)
     size = (
-        f"{format_number(abs(difference), 1)} procentpoint"
-        if is_share(goal, measure)
-        else format_percent(abs(change_pct))
+        f"{format_number(value, moved.decimals)} procentpoint"
+        if moved.unit == "pp"
+        else format_percent(value, moved.decimals)
     )
-    good = (change_pct < 0) == (goal.better == "lower")
+    good = (moved.sign < 0) == (better == "lower")
     verdict = "en forbedring" if good else "en forværring"
     return f"{word} på {size} i forhold til samme periode året før ({verdict})"
-
-
-def direction_arrow(change_pct: float, better: str) -> str:
-    """An arrow for the direction of travel, with the word for good or bad."""
-    if math.isnan(change_pct):
-        return MISSING
-    if abs(change_pct) < 0.05:
-        return "→ uændret"
-    arrow = "↑" if change_pct > 0 else "↓"
-    good = (change_pct < 0) == (better == "lower")
-    return f"{arrow} {'bedre' if good else 'dårligere'}"

@@ -48,7 +48,8 @@ import yaml
 from .areas import AreaIndex, is_aggregate, unknown_area_message
 from .errors import InputError, Problem, display_path
 from .parameters import Measure, Parameters, sha256_file
-from .periods import PeriodCodeError, month_code, parse_period
+from .aggregation import ComputeError
+from .periods import Freq, PeriodCodeError, last_month, month_code, normalise_code, parse_period
 
 TIDY_COLUMNS = ("measure", "area", "period", "value")
 WITHHELD_MARKS = {"", "..", "-", "–", "x", "X", ":"}
@@ -89,7 +90,10 @@ class DataFile:
 @dataclass
 class Dataset:
     """All figures: ``monthly`` indexed by (measure, area, month), ``annual`` by (measure, area, year),
-    ``quarterly`` by (measure, area, quarter). Withheld figures are NaN."""
+    ``quarterly`` by (measure, area, quarter). Withheld figures are NaN.
+
+    A measure's figures are monthly or quarterly (its frequency, :meth:`frequency`); yearly figures
+    are framework conditions and weights."""
 
     monthly: pd.Series
     annual: pd.Series
@@ -98,34 +102,92 @@ class Dataset:
     quarterly: pd.Series | None = None
     snapshot: str = field(default="", repr=False)  # the normalised figures as tidy CSV
 
+    def __post_init__(self) -> None:
+        if self.quarterly is None:
+            self.quarterly = pd.Series(
+                [], dtype=float, index=pd.MultiIndex.from_tuples([], names=["measure", "area", "quarter"])
+            )
+
     @property
     def snapshot_sha256(self) -> str:
         return hashlib.sha256(self.snapshot.encode("utf-8")).hexdigest()
 
+    def _quarters(self) -> pd.Series:
+        assert self.quarterly is not None
+        return self.quarterly
+
     @property
     def measures(self) -> set[str]:
         found = set(self.monthly.index.get_level_values("measure")) | set(self.annual.index.get_level_values("measure"))
-        if self.quarterly is not None:
-            found |= set(self.quarterly.index.get_level_values("measure"))
+        return found | set(self._quarters().index.get_level_values("measure"))
+
+    def frequencies(self, measure: str) -> set[str]:
+        """How a measure's figures are given: any of "M" (months), "Q" (quarters), "Y" (years)."""
+        found = set()
+        for code, series in (("M", self.monthly), ("Q", self._quarters()), ("Y", self.annual)):
+            if measure in series.index.get_level_values("measure"):
+                found.add(code)
         return found
+
+    def frequency(self, measure: str) -> Freq:
+        """The frequency of a goal's measure: "M" if it has monthly figures, else "Q" if quarterly."""
+        if measure in self.monthly.index.get_level_values("measure"):
+            return "M"
+        if measure in self._quarters().index.get_level_values("measure"):
+            return "Q"
+        raise ComputeError(f"measure {measure!r} has no monthly or quarterly figures in the data")
+
+    def frame(self, measure: str) -> pd.DataFrame:
+        """A measure's figures: periods as rows (every period from the first to the last, monthly or
+        quarterly), area keys as columns."""
+        freq = self.frequency(measure)
+        series = self.monthly if freq == "M" else self._quarters()
+        level = "month" if freq == "M" else "quarter"
+        frame = series.xs(measure, level="measure").unstack("area")
+        frame.index = pd.PeriodIndex(frame.index, freq=freq)
+        frame.index.name = level
+        if len(frame.index):
+            frame = frame.reindex(pd.period_range(frame.index.min(), frame.index.max(), freq=freq))
+        return frame
+
+    def yearly(self, measure: str) -> pd.DataFrame:
+        """A measure's yearly figures: years (int) as rows, area keys as columns."""
+        if measure not in self.annual.index.get_level_values("measure"):
+            return pd.DataFrame()
+        return self.annual.xs(measure, level="measure").unstack("area")
 
     @property
     def areas(self) -> set[str]:
-        return set(self.monthly.index.get_level_values("area")) | set(self.annual.index.get_level_values("area"))
+        return (
+            set(self.monthly.index.get_level_values("area"))
+            | set(self.annual.index.get_level_values("area"))
+            | set(self._quarters().index.get_level_values("area"))
+        )
 
-    def last_month(self) -> pd.Period:
-        return self.monthly.index.get_level_values("month").max()
+    def last_month(self, measures: set[str] | None = None) -> pd.Period | None:
+        """The last month the monthly and quarterly figures (of ``measures``, default all) reach."""
+        ends = []
+        for series, level in ((self.monthly, "month"), (self._quarters(), "quarter")):
+            if measures is not None:
+                series = series[series.index.get_level_values("measure").isin(sorted(measures))]
+            if len(series):
+                ends.append(last_month(series.index.get_level_values(level).max()))
+        return max(ends) if ends else None
 
     def until(self, last: pd.Period) -> Dataset:
-        """The figures up to and including month ``last`` (and years up to its year)."""
+        """The figures a cut-off month ``last`` allows: months up to it, quarters and years whose last
+        month is at or before it (:mod:`periods`: a year's figures come after the year ends)."""
         months = self.monthly.index.get_level_values("month")
         years = self.annual.index.get_level_values("year")
+        quarters = self._quarters().index.get_level_values("quarter")
+        last_year = last.year if last.month == 12 else last.year - 1
+        last_quarter = last.asfreq("Q") if last.month % 3 == 0 else last.asfreq("Q") - 1
         return Dataset(
             monthly=self.monthly[months <= last],
-            annual=self.annual[years <= last.year],
+            annual=self.annual[years <= last_year],
             source=self.source,
             files=self.files,
-            quarterly=self.quarterly,
+            quarterly=self._quarters()[quarters <= last_quarter] if len(quarters) else self._quarters(),
             snapshot=self.snapshot,
         )
 
@@ -170,7 +232,7 @@ def period_code(raw: Any) -> str | None:
         parse_period(text)
     except PeriodCodeError:
         return None
-    return text
+    return normalise_code(text)
 
 
 # ---------------------------------------------------------------------------
@@ -206,9 +268,10 @@ def read_tidy_csv(path: Path, context: ReadContext) -> list[Figure]:
         else:
             context.problems.append(Problem(shown, where, f"value {raw_value!r} is not a number"))
             continue
-        period = (row["period"] or "").strip()
-        if period_code(period) is None:
-            context.problems.append(Problem(shown, where, _period_message(period)))
+        raw_period = (row["period"] or "").strip()
+        period = period_code(raw_period)
+        if period is None:
+            context.problems.append(Problem(shown, where, _period_message(raw_period)))
             continue
         area = context.area(row["area"], shown, where)
         if area is None:
@@ -296,7 +359,7 @@ def _blank(row: list[Cell]) -> bool:
     return all(v is None or str(v).strip() == "" for v, _ in row)
 
 
-_PERIOD_LIKE = re.compile(r"^\d{4}(M\d{1,2}|Q\d)?$")
+_PERIOD_LIKE = re.compile(r"^\d{4}(M\d{1,2}|[QK]\d)?$")
 
 
 def looks_like_period(raw: Any) -> bool:

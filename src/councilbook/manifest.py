@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .cutoff import meeting_cutoff
 from .danish import format_date
 from .errors import InputError, Problem, display_path
 from .parameters import MEETING_KIND_LABELS_DA, Evaluation, Meeting, Parameters, read_yaml, validation_problems
@@ -90,13 +91,29 @@ def load_manifest(path: Path) -> list[ReportSpec]:
 
 
 def is_published(run: Run, params: Parameters, as_of: date) -> bool:
-    """Embargo: a meeting's page once the meeting has been held, a contract's once it is published,
-    an evaluation's once it has taken place."""
+    """Embargo: a meeting's page once the meeting has been held and the contract it reports on is published,
+    a contract's once it is published (a draft never), an evaluation's once it has taken place."""
     if run.kind == "meeting":
-        return date.fromisoformat(run.key) <= as_of
+        meeting = params.meeting_on(date.fromisoformat(run.key))
+        contract = params.contracts.get(meeting_cutoff(meeting, params.council).year)
+        return meeting.date <= as_of and contract is not None and contract.is_public(as_of)
     if run.kind == "contract":
-        return params.contracts[run.year].published <= as_of
+        return params.contracts[run.year].is_public(as_of)
     return params.evaluations[run.year].date <= as_of
+
+
+def held_back(params: Parameters, as_of: date) -> list[str]:
+    """Meetings held by ``as_of`` whose page is held back because their contract is not published yet."""
+    found = []
+    for meeting in params.meetings:
+        year = meeting_cutoff(meeting, params.council).year
+        contract = params.contracts.get(year)
+        if meeting.date <= as_of and contract is not None and not contract.is_public(as_of):
+            found.append(
+                f"{meeting.date.isoformat()}: it reports on the contract for {year}, which is not published yet "
+                f"(set published: in contracts/{year}.yml once its popular edition is out)"
+            )
+    return found
 
 
 def expand_manifest(
@@ -112,7 +129,8 @@ def expand_manifest(
         if spec.for_each == "contract":
             items = [
                 (str(year), {"year": year}, year, contract_title(year), f"Resultatkontrakt {year}", year)
-                for year in params.contracts
+                for year, contract in params.contracts.items()
+                if not contract.draft  # a draft has no popular edition
             ]
         elif spec.for_each == "meeting":
             items = [

@@ -21,9 +21,11 @@ from pathlib import Path
 
 from . import compute
 from .danish import STATUS_LABELS, format_date, format_month
+from .errors import InputError, Problem
 from .parameters import MEETING_KIND_LABELS_DA, Meeting, Parameters
 from .pdf import print_to_pdf
 from .reports import describe_forecast
+from .scope import CLOSED_ITEM
 from .validate import load_project
 
 
@@ -35,7 +37,7 @@ class MinutesState:
 
     @property
     def label(self) -> str:
-        return {"none": "ikke udsendt", "draft": "udkast", "approved": "godkendt"}[self.state]
+        return {"none": "udkast, ikke udsendt", "draft": "udkast", "approved": "godkendt"}[self.state]
 
 
 def minutes_state(meeting: Meeting, params: Parameters, as_of: date) -> MinutesState:
@@ -53,6 +55,7 @@ h1 { font-size: 17pt; margin: 0 0 6pt; } h2 { font-size: 12pt; margin: 14pt 0 4p
 .state { display: inline-block; border: 2px solid #D55E00; color: #D55E00; padding: 2pt 8pt; font-weight: bold; }
 .state.approved { border-color: #0072B2; color: #0072B2; }
 .meta { color: #444; }
+.missing { color: #D55E00; }
 """
 
 
@@ -71,12 +74,19 @@ def minutes_html(params: Parameters, meeting: Meeting, state: MinutesState, memb
         )
     for number, item in enumerate(meeting.agenda, start=1):
         hidden = item.confidential and not members
-        title = "Lukket punkt" if hidden else item.title
+        title = CLOSED_ITEM if hidden else item.title
         parts.append(f"<h2>{number}. {html.escape(title)}</h2>")
-        parts.append(
-            f"<p><strong>Formandens konklusion:</strong> "
-            f"{html.escape(item.decision or 'Rådet tog punktet til efterretning.')}</p>"
-        )
+        if item.recommendation and not hidden:
+            parts.append(f"<p><strong>Indstilling:</strong> {html.escape(item.recommendation)}</p>")
+        if item.decision:
+            parts.append(f"<p><strong>Beslutning:</strong> {html.escape(item.decision)}</p>")
+        else:
+            parts.append(
+                "<p class='missing'><strong>Beslutning:</strong> <em>ikke registreret</em> – skal skrives ind "
+                "(decision i parametrene), før referatet sendes.</p>"
+            )
+    if not meeting.agenda:
+        parts.append("<p>Der er ingen punkter på dagsordenen i parametrene.</p>")
     return (
         f"<!DOCTYPE html><html lang='da'><head><meta charset='utf-8'><title>Beslutningsreferat "
         f"{meeting.date.isoformat()}</title><style>{CSS}</style></head><body>{''.join(parts)}</body></html>"
@@ -88,11 +98,10 @@ def press_release_html(params: Parameters, meeting: Meeting, status: compute.Mee
     decisions = [i for i in meeting.agenda if i.decision and not i.confidential and i.type == "decision"]
     goals = []
     for goal, s in zip(status.contract.goals, status.goals, strict=True):
-        measure = params.measures[goal.measure]
         goals.append(
             f"<li>{html.escape(goal.title)}: {STATUS_LABELS[s.status][0]} "
             f"{html.escape(STATUS_LABELS[s.status][1].lower())}. "
-            f"{html.escape(describe_forecast(s, goal, measure, status.contract.year))}</li>"
+            f"{html.escape(describe_forecast(s, goal))}</li>"
         )
     on_track = sum(s.status == "on_track" for s in status.goals)
     headline = (
@@ -133,6 +142,7 @@ class AfterMeeting:
     minutes: Path
     press_release: Path
     state: MinutesState
+    undecided: tuple[str, ...] = ()  # items without a recorded decision (the minutes are a draft)
 
 
 def build_after_meeting(
@@ -142,6 +152,17 @@ def build_after_meeting(
     project = load_project(params_dir, data_path)
     params = project.params
     meeting = params.meeting_on(meeting_date)
+    if meeting.date > as_of:
+        raise InputError(
+            [
+                Problem(
+                    "--meeting",
+                    "",
+                    f"the meeting {meeting.date.isoformat()} has not been held yet (today is {as_of.isoformat()}); "
+                    "decision minutes are written after the meeting",
+                )
+            ]
+        )
     folder = out_dir / meeting.date.isoformat()
     folder.mkdir(parents=True, exist_ok=True)
     state = minutes_state(meeting, params, as_of)
@@ -152,4 +173,5 @@ def build_after_meeting(
     press_page = folder / "pressemeddelelse.html"
     press_page.write_text(press_release_html(params, meeting, status), encoding="utf-8")
     press_pdf = print_to_pdf(press_page, folder / f"pressemeddelelse-{meeting.date.isoformat()}.pdf")
-    return AfterMeeting(minutes_pdf, press_pdf, state)
+    undecided = tuple(f"{n}. {item.title}" for n, item in enumerate(meeting.agenda, start=1) if not item.decision)
+    return AfterMeeting(minutes_pdf, press_pdf, state, undecided)

@@ -105,8 +105,10 @@ class Council(StrictModel):
     annual_cycle: AnnualCycle = AnnualCycle()
     # jobindsats.dk publishes a month's figures some weeks after the month ends.
     data_publication_lag_days: int = Field(default=40, ge=0, le=365)
-    # Within this many percent of the target (the wrong side) a goal is "at risk".
+    # A count goal whose forecast is short of its target by at most this many percent of the target is
+    # "at risk"; a share goal short by at most status_tolerance_pp percentage points.
     status_tolerance_pct: float = Field(default=2.0, ge=0, le=50)
+    status_tolerance_pp: float = Field(default=1.0, ge=0, le=50)
 
 
 class JobindsatsSource(StrictModel):
@@ -129,6 +131,9 @@ class Measure(StrictModel):
     framework: bool = False
     # The residents 16-66 that counts are set against when job centres are compared (one measure).
     population: bool = False
+    # For a share: the measure it is a share of (its base), which weights it when municipalities are
+    # combined into job centres and the region. Default: the population measure.
+    weight: Slug | None = None
     jobindsats: JobindsatsSource | None = None
 
 
@@ -205,9 +210,18 @@ class Contract(StrictModel):
     year: int = Field(ge=1900, le=2200)
     title: Text
     signed: dt.date | None = None
-    # The date the popular edition is published; its figures stop there.
-    published: dt.date
+    # The date the popular edition is published; its figures stop there. Without it the contract is a
+    # draft: it is not in the public book (`councilbook new contract` writes drafts).
+    published: dt.date | None = None
     goals: list[Goal] = Field(min_length=1)
+
+    @property
+    def draft(self) -> bool:
+        return self.published is None
+
+    def is_public(self, as_of: dt.date | None) -> bool:
+        """Published by ``as_of`` (no embargo date: published at all)."""
+        return self.published is not None and (as_of is None or self.published <= as_of)
 
 
 AgendaType = Literal["decision", "orientation"]
@@ -518,12 +532,16 @@ def collect_parameters(params_dir: Path | str) -> tuple[Parameters | None, list[
 
     if council is not None:
         problems.extend(_check_council(council, council_path))
+    if measures:
+        problems.extend(_check_measures(measures, measures_path))
     for year, contract in contracts.items():
         problems.extend(_check_contract(contract, contract_paths[year], measures))
     # Years with a contract file, parsed or not: a broken contract file is reported once, not again
     # by every meeting and evaluation of its year.
     contract_years = {int(p.stem) for p in _year_files(root / "contracts") if p.stem.isdigit()}
     problems.extend(_check_meetings(meeting_sources, contract_years))
+    if council is not None:
+        problems.extend(_check_meeting_cutoffs(meeting_sources, council, contract_years))
     for year, evaluation in evaluations.items():
         problems.extend(_check_evaluation(evaluation, evaluation_paths[year], contract_years))
 
@@ -589,7 +607,7 @@ def _check_contract(contract: Contract, path: Path, measures: dict[str, Measure]
     problems = []
     for index, goal_id in _duplicates([g.id for g in contract.goals]):
         problems.append(Problem(shown, f"goals[{index}].id", f"duplicate goal id {goal_id!r}"))
-    if contract.published.year not in (contract.year - 1, contract.year):
+    if contract.published is not None and contract.published.year not in (contract.year - 1, contract.year):
         problems.append(
             Problem(
                 shown, "published", f"{contract.published.isoformat()} is not in {contract.year - 1} or {contract.year}"
@@ -629,14 +647,84 @@ def _check_contract(contract: Contract, path: Path, measures: dict[str, Measure]
                             shown, f"{at}.target.month", f"{target.month!r} is not in the contract year {contract.year}"
                         )
                     )
+        if isinstance(target, LevelTarget) and goal.aggregation != "end_of_period":
+            december = f"{contract.year}M12"
+            if target.month.strip() != december:
+                problems.append(
+                    Problem(
+                        shown,
+                        f"{at}.target.month",
+                        f"{target.month!r}: with aggregation {goal.aggregation!r} the target is for the whole year; "
+                        f"write month: {december} (a level at a month needs aggregation 'end_of_period')",
+                    )
+                )
+        measure = measures.get(goal.measure)
         if isinstance(target, ShareTarget):
-            measure = measures.get(goal.measure)
             if goal.aggregation != "ratio" and (measure is None or measure.kind != "share"):
                 problems.append(
                     Problem(
                         shown, f"{at}.target", "a share target needs aggregation 'ratio' or a measure of kind 'share'"
                     )
                 )
+        if measure is not None and measure.kind == "share" and goal.aggregation in ("sum", "ratio"):
+            problems.append(
+                Problem(
+                    shown,
+                    f"{at}.aggregation",
+                    f"{goal.aggregation!r}: {goal.measure!r} is a share, and a share is never summed "
+                    "(use 'average' or 'end_of_period')",
+                )
+            )
+        if goal.denominator is not None:
+            below = measures.get(goal.denominator)
+            if below is not None and below.kind == "share":
+                problems.append(
+                    Problem(
+                        shown,
+                        f"{at}.denominator",
+                        f"{goal.denominator!r} is a share; a ratio is a count divided by a count",
+                    )
+                )
+    return problems
+
+
+def share_weight(measure: Measure, measures: dict[str, Measure]) -> str | None:
+    """The measure that weights a share when areas are combined: its own ``weight``, else the population."""
+    if measure.weight:
+        return measure.weight
+    populations = [m.id for m in measures.values() if m.population]
+    return populations[0] if populations else None
+
+
+def _check_measures(measures: dict[str, Measure], path: Path) -> list[Problem]:
+    shown = display_path(path)
+    problems = []
+    populations = [m.id for m in measures.values() if m.population]
+    if len(populations) > 1:
+        problems.append(
+            Problem(shown, "measures", f"only one measure may be the population; found {', '.join(populations)}")
+        )
+    for index, measure in enumerate(measures.values()):
+        at = f"measures[{index}]"
+        if measure.weight is not None:
+            weight = measures.get(measure.weight)
+            if measure.kind != "share":
+                problems.append(Problem(shown, f"{at}.weight", "only a share has a weight"))
+            elif weight is None:
+                problems.append(Problem(shown, f"{at}.weight", f"measure {measure.weight!r} is not in measures.yml"))
+            elif weight.kind != "count":
+                problems.append(Problem(shown, f"{at}.weight", f"{measure.weight!r} is a share; a weight is a count"))
+        elif measure.kind == "share" and not populations:
+            problems.append(
+                Problem(
+                    shown,
+                    f"{at}.weight",
+                    "a share needs a weight to combine municipalities (the measure it is a share of, or a "
+                    "measure with population: true)",
+                )
+            )
+        if measure.kind == "share" and measure.population:
+            problems.append(Problem(shown, f"{at}.population", "the population is a count, not a share"))
     return problems
 
 
@@ -680,6 +768,39 @@ def _check_meetings(sources: list[tuple[Path, int, Meeting]], contracts: set[int
                         shown, f"{at}.agenda[{item_index}].recommendation", "a decision item needs a recommendation"
                     )
                 )
+            if meeting.minutes_sent is not None and not item.decision:
+                problems.append(
+                    Problem(
+                        shown,
+                        f"{at}.agenda[{item_index}].decision",
+                        f"the minutes were sent {meeting.minutes_sent.isoformat()}, so every item needs the "
+                        "decision as taken (for an orientation item, e.g. 'Rådet tog orienteringen til efterretning.')",
+                    )
+                )
+    return problems
+
+
+def _check_meeting_cutoffs(
+    sources: list[tuple[Path, int, Meeting]], council: Council, contracts: set[int]
+) -> list[Problem]:
+    """Each meeting's data cut-off falls in a year that has a contract to report on."""
+    from .cutoff import meeting_cutoff
+
+    problems = []
+    for path, index, meeting in sources:
+        if meeting.date.year not in contracts:
+            continue  # reported by _check_meetings
+        cutoff = meeting_cutoff(meeting, council)
+        if cutoff.year not in contracts:
+            problems.append(
+                Problem(
+                    display_path(path),
+                    f"meetings[{index}].date",
+                    f"{meeting.date.isoformat()}: the data available for this meeting end in "
+                    f"{cutoff.year}M{cutoff.month:02d}, "
+                    f"and there is no contract for {cutoff.year} to report on (add contracts/{cutoff.year}.yml)",
+                )
+            )
     return problems
 
 

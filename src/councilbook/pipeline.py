@@ -24,7 +24,7 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 from . import book, compute
 from .ingest import write_snapshot
 from .execute import RunResult, execute_runs, prune_cache
-from .manifest import Run, expand_manifest, meeting_nav_title, meeting_title
+from .manifest import Run, expand_manifest, held_back, meeting_nav_title, meeting_title
 from .parameters import Meeting, Parameters
 from .runkey import run_key
 from .scope import scope_report
@@ -46,6 +46,7 @@ class BuildResult:
     html: Path
     pdf: Path | None
     unchanged: bool = False  # the published book was already built from the same sources
+    notes: tuple[str, ...] = ()  # what the user should know: pages held back, and why
 
 
 def notebook_path(path: Path, project_root: Path) -> str:
@@ -116,9 +117,11 @@ def build(
     project = load_project(params_dir, data_path)
     write_snapshot(project.dataset, root / SNAPSHOT_DIR)
     runs = plan_runs(project, root, params_dir, data_path, as_of)
+    notes = tuple(f"The meeting page {text}" for text in (held_back(project.params, as_of) if as_of else []))
     paths = book.BookPaths(root)
     save_prepared(project, params_dir, data_path, paths.prepared)  # the reports read it instead of validating again
-    for folder in (paths.generated, paths.failed):  # made anew: nothing left from an earlier build
+    # Made anew: nothing left from an earlier build (nor from one that was killed half-way).
+    for folder in (paths.generated, paths.failed, paths.staging):
         shutil.rmtree(folder, ignore_errors=True)
     paths.generated.mkdir(parents=True)
     stage(f"Kører {len(runs)} rapporter")
@@ -148,11 +151,11 @@ def build(
             key = _write_book_sources(paths, project, runs, pdf=False)
     if unchanged:
         prune_cache(paths.cache, keep={r.fingerprint for r in runs})
-        return BuildResult(results, paths.html, paths.pdf if pdf else None, unchanged=True)
+        return BuildResult(results, paths.html, paths.pdf if pdf else None, unchanged=True, notes=notes)
     stage("Bygger HTML og PDF" if pdf else "Bygger HTML")
     html, pdf_path = book.build_and_publish(paths, key, pdf)
     prune_cache(paths.cache, keep={r.fingerprint for r in runs})
-    return BuildResult(results, html, pdf_path)
+    return BuildResult(results, html, pdf_path, notes=notes)
 
 
 def _write_book_sources(paths: book.BookPaths, project: Project, runs: list[Run], pdf: bool) -> str:

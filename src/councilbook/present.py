@@ -2,7 +2,9 @@
 
 Tables are HTML (status shown as symbol and word, with colour only as a third
 cue) wrapped in a box that scrolls sideways on a narrow screen; their plain-text
-form is what a terminal shows.
+form is what a terminal shows. Every figure in them is formatted from the one
+figure model (:mod:`figures`), so the book, the pack, the terminal and the JSON of
+``councilbook status --json`` read the same.
 """
 
 from __future__ import annotations
@@ -17,19 +19,18 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .compute import GoalStatus, MeetingStatus
+from . import figures as fig
+from .benchmark import FLAG_NOT_MEANINGFUL, FLAG_UNCERTAIN
+from .compute import GoalDetail, GoalStatus, MeetingStatus, MissingFigure
 from .danish import (
     MISSING,
     STATUS_LABELS,
-    direction_arrow,
-    format_change,
-    format_goal_value,
-    format_month,
     format_number,
-    format_percent,
-    format_span,
+    format_period_code,
+    format_periods,
 )
-from .parameters import Contract, Measure
+from .parameters import Contract, Goal
+from .periods import period_from_code
 from .provenance import Provenance
 
 if TYPE_CHECKING:  # matplotlib is imported where charts are drawn, not by every command
@@ -37,8 +38,11 @@ if TYPE_CHECKING:  # matplotlib is imported where charts are drawn, not by every
 
 STATUS_CLASSES = {
     "on_track": "cb-good",
+    "attained": "cb-good",
     "at_risk": "cb-warn",
     "off_track": "cb-bad",
+    "not_attained": "cb-bad",
+    "unknown": "cb-none",
     "no_data": "cb-none",
     True: "cb-good",
     False: "cb-bad",
@@ -60,6 +64,8 @@ class Table:
     stacked: bool = False
     # If given, the table is folded away on screen behind this line (printed in full).
     collapsed: str = ""
+    # Notes printed under the table (what a marked cell means).
+    notes: tuple[str, ...] = ()
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.rows, columns=self.columns)
@@ -80,9 +86,10 @@ class Table:
             # Whitespace between cells keeps them separate words for the book's search.
             body.append("<tr>" + "\n".join(cells) + "</tr>")
         caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
+        notes = "".join(f'<p class="cb-table-note">{html.escape(n)}</p>' for n in self.notes)
         table = (
             f'<div class="cb-table-wrap"><table class="cb-table{" cb-stacked" if self.stacked else ""}">'
-            f"{caption}<thead><tr>{head}</tr></thead><tbody>{chr(10).join(body)}</tbody></table></div>"
+            f"{caption}<thead><tr>{head}</tr></thead><tbody>{chr(10).join(body)}</tbody></table></div>{notes}"
         )
         if self.collapsed:
             return f'<details class="cb-details"><summary>{html.escape(self.collapsed)}</summary>{table}</details>'
@@ -93,7 +100,8 @@ class Table:
         return f' class="{" ".join(classes)}"' if classes else ""
 
     def __repr__(self) -> str:
-        return self.to_frame().to_string(index=False)
+        text = self.to_frame().to_string(index=False)
+        return "\n".join([text, *self.notes])
 
 
 @dataclass(frozen=True)
@@ -146,129 +154,243 @@ def attained_cell(attained: bool | None) -> str:
     return "✔ Opfyldt" if attained else "✖ Ikke opfyldt"
 
 
+# ---------------------------------------------------------------------------
+# The goals' status: one row per goal, the same cells in every output
+# ---------------------------------------------------------------------------
+
+STATUS_COLUMNS: dict[str, str] = {
+    "goal": "Mål",
+    "target": "Målsætning",
+    "actual": "Faktisk hidtil",
+    "change": "Udvikling mod året før",
+    "forecast": "Prognose for året",
+    "status": "Status",
+    "since_previous": "Prognose siden sidste møde",
+}
+PARTIAL_MARK = "¹"
+
+
+def target_cell(status: GoalStatus) -> str:
+    """``højst 9.000``, ``mindst 16,0 %``; for a direction-only goal its baseline: ``bedre end 22,9 % (2012)``."""
+    target = status.figures.target
+    if status.target_form == "direction":
+        if not target.known:
+            return "bedre end basis"
+        return f"bedre end {target.text} ({format_period_code(status.baseline_period)})"
+    bound = "højst" if status.better == "lower" else "mindst"
+    return f"{bound} {target.text}" if target.known else MISSING
+
+
+def change_cell(status: GoalStatus) -> str:
+    """``-7,5 % ↓ bedre``: the change with its direction of travel in words."""
+    moved = status.figures.change
+    if not moved.known:
+        return MISSING
+    return f"{moved.text} {fig.direction(moved, status.better)}"
+
+
+def forecast_cell(status: GoalStatus) -> str:
+    """``9.024 (8.463-9.585)``: the forecast and its range; the result alone once the year is final."""
+    f = status.figures
+    if not f.forecast.known:
+        return MISSING
+    if status.final or not f.low.known or f.low.rounded == f.high.rounded:
+        return f.forecast.text
+    # en dash held to its numbers by word joiners, so the range never breaks inside
+    return f"{f.forecast.text} ({f.low.text}\u2060–\u2060{f.high.text})"
+
+
+def since_cell(status: GoalStatus, since: fig.Quantity | None) -> str:
+    if since is None or not since.known:
+        return MISSING
+    return f"{since.text} {fig.direction(since, status.better)}"
+
+
+def actual_cell(status: GoalStatus) -> str:
+    text = status.figures.actual.text
+    return text + PARTIAL_MARK if status.excluded and status.figures.actual.known else text
+
+
+def status_row(goal: Goal, status: GoalStatus, since: fig.Quantity | None) -> dict[str, str]:
+    """A goal's status as the cells every output shows, keyed as :data:`STATUS_COLUMNS`."""
+    return {
+        "goal": goal.title,
+        "target": target_cell(status),
+        "actual": actual_cell(status),
+        "change": change_cell(status),
+        "forecast": forecast_cell(status),
+        "status": status_cell(status.status),
+        "since_previous": since_cell(status, since),
+    }
+
+
+def since_previous(result: MeetingStatus, status: GoalStatus) -> fig.Quantity | None:
+    detail: GoalDetail | None = result.details.get(status.goal_id)
+    return detail.since_previous(status) if detail is not None else None
+
+
+def partial_notes(statuses: Sequence[GoalStatus]) -> tuple[str, ...]:
+    """The note a partial "actual" figure is marked with: which periods it leaves out, and why."""
+    notes = []
+    for status in statuses:
+        if status.excluded and status.figures.actual.known:
+            notes.append(f"{PARTIAL_MARK} {status.title}: {describe_partial(status)}")
+    return tuple(notes)
+
+
 def goal_status_table(
     contract: Contract,
     statuses: list[GoalStatus],
-    measures: dict[str, Measure],
     caption: str,
-    since_previous: list[float] | None = None,
+    since: Sequence[fig.Quantity | None] | None = None,
 ) -> Table:
-    """The overview: target, actual so far with its development, the year's forecast, status."""
+    """The overview: target, actual so far with its development, the year's forecast, status, and the
+    forecast's change since the previous meeting."""
     rows, classes = [], []
-    since = since_previous or [math.nan] * len(statuses)
-    for goal, status, moved in zip(contract.goals, statuses, since, strict=True):
-        measure = measures[goal.measure]
-        rows.append(
-            [
-                goal.title,
-                _target_cell(status, goal, measure),
-                format_goal_value(status.actual, goal, measure),
-                _change_cell(status.change_pct, status.actual - status.last_year, goal, measure),
-                forecast_cell(status, goal, measure),
-                status_cell(status.status),
-                MISSING
-                if math.isnan(moved)
-                else f"{format_percent(moved, signed=True)} {direction_arrow(moved, goal.better)}",
-            ]
-        )
+    moved = list(since) if since is not None else [None] * len(statuses)
+    for goal, status, change in zip(contract.goals, statuses, moved, strict=True):
+        rows.append(list(status_row(goal, status, change).values()))
         classes.append([""] * 5 + [STATUS_CLASSES[status.status], ""])
     return Table(
-        columns=[
-            "Mål",
-            "Målsætning",
-            "Faktisk hidtil",
-            "Udvikling mod året før",
-            "Prognose for året",
-            "Status",
-            "Prognose siden sidste møde",
-        ],
+        columns=list(STATUS_COLUMNS.values()),
         rows=rows,
         cell_classes=classes,
         caption=caption,
         numeric=(1, 2, 3, 4, 6),
         stacked=True,
+        notes=partial_notes(statuses),
     )
 
 
-def forecast_cell(status: GoalStatus, goal, measure: Measure) -> str:
-    """``9.024 (8.463-9.585)``: the forecast and its range."""
-    f = status.forecast
-    if math.isnan(f.value):
-        return MISSING
-    if math.isnan(f.low) or f.low == f.high:
-        return format_goal_value(f.value, goal, measure)
-    return (
-        f"{format_goal_value(f.value, goal, measure)} "
-        # en dash held to its numbers by word joiners, so the range never breaks inside
-        f"({format_goal_value(f.low, goal, measure)}\u2060–\u2060{format_goal_value(f.high, goal, measure)})"
+def meeting_status_table(result: MeetingStatus, caption: str) -> Table:
+    """The goals' status at a meeting, with the change since the previous meeting: what the report, the pack
+    and the terminal show."""
+    since = [since_previous(result, status) for status in result.goals]
+    return goal_status_table(result.contract, result.goals, caption, since)
+
+
+# ---------------------------------------------------------------------------
+# Missing figures in words
+# ---------------------------------------------------------------------------
+
+
+def _names(missing: MissingFigure) -> str:
+    if missing.everywhere:
+        return "hele regionen (tallene er endnu ikke i data)"
+    names = list(missing.jobcentres)
+    return ", ".join(names[:-1]) + " og " + names[-1] if len(names) > 1 else (names[0] if names else "regionen")
+
+
+def describe_missing(missing: Sequence[MissingFigure]) -> str:
+    """``Tallet for marts 2016 mangler for Jobcenter Frederikshavn.``: one sentence per period."""
+    parts = []
+    for m in missing:
+        when = format_period_code(m.period)
+        parts.append(f"Tallet for {when} mangler for {_names(m)}.")
+    return " ".join(parts)
+
+
+def describe_partial(status: GoalStatus) -> str:
+    """Which periods the actual figure covers and leaves out, and why."""
+    covered = (
+        format_periods(period_from_code(status.periods[0]), period_from_code(status.periods[-1]))
+        if status.periods
+        else ""
+    )
+    left_out = ", ".join(format_period_code(code) for code in status.excluded)
+    if status.aggregation == "end_of_period":
+        why = describe_missing([m for m in status.missing if m.part == "year"])
+        return f"seneste tal er for {covered}; {left_out} mangler. {why}".strip()
+    why = describe_missing([m for m in status.missing if m.part in ("year", "last_year")])
+    return f"opgjort for {covered} uden {left_out}, og sammenlignet med de samme perioder året før. {why}".strip()
+
+
+def missing_note(missing: Sequence[MissingFigure], rolling: bool = False) -> Markdown | None:
+    """A note naming the figures missing (withheld or not reported) and for whom: never filled in, so gaps."""
+    shown = [m for m in missing if not m.everywhere]
+    if not shown:
+        return None
+    effect = "Kurven har et hul dér."
+    if rolling:
+        effect = "Den løbende sum over et år kan ikke beregnes for de perioder, der omfatter dem. " + effect
+    listed = describe_missing(shown[:12]) + (" Der mangler flere." if len(shown) > 12 else "")
+    return Markdown(
+        f"*Bemærk:* {listed} Tallene er holdt tilbage af diskretionshensyn eller ikke indberettet. De er ikke "
+        f"udfyldt eller skønnet. {effect}"
     )
 
 
-def _change_cell(change_pct: float, difference: float, goal, measure: Measure) -> str:
-    """``-7,5 % ↓ bedre``: the change with its direction of travel in words."""
-    change = format_change(change_pct, difference, goal, measure)
-    if change == MISSING:
-        return MISSING
-    return f"{change} {direction_arrow(change_pct, goal.better)}"
+# ---------------------------------------------------------------------------
+# Job centres
+# ---------------------------------------------------------------------------
 
 
-def _target_cell(status: GoalStatus, goal, measure: Measure) -> str:
-    bound = "højst" if goal.better == "lower" else "mindst"
-    if status.target is None:
-        return "bedre end basis"
-    return f"{bound} {format_goal_value(status.target, goal, measure)}"
-
-
-def jobcentre_table(table: pd.DataFrame, goal, measure: Measure, caption: str) -> Table:
+def jobcentre_table(table: pd.DataFrame, status: GoalStatus, caption: str) -> Table:
+    """Per job centre: the figure, a year earlier, the change as shown and its rank; for a count the
+    contribution to the region's change."""
     rows = []
     for record in table.itertuples():
-        share = record.share_of_region_change_pct
-        rows.append(
-            [
-                record.jobcentre,
-                format_goal_value(record.actual, goal, measure),
-                format_goal_value(record.last_year, goal, measure),
-                _change_cell(record.change_pct, record.actual - record.last_year, goal, measure),
-                MISSING if pd.isna(share) else format_percent(share),
-                MISSING if pd.isna(record.rank) else f"{int(record.rank)}.",
-            ]
-        )
-    return Table(
-        columns=[
-            "Jobcenter",
-            "Faktisk",
-            "Året før",
-            "Udvikling mod året før",
-            "Andel af regionens ændring",
-            "Placering",
-        ],
-        rows=rows,
-        caption=caption,
-        numeric=(1, 2, 3, 4, 5),
-    )
+        actual, before = fig.level(record.actual, status.share), fig.level(record.last_year, status.share)
+        moved = fig.change(actual, before)
+        row = [
+            record.jobcentre,
+            actual.text,
+            before.text,
+            f"{moved.text} {fig.direction(moved, status.better)}" if moved.known else MISSING,
+        ]
+        if not status.share:
+            row.append(fig.Quantity(record.contribution_pp, "pp", 1).text)
+        row.append(MISSING if pd.isna(record.rank) else f"{int(record.rank)}.")
+        rows.append(row)
+    columns = ["Jobcenter", "Faktisk", "Året før", "Udvikling mod året før"]
+    if not status.share:
+        columns.append("Bidrag til regionens udvikling")
+    columns.append("Placering")
+    return Table(columns=columns, rows=rows, caption=caption, numeric=tuple(range(1, len(columns))))
 
 
-def adjusted_table(table: pd.DataFrame, goal, measure: Measure, caption: str) -> Table:
+FLAG_TEXTS = {
+    FLAG_NOT_MEANINGFUL: "ikke meningsfuldt (forventet niveau ≤ 0)",
+    FLAG_UNCERTAIN: "usikkert (meget lavt forventet niveau)",
+}
+
+
+def adjusted_level(value: float, share: bool) -> fig.Quantity:
+    """The level compared on equal terms: a share in %, a count per 1.000 residents with one decimal."""
+    return fig.level(value, True) if share else fig.Quantity(value, "count", 1)
+
+
+def ratio_cell(ratio: float, flag: str, better: str) -> tuple[str, str]:
+    """``0,82 ▼ dårligere`` and its CSS class; a flagged ratio says why it is not ranked."""
+    if flag == FLAG_NOT_MEANINGFUL or pd.isna(ratio):
+        return (FLAG_TEXTS[flag] if flag else MISSING), ""
+    shown = fig.ratio(ratio)
+    if flag == FLAG_UNCERTAIN:
+        return f"{shown.text} – {FLAG_TEXTS[flag]}", ""
+    good = shown.rounded < 1 if better == "lower" else shown.rounded > 1
+    if shown.rounded == 1:
+        return f"{shown.text} som forventet", ""
+    return f"{shown.text} {'▲ bedre' if good else '▼ dårligere'}", STATUS_CLASSES[good]
+
+
+def adjusted_table(table: pd.DataFrame, goal: Goal, status: GoalStatus, caption: str) -> Table:
     """Job centres on equal terms: level, expected level, actual ÷ expected and rank, and the cluster."""
-    is_share = goal.aggregation == "ratio" or measure.kind == "share"
-    level = (lambda v: format_percent(v)) if is_share else (lambda v: format_number(v, 1))
     rows, classes = [], []
     for record in table.sort_values(["adjusted_rank", "jobcentre"], na_position="last").itertuples():
-        ratio = record.actual_over_expected
-        good = None if pd.isna(ratio) else (ratio < 1 if goal.better == "lower" else ratio > 1)
+        text, css = ratio_cell(record.actual_over_expected, record.flag, goal.better)
         rows.append(
             [
                 record.jobcentre,
                 record.cluster,
-                level(record.level),
-                level(record.expected),
-                MISSING if pd.isna(ratio) else f"{format_number(ratio, 2)} {'▲ bedre' if good else '▼ dårligere'}",
+                adjusted_level(record.level, status.share).text,
+                adjusted_level(record.expected, status.share).text,
+                text,
                 MISSING if pd.isna(record.adjusted_rank) else f"{int(record.adjusted_rank)}.",
-                MISSING if pd.isna(record.vs_cluster) else format_number(record.vs_cluster, 2),
+                fig.ratio(record.vs_cluster).text,
             ]
         )
-        classes.append([""] * 4 + [STATUS_CLASSES[good] if good is not None else "", "", ""])
-    unit = "Andel" if is_share else "Pr. 1.000 16-66-årige"
+        classes.append([""] * 4 + [css, "", ""])
+    unit = "Andel" if status.share else "Pr. 1.000 16-66-årige"
     return Table(
         columns=[
             "Jobcenter",
@@ -286,15 +408,29 @@ def adjusted_table(table: pd.DataFrame, goal, measure: Measure, caption: str) ->
     )
 
 
+MONTH_ABBREVIATIONS = ["jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."]
+
+
+def spread_period(year: int, periods: int, per_year: int) -> str:
+    """``2013``, ``2013 (jan.-jun.)`` or ``2013 (1.-2. kvt.)``: the part of the year a spread covers."""
+    if periods == per_year:
+        return str(year)
+    if per_year == 4:
+        return f"{year} (1.-{periods}. kvt.)" if periods > 1 else f"{year} (1. kvt.)"
+    return f"{year} (jan.-{MONTH_ABBREVIATIONS[periods - 1]})" if periods > 1 else f"{year} (jan.)"
+
+
+SPREAD_DECIMALS = 3
+
+
 def spread_table(spread: pd.DataFrame, caption: str) -> Table:
     rows = []
     for record in spread.itertuples():
-        period = str(record.year) if record.months == 12 else f"{record.year} (jan.-{_month_abbr(record.months)})"
         rows.append(
             [
-                period,
-                format_number(record.iqr, 3),
-                format_number(record.sd, 3),
+                spread_period(int(record.year), int(record.periods), int(record.periods_in_year)),
+                format_number(record.iqr, SPREAD_DECIMALS),
+                format_number(record.sd, SPREAD_DECIMALS),
                 MISSING if pd.isna(record.r2) else format_number(record.r2, 2),
             ]
         )
@@ -306,28 +442,19 @@ def spread_table(spread: pd.DataFrame, caption: str) -> Table:
     )
 
 
-def _month_abbr(number: int) -> str:
-    return ["jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."][number - 1]
-
-
 def attainment_table(
-    contract: Contract,
-    statuses: list[GoalStatus],
-    attained: list[bool | None],
-    measures: dict[str, Measure],
-    caption: str,
+    contract: Contract, statuses: list[GoalStatus], attained: list[bool | None], caption: str
 ) -> Table:
     rows, classes = [], []
     for goal, status, ok in zip(contract.goals, statuses, attained, strict=True):
-        measure = measures[goal.measure]
-        gap = MISSING if math.isnan(status.gap_pct) else format_percent(status.gap_pct, signed=True)
+        f = status.figures
         rows.append(
             [
                 goal.title,
-                f"{format_goal_value(status.baseline, goal, measure)} ({format_span(goal.baseline_span)})",
-                _target_cell(status, goal, measure),
-                format_goal_value(status.actual, goal, measure),
-                gap,
+                f"{f.baseline.text} ({format_period_code(status.baseline_period)})",
+                target_cell(status),
+                actual_cell(status) if ok is not None or not status.final else f.actual.text,
+                f.gap.text,
                 attained_cell(ok),
             ]
         )
@@ -339,20 +466,7 @@ def attainment_table(
         caption=caption,
         numeric=(1, 2, 3, 4),
         stacked=True,
-    )
-
-
-def missing_note(months: list[pd.Period], rolling: bool = False) -> Markdown | None:
-    """A note naming the months whose figures are missing: never filled in, so shown as gaps."""
-    if not months:
-        return None
-    listed = ", ".join(format_month(m) for m in months[:12]) + (" m.fl." if len(months) > 12 else "")
-    effect = "Kurven har et hul dér."
-    if rolling:
-        effect = "Den løbende 12-måneders sum kan ikke beregnes for de 12 måneder, der omfatter dem. " + effect
-    return Markdown(
-        f"*Bemærk:* Tallene for {listed} mangler for en eller flere kommuner (holdt tilbage af "
-        f"diskretionshensyn eller ikke indberettet). De er ikke udfyldt eller skønnet. {effect}"
+        notes=partial_notes(statuses),
     )
 
 
@@ -395,28 +509,109 @@ def sample_notice(is_sample: bool) -> str:
     return SAMPLE_NOTICE if is_sample else ""
 
 
+# ---------------------------------------------------------------------------
+# Plain data for JSON: every figure under a name that says its unit
+# ---------------------------------------------------------------------------
+
+
 def plain_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """A table's rows as dictionaries of plain values."""
     return [{k: plain_value(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
+def goal_figures_json(goal: Goal, status: GoalStatus, since: fig.Quantity | None = None) -> dict[str, Any]:
+    """A goal's status as JSON: the figures as shown, each named by its unit (``actual_pct``, ``change_pp``,
+    ``actual_count``, ``gap_pct``, ...), and the text of each cell of the status table."""
+    f = status.figures
+    entry: dict[str, Any] = {
+        "goal_id": status.goal_id,
+        "title": status.title,
+        "status": status.status,
+        "unit": f.actual.unit,
+        "decimals": f.actual.decimals,
+        "better": status.better,
+        "aggregation": status.aggregation,
+        "target_form": status.target_form,
+        "frequency": {"M": "month", "Q": "quarter"}[status.freq],
+        "baseline_period": status.baseline_period,
+        "periods": list(status.periods),
+        "excluded_periods": list(status.excluded),
+        "missing": [
+            {"period": m.period, "part": m.part, "jobcentres": list(m.jobcentres), "everywhere": m.everywhere}
+            for m in status.missing
+        ],
+        "final": status.final,
+        "draft_contract": status.draft,
+    }
+    for name in ("baseline", "target", "actual", "last_year", "change", "forecast", "gap", "comparable_target"):
+        entry |= fig.json_fields(name, getattr(f, name))
+    entry |= fig.json_fields("forecast_low", f.low) | fig.json_fields("forecast_high", f.high)
+    entry["forecast"] = status.forecast.as_dict()
+    entry["text"] = status_row(goal, status, since)
+    return entry
+
+
+def jobcentres_json(table: pd.DataFrame, status: GoalStatus) -> list[dict[str, Any]]:
+    rows = []
+    for record in table.itertuples():
+        actual, before = fig.level(record.actual, status.share), fig.level(record.last_year, status.share)
+        row: dict[str, Any] = {
+            "jobcentre_id": record.jobcentre_id,
+            "jobcentre": record.jobcentre,
+            "cluster": record.cluster,
+        }
+        row |= fig.json_fields("actual", actual) | fig.json_fields("last_year", before)
+        row |= fig.json_fields("change", fig.change(actual, before))
+        if not status.share:
+            row |= fig.json_fields("contribution", fig.Quantity(record.contribution_pp, "pp", 1))
+        row["rank"] = plain_value(record.rank)
+        rows.append(row)
+    return rows
+
+
+def adjusted_json(table: pd.DataFrame, status: GoalStatus) -> list[dict[str, Any]]:
+    rows = []
+    for record in table.itertuples():
+        row: dict[str, Any] = {
+            "jobcentre_id": record.jobcentre_id,
+            "jobcentre": record.jobcentre,
+            "cluster": record.cluster,
+        }
+        row |= fig.json_fields("level", adjusted_level(record.level, status.share))
+        row |= fig.json_fields("expected", adjusted_level(record.expected, status.share))
+        shown = fig.ratio(math.nan if record.flag == FLAG_NOT_MEANINGFUL else record.actual_over_expected)
+        row |= fig.json_fields("actual_over_expected", shown) | fig.json_fields(
+            "vs_cluster", fig.ratio(record.vs_cluster)
+        )
+        row["flag"] = record.flag or None
+        row["rank"] = plain_value(record.adjusted_rank)
+        rows.append(row)
+    return rows
+
+
 def status_figures(result: MeetingStatus) -> dict[str, Any]:
     """The status figures as plain data (the JSON of ``councilbook status --json``)."""
     goals = []
-    for status in result.goals:
+    for goal, status in zip(result.contract.goals, result.goals, strict=True):
         detail = result.details.get(status.goal_id)
-        entry: dict[str, Any] = {**status.as_dict(), "jobcentres": plain_records(result.jobcentres[status.goal_id])}
+        since = since_previous(result, status)
+        entry = goal_figures_json(goal, status, since)
+        entry["jobcentres"] = jobcentres_json(result.jobcentres[status.goal_id], status)
         if detail is not None:
-            adjusted = detail.adjusted.table.merge(
-                result.jobcentres[status.goal_id][["jobcentre_id"]], on="jobcentre_id", how="right"
+            previous = fig.level(
+                math.nan if detail.previous_forecast is None else detail.previous_forecast, status.share
             )
             entry["since_previous_meeting"] = {
                 "meeting": detail.previous_meeting.isoformat() if detail.previous_meeting else None,
-                "previous_forecast": plain_value(detail.previous_forecast),
-                "change_pct": plain_value(detail.since_previous_pct(status.forecast.value)),
+                **fig.json_fields("previous_forecast", previous),
+                **fig.json_fields("change", since if since is not None else fig.change(previous, previous)),
             }
             entry["xmr"] = detail.xmr.as_dict() if detail.xmr else None
-            entry["adjusted"] = {"fit": detail.adjusted.fit.as_dict(), "jobcentres": plain_records(adjusted)}
+            entry["adjusted"] = {
+                "fit": detail.adjusted.fit.as_dict(),
+                "framework_years": list(detail.adjusted.framework_years),
+                "jobcentres": adjusted_json(detail.adjusted.table, status),
+            }
             entry["spread"] = plain_records(detail.spread)
         goals.append(entry)
     return {
@@ -426,6 +621,7 @@ def status_figures(result: MeetingStatus) -> dict[str, Any]:
         "cutoff": str(result.cutoff),
         "contract_year": result.contract.year,
         "final": result.final,
+        "columns": STATUS_COLUMNS,
         "goals": goals,
     }
 

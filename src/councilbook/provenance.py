@@ -1,4 +1,8 @@
-"""Where every figure comes from: data files, parameter files, code version, cut-off."""
+"""Where every figure comes from: data files, parameter files, code version, cut-off.
+
+Files are named as they are within the data folder and the parameters folder (``figures.csv``,
+``contracts/2013.yml``), never by a path on the machine that built the report: the names are published.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import display_path
 from .ingest import Dataset
-from .parameters import Parameters
+from .parameters import Parameters, sha256_file
 from .periods import month_code
 from .scope import Scope
 
@@ -75,7 +78,7 @@ def scoped_parameter_files(scope: Scope) -> list[dict[str, str]]:
     for path, entries in files.items():
         digest = hashlib.sha256(json.dumps(entries, sort_keys=True).encode()).hexdigest()
         named = ", ".join(e for e in entries if e)
-        shown.append({"path": display_path(scope.params.root / path), "entries": named, "sha256": digest})
+        shown.append({"path": path, "entries": named, "sha256": digest})
     return shown
 
 
@@ -87,7 +90,7 @@ def collect_provenance(
     return Provenance(
         data_files=[
             {
-                "path": display_path(f.path),
+                "path": f.path.name,
                 "sha256": f.sha256,
                 "periods": f"{f.first_period}-{f.last_period}",
                 "rows": str(f.rows),
@@ -97,7 +100,9 @@ def collect_provenance(
         parameter_files=(
             scoped_parameter_files(scope)
             if scope is not None
-            else [{"path": path, "sha256": digest} for path, digest in params.file_hashes().items()]
+            else [
+                {"path": path.relative_to(params.root).as_posix(), "sha256": sha256_file(path)} for path in params.files
+            ]
         ),
         code=code_version(),
         cutoff=month_code(cutoff) if cutoff is not None else None,

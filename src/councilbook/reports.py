@@ -8,36 +8,38 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure as PlotFigure
 
 from . import charts, compute, present
+from . import figures as fig
+from .book import BookPaths
 from .danish import (
     capitalize,
     count_noun,
     describe_change,
     describe_target,
-    format_change,
     format_date,
-    format_goal_value,
     format_month,
     format_number,
     format_percent,
+    format_period,
+    format_period_code,
+    format_periods,
     format_span,
     subject,
-    subject_clause,
 )
-from .book import BookPaths
 from .manifest import ForEach, contract_title, meeting_title
-from .parameters import MEETING_KIND_LABELS_DA, Contract, Goal, LevelTarget
-from .periods import Span, month, parse_month
+from .parameters import MEETING_KIND_LABELS_DA, Contract, Goal
+from .periods import freq_of_index, last_month, month, period_from_code, year_periods
 from .provenance import collect_provenance
-from .scope import Scope, scope_report
+from .scope import CLOSED_ITEM, Scope, scope_report
+from .series import goal_series
 from .validate import Project, load_prepared
 
 CHART_FIRST_YEAR_BACK = 3  # years of history before the contract year in charts
@@ -97,69 +99,93 @@ def _intro(project: Project, *paragraphs: str) -> present.Markdown:
 
 
 def _scoped_project(
-    params_dir: str | Path, data_path: str | Path, kind: ForEach, key: str | int, as_of: str | date | None
+    params_dir: str | Path,
+    data_path: str | Path,
+    kind: ForEach,
+    key: str | int,
+    as_of: str | date | None,
+    public: bool = True,
 ) -> tuple[Project, Scope]:
     """The project as the report may see it: only its scope (:mod:`scope`), which its run key hashes."""
     project = load_prepared(Path(params_dir), Path(data_path), BookPaths(Path.cwd()).prepared)
-    scope = scope_report(kind, key, project.params, project.dataset, _as_of(as_of))
+    scope = scope_report(kind, key, project.params, project.dataset, _as_of(as_of), public=public)
     return Project(params=scope.params, dataset=scope.dataset), scope
 
 
-def _history_chart(
-    project: Project, goal: Goal, contract_year: int, cutoff, baseline: float, target: float | None
-) -> tuple[present.Chart, present.Markdown | None]:
-    """The goal's history chart, and a note naming the months whose figures are missing."""
-    figure, alt = _history_figure(project, goal, contract_year, cutoff, baseline, target)
-    return present.Chart.from_figure(figure, alt=alt), _missing_note(project, goal, contract_year, cutoff)
+FIGURE_LABELS = {"sum": "Løbende sum over et år", "share": "Andel", "count": "Antal"}
 
 
-def _missing_note(project: Project, goal: Goal, contract_year: int, cutoff: pd.Period) -> present.Markdown | None:
-    """A note naming the months in the chart's window whose figures are missing."""
-    data = project.dataset.until(cutoff)
-    values, denominator = compute.goal_series(data, goal, project.params.council.job_centres)
-    first_year = min(goal.baseline_span.first.year, contract_year - CHART_FIRST_YEAR_BACK)
-    missing = compute.missing_months(values, denominator, Span(month(first_year, 1), cutoff))
-    return present.missing_note(missing, rolling=goal.aggregation == "sum")
+def _figure_label(goal: Goal, status: compute.GoalStatus) -> str:
+    """What the chart's line is: ``Løbende sum over 12 måneder``, ``Andel pr. kvartal``, ``Antal pr. måned``."""
+    if goal.aggregation == "sum":
+        return "Løbende sum over 4 kvartaler" if status.freq == "Q" else "Løbende sum over 12 måneder"
+    per = "kvartal" if status.freq == "Q" else "måned"
+    return f"{'Andel' if status.share else 'Antal'} pr. {per}"
 
 
 def _history_figure(
-    project: Project, goal: Goal, contract_year: int, cutoff, baseline: float, target: float | None
-) -> tuple[Figure, str]:
+    project: Project, goal: Goal, contract_year: int, cutoff: pd.Period, status: compute.GoalStatus
+) -> tuple[PlotFigure, str]:
     data = project.dataset.until(cutoff)
-    values, denominator = compute.goal_series(data, goal, project.params.council.job_centres)
+    values, denominator = goal_series(project.params, data, goal)
     series = compute.monthly_figure(values, denominator, goal.aggregation)
-    first_year = min(goal.baseline_span.first.year, contract_year - CHART_FIRST_YEAR_BACK)
-    series = series[series.index >= month(first_year, 1)]
-    labels = {
-        "sum": "Løbende 12-måneders sum",
-        "ratio": "Andel pr. måned",
-        "average": "Antal pr. måned",
-        "end_of_period": "Antal pr. måned",
-    }
+    first_year = _chart_first_year(goal, contract_year)
+    series = series[series.index >= year_periods(first_year, freq_of_index(series.index))[0]]
     measure = project.params.measures[goal.measure]
     figure = charts.plot_goal_history(
         series,
         goal,
         measure,
         contract_year,
-        baseline,
-        target,
+        status.baseline,
+        status.target,
         cutoff,
-        figure_label=labels[goal.aggregation],
+        figure_label=_figure_label(goal, status),
         first_year=first_year,
+        target_when=compute.target_period(goal, status.freq, contract_year),
     )
-    return figure, charts.describe_goal_history(goal, measure, series, baseline, target, cutoff)
+    return figure, charts.describe_goal_history(goal, measure, series, status.baseline, status.target, cutoff)
 
 
-def _where_we_stand(goal: Goal, status: compute.GoalStatus, project: Project) -> str:
+def _chart_first_year(goal: Goal, contract_year: int) -> int:
+    return min(goal.baseline_span.first.year, contract_year - CHART_FIRST_YEAR_BACK)
+
+
+def _missing_note(project: Project, goal: Goal, contract_year: int, cutoff: pd.Period) -> present.Markdown | None:
+    """A note naming the figures missing in the chart's window, and for which job centres (never filled in)."""
+    data = project.dataset.until(cutoff)
+    values, denominator = goal_series(project.params, data, goal)
+    freq = freq_of_index(values.index)
+    window = [p for p in values.index if p >= year_periods(_chart_first_year(goal, contract_year), freq)[0]]
+    missing = compute.missing_figures(
+        project.params, data, goal, compute.missing_periods(values, denominator, pd.PeriodIndex(window, freq=freq))
+    )
+    return present.missing_note(missing, rolling=goal.aggregation == "sum")
+
+
+def _where_we_stand(goal: Goal, status: compute.GoalStatus, project: Project, cutoff: pd.Period) -> str:
+    """Where the goal's figure stands so far this year, in words that the figures support."""
     measure = project.params.measures[goal.measure]
-    noun = capitalize(subject_clause(goal, measure))
-    if status.status == "no_data" or math.isnan(status.actual):
-        return f"{noun}: der er endnu ingen tal for {status.period_first[:4] or 'året'}."
-    period = format_span(Span(parse_month(status.period_first), parse_month(status.period_last)))
-    value = format_goal_value(status.actual, goal, measure)
-    change = describe_change(status.change_pct, status.actual - status.last_year, goal, measure)
-    return f"{noun} var {value} i {period}, {change}."
+    noun = capitalize(subject(goal, measure))
+    f = status.figures
+    year = status.contract_year
+    if not status.periods:
+        if status.forecast.periods_observed == 0:
+            return f"Der er endnu ikke offentliggjort tal for {year} for {subject(goal, measure)}."
+        behind = compute.data_behind(project.dataset, cutoff, {m for m in (goal.measure, goal.denominator) if m})
+        if behind is not None:
+            return (
+                f"Der er endnu ingen tal for {year} i data for {subject(goal, measure)}: data slutter i "
+                f"{format_month(behind)}."
+            )
+        return f"Tallene for {year} hidtil mangler for {subject(goal, measure)}. " + present.describe_missing(
+            [m for m in status.missing if m.part == "year"]
+        )
+    period = format_periods(period_from_code(status.periods[0]), period_from_code(status.periods[-1]))
+    text = f"{noun} var {f.actual.text} i {period}, {describe_change(f.change, goal.better)}."
+    if status.excluded:
+        text += " " + capitalize(present.describe_partial(status))
+    return text
 
 
 # ---------------------------------------------------------------------------
@@ -174,6 +200,30 @@ def _as_of(value: str | date | None) -> date | None:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
+def target_sentence(goal: Goal, status: compute.GoalStatus, project: Project, contract_year: int) -> str:
+    """The target in words; a change target with the figure it comes to, from the baseline."""
+    measure = project.params.measures[goal.measure]
+    target = status.figures.target
+    implied = None
+    if goal.target.form == "change" and target.known:
+        implied = f"{'højst' if goal.better == 'lower' else 'mindst'} {target.text}"
+    return describe_target(goal, measure, contract_year, status.freq, implied)
+
+
+def _figures_until(project: Project, cutoff: pd.Period, published: date, measures: set[str]) -> str:
+    """``Tallene er opgjort til og med …``: the cut-off, or the data's last month when the data stop earlier."""
+    behind = compute.data_behind(project.dataset, cutoff, measures)
+    if behind is None:
+        return (
+            f"Tallene er opgjort til og med {format_month(cutoff)}, de seneste tal ved offentliggørelsen "
+            f"{format_date(published)}."
+        )
+    return (
+        f"De seneste tal i data er fra {format_month(behind)}. Ved offentliggørelsen {format_date(published)} "
+        f"var tallene til og med {format_month(cutoff)} offentliggjort, men de er endnu ikke i data."
+    )
+
+
 def build_contract_report(
     params_dir: str | Path, data_path: str | Path, contract_year: int, as_of: str | date | None = None
 ) -> Report:
@@ -181,43 +231,51 @@ def build_contract_report(
     params = project.params
     contract = params.contracts[int(contract_year)]
     council = params.council
+    assert contract.published is not None  # a draft has no popular edition (scope_report refuses it)
     cutoff = compute.compute_cutoff(contract.published, council)
-    # Where we stand when the contract is published: the latest twelve months' figure.
+    # Where we stand when the contract is published: the cut-off year's figures so far.
     sections = []
     figures: dict[str, Any] = {"contract_year": contract.year, "cutoff": str(cutoff), "goals": []}
+    sentences = []
     for number, goal in enumerate(contract.goals, start=1):
         measure = params.measures[goal.measure]
         latest = compute.compute_goal_status(params, project.dataset, goal, cutoff.year, cutoff)
-        target_sentence = describe_target(goal, measure, contract.year)
-        stand = _where_we_stand(goal, latest, project)
+        target_text = target_sentence(goal, latest, project, contract.year)
+        sentences.append(target_text)
+        stand = _where_we_stand(goal, latest, project, cutoff)
+        baseline = latest.figures.baseline
         baseline_text = (
-            f"Udgangspunktet er {format_span(goal.baseline_span)}, hvor {subject(goal, measure)} var "
-            f"{format_goal_value(latest.baseline, goal, measure)}."
+            f"Udgangspunktet er {format_span(goal.baseline_span)}, hvor {subject(goal, measure)} var {baseline.text}."
+            if baseline.known
+            else f"Udgangspunktet er {format_span(goal.baseline_span)}. "
+            + present.describe_missing([m for m in latest.missing if m.part == "baseline"])
         )
         actions = "\n".join(f"- {a}" for a in goal.actions)
         text = (
-            f"**Målet:** {target_sentence}\n\n"
+            f"**Målet:** {target_text}\n\n"
             f"**Hvorfor er det vigtigt?** {goal.why}\n\n"
             f"**Hvor står vi?** {baseline_text} {stand}\n\n"
             f"**Det gør rådet:**\n\n{actions}"
         )
-        chart, note = _history_chart(project, goal, contract.year, cutoff, latest.baseline, latest.target)
+        figure, alt = _history_figure(project, goal, contract.year, cutoff, latest)
         sections.append(
             Section(
                 heading=present.Markdown(f"## Mål {number}: {goal.title}"),
                 text=present.Markdown(text),
-                chart=chart,
-                note=note,
+                chart=present.Chart.from_figure(figure, alt=alt),
+                note=_missing_note(project, goal, contract.year, cutoff),
             )
         )
+        f = latest.figures
         figures["goals"].append(
             {
                 "goal_id": goal.id,
-                "target_text": target_sentence,
-                "baseline": present.plain_value(latest.baseline),
-                "target": present.plain_value(latest.target),
-                "latest": present.plain_value(latest.actual),
-                "latest_period": [latest.period_first, latest.period_last],
+                "target_text": target_text,
+                "unit": f.actual.unit,
+                **fig.json_fields("baseline", f.baseline),
+                **fig.json_fields("target", f.target),
+                **fig.json_fields("latest", f.actual),
+                "latest_periods": list(latest.periods),
             }
         )
     sections += _plan_sections(params, contract.year, scope.as_of)
@@ -229,13 +287,8 @@ def build_contract_report(
         f"## Rådets mission\n\n{council.mission}",
         f"## Rådets vision\n\n{council.vision}",
         "## Rådets roller\n\n" + "\n".join(f"- {r}" for r in council.roles),
-        f"## Målene for {contract.year}\n\n"
-        + "\n".join(
-            f"{i}. {describe_target(g, params.measures[g.measure], contract.year)}"
-            for i, g in enumerate(contract.goals, start=1)
-        ),
-        f"Tallene er opgjort til og med {format_month(cutoff)}, de seneste tal ved offentliggørelsen "
-        f"{format_date(contract.published)}.",
+        f"## Målene for {contract.year}\n\n" + "\n".join(f"{i}. {t}" for i, t in enumerate(sentences, start=1)),
+        _figures_until(project, cutoff, contract.published, set(goal_measure_ids(contract))),
     )
     provenance = collect_provenance(params, project.dataset, cutoff, scope)
     figures["provenance"] = provenance.as_dict()
@@ -247,6 +300,11 @@ def build_contract_report(
         closing=present.Markdown(present.provenance_markdown(provenance)),
         figures=figures,
     )
+
+
+def goal_measure_ids(contract: Contract) -> list[str]:
+    """The measures the contract's goals are measured on (measure and denominator)."""
+    return [m for g in contract.goals for m in (g.measure, g.denominator) if m]
 
 
 def _plan_sections(params, year: int, as_of: date | None) -> list[Section]:
@@ -320,38 +378,47 @@ def status_line_key(goal: Goal) -> str:
     return f"status-line-{goal.id}"
 
 
-def status_line(goal: Goal, status: compute.GoalStatus, measure, contract_year: int) -> str:
+def status_line(goal: Goal, status: compute.GoalStatus) -> str:
     """A goal's status in one line of plain text: symbol and word, then the forecast against the target."""
     line = present.status_cell(status.status)
-    forecast, target = status.forecast.value, status.year_target
-    if not math.isnan(forecast) and target is not None and not math.isnan(target):
-        word = "resultatet" if status.forecast.months_observed >= 12 else "prognosen"
-        line += (
-            f" – {word} for {contract_year} er {format_goal_value(forecast, goal, measure)}"
-            f" mod målet {format_goal_value(target, goal, measure)}"
-        )
+    f = status.figures
+    if f.forecast.known and f.target.known:
+        word = "resultatet" if status.final else "prognosen"
+        line += f" – {word} for {status.contract_year} er {f.forecast.text} mod målet {present.target_cell(status)}"
     return line
 
 
-def describe_forecast(status: compute.GoalStatus, goal: Goal, measure, contract_year: int) -> str:
-    f = status.forecast
-    if math.isnan(f.value):
+def _forecast_what(goal: Goal, status: compute.GoalStatus) -> str:
+    if goal.aggregation == "end_of_period":
+        return f"værdien i {format_period(compute.target_period(goal, status.freq, status.contract_year))}"
+    return f"hele {status.contract_year}"
+
+
+def describe_forecast(status: compute.GoalStatus, goal: Goal) -> str:
+    """The forecast (or the final result) in words, with its range and why figures are estimated or missing."""
+    f = status.figures
+    what = _forecast_what(goal, status)
+    year_missing = [m for m in status.missing if m.part == "year" and not m.everywhere]
+    if not f.forecast.known:
+        if status.final and year_missing:
+            why = present.describe_missing(year_missing)
+            return f"Resultatet for {what} kan ikke opgøres, fordi der mangler tal. {why}"
+        if status.status == "no_data":
+            return "Der er endnu ingen tal for året, så der er ingen prognose."
         return "Der er ikke tal nok til en prognose for året."
-    what = (
-        f"værdien i {format_month(_forecast_month(goal, contract_year))}"
-        if goal.aggregation == "end_of_period"
-        else f"hele {contract_year}"
-    )
-    if f.months_observed >= 12 or f.low == f.high:
-        return f"Resultatet for {what} er {format_goal_value(f.value, goal, measure)}."
-    text = f"Prognosen for {what} er {format_goal_value(f.value, goal, measure)}"
-    if not math.isnan(f.typical_error_pct):
+    if status.final:
+        return f"Resultatet for {what} er {f.forecast.text}."
+    text = f"Prognosen for {what} er {f.forecast.text}"
+    if f.low.known and f.low.rounded != f.high.rounded:
         text += (
-            f" (mellem {format_goal_value(f.low, goal, measure)} og {format_goal_value(f.high, goal, measure)}; "
-            f"metoden har i tidligere år typisk ramt {format_percent(f.typical_error_pct)} ved siden af "
-            f"på dette tidspunkt af året)"
+            f" (mellem {f.low.text} og {f.high.text}; metoden har i tidligere år typisk ramt "
+            f"{format_percent(status.forecast.typical_error_pct)} ved siden af på dette tidspunkt af året)"
         )
-    return text + "."
+    text += "."
+    if year_missing:
+        estimated = ", ".join(format_period_code(m.period) for m in year_missing)
+        text += f" Prognosen skønner {estimated} ud fra sidste års mønster, fordi tallet mangler."
+    return text
 
 
 SIGNAL_WORDS = {
@@ -365,7 +432,7 @@ def describe_xmr(xmr, cutoff: pd.Period) -> str:
     """Is the change real? In words, from the signals in the last 12 months."""
     if xmr is None:
         return "Serien har for få punkter til en vurdering af, om ændringen er reel (mindst 10 kræves)."
-    recent = [s for s in xmr.signals if s.last > cutoff - 12]
+    recent = [s for s in xmr.signals if last_month(s.last) > cutoff - 12]
     if not recent:
         return (
             "**Er ændringen reel?** Det seneste år ligger inden for den variation, serien plejer at have: "
@@ -379,12 +446,13 @@ def describe_xmr(xmr, cutoff: pd.Period) -> str:
     return "**Er ændringen reel?** Det seneste år viser " + "; ".join(parts) + "."
 
 
-def describe_jobcentre_changes(table: pd.DataFrame, goal: Goal, measure, count: int = 3) -> str:
+def describe_jobcentre_changes(table: pd.DataFrame, share: bool, count: int = 3) -> str:
     """The job centres with the best and the worst change against last year, in words
     (``table`` as from :func:`compute.compute_jobcentre_table`, best change first)."""
 
     def name(row: Any) -> str:
-        return f"{row.jobcentre} ({format_change(row.change_pct, row.actual - row.last_year, goal, measure)})"
+        moved = fig.change(fig.level(row.actual, share), fig.level(row.last_year, share))
+        return f"{row.jobcentre} ({moved.text})"
 
     ends = _best_and_worst(table.dropna(subset=["rank"]), count, name)
     if ends is None:
@@ -402,32 +470,50 @@ def _best_and_worst(ranked: pd.DataFrame, count: int, name: Callable[[Any], str]
     return best, worst
 
 
+def describe_relative(ratio: float) -> str:
+    """``12 % over det forventede`` (as shown, whole per cent), or ``som forventet``."""
+    pct = fig.Quantity((ratio - 1) * 100, "percent", 0)
+    if pct.sign == 0:
+        return "som forventet"
+    return f"{format_percent(abs(pct.value), 0)} {'over' if pct.sign > 0 else 'under'} det forventede"
+
+
 def describe_adjusted(table: pd.DataFrame, count: int = 3) -> str:
-    """The job centres with the best results and those with particular challenges, in words."""
+    """The job centres with the best results and those with particular challenges, in words; job centres
+    whose expected level is not meaningful or uncertain are named apart and not ranked."""
 
     def name(row: Any) -> str:
-        pct = (row.actual_over_expected - 1) * 100
-        side = "over" if pct > 0 else "under"
-        return f"{row.jobcentre} ({format_percent(abs(pct), 0)} {side} det forventede)"
+        return f"{row.jobcentre} ({describe_relative(row.actual_over_expected)})"
 
-    ranked = table.dropna(subset=["actual_over_expected"]).sort_values("adjusted_rank")
+    ranked = table.dropna(subset=["adjusted_rank"]).sort_values(["adjusted_rank", "jobcentre"])
     ends = _best_and_worst(ranked, count, name)
-    if ends is None:
-        return ""
-    return (
-        f"**Gode resultater i forhold til rammevilkårene:** {ends[0]}.\n\n"
-        f"**Særlige udfordringer i forhold til rammevilkårene:** {ends[1]}."
-    )
+    parts = []
+    if ends is not None:
+        parts += [
+            f"**Gode resultater i forhold til rammevilkårene:** {ends[0]}.",
+            f"**Særlige udfordringer i forhold til rammevilkårene:** {ends[1]}.",
+        ]
+    flagged = table[table["flag"] != ""]
+    if len(flagged):
+        names = ", ".join(f"{r.jobcentre} ({present.FLAG_TEXTS[r.flag]})" for r in flagged.itertuples())
+        parts.append(f"**Ikke rangeret**, fordi det forventede niveau ikke kan bruges: {names}.")
+    return "\n\n".join(parts)
 
 
-def describe_fit(fit) -> str:
+def describe_fit(fit, framework_years: tuple[int, ...] = ()) -> str:
+    years = ""
+    if framework_years:
+        shown = str(framework_years[0]) if len(framework_years) == 1 else f"{framework_years[0]}-{framework_years[-1]}"
+        years = f" Rammevilkårene er tallene for {shown}, de seneste offentliggjorte, da materialet blev lavet."
     if fit.method == "expected_measure":
-        return "Det forventede niveau er jobindsats.dk's eget mål for det forventede niveau givet rammevilkårene."
+        return (
+            "Det forventede niveau er jobindsats.dk's eget mål for det forventede niveau givet rammevilkårene." + years
+        )
     if math.isnan(fit.r2):
-        return "Der er for få jobcentre til at beregne et forventet niveau."
+        return "Der er for få jobcentre til at beregne et forventet niveau." + years
     return (
         f"Det forventede niveau er beregnet ved en regression over regionens {fit.n} jobcentre på "
-        f"rammevilkårene; rammevilkårene forklarer {format_percent(fit.r2 * 100, 0)} af forskellene (R²)."
+        f"rammevilkårene; rammevilkårene forklarer {format_percent(fit.r2 * 100, 0)} af forskellene (R²)." + years
     )
 
 
@@ -461,7 +547,7 @@ def agenda_section(meeting, members: bool, params=None, as_of: date | None = Non
     for number, item in enumerate(meeting.agenda, start=1):
         kind = "Til beslutning" if item.type == "decision" else "Til orientering"
         hidden = item.confidential and not members
-        title = "Lukket punkt" if hidden else item.title + (" (fortroligt)" if item.confidential else "")
+        title = CLOSED_ITEM if hidden else item.title + (" (fortroligt)" if item.confidential else "")
         lines.append(f"**{number}. {title}** – {kind}")
         lines.append("")
         if not hidden and item.case_text:
@@ -485,10 +571,34 @@ def build_status_report(
     members: bool = False,
 ) -> Report:
     day = meeting_date if isinstance(meeting_date, date) else date.fromisoformat(str(meeting_date))
-    project, scope = _scoped_project(params_dir, data_path, "meeting", day.isoformat(), as_of)
+    project, scope = _scoped_project(params_dir, data_path, "meeting", day.isoformat(), as_of, public=not members)
     meeting = project.params.meeting_on(day)
     result = compute.compute_meeting_status(project.params, project.dataset, meeting)
     return status_report(project, result, scope.as_of, members, scope)
+
+
+STATUS_WORDS = {
+    "on_track": "✔ på rette spor",
+    "at_risk": "⚠ i risiko",
+    "off_track": "✖ ikke på rette spor",
+    "attained": "✔ opfyldt",
+    "not_attained": "✖ ikke opfyldt",
+    "unknown": "? kan ikke vurderes",
+    "no_data": "? ingen tal endnu",
+}
+
+
+def status_overview(statuses: list[compute.GoalStatus]) -> str:
+    """``3 på rette spor, 1 i risiko``: how many goals have each status."""
+    counts = {key: sum(g.status == key for g in statuses) for key in STATUS_WORDS}
+    return ", ".join(f"{n} {STATUS_WORDS[k][2:]}" for k, n in counts.items() if n)
+
+
+def _period_words(statuses: list[compute.GoalStatus]) -> str:
+    kinds = {g.freq for g in statuses}
+    if kinds == {"Q"}:
+        return "kvartaler"
+    return "måneder (kvartaler for mål med kvartalstal)" if "Q" in kinds else "måneder"
 
 
 def status_report(
@@ -502,19 +612,17 @@ def status_report(
     params = project.params
     meeting = result.meeting
     contract: Contract = result.contract
-    period = Span(month(contract.year, 1), result.cutoff)
     which = "endelig status" if result.final else "status"
-    since = [result.details[g.goal_id].since_previous_pct(g.forecast.value) for g in result.goals]
-    summary = present.goal_status_table(
-        contract,
-        result.goals,
-        params.measures,
-        caption=f"Kontraktens mål {contract.year}, {which} med tal for {format_span(period)}",
-        since_previous=since,
+    summary = present.meeting_status_table(
+        result, caption=f"Kontraktens mål {contract.year}, {which} med tal til og med {format_month(result.cutoff)}"
     )
-    counts = {key: sum(g.status == key for g in result.goals) for key in present.STATUS_LABELS}
-    overview = ", ".join(f"{n} {present.status_cell(k).lower()[2:]}" for k, n in counts.items() if n)
     previous = next((d.previous_meeting for d in result.details.values() if d.previous_meeting), None)
+    shown = [STATUS_WORDS[k] for k in STATUS_WORDS if any(g.status == k for g in result.goals)]
+    draft = (
+        f" Kontrakten for {contract.year} er endnu et udkast og ikke offentliggjort; målene kan nå at ændre sig."
+        if contract.draft
+        else ""
+    )
     intro = _intro(
         project,
         f"**{MEETING_KIND_LABELS_DA[meeting.kind]}** {format_date(meeting.date)}"
@@ -523,11 +631,15 @@ def status_report(
         + ".",
         f"Materialet er udarbejdet til {format_date(result.pack_date)} med tal til og med "
         f"**{format_month(result.cutoff)}**. Det viser {which} for kontrakten {contract.year}: "
-        f"{overview}.",
-        "Status bygger på prognosen for året sammenholdt med målet og vises med symbol og ord: "
-        "✔ på rette spor, ⚠ i risiko, ✖ ikke på rette spor. "
-        f"*Faktisk hidtil* er tallet for {format_span(period)} og *udvikling* ændringen mod de samme "
-        "måneder året før"
+        f"{status_overview(result.goals)}.{draft}",
+        "Status bygger på "
+        + ("resultatet for året" if result.final else "prognosen for året")
+        + " sammenholdt med målet, som de står i tabellen, og vises med symbol og ord: "
+        + ", ".join(shown)
+        + ". "
+        + f"*Faktisk hidtil* er tallet for årets {_period_words(result.goals)} til og med "
+        f"{format_month(result.cutoff)} og *udvikling* ændringen mod de samme perioder året før "
+        "(i procentpoint for andele, i procent for antal)"
         + (
             f"; *prognose siden sidste møde* sammenligner med prognosen til mødet {format_date(previous)}."
             if previous
@@ -539,29 +651,28 @@ def status_report(
     for number, (goal, status) in enumerate(zip(contract.goals, result.goals, strict=True), start=1):
         measure = params.measures[goal.measure]
         detail = result.details[goal.id]
-        text = (
-            f"**Målet:** {describe_target(goal, measure, contract.year)}\n\n"
-            f"**Status:** {present.status_cell(status.status)}. "
-            f"{describe_forecast(status, goal, measure, contract.year)} "
-            f"{_where_we_stand(goal, status, project)}\n\n"
-            f"{describe_xmr(detail.xmr, result.cutoff)}"
+        caption_period = (
+            format_periods(period_from_code(status.periods[0]), period_from_code(status.periods[-1]))
+            if status.periods
+            else format_month(result.cutoff)
         )
-        note = _missing_note(project, goal, contract.year, result.cutoff)
-        chart = _with_forecast(
-            project, goal, contract.year, result.cutoff, status, _forecast_month(goal, contract.year)
+        text = (
+            f"**Målet:** {target_sentence(goal, status, project, contract.year)}\n\n"
+            f"**Status:** {present.status_cell(status.status)}. "
+            f"{describe_forecast(status, goal)} "
+            f"{_where_we_stand(goal, status, project, result.cutoff)}\n\n"
+            f"{describe_xmr(detail.xmr, result.cutoff)}"
         )
         sections.append(
             Section(
                 heading=present.Markdown(f"## Mål {number}: {goal.title}"),
                 text=present.Markdown(text),
-                chart=chart,
-                note=note,
+                chart=_with_forecast(project, goal, contract.year, result.cutoff, status),
+                note=_missing_note(project, goal, contract.year, result.cutoff),
             )
         )
         if detail.xmr is not None:
-            value_label = {"sum": "Antal pr. måned", "ratio": "Andel pr. måned"}.get(
-                goal.aggregation, "Antal pr. måned"
-            )
+            per = "kvartal" if status.freq == "Q" else "måned"
             figure = charts.plot_xmr(
                 detail.xmr.points,
                 detail.xmr.centre,
@@ -570,13 +681,14 @@ def status_report(
                 detail.xmr.signals,
                 goal,
                 measure,
-                value_label,
+                f"{'Andel' if status.share else 'Antal'} pr. {per}",
             )
+            unit = "kvartaler" if status.freq == "Q" else "måneder"
             sections.append(
                 Section(
                     heading=present.Markdown(f"### Er ændringen reel? (mål {number})"),
                     text=present.Markdown(
-                        f"Kontrolgrænserne er beregnet ud fra de {detail.xmr.baseline_points} måneder før "
+                        f"Kontrolgrænserne er beregnet ud fra de {detail.xmr.baseline_points} {unit} før "
                         f"{contract.year}. Punkter med ▲ eller ▼ er signaler om en reel ændring."
                     ),
                     chart=present.Chart.from_figure(figure, alt=charts.describe_xmr_chart(goal, measure, detail.xmr)),
@@ -586,15 +698,13 @@ def status_report(
             Section(
                 heading=present.Markdown(f"### Jobcentrene (mål {number})"),
                 text=present.Markdown(
-                    "Udviklingen i hvert jobcenter; placering efter udviklingen mod året før.\n\n"
-                    + describe_jobcentre_changes(result.jobcentres[goal.id], goal, measure)
+                    "Udviklingen i hvert jobcenter over de samme perioder som regionen; placering efter "
+                    "udviklingen mod året før, som den er vist (procentpoint for andele).\n\n"
+                    + describe_jobcentre_changes(result.jobcentres[goal.id], status.share)
                 ),
                 table=replace(
                     present.jobcentre_table(
-                        result.jobcentres[goal.id],
-                        goal,
-                        measure,
-                        caption=f"{goal.title}: jobcentrene, {format_span(period)}",
+                        result.jobcentres[goal.id], status, caption=f"{goal.title}: jobcentrene, {caption_period}"
                     ),
                     collapsed=f"Vis tabellen med alle {len(result.jobcentres[goal.id])} jobcentre (mål {number})",
                 ),
@@ -606,7 +716,8 @@ def status_report(
                 Section(
                     heading=present.Markdown(f"### Jobcentrene på lige vilkår (mål {number})"),
                     text=present.Markdown(
-                        f"{describe_adjusted(adjusted)}\n\n{describe_fit(detail.adjusted.fit)} Et forhold under 1 "
+                        f"{describe_adjusted(adjusted)}\n\n"
+                        f"{describe_fit(detail.adjusted.fit, detail.adjusted.framework_years)} Et forhold under 1 "
                         "betyder et lavere niveau end forventet."
                     ),
                     chart=present.Chart.from_figure(
@@ -616,8 +727,8 @@ def status_report(
                         present.adjusted_table(
                             adjusted,
                             goal,
-                            measure,
-                            caption=f"{goal.title}: jobcentrene i forhold til rammevilkårene, {format_span(period)}",
+                            status,
+                            caption=f"{goal.title}: jobcentrene i forhold til rammevilkårene, {caption_period}",
                         ),
                         collapsed=f"Vis tabellen med alle {len(adjusted)} jobcentre på lige vilkår (mål {number})",
                     ),
@@ -625,16 +736,12 @@ def status_report(
             )
         spread = detail.spread.dropna(subset=["iqr"])
         if len(spread):
-            first, last = spread.iloc[0], spread.iloc[-1]
-            trend = "mindsket" if last["iqr"] < first["iqr"] else "øget"
             sections.append(
                 Section(
                     heading=present.Markdown(f"### Spredningen, der ikke forklares af rammevilkår (mål {number})"),
                     text=present.Markdown(
-                        f"Rådet arbejder for at mindske spredningen mellem jobcentrenes resultater, der ikke kan "
-                        f"forklares med rammevilkår. Målt ved interkvartilafstanden for *faktisk ÷ forventet* er den "
-                        f"{trend} fra {format_number(first['iqr'], 3)} i {int(first['year'])} til "
-                        f"{format_number(last['iqr'], 3)} i {int(last['year'])}."
+                        "Rådet arbejder for at mindske spredningen mellem jobcentrenes resultater, der ikke kan "
+                        "forklares med rammevilkår. " + describe_spread(spread)
                     ),
                     table=present.spread_table(spread, caption=f"{goal.title}: spredning år for år"),
                 )
@@ -654,28 +761,39 @@ def status_report(
         closing=present.Markdown(present.provenance_markdown(provenance)),
         figures=figures,
         glued={
-            status_line_key(goal): status_line(goal, status, params.measures[goal.measure], contract.year)
+            status_line_key(goal): status_line(goal, status)
             for goal, status in zip(contract.goals, result.goals, strict=True)
         },
     )
 
 
-def _forecast_month(goal: Goal, contract_year: int) -> pd.Period:
-    """The month the forecast is for: the level target's month, else December."""
-    if goal.aggregation == "end_of_period" and isinstance(goal.target, LevelTarget):
-        return parse_month(goal.target.month)
-    return month(contract_year, 12)
+def describe_spread(spread: pd.DataFrame) -> str:
+    """The spread's development in words, from the figures as the table shows them (3 decimals)."""
+    first, last = spread.iloc[0], spread.iloc[-1]
+    a = fig.Quantity(float(first["iqr"]), "ratio", present.SPREAD_DECIMALS)
+    b = fig.Quantity(float(last["iqr"]), "ratio", present.SPREAD_DECIMALS)
+    first_label = present.spread_period(int(first["year"]), int(first["periods"]), int(first["periods_in_year"]))
+    last_label = present.spread_period(int(last["year"]), int(last["periods"]), int(last["periods_in_year"]))
+    if len(spread) == 1:
+        return f"Målt ved interkvartilafstanden for *faktisk ÷ forventet* er den {a.text} i {first_label}."
+    if a.rounded == b.rounded:
+        trend = f"uændret {a.text} i {first_label} og i {last_label}"
+    else:
+        word = "mindsket" if b.rounded < a.rounded else "øget"
+        trend = f"{word} fra {a.text} i {first_label} til {b.text} i {last_label}"
+    return f"Målt ved interkvartilafstanden for *faktisk ÷ forventet* er den {trend}."
 
 
 def _with_forecast(
-    project: Project, goal: Goal, contract_year: int, cutoff: pd.Period, status: compute.GoalStatus, when: pd.Period
+    project: Project, goal: Goal, contract_year: int, cutoff: pd.Period, status: compute.GoalStatus
 ) -> present.Chart:
-    figure, alt = _history_figure(project, goal, contract_year, cutoff, status.baseline, status.target)
+    figure, alt = _history_figure(project, goal, contract_year, cutoff, status)
     measure = project.params.measures[goal.measure]
     f = status.forecast
-    if f.months_observed < 12 and when > cutoff:
+    when = compute.target_period(goal, status.freq, contract_year)
+    if not status.final and last_month(when) > cutoff and status.figures.forecast.known:
         charts.add_forecast(figure, goal, measure, f.value, f.low, f.high, when)
-        alt += f" Prognosen for året er {format_goal_value(f.value, goal, measure)}."
+        alt += f" Prognosen for året er {status.figures.forecast.text}."
     return present.Chart.from_figure(figure, alt=alt)
 
 
@@ -716,7 +834,7 @@ def _evaluation_sections(result: compute.EvaluationResult, params) -> list[Secti
         for goal in goals:
             frame = result.spread[goal.id]
             match = frame[frame["year"] == year]
-            row.append(format_number(float(match["iqr"].iloc[0]), 3) if len(match) else "–")
+            row.append(format_number(float(match["iqr"].iloc[0]), present.SPREAD_DECIMALS) if len(match) else "–")
         spread_rows.append(row)
     sections.append(
         Section(
@@ -750,7 +868,8 @@ def _evaluation_sections(result: compute.EvaluationResult, params) -> list[Secti
             heading=present.Markdown(f"## Status på målene ved rådets møder i {contract.year}"),
             text=present.Markdown(
                 "Rådet drøfter status på kontraktens mål ved hvert møde. Tabellen viser status, som den var til hvert "
-                "møde (✔ på rette spor, ⚠ i risiko, ✖ ikke på rette spor)."
+                "møde (✔ på rette spor eller opfyldt, ⚠ i risiko, ✖ ikke på rette spor eller ikke opfyldt, "
+                "? kan ikke vurderes eller ingen tal endnu)."
             ),
             table=present.Table(
                 columns=["Møde", "Type", "Kontrakt", *(f"Mål {i}" for i in range(1, len(goals) + 1))],
@@ -761,8 +880,7 @@ def _evaluation_sections(result: compute.EvaluationResult, params) -> list[Secti
         )
     )
     decision_rows = [
-        [format_date(r["date"]), r["title"], r["decision"], r["follow_up"] or "ikke registreret"]
-        for r in result.decisions.to_dict(orient="records")
+        [format_date(r.date), r.title, r.decision, r.follow_up or "ikke registreret"] for r in result.decisions
     ]
     sections.append(
         Section(
@@ -785,10 +903,7 @@ def _evaluation_sections(result: compute.EvaluationResult, params) -> list[Secti
                     f"Status for kontrakten {current.contract.year} med tal til og med {format_month(current.cutoff)}."
                 ),
                 table=present.goal_status_table(
-                    current.contract,
-                    current.goals,
-                    params.measures,
-                    caption=f"Kontraktens mål {current.contract.year} ved evalueringen",
+                    current.contract, current.goals, caption=f"Kontraktens mål {current.contract.year} ved evalueringen"
                 ),
             )
         )
@@ -820,7 +935,6 @@ def build_evaluation_report(
         contract,
         result.goals,
         result.attained,
-        params.measures,
         caption=f"Kontraktens mål {contract.year}: resultat for hele året",
     )
     activity_rows = []
@@ -838,15 +952,13 @@ def build_evaluation_report(
     )
     limit = params.council.publication.minutes_within_days
     minutes_rows = []
-    for row in result.minutes.itertuples():
+    for row in result.minutes:
         minutes_rows.append(
             [
                 format_date(row.date),
                 MEETING_KIND_LABELS_DA[row.kind],
                 format_date(row.minutes_sent) if row.minutes_sent else "ikke registreret",
-                "–"
-                if row.days is None or (isinstance(row.days, float) and math.isnan(row.days))
-                else str(int(row.days)),
+                "–" if row.days is None else str(row.days),
                 "? ukendt" if row.on_time is None else ("✔ Ja" if row.on_time else "✖ Nej"),
                 "Ja" if row.press_release else "Nej",
             ]
@@ -858,11 +970,17 @@ def build_evaluation_report(
         caption=f"Referater og pressemeddelelser i {contract.year}",
         stacked=True,
     )
+    told = sum(a is not None for a in result.attained)
+    outcome = f"{attained_n} af {len(contract.goals)} mål blev opfyldt."
+    if told < len(contract.goals):
+        outcome += (
+            f" For {count_noun(len(contract.goals) - told, 'mål', 'mål')} kan resultatet for hele året ikke "
+            "opgøres (se tabellen)."
+        )
     intro = _intro(
         project,
-        f"Evalueringen {format_date(evaluation.date)} ser tilbage på kontrakten for {contract.year}. "
-        f"{attained_n} af {len(contract.goals)} mål blev opfyldt. Tallene er opgjort til og med "
-        f"{format_month(min(result.cutoff, month(contract.year, 12)))}.",
+        f"Evalueringen {format_date(evaluation.date)} ser tilbage på kontrakten for {contract.year}. {outcome} "
+        f"Tallene er opgjort til og med {format_month(min(result.cutoff, month(contract.year, 12)))}.",
     )
     held = sum(1 for m in params.meetings if m.date.year == contract.year)
     cycle = params.council.annual_cycle
@@ -896,12 +1014,22 @@ def build_evaluation_report(
         "evaluation_year": evaluation.year,
         "covers": contract.year,
         "cutoff": str(result.cutoff),
-        "goals": [{**g.as_dict(), "attained": a} for g, a in zip(result.goals, result.attained, strict=True)],
+        "goals": [
+            {**present.goal_figures_json(goal, g), "attained": a}
+            for goal, g, a in zip(contract.goals, result.goals, result.attained, strict=True)
+        ],
         "activity": result.activity.to_dict(orient="records"),
         "jobcentre_attainment": present.plain_records(result.jobcentre_attainment),
         "spread": {goal_id: present.plain_records(frame) for goal_id, frame in result.spread.items()},
-        "decisions": present.plain_records(result.decisions),
-        "current": [g.as_dict() for g in result.current.goals] if result.current else None,
+        "decisions": [{**asdict(d), "date": d.date.isoformat()} for d in result.decisions],
+        "current": (
+            [
+                present.goal_figures_json(goal, g)
+                for goal, g in zip(result.current.contract.goals, result.current.goals, strict=True)
+            ]
+            if result.current
+            else None
+        ),
         "provenance": provenance.as_dict(),
     }
     return Report(

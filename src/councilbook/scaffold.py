@@ -3,8 +3,10 @@
 ``councilbook new meeting DATE --kind KIND`` adds a commented meeting to
 ``meetings/<year>.yml`` (the file is made when it is the year's first);
 ``councilbook new contract YEAR`` writes ``contracts/<year>.yml`` from last
-year's contract: the same goals with their baselines (and level targets' months)
-moved a year on, and the dates a year on, to be checked. The parameters are
+year's contract as a draft: the same goals with their baselines (and level
+targets' months) moved a year on and the signing date a year on, to be checked,
+and no publication date, so the draft stays out of the public book until the
+secretariat adds it. The parameters are
 validated after writing; a file that would not validate is put back as it was and
 the problems are reported, so nothing half-made is left behind.
 """
@@ -47,10 +49,12 @@ MEETING_STUB = """\
 THEME_COMMENT = "# theme: Emnet for temadrøftelsen   (a theme meeting needs one)"
 
 CONTRACT_HEADER = """\
-# Result contract {year} with the Minister for Employment.
+# Result contract {year} with the Minister for Employment: a DRAFT.
 # Started from contracts/{previous}.yml by `councilbook new contract {year}`: the same goals, with
-# baselines (and level targets' months) and dates moved a year on. Check every goal's target, the
-# signing and publication dates and the texts before the popular edition is published.
+# baselines (and level targets' months) moved a year on. Check every goal's target, the signing date
+# and the texts. The contract stays a draft, out of the public book, until you add the day its
+# popular edition is published:
+#   published: YYYY-MM-DD
 # target.form: level (value at a month), change (% against the baseline),
 # share (% for a ratio), direction (as much as possible, against the baseline).
 # aggregation: average, sum, end_of_period or ratio (measure / denominator, in %).
@@ -145,8 +149,7 @@ def contract_from(previous: Contract, year: int) -> dict[str, Any]:
     contract: dict[str, Any] = {"year": year, "title": re.sub(r"\b\d{4}\b", str(year), previous.title)}
     if previous.signed:
         contract["signed"] = _shift_date(previous.signed)
-    contract["published"] = _shift_date(previous.published)
-    contract["goals"] = goals
+    contract["goals"] = goals  # no published date: a draft until the secretariat publishes it
     return contract
 
 

@@ -32,10 +32,11 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel
 
-from .compute import compute_cutoff, compute_pack_date, select_contract
+from .compute import ComputeError, compute_cutoff, select_contract
+from .cutoff import compute_pack_date, meeting_cutoff
 from .ingest import Dataset
 from .manifest import ForEach
-from .parameters import Contract, Meeting, Parameters
+from .parameters import AgendaItem, Contract, Meeting, Parameters, share_weight
 
 
 @dataclass(frozen=True)
@@ -81,33 +82,52 @@ def _digest(value: Any) -> str:
 
 
 def goal_measures(params: Parameters, contracts: list[Contract]) -> dict[str, Any]:
-    """The measures the contracts' goals use, and the framework and population measures they are set against."""
+    """The measures the contracts' goals use, the framework and population measures they are set against,
+    and the weights of the shares among them."""
     used: set[str] = set()
     for contract in contracts:
         for goal in contract.goals:
             used |= {m for m in (goal.measure, goal.denominator, goal.expected_measure) if m}
-    return {mid: m for mid, m in params.measures.items() if mid in used or m.framework or m.population}
+    used |= {m.id for m in params.measures.values() if m.framework or m.population}
+    weights = {share_weight(params.measures[m], params.measures) for m in used if params.measures[m].kind == "share"}
+    return {mid: m for mid, m in params.measures.items() if mid in used | weights}
 
 
 def restrict_dataset(dataset: Dataset, measures: set[str], last: pd.Period) -> Dataset:
-    """The figures of ``measures`` up to month ``last`` (years and quarters up to its year)."""
+    """The figures of ``measures`` that the cut-off month ``last`` allows (:meth:`Dataset.until`)."""
+    allowed = dataset.until(last)
 
-    def keep(series: pd.Series | None, level: str, up_to: Any) -> pd.Series | None:
-        if series is None:
-            return None
-        index = series.index
-        mask = index.get_level_values("measure").isin(sorted(measures)) & (index.get_level_values(level) <= up_to)
-        return series[mask]
+    def keep(series: pd.Series) -> pd.Series:
+        return series[series.index.get_level_values("measure").isin(sorted(measures))]
 
-    monthly = keep(dataset.monthly, "month", last)
-    annual = keep(dataset.annual, "year", last.year)
-    assert monthly is not None and annual is not None
+    assert allowed.quarterly is not None
     return replace(
-        dataset,
-        monthly=monthly,
-        annual=annual,
-        quarterly=keep(dataset.quarterly, "quarter", pd.Period(f"{last.year}Q4", freq="Q")),
+        allowed, monthly=keep(allowed.monthly), annual=keep(allowed.annual), quarterly=keep(allowed.quarterly)
     )
+
+
+CLOSED_ITEM = "Lukket punkt"
+
+
+def public_item(item: AgendaItem, decided: bool) -> AgendaItem:
+    """An agenda item as the public may see it: a confidential item is "Lukket punkt" with its decision only;
+    a decision is public once the minutes are approved (``decided``)."""
+    decision = item.decision if decided else None
+    if not item.confidential:
+        return item.model_copy(update={"decision": decision})
+    return AgendaItem(title=CLOSED_ITEM, type=item.type, decision=decision, confidential=True)
+
+
+def public_meeting(meeting: Meeting, params: Parameters, as_of: date | None) -> Meeting:
+    """A meeting as the public may see it on ``as_of`` (None: every decision recorded counts as public)."""
+    decided = as_of is None or minutes_approved(meeting, params, as_of)
+    return meeting.model_copy(update={"agenda": [public_item(item, decided) for item in meeting.agenda]})
+
+
+def minutes_approved(meeting: Meeting, params: Parameters, as_of: date) -> bool:
+    """The decision minutes were sent and their objection period has passed by ``as_of``."""
+    events = minutes_events(meeting, params)
+    return bool(events) and events[-1] <= as_of
 
 
 def normalise_as_of(as_of: date | None, events: list[date]) -> date | None:
@@ -134,19 +154,27 @@ def _date_entry(meeting: Meeting) -> Meeting:
     return Meeting(date=meeting.date, kind=meeting.kind, title=meeting.title)
 
 
-def _meeting_cutoff(params: Parameters, meeting: Meeting) -> pd.Period:
-    return compute_cutoff(compute_pack_date(meeting.date, params.council), params.council)
-
-
 def scope_report(
-    kind: ForEach, key: str | int, params: Parameters, dataset: Dataset, as_of: date | str | None = None
+    kind: ForEach,
+    key: str | int,
+    params: Parameters,
+    dataset: Dataset,
+    as_of: date | str | None = None,
+    public: bool = True,
 ) -> Scope:
-    """The scope of one report: ``kind`` and ``key`` as in the run manifest (a year, or a meeting date)."""
+    """The scope of one report: ``kind`` and ``key`` as in the run manifest (a year, or a meeting date).
+
+    A public scope (the book's, by default) holds only the public view of its meetings
+    (:func:`public_meeting`): no report, page or search entry built from it can see a confidential
+    item's title, case text, recommendation or follow-up, nor a decision before its minutes are approved.
+    """
     embargo = date.fromisoformat(as_of) if isinstance(as_of, str) and as_of else (as_of or None)
     assert embargo is None or isinstance(embargo, date)
     if kind == "contract":
         year = int(key)
         contract = params.contracts[year]
+        if contract.published is None:
+            raise ComputeError(f"the contract for {year} is a draft (no published date): it has no popular edition yet")
         cutoff = compute_cutoff(contract.published, params.council)
         meetings = [_plan_entry(m) for m in params.meetings if m.date.year == year]
         evaluation = params.evaluations.get(year)
@@ -160,7 +188,7 @@ def scope_report(
         contracts = [contract]
     elif kind == "meeting":
         meeting = params.meeting_on(date.fromisoformat(str(key)))
-        cutoff = _meeting_cutoff(params, meeting)
+        cutoff = meeting_cutoff(meeting, params.council)
         contract = select_contract(params, cutoff)
         before = params.previous_meeting(meeting)
         scoped = replace(
@@ -176,17 +204,24 @@ def scope_report(
         evaluation = params.evaluations[year]
         cutoff = compute_cutoff(compute_pack_date(evaluation.date, params.council), params.council)
         meetings = [m for m in params.meetings if m.date.year == evaluation.covers]
-        cutoffs = [_meeting_cutoff(params, m) for m in meetings]
+        cutoffs = [meeting_cutoff(m, params.council) for m in meetings]
         years = {evaluation.covers, year} | {c.year for c in cutoffs}
         scoped = replace(
             params,
-            contracts={y: c for y, c in params.contracts.items() if y in years},
+            contracts={
+                y: c
+                for y, c in params.contracts.items()
+                if y in years and (y == evaluation.covers or not public or c.is_public(embargo))
+            },
             meetings=meetings,
             evaluations={year: evaluation},
         )
-        events = [evaluation.date]
+        events = [evaluation.date, *(day for m in meetings for day in minutes_events(m, params))]
         contracts = list(scoped.contracts.values())
         cutoff = max([cutoff, *cutoffs])
+    normalised = normalise_as_of(embargo, events)
+    if public:
+        scoped = replace(scoped, meetings=[public_meeting(m, params, normalised) for m in scoped.meetings])
     measures = goal_measures(params, contracts)
     scoped = replace(scoped, measures=measures)
     return Scope(
@@ -195,5 +230,5 @@ def scope_report(
         params=scoped,
         dataset=restrict_dataset(dataset, set(measures), cutoff),
         cutoff=cutoff,
-        as_of=normalise_as_of(embargo, events),
+        as_of=normalised,
     )

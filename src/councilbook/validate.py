@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from .aggregation import ComputeError
 from .errors import InputError, Problem, display_path
 from .ingest import Dataset, load_dataset
-from .parameters import Parameters, collect_parameters
-from .periods import month, month_code
+from .parameters import Goal, LevelTarget, Measure, Parameters, collect_parameters, share_weight
+from .periods import Freq, Span, month, parse_month, period_code, periods_within
 
 
 @dataclass(frozen=True)
@@ -22,96 +23,204 @@ class Project:
     dataset: Dataset
 
 
+def _goal_sources(params: Parameters) -> list[tuple[str, int, int, Goal]]:
+    """(file shown, contract year, goal index, goal) for every goal."""
+    return [
+        (display_path(params.root / "contracts" / f"{year}.yml"), year, index, goal)
+        for year, contract in params.contracts.items()
+        for index, goal in enumerate(contract.goals)
+    ]
+
+
 def check_measures_present(params: Parameters, dataset: Dataset, data_path: Path) -> list[Problem]:
-    """Every measure a goal uses is in the data."""
+    """Every measure a goal uses is in the data, with monthly or quarterly figures (one frequency per goal)."""
     problems = []
     have = dataset.measures
-    for year, contract in params.contracts.items():
-        shown = display_path(params.root / "contracts" / f"{year}.yml")
-        for index, goal in enumerate(contract.goals):
-            for key in ("measure", "denominator"):
-                measure_id = getattr(goal, key)
-                if measure_id is not None and measure_id not in have:
-                    problems.append(
-                        Problem(
-                            shown,
-                            f"goals[{index}].{key}",
-                            f"measure {measure_id!r} is not in the data ({display_path(data_path)})",
-                        )
+    for shown, _year, index, goal in _goal_sources(params):
+        freqs: dict[str, str] = {}
+        for key in ("measure", "denominator", "expected_measure"):
+            measure_id = getattr(goal, key)
+            if measure_id is None:
+                continue
+            at = f"goals[{index}].{key}"
+            if measure_id not in have:
+                problems.append(
+                    Problem(shown, at, f"measure {measure_id!r} is not in the data ({display_path(data_path)})")
+                )
+                continue
+            found = dataset.frequencies(measure_id)
+            if {"M", "Q"} <= found:
+                problems.append(
+                    Problem(
+                        shown,
+                        at,
+                        f"measure {measure_id!r} has both monthly and quarterly figures in the data; "
+                        "give it at one frequency (or as two measures)",
                     )
+                )
+            elif not found & {"M", "Q"}:
+                problems.append(
+                    Problem(
+                        shown,
+                        at,
+                        f"measure {measure_id!r} has only yearly figures in the data; a goal needs monthly or "
+                        "quarterly figures",
+                    )
+                )
+            else:
+                freqs[key] = "M" if "M" in found else "Q"
+        if len(set(freqs.values())) > 1:
+            listed = ", ".join(f"{k} {'monthly' if f == 'M' else 'quarterly'}" for k, f in freqs.items())
+            problems.append(Problem(shown, f"goals[{index}]", f"its measures come at different frequencies ({listed})"))
+        if freqs.get("measure") == "Q":
+            problems.extend(_check_quarterly_goal(shown, index, goal))
     return problems
 
 
-def check_goal_windows(params: Parameters, dataset: Dataset, data_path: Path) -> list[Problem]:
-    """Every month a goal needs (its baseline, and its contract year with the year before, up to the
-    newest month in the data) has a figure, or a withheld mark, for every job centre."""
+def _check_quarterly_goal(shown: str, index: int, goal: Goal) -> list[Problem]:
+    """A quarterly goal's baseline holds whole quarters, and a level target's month ends a quarter."""
     problems = []
-    shown_data = display_path(data_path)
-    present = dataset.monthly.index
-    have = set(
-        zip(
-            present.get_level_values("measure"),
-            present.get_level_values("area"),
-            present.get_level_values("month"),
-            strict=True,
+    if not len(periods_within(goal.baseline_span, "Q")):
+        problems.append(
+            Problem(
+                shown,
+                f"goals[{index}].baseline",
+                f"{goal.baseline!r} holds no whole quarter, and {goal.measure!r} is quarterly "
+                "(use a quarter like 2012Q4, or a year)",
+            )
         )
-    )
-    newest: dict[str, pd.Period] = {}
-    for measure_id, _area, period in have:
-        if measure_id not in newest or period > newest[measure_id]:
-            newest[measure_id] = period
-    reported: set[tuple[str, pd.Period]] = set()
-    for year, contract in params.contracts.items():
-        for goal in contract.goals:
-            for measure_id in filter(None, (goal.measure, goal.denominator)):
-                if measure_id not in newest:
-                    continue  # reported by check_measures_present
-                first = min(goal.baseline_span.first, month(year - 1, 1))
-                last = min(month(year, 12), newest[measure_id])
-                for period in pd.period_range(first, last, freq="M") if first <= last else []:
-                    if (measure_id, period) in reported:
-                        continue
-                    missing = [
-                        jc.name
-                        for jc in params.council.job_centres
-                        if (measure_id, jc.area_key, period) not in have
-                        and not all((measure_id, code, period) in have for code in jc.codes)
-                    ]
-                    if missing:
-                        reported.add((measure_id, period))
-                        names = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
-                        problems.append(
-                            Problem(
-                                shown_data,
-                                f"{measure_id} {month_code(period)}",
-                                f"no figure for {names} (needed by contracts/{year}.yml goal {goal.id!r}); "
-                                "a withheld figure should be in the file as .. or empty, not left out",
-                            )
-                        )
-    return problems
-
-
-def check_meeting_contracts(params: Parameters) -> list[Problem]:
-    """Each meeting's data cut-off falls in a year that has a contract to report on."""
-    from .compute import compute_cutoff, compute_pack_date
-
-    problems = []
-    by_year: dict[int, int] = {}
-    for meeting in params.meetings:
-        index = by_year.get(meeting.date.year, 0)
-        by_year[meeting.date.year] = index + 1
-        cutoff = compute_cutoff(compute_pack_date(meeting.date, params.council), params.council)
-        if cutoff.year not in params.contracts:
+    if isinstance(goal.target, LevelTarget) and goal.aggregation == "end_of_period":
+        target_month = parse_month(goal.target.month)
+        if target_month.month % 3:
             problems.append(
                 Problem(
-                    display_path(params.root / "meetings" / f"{meeting.date.year}.yml"),
-                    f"meetings[{index}].date",
-                    f"{meeting.date.isoformat()}: the data available for this meeting end in "
-                    f"{cutoff.year}M{cutoff.month:02d}, "
-                    f"and there is no contract for {cutoff.year} to report on (add contracts/{cutoff.year}.yml)",
+                    shown,
+                    f"goals[{index}].target.month",
+                    f"{goal.target.month!r} is not the last month of a quarter, and {goal.measure!r} is quarterly "
+                    f"(use {target_month.year}M{(target_month.quarter * 3):02d})",
                 )
             )
     return problems
+
+
+def _present(dataset: Dataset, measure_id: str) -> tuple[set[tuple[str, pd.Period]], pd.Period | None, Freq]:
+    """(area, period) pairs the data hold for a measure (withheld ones included), its newest period, frequency."""
+    freq = dataset.frequency(measure_id)
+    series = dataset.monthly if freq == "M" else dataset.quarterly
+    assert series is not None
+    part = series[series.index.get_level_values("measure") == measure_id].index
+    level = "month" if freq == "M" else "quarter"
+    pairs = set(zip(part.get_level_values("area"), part.get_level_values(level), strict=True))
+    newest = max((p for _a, p in pairs), default=None)
+    return pairs, newest, freq
+
+
+def check_goal_windows(params: Parameters, dataset: Dataset, data_path: Path) -> list[Problem]:
+    """Every period a goal needs (its baseline, and its contract year with the year before, up to the
+    newest period in the data) has a figure, or a withheld mark, for every job centre; a share has its
+    weights; a ratio's numerator is never above its denominator."""
+    problems = []
+    shown_data = display_path(data_path)
+    reported: set[tuple[str, pd.Period]] = set()
+    present: dict[str, tuple[set[tuple[str, pd.Period]], pd.Period | None, Freq]] = {}
+    for _shown, year, _index, goal in _goal_sources(params):
+        for measure_id in filter(None, (goal.measure, goal.denominator)):
+            if len(dataset.frequencies(measure_id) & {"M", "Q"}) != 1:
+                continue  # reported by check_measures_present
+            if measure_id not in present:
+                present[measure_id] = _present(dataset, measure_id)
+            have, newest, freq = present[measure_id]
+            if newest is None:
+                continue
+            first = min(goal.baseline_span.first, month(year - 1, 1))
+            window = [p for p in periods_within(Span(first, month(year, 12)), freq) if p <= newest]
+            for period in window:
+                if (measure_id, period) in reported:
+                    continue
+                missing = [
+                    jc.name
+                    for jc in params.council.job_centres
+                    if (jc.area_key, period) not in have and not all((code, period) in have for code in jc.codes)
+                ]
+                if missing:
+                    reported.add((measure_id, period))
+                    names = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+                    problems.append(
+                        Problem(
+                            shown_data,
+                            f"{measure_id} {period_code(period)}",
+                            f"no figure for {names} (needed by contracts/{year}.yml goal {goal.id!r}); "
+                            "a withheld figure should be in the file as .. or empty, not left out",
+                        )
+                    )
+            measure = params.measures.get(measure_id)
+            if measure is not None and measure.kind == "share" and window:
+                problems.extend(_check_weights(params, dataset, measure, window[0].year, shown_data, goal.id, year))
+        if goal.aggregation == "ratio" and goal.denominator:
+            problems.extend(_check_ratio(params, dataset, goal, year, shown_data))
+    return problems
+
+
+def _check_weights(
+    params: Parameters, dataset: Dataset, measure: Measure, first_year: int, shown: str, goal_id: str, year: int
+) -> list[Problem]:
+    """A share's weight is in the data for every municipality (or job centre with figures of its own), at
+    the share's frequency or yearly from ``first_year`` or before."""
+    weight_id = share_weight(measure, params.measures)
+    if weight_id is None:
+        return []  # reported with measures.yml
+    freqs = dataset.frequencies(weight_id)
+    if dataset.frequency(measure.id) in freqs:
+        return []  # same periods; gaps show as missing figures
+    if "Y" not in freqs:
+        return [
+            Problem(
+                shown,
+                weight_id,
+                f"{measure.id!r} is a share weighted by {weight_id!r}, which is not in the data (yearly, or at "
+                f"the share's frequency); needed by contracts/{year}.yml goal {goal_id!r}",
+            )
+        ]
+    yearly = dataset.yearly(weight_id)
+    early = yearly[yearly.index <= first_year]
+    frame = dataset.frame(measure.id)
+    areas = [a for a in frame.columns if not a.startswith("jc:")]
+    missing = [a for a in areas if early.empty or a not in early.columns or early[a].isna().all()]
+    if not missing:
+        return []
+    return [
+        Problem(
+            shown,
+            weight_id,
+            f"no yearly figure for {', '.join(missing[:5])}{' and more' if len(missing) > 5 else ''} in "
+            f"{first_year} or before: {weight_id!r} weights the share {measure.id!r} (contracts/{year}.yml goal "
+            f"{goal_id!r})",
+        )
+    ]
+
+
+def _check_ratio(params: Parameters, dataset: Dataset, goal: Goal, year: int, shown: str) -> list[Problem]:
+    """A ratio is a share of its denominator: the numerator may not exceed it (no share above 100 %)."""
+    assert goal.denominator is not None
+    try:
+        above = dataset.frame(goal.measure)
+        below = dataset.frame(goal.denominator).reindex(index=above.index, columns=above.columns)
+    except ComputeError:
+        return []  # reported by check_measures_present
+    over = (above > below) & above.notna() & below.notna()
+    cells = [(area, period) for area in over.columns for period in over.index[over[area].to_numpy()]]
+    if not cells:
+        return []
+    listed = ", ".join(f"{area} {period_code(period)}" for area, period in cells[:3])
+    more = f" and {len(cells) - 3} more" if len(cells) > 3 else ""
+    return [
+        Problem(
+            shown,
+            f"{goal.measure} / {goal.denominator}",
+            f"{goal.measure!r} is above {goal.denominator!r} for {listed}{more}: the ratio of contracts/{year}.yml "
+            f"goal {goal.id!r} would be over 100 %",
+        )
+    ]
 
 
 def load_project(params_dir: Path | str, data_path: Path | str) -> Project:
@@ -123,8 +232,6 @@ def load_project(params_dir: Path | str, data_path: Path | str) -> Project:
     params, problems = collect_parameters(params_dir)
     if params is None:
         raise InputError(problems)
-    if not problems:
-        problems += check_meeting_contracts(params)
     try:
         dataset = load_dataset(data_path, params)
     except InputError as exc:

@@ -17,21 +17,24 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from . import figures as fig
+from . import present
 from .compute import MeetingStatus
-from .danish import STATUS_LABELS, format_date, format_goal_value, format_month
+from .danish import STATUS_LABELS, format_date, format_month
 from .parameters import MEETING_KIND_LABELS_DA, Parameters
 from .provenance import Provenance
 
+_GOOD, _WARN, _BAD, _NONE = (PatternFill("solid", fgColor=c) for c in ("E3F1E8", "FDF1D6", "F8E0DC", "EEEEEE"))
 FILLS = {
-    "on_track": PatternFill("solid", fgColor="E3F1E8"),
-    "at_risk": PatternFill("solid", fgColor="FDF1D6"),
-    "off_track": PatternFill("solid", fgColor="F8E0DC"),
-    "no_data": PatternFill("solid", fgColor="EEEEEE"),
+    "on_track": _GOOD,
+    "attained": _GOOD,
+    "at_risk": _WARN,
+    "off_track": _BAD,
+    "not_attained": _BAD,
+    "unknown": _NONE,
+    "no_data": _NONE,
 }
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
-COUNT = "#,##0"
-DECIMAL = "#,##0.0"
-RATIO = "0.00"
 
 
 def _value(x: object) -> object:
@@ -89,98 +92,104 @@ def _status_text(status: str) -> str:
     return f"{symbol} {word}"
 
 
+def excel_format(quantity: fig.Quantity) -> str:
+    """The number format that shows a figure as the reports do: its unit and decimals (Danish separators
+    come from the spreadsheet program's locale)."""
+    digits = "0" + ("." + "0" * quantity.decimals if quantity.decimals else "")
+    body = "#,##" + digits if quantity.unit == "count" else digits
+    suffix = {"count": "", "percent": '" %"', "pp": '" pct.-point"', "ratio": ""}[quantity.unit]
+    if quantity.signed:
+        return f"+{body}{suffix};-{body}{suffix};{body}{suffix}"
+    return body + suffix
+
+
+def _cell(ws: Worksheet, row: int, column: int, quantity: fig.Quantity) -> None:
+    cell = ws.cell(row=row, column=column, value=quantity.json)
+    cell.number_format = excel_format(quantity)
+
+
 def write_status_workbook(params: Parameters, result: MeetingStatus, provenance: Provenance, path: Path) -> Path:
+    """The status as a workbook: figures as shown in the pack (rounded the same, each with its unit)."""
     wb = Workbook()
     overview = wb.active
     overview.title = "Overblik"
-    rows = []
-    for goal, status in zip(result.contract.goals, result.goals, strict=True):
-        f = status.forecast
-        rows.append(
-            [
-                goal.title,
-                status.year_target,
-                status.actual,
-                status.last_year,
-                status.change_pct,
-                f.value,
-                f.low,
-                f.high,
-                _status_text(status.status),
-            ]
-        )
     headers = [
         "Mål",
+        "Enhed",
         "Målsætning for året",
         "Faktisk hidtil",
         "Samme periode året før",
-        "Ændring (%)",
+        "Udvikling mod året før (pct.-point for andele, % for antal)",
         "Prognose for året",
         "Prognose, lav",
         "Prognose, høj",
         "Status",
+        "Prognose siden sidste møde (pct.-point for andele, % for antal)",
     ]
-    _write_table(
-        overview, headers, rows, {1: DECIMAL, 2: DECIMAL, 3: DECIMAL, 4: DECIMAL, 5: DECIMAL, 6: DECIMAL, 7: DECIMAL}
-    )
+    _write_table(overview, headers, [[goal.title] for goal in result.contract.goals], {})
     for r, status in enumerate(result.goals, start=2):
-        overview.cell(row=r, column=len(headers)).fill = FILLS[status.status]
+        f = status.figures
+        overview.cell(row=r, column=2, value="procent" if status.share else "antal")
+        quantities = [f.target, f.actual, f.last_year, f.change, f.forecast, f.low, f.high]
+        for column, quantity in enumerate(quantities, start=3):
+            _cell(overview, r, column, quantity)
+        overview.cell(row=r, column=10, value=_status_text(status.status)).fill = FILLS[status.status]
+        since = present.since_previous(result, status)
+        if since is not None:
+            _cell(overview, r, 11, since)
+    _fit_widths(overview)
 
     for number, (goal, status) in enumerate(zip(result.contract.goals, result.goals, strict=True), start=1):
         ws = wb.create_sheet(f"Mål {number}")
         ws.cell(row=1, column=1, value=goal.title).font = Font(bold=True, size=12)
-        measure = params.measures[goal.measure]
+        f = status.figures
         ws.cell(
             row=2,
             column=1,
             value=(
-                f"Regionen: faktisk hidtil {format_goal_value(status.actual, goal, measure)}, samme periode året før "
-                f"{format_goal_value(status.last_year, goal, measure)}, prognose "
-                f"{format_goal_value(status.forecast.value, goal, measure)}, status {_status_text(status.status)}"
+                f"Regionen: faktisk hidtil {f.actual.text}, samme periode året før {f.last_year.text}, "
+                f"prognose {f.forecast.text}, status {_status_text(status.status)}"
             ),
         )
         table = result.jobcentres[goal.id]
         detail = result.details.get(goal.id)
         adjusted = detail.adjusted.table.set_index("jobcentre_id") if detail else pd.DataFrame()
-        jc_rows = []
-        for record in table.itertuples():
-            extra = adjusted.loc[record.jobcentre_id] if record.jobcentre_id in adjusted.index else None
-            jc_rows.append(
-                [
-                    record.jobcentre,
-                    record.cluster,
-                    record.actual,
-                    record.last_year,
-                    record.change_pct,
-                    record.share_of_region_change_pct,
-                    record.rank,
-                    None if extra is None else extra["level"],
-                    None if extra is None else extra["expected"],
-                    None if extra is None else extra["actual_over_expected"],
-                    None if extra is None else extra["adjusted_rank"],
-                    None if extra is None else extra["vs_cluster"],
-                ]
-            )
+        unit = "%" if status.share else "antal"
+        change_unit = "pct.-point" if status.share else "%"
+        headers = [
+            "Jobcenter",
+            "Klynge",
+            f"Faktisk ({unit})",
+            f"Året før ({unit})",
+            f"Udvikling mod året før ({change_unit})",
+            "Bidrag til regionens udvikling (pct.-point)",
+            "Placering",
+            "Niveau på lige vilkår (%)" if status.share else "Niveau på lige vilkår (pr. 1.000 16-66-årige)",
+            "Forventet niveau",
+            "Faktisk ÷ forventet",
+            "Placering (lige vilkår)",
+            "I forhold til klyngen (forhold)",
+        ]
         _write_table(
-            ws,
-            [
-                "Jobcenter",
-                "Klynge",
-                "Faktisk",
-                "Året før",
-                "Ændring (%)",
-                "Andel af regionens ændring (%)",
-                "Placering",
-                "Niveau",
-                "Forventet niveau",
-                "Faktisk ÷ forventet",
-                "Placering (justeret)",
-                "I forhold til klyngen",
-            ],
-            jc_rows,
-            {2: DECIMAL, 3: DECIMAL, 4: DECIMAL, 5: DECIMAL, 7: DECIMAL, 8: DECIMAL, 9: RATIO, 11: RATIO},
-            start_row=4,
+            ws, headers, [[record.jobcentre, record.cluster] for record in table.itertuples()], {}, start_row=4
         )
+        for r, record in enumerate(table.itertuples(), start=5):
+            actual, before = fig.level(record.actual, status.share), fig.level(record.last_year, status.share)
+            _cell(ws, r, 3, actual)
+            _cell(ws, r, 4, before)
+            _cell(ws, r, 5, fig.change(actual, before))
+            if not status.share:
+                _cell(ws, r, 6, fig.Quantity(record.contribution_pp, "pp", 1))
+            ws.cell(row=r, column=7, value=_value(record.rank))
+            if record.jobcentre_id in adjusted.index:
+                extra = adjusted.loc[record.jobcentre_id]
+                _cell(ws, r, 8, present.adjusted_level(extra["level"], status.share))
+                _cell(ws, r, 9, present.adjusted_level(extra["expected"], status.share))
+                ratio = math.nan if extra["flag"] == "not_meaningful" else extra["actual_over_expected"]
+                _cell(ws, r, 10, fig.ratio(ratio))
+                ws.cell(row=r, column=11, value=_value(extra["adjusted_rank"]))
+                _cell(ws, r, 12, fig.ratio(extra["vs_cluster"]))
+        _fit_widths(ws)
 
     about = wb.create_sheet("Om data")
     meeting = result.meeting
