@@ -74,3 +74,39 @@ def served(folder: Path) -> Iterator[str]:
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+
+# Numbers in the JSON that are not figures with a unit: counts of things, years, ranks.
+UNITLESS = {
+    "year",
+    "n",
+    "rank",
+    "periods",
+    "points",
+    "baseline_points",
+    "periods_observed",
+    "periods_in_year",
+    "decimals",
+    "contract_year",
+    "evaluation_year",
+    "covers",
+}
+UNIT_SUFFIXES = ("_count", "_pct", "_pp", "_ratio")
+
+
+def unnamed_figures(value: object, path: str = "") -> list[str]:
+    """Paths of numbers whose key does not say their unit (``backtest_error_pct``'s years are keys of a %)."""
+    found = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}"
+            if isinstance(item, (int, float)) and not isinstance(item, bool):
+                if key not in UNITLESS and not key.endswith(UNIT_SUFFIXES) and not path.endswith(UNIT_SUFFIXES):
+                    if not path.endswith(("coefficients", "provenance")):
+                        found.append(where)
+            else:
+                found += unnamed_figures(item, where)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += unnamed_figures(item, f"{path}[{index}]")
+    return found

@@ -13,7 +13,7 @@ import pytest
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from conftest import MINI_ARGS
+from conftest import MINI_ARGS, unnamed_figures
 from councilbook import compute
 from councilbook.cli import app
 from councilbook.validate import load_project
@@ -99,6 +99,8 @@ def test_status_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert goal["since_previous_meeting"]["meeting"] is None  # the previous meeting reported on 2020
     assert goal["since_previous_meeting"]["change_pct"] is None
     assert goal["xmr"]["baseline_points"] == 24 and isinstance(goal["xmr"]["signals"], list)
+    assert {"centre_count", "lower_count", "upper_count"} <= set(goal["xmr"])
+    assert unnamed_figures(figures) == []  # every figure's name says its unit
     assert goal["adjusted"]["fit"]["method"] == "regression" and len(goal["adjusted"]["jobcentres"]) == 3
     assert goal["adjusted"]["framework_years"] == [2020]  # 2021's yearly figures come after the year ends
     assert [row["year"] for row in goal["spread"]] == [2018, 2019, 2020, 2021]

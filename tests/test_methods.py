@@ -64,7 +64,7 @@ def test_range_from_backtest_errors() -> None:
     result = forecast.compute_forecast(values, None, "sum", 2020, pd.Period("2020-03", "M"))
     error_2019 = (120 - 126) / 126 * 100
     assert result.backtest == pytest.approx({2019: error_2019})
-    assert result.typical_error_pct == pytest.approx(abs(error_2019))
+    assert result.typical_error == pytest.approx(abs(error_2019))
     assert result.low == pytest.approx(result.value * (1 - abs(error_2019) / 100))
 
 
@@ -77,7 +77,7 @@ def test_forecast_for_december_is_the_actual_once_december_is_in(values: list[fl
     series = monthly("2020-01", values)
     result = forecast.compute_forecast(series, None, aggregation, 2021, pd.Period("2021-12", "M"))
     assert result.value == pytest.approx(aggregate(series, None, aggregation, Span(month(2021, 1), month(2021, 12))))
-    assert result.typical_error_pct == 0
+    assert result.typical_error == 0
 
 
 @settings(max_examples=40, deadline=None)

@@ -93,7 +93,7 @@ def test_status_notebook_is_ready_for_the_book(runs) -> None:
     provenance = nb.metadata["councilbook"]["provenance"]
     assert provenance["cutoff"] == "2021M04" and len(provenance["snapshot_sha256"]) == 64
     assert [f["path"].rsplit("/", 1)[-1] for f in provenance["data_files"]] == ["figures.csv"]
-    assert provenance["data_files"][0]["periods"] == "2018M01-2021M12"
+    assert provenance["data_files"][0]["periods"] == "januar 2018-december 2021"
     assert any(f["path"].endswith("council.yml") for f in provenance["parameter_files"])
     assert provenance["code"].startswith(("git ", "councilbook "))
     html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.get("outputs", []))

@@ -96,14 +96,15 @@ def test_pack_workbook(pack_dir: Path) -> None:
     wb = load_workbook(path)
     assert wb.sheetnames == ["Overblik", "Mål 1", "Mål 2", "Om data"]
     overview = wb["Overblik"]
-    assert [c.value for c in overview[1]][:4] == ["Mål", "Enhed", "Målsætning for året", "Faktisk hidtil"]
-    assert overview.freeze_panes == "A2" and overview.auto_filter.ref == "A1:K3"
+    assert [c.value for c in overview[1]][:4] == ["Mål", "Enhed", "Målsætning for året (tal)", "Faktisk hidtil"]
+    assert overview.freeze_panes == "A2" and overview.auto_filter.ref == "A1:L3"
+    assert overview["L2"].value.startswith(("højst ", "mindst ", "bedre end "))  # the target as the pack says it
     assert overview["J2"].value.endswith(("På rette spor", "I risiko", "Ikke på rette spor"))
     assert overview["J2"].fill.fgColor.rgb.endswith(("E3F1E8", "FDF1D6", "F8E0DC"))
     assert overview.column_dimensions["A"].width > 20
     # Counts as whole numbers, changes in % with their sign: the figures as the pack shows them.
     assert overview["B2"].value == "antal" and overview["D2"].number_format == "#,##0"
-    assert overview["F2"].number_format == '+0.0" %";-0.0" %";0.0" %"'
+    assert overview["F2"].number_format == '+0.0" %";-0.0" %";"±"0.0" %"'
     sheet = wb["Mål 1"]
     assert sheet["A5"].value in {"Jobcenter Nordby", "Jobcenter Sydby", "Jobcenter Østby-Åby"}
     assert [c.value for c in sheet[4]][2:6] == [
@@ -136,7 +137,7 @@ def test_workbook_opens_in_libreoffice(pack_dir: Path, tmp_path: Path) -> None:
     status = compute.compute_meeting_status(
         project.params, project.dataset, project.params.meeting_on(date(2021, 6, 16)), with_details=False
     )
-    assert rows[0][:4] == ["Mål", "Enhed", "Målsætning for året", "Faktisk hidtil"]
+    assert rows[0][:4] == ["Mål", "Enhed", "Målsætning for året (tal)", "Faktisk hidtil"]
     for row, goal in zip(rows[1:], status.goals, strict=True):
         assert row[0] == goal.title
         assert float(row[3]) == goal.figures.actual.json  # the figure as the pack shows it

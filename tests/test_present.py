@@ -75,26 +75,34 @@ def _jobcentres(changes: list[float], last_year: float = 10_000.0, points: bool 
 def test_job_centres_with_the_best_and_worst_change_in_words() -> None:
     # new disability pensions: a count, lower is better; changes shown to one decimal, rounded half up
     table = _jobcentres([-12.0, 4.0, -3.0, 8.5, -7.25, 1.0, math.nan])
-    assert describe_jobcentre_changes(table, share=False) == (
-        "**Bedst udvikling mod året før:** Jobcenter A (-12,0\u00a0%), Jobcenter E (-7,3\u00a0%), "
+    assert describe_jobcentre_changes(table, share=False, better="lower") == (
+        "**Bedste udvikling mod året før:** Jobcenter A (-12,0\u00a0%), Jobcenter E (-7,3\u00a0%), "
         "Jobcenter C (-3,0\u00a0%).\n\n"
-        "**Dårligst udvikling mod året før:** Jobcenter D (+8,5\u00a0%), Jobcenter B (+4,0\u00a0%), "
+        "**Dårligste udvikling mod året før:** Jobcenter D (+8,5\u00a0%), Jobcenter B (+4,0\u00a0%), "
         "Jobcenter F (+1,0\u00a0%)."
     )
     # Too few job centres with a figure to name three of each: no sentence.
-    assert describe_jobcentre_changes(table.head(5), share=False) == ""
+    assert describe_jobcentre_changes(table.head(5), share=False, better="lower") == ""
 
 
 def test_job_centres_change_in_percentage_points_for_a_share() -> None:
     table = _jobcentres([10.0, -5.0, 2.0, -1.0, 0.5, 3.0], last_year=40.0, points=True)
     table["rank"] = table["change"].rank(ascending=False, method="min").astype("Int64")  # higher is better
     table = table.sort_values("rank").reset_index(drop=True)
-    words = describe_jobcentre_changes(table, share=True)
-    assert words.startswith("**Bedst udvikling mod året før:** Jobcenter A (+10,0 pct.-point)")
+    words = describe_jobcentre_changes(table, share=True, better="higher")
+    assert words.startswith("**Bedste udvikling mod året før:** Jobcenter A (+10,0 pct.-point)")
+    # Only those that got worse are among the worst: Jobcenter E (+0,5) improved.
     assert words.endswith(
-        "**Dårligst udvikling mod året før:** Jobcenter B (-5,0 pct.-point), Jobcenter D (-1,0 pct.-point), "
-        "Jobcenter E (+0,5 pct.-point)."
+        "**Dårligste udvikling mod året før:** Jobcenter B (-5,0 pct.-point), Jobcenter D (-1,0 pct.-point)."
     )
+
+
+def test_job_centres_tied_with_the_last_named_are_named_too() -> None:
+    table = _jobcentres([-5.0, -5.0, -5.0, -5.0, -1.0, -2.0])  # lower is better: everyone improved
+    words = describe_jobcentre_changes(table, share=False, better="lower")
+    assert words.startswith("**Bedste udvikling mod året før:** Jobcenter A (-5,0\u00a0%), Jobcenter B")
+    assert "Jobcenter D (-5,0\u00a0%)." in words  # four share first place: all four named
+    assert words.endswith("**Dårligste udvikling mod året før:** ingen jobcentre er blevet dårligere.")
 
 
 def test_job_centres_on_equal_terms_in_words() -> None:
@@ -104,7 +112,7 @@ def test_job_centres_on_equal_terms_in_words() -> None:
     )
     table["flag"] = ["", "", "", "", "", "not_meaningful", "", "uncertain"]
     table["adjusted_rank"] = table["actual_over_expected"].where(table["flag"] == "").rank(ascending=False)
-    assert describe_adjusted(table) == (
+    assert describe_adjusted(table, "higher") == (
         "**Gode resultater i forhold til rammevilkårene:** Jobcenter A (29\u00a0% over det forventede), "
         "Jobcenter E (12\u00a0% over det forventede), Jobcenter C (5\u00a0% over det forventede).\n\n"
         "**Særlige udfordringer i forhold til rammevilkårene:** Jobcenter B (27\u00a0% under det forventede), "
@@ -113,4 +121,6 @@ def test_job_centres_on_equal_terms_in_words() -> None:
         "(forventet niveau ≤ 0)), Jobcenter H (usikkert (meget lavt forventet niveau))."
     )
     # four ranked: too few to name three of each; the flagged ones are still named
-    assert describe_adjusted(table.head(5)).startswith("") and "Gode" not in describe_adjusted(table.head(5))
+    assert describe_adjusted(table.head(5), "higher").startswith("") and "Gode" not in describe_adjusted(
+        table.head(5), "higher"
+    )

@@ -70,7 +70,7 @@ def test_withheld_month_is_shown_as_missing_with_a_note() -> None:
     report = build_contract_report(ROOT / "parameters", ROOT / "data/sample", 2012)
     notes = {s.heading.text: s.note.text if s.note else None for s in report.sections}
     assert notes["## Mål 2: Antallet af nye førtidspensioner skal begrænses mest muligt"].startswith(
-        "*Bemærk:* Tallet for marts 2009 mangler for Jobcenter Tårnby-Dragør. Tallene er holdt tilbage af "
-        "diskretionshensyn"
+        "*Bemærk:* Tallet for marts 2009 mangler for Dragør (Jobcenter Tårnby-Dragør): det er holdt tilbage af "
+        "diskretionshensyn."
     )
     assert notes["## Mål 3: Langtidsledigheden skal begrænses"] is None

@@ -45,13 +45,13 @@ FLAG_UNCERTAIN = "uncertain"
 
 @dataclass(frozen=True)
 class Fit:
-    method: str  # "expected_measure" or "regression"
+    method: str  # "expected_measure", "regression" or "none" (no framework figures in the data)
     r2: float
     coefficients: dict[str, float]
     n: int
 
     def as_dict(self) -> dict[str, object]:
-        return {"method": self.method, "r2": _clean(self.r2), "coefficients": self.coefficients, "n": self.n}
+        return {"method": self.method, "r2_ratio": _clean(self.r2), "coefficients": self.coefficients, "n": self.n}
 
 
 def _clean(x: float) -> float | None:
@@ -88,7 +88,8 @@ def fit_expected(levels: pd.Series, framework: pd.DataFrame, columns: list[str])
     data = pd.concat([levels.rename("y"), framework[columns]], axis=1).dropna()
     n, k = len(data), len(columns)
     if n < k + 3 or not columns:
-        return pd.Series(math.nan, index=levels.index), Fit("regression", math.nan, {}, n)
+        method = "regression" if columns else "none"  # "none": no framework measures to regress on
+        return pd.Series(math.nan, index=levels.index), Fit(method, math.nan, {}, n)
     x = np.column_stack([np.ones(n), data[columns].to_numpy(dtype=float)])
     y = data["y"].to_numpy(dtype=float)
     beta, *_ = np.linalg.lstsq(x, y, rcond=None)

@@ -15,7 +15,7 @@ from matplotlib.projections.polar import PolarAxes
 import matplotlib.dates as mdates
 from matplotlib.ticker import FuncFormatter
 
-from .danish import format_number, format_percent, format_period, format_span, is_share, subject
+from .danish import format_number, format_percent, format_period, format_period_code, is_share, round_half_up, subject
 from .parameters import Goal, LevelTarget, Measure
 from .periods import freq_of_index, last_month, month, year_periods
 
@@ -26,10 +26,17 @@ GREY = "#555555"
 FIGSIZE = (8.0, 4.6)
 
 
-def _value_formatter(share: bool) -> FuncFormatter:
+def _value_formatter(share: bool, ticks: list[float] | None = None) -> FuncFormatter:
+    """Tick labels in Danish; a share with one decimal where whole per cents would repeat (15 %, 15 %)."""
+    steps = [b - a for a, b in zip(ticks[:-1], ticks[1:], strict=True)] if ticks and len(ticks) > 1 else []
+    decimals = 1 if steps and min(steps) < 1 else 0
     if share:
-        return FuncFormatter(lambda v, _pos: format_percent(v, 0))
-    return FuncFormatter(lambda v, _pos: format_number(v))
+        return FuncFormatter(lambda v, _pos: format_percent(v, decimals))
+    return FuncFormatter(lambda v, _pos: format_number(v, decimals))
+
+
+def _format_values(ax, share: bool) -> None:  # noqa: ANN001 - a matplotlib Axes
+    ax.yaxis.set_major_formatter(_value_formatter(share, list(ax.get_yticks())))
 
 
 def _until(series: pd.Series, cutoff: pd.Period) -> pd.Series:
@@ -71,13 +78,12 @@ def plot_goal_history(
     if len(known):
         ax.plot([known.index[-1].to_timestamp()], [known.iloc[-1]], "o", color=BLUE)
     if not math.isnan(baseline):
-        span = goal.baseline_span
         ax.axhline(
             baseline,
             color=GREY,
             linestyle=":",
             linewidth=1.5,
-            label=f"Basis {format_span(span)}: {_fmt(baseline, share)}",
+            label=f"Basis {format_period_code(goal.baseline)}: {_fmt(baseline, share)}",
         )
     year_start = month(contract_year, 1).to_timestamp()
     year_end = month(contract_year, 12).to_timestamp(how="end")
@@ -114,7 +120,7 @@ def plot_goal_history(
     ax.set_xlabel("År")
     ax.xaxis.set_major_locator(mdates.YearLocator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    ax.yaxis.set_major_formatter(_value_formatter(share))
+    _format_values(ax, share)
     ax.grid(axis="y", color="#dddddd", linewidth=0.8)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=9, frameon=False)
@@ -137,7 +143,8 @@ def describe_goal_history(
     """Danish alt text saying what the chart shows."""
     share = is_share(goal, measure)
     shown = _until(series.dropna(), cutoff)
-    what = f"Kurve for målet »{goal.title}«: {subject(goal, measure)} {per_period(series)}"
+    running = " (løbende sum over et år)" if goal.aggregation == "sum" else ""
+    what = f"Kurve for målet »{goal.title}«: {subject(goal, measure)}{running} {per_period(series)}"
     if len(shown):
         what += (
             f" fra {format_period(shown.index[0])} til {format_period(shown.index[-1])}; "
@@ -145,7 +152,7 @@ def describe_goal_history(
         )
     parts = [what]
     if not math.isnan(baseline):
-        parts.append(f"basis {format_span(goal.baseline_span)} er {_fmt(baseline, share)}")
+        parts.append(f"basis {format_period_code(goal.baseline)} er {_fmt(baseline, share)}")
     if target is not None and not math.isnan(target):
         parts.append(f"målet er {_bound(goal)} {_fmt(target, share)}")
     return ". ".join(p[:1].upper() + p[1:] for p in parts) + "."
@@ -224,7 +231,7 @@ def plot_xmr(
     ax.set_title(f"Er ændringen reel? {goal.title}", loc="left", fontsize=11, wrap=True)
     ax.set_ylabel(measure.unit if not share else "Procent")
     ax.set_xlabel("Kvartal" if freq == "Q" else "Måned")
-    ax.yaxis.set_major_formatter(_value_formatter(share))
+    _format_values(ax, share)
     if freq == "Q":
         ax.xaxis.set_major_locator(mdates.YearLocator())
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
@@ -244,8 +251,8 @@ def plot_adjusted(table: pd.DataFrame, goal: Goal) -> Figure:
     fig = Figure(figsize=(8.0, height), dpi=110, layout="constrained")
     ax = fig.add_subplot()
     ratios = data["actual_over_expected"].to_numpy()
-    good = ratios < 1 if goal.better == "lower" else ratios > 1
-    colours = [BLUE if g else ORANGE for g in good]
+    shown = [round_half_up(r, 2) for r in ratios]  # as the table shows them: 1,00 is "som forventet"
+    colours = [GREY if v == 1 else BLUE if (v < 1) == (goal.better == "lower") else ORANGE for v in shown]
     ax.barh(data["jobcentre"].str.replace("Jobcenter ", "", regex=False), ratios - 1, left=1, color=colours, height=0.7)
     ax.axvline(1, color="#222222", linewidth=1)
     ax.set_title(f"Faktisk i forhold til forventet: {goal.title}", loc="left", fontsize=11, wrap=True)
@@ -256,8 +263,14 @@ def plot_adjusted(table: pd.DataFrame, goal: Goal) -> Figure:
     from matplotlib.patches import Patch
 
     ax.legend(
-        handles=[Patch(color=BLUE, label="Bedre end forventet"), Patch(color=ORANGE, label="Dårligere end forventet")],
-        loc="lower right",
+        handles=[
+            Patch(color=BLUE, label="Bedre end forventet"),
+            Patch(color=ORANGE, label="Dårligere end forventet"),
+            Patch(color=GREY, label="Som forventet"),
+        ],
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.09 - 1.2 / height),  # below the axis label, never over a bar
+        ncol=3,
         fontsize=8,
         frameon=False,
     )
@@ -270,10 +283,13 @@ def describe_xmr_chart(goal: Goal, measure: Measure, xmr) -> str:
     improvements = sum(s.judgement == "improvement" for s in xmr.signals)
     concerns = sum(s.judgement == "concern" for s in xmr.signals)
     unit = "kvartaler" if freq_of_index(xmr.points.index) == "Q" else "måneder"
+    decimals = 1 if share else 0
+    signals = lambda n: f"{n} signal" if n == 1 else f"{n} signaler"  # noqa: E731
     return (
         f"Kontroldiagram for målet »{goal.title}«: {subject(goal, measure)} i {len(xmr.points)} {unit} "
-        f"med gennemsnit {_fmt(xmr.centre, share, 1)} og kontrolgrænser {_fmt(xmr.lower, share, 1)} og "
-        f"{_fmt(xmr.upper, share, 1)}. {improvements} signaler om forbedring og {concerns} om bekymring."
+        f"med gennemsnit {_fmt(xmr.centre, share, decimals)} og kontrolgrænser {_fmt(xmr.lower, share, decimals)} "
+        f"og {_fmt(xmr.upper, share, decimals)}. {signals(improvements)} om forbedring og {signals(concerns)} om "
+        "bekymring."
     )
 
 

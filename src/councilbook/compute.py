@@ -73,7 +73,7 @@ from .periods import (
     xmr_years_before,
     year_periods,
 )
-from .series import goal_series, jobcentre_series
+from .series import goal_series, jobcentre_series, known_part, missing_areas
 from .spc import XmR, compute_xmr
 
 __all__ = ["ComputeError", "compute_cutoff", "compute_pack_date"]
@@ -143,6 +143,9 @@ class MissingFigure:
     jobcentres: tuple[str, ...]  # names of the job centres without a figure
     part: Literal["year", "last_year", "baseline"]
     everywhere: bool = False  # no job centre has it (the data stop earlier)
+    # Where exactly: "Læsø (Jobcenter Frederikshavn)", or the job centre's name when it serves one municipality.
+    areas: tuple[str, ...] = ()
+    withheld: bool = False  # every missing figure is in the data as withheld (.., -, empty); else not reported
 
 
 @dataclass(frozen=True)
@@ -184,6 +187,12 @@ class GoalStatus:
     status: Status
     contract_year: int = 0
     draft: bool = False  # the contract is a draft (not published)
+    # A final result that cannot be had because a figure is missing: for a count, at least this much (the known
+    # figures, a missing one counted as 0), when that already tells whether the target was met.
+    at_least: float | None = None
+    # Likewise the target, when a figure of the baseline is missing (a count's change or direction target).
+    target_at_least: float | None = None
+    change_percent: float | None = None  # a change target's percent (for saying it when the target is unknown)
 
     @property
     def period_first(self) -> str:
@@ -361,13 +370,77 @@ def compute_goal_status(
         status="no_data",
         contract_year=contract_year,
         draft=params.contracts[contract_year].draft if contract_year in params.contracts else False,
+        change_percent=goal.target.percent if isinstance(goal.target, ChangeTarget) else None,
     )
     council = params.council
     tolerance = council.status_tolerance_pp if share else council.status_tolerance_pct
     has_figures = any(p not in missing_now for p in observed)
     strict = goal.target.form == "direction"
     result = classify_status(status.figures, goal.better, forecast.final, tolerance, has_figures, strict)
+    if result == "unknown" and not share:
+        return _with_status(status, *_decided_by_bounds(params, data, goal, status, jobcentres, strict, tolerance))
     return _with_status(status, result)
+
+
+def _decided_by_bounds(
+    params: Parameters,
+    data: Dataset,
+    goal: Goal,
+    status: GoalStatus,
+    jobcentres: list[JobCentre],
+    strict: bool,
+    tolerance: float,
+) -> tuple[Status, float | None, float | None]:
+    """For a count whose final result or target cannot be had because a figure is missing: the status the known
+    figures settle on their own (a count is never negative, so the known figures are a lower bound), with the
+    lower bounds used; "unknown" when they settle nothing."""
+    f = status.figures
+    value = f.forecast
+    at_least = target_at_least = None
+    if not value.known and status.final and any(m.part == "year" for m in status.missing):
+        at_least = _final_lower_bound(params, data, goal, status.contract_year, status.freq, jobcentres)
+    target = f.target
+    if not target.known and goal.target.form in ("change", "direction"):
+        known = known_part(params, data, goal.measure, jobcentres)
+        base = aggregate_periods(known, None, goal.aggregation, baseline_periods(goal, status.freq))
+        lower = compute_target_value(goal, base)
+        target_at_least = base if lower is None else lower
+    low_value = value if value.known else fig.level(math.nan if at_least is None else at_least, False)
+    low_target = target if target.known else fig.level(math.nan if target_at_least is None else target_at_least, False)
+    if not (low_value.known and low_target.known):
+        return "unknown", at_least, target_at_least
+    exact_value, exact_target = value.known, target.known
+    if goal.better == "lower":
+        # value <= low target <= target: met for sure (needs the value itself)
+        if exact_value and fig.meets(value, low_target, "lower", strict):
+            return ("attained" if status.final else "on_track"), at_least, target_at_least
+        # low value > target: missed for sure (needs the target itself)
+        if exact_target and not fig.meets(low_value, target, "lower", strict) and status.final:
+            return "not_attained", at_least, target_at_least
+    else:
+        # low value >= target: met for sure (needs the target itself)
+        if exact_target and fig.meets(low_value, target, "higher", strict):
+            return ("attained" if status.final else "on_track"), at_least, target_at_least
+        # value < low target <= target: missed for sure (needs the value itself)
+        if exact_value and not fig.meets(value, low_target, "higher", strict):
+            if status.final:
+                return "not_attained", at_least, target_at_least
+            short = -fig.gap(value, low_target, "higher").rounded
+            high = f.high if f.high.known else value
+            if short > tolerance and not fig.meets(high, low_target, "higher", strict):
+                return "off_track", at_least, target_at_least
+    return "unknown", at_least, target_at_least
+
+
+def _final_lower_bound(
+    params: Parameters, data: Dataset, goal: Goal, year: int, freq: Freq, jobcentres: list[JobCentre]
+) -> float:
+    """A count's final result with its missing figures counted as 0: a lower bound (counts are never negative)."""
+    known = known_part(params, data, goal.measure, jobcentres)
+    periods = year_periods(year, freq)
+    if goal.aggregation == "end_of_period":
+        periods = periods[target_position(goal, freq) :][:1]
+    return aggregate_periods(known, None, goal.aggregation, periods)
 
 
 def _excluded(observed: list[pd.Period], kept: list[pd.Period], aggregation: str) -> list[pd.Period]:
@@ -378,9 +451,11 @@ def _excluded(observed: list[pd.Period], kept: list[pd.Period], aggregation: str
     return [p for p in observed if p not in kept]
 
 
-def _with_status(status: GoalStatus, result: Status) -> GoalStatus:
+def _with_status(
+    status: GoalStatus, result: Status, at_least: float | None = None, target_at_least: float | None = None
+) -> GoalStatus:
     data = {f: getattr(status, f) for f in status.__dataclass_fields__}
-    data["status"] = result
+    data |= {"status": result, "at_least": at_least, "target_at_least": target_at_least}
     return GoalStatus(**data)
 
 
@@ -396,15 +471,26 @@ def missing_figures(
     if not periods:
         return []
     jobcentres = jobcentres if jobcentres is not None else params.council.job_centres
-    frames = [jobcentre_series(params, data, m, jobcentres) for m in (goal.measure, goal.denominator) if m]
+    measure_ids = [m for m in (goal.measure, goal.denominator) if m]
+    frames = [jobcentre_series(params, data, m, jobcentres) for m in measure_ids]
     found = []
     for period in periods:
         missing = set()
         for frame in frames:
             row = frame.reindex([period])
             missing |= {c for c in row.columns if row[c].isna().all()}
-        names = tuple(jc.name for jc in jobcentres if jc.id in missing)
-        found.append(MissingFigure(period_code(period), names, part, everywhere=len(names) == len(jobcentres)))
+        lacking = [jc for jc in jobcentres if jc.id in missing]
+        areas, withheld = missing_areas(data, measure_ids, lacking, period)
+        found.append(
+            MissingFigure(
+                period_code(period),
+                tuple(jc.name for jc in lacking),
+                part,
+                everywhere=len(lacking) == len(jobcentres),
+                areas=tuple(areas),
+                withheld=withheld,
+            )
+        )
     return found
 
 
@@ -591,7 +677,7 @@ def compute_meeting_status(
         previous: dict[str, tuple[date, float]] = {}
         if before is not None:
             before_cutoff = meeting_cutoff(before, params.council)
-            if before_cutoff.year == contract.year and before_cutoff < cutoff:
+            if before_cutoff.year == contract.year and before_cutoff <= cutoff:  # same figures: "uændret"
                 for goal, status in zip(
                     contract.goals, compute_contract_status(params, dataset, contract, before_cutoff), strict=True
                 ):
@@ -716,13 +802,14 @@ class DecisionRecord:
     title: str
     decision: str
     follow_up: str | None
+    confidential: bool = False
 
 
 def compute_decisions(params: Parameters, year: int) -> list[DecisionRecord]:
     """The decisions taken in a year and their follow-up, from the meetings as the report may see them (a
     public report's are the public view: a confidential item is "Lukket punkt" without follow-up)."""
     return [
-        DecisionRecord(meeting.date, item.title, item.decision, item.follow_up or None)
+        DecisionRecord(meeting.date, item.title, item.decision, item.follow_up or None, item.confidential)
         for meeting in params.meetings
         if meeting.date.year == year
         for item in meeting.agenda

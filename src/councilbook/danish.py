@@ -201,7 +201,7 @@ def describe_target(
     noun = capitalize(subject_clause(goal, measure))
     target = goal.target
     bound = "højst" if goal.better == "lower" else "mindst"
-    baseline = format_span(goal.baseline_span)
+    baseline = format_period_code(goal.baseline)
     when = describe_when(goal, contract_year, freq)
     share = is_share(goal, measure)
     if isinstance(target, LevelTarget):

@@ -41,19 +41,21 @@ class Forecast:
     value: float
     low: float
     high: float
-    typical_error_pct: float
+    typical_error: float  # in the unit ``error_unit`` names
     backtest: dict[int, float] = field(default_factory=dict)  # year -> error in %
     periods_observed: int = 0  # periods of the year at or before the cut-off
     periods_in_year: int = 12
     final: bool = False  # the target period is past the cut-off: the value is the actual result
+    error_unit: str = "pct"  # the backtest's errors: "pct" (% of the actual figure) or "pp" (a share's points)
 
     def as_dict(self) -> dict[str, object]:
         def clean(x: float) -> float | None:
             return None if math.isnan(x) else x
 
+        unit = self.error_unit
         return {
-            "typical_error_pct": clean(self.typical_error_pct),
-            "backtest_error_pct": {str(y): clean(e) for y, e in self.backtest.items()},
+            f"typical_error_{unit}": clean(self.typical_error),
+            f"backtest_error_{unit}": {str(y): clean(e) for y, e in self.backtest.items()},
             "periods_observed": self.periods_observed,
             "periods_in_year": self.periods_in_year,
             "final": self.final,
@@ -144,13 +146,19 @@ def backtest(
     k: int,
     years: list[int],
     target: int | None = None,
+    points: bool = False,
 ) -> dict[int, float]:
-    """Forecast error in % for each earlier year, made from its first ``k`` periods."""
+    """Forecast error for each earlier year, made from its first ``k`` periods: in % of the actual figure, or
+    (``points``, for a share) in percentage points."""
     errors = {}
     for year in years:
         predicted = forecast_figure(values, denominator, aggregation, year, k, target)
         actual = actual_figure(values, denominator, aggregation, year, target)
-        if not (math.isnan(predicted) or math.isnan(actual)) and actual != 0:
+        if math.isnan(predicted) or math.isnan(actual):
+            continue
+        if points:
+            errors[year] = predicted - actual
+        elif actual != 0:
             errors[year] = (predicted - actual) / abs(actual) * 100
     return errors
 
@@ -184,7 +192,7 @@ def compute_forecast(
         value = forecast_figure(values, denominator, aggregation, year, k, target, skip)
     known = values.dropna().index
     first_year = known.min().year if len(known) else year
-    errors = backtest(values, denominator, aggregation, k, list(range(first_year + 1, year)), target)
+    errors = backtest(values, denominator, aggregation, k, list(range(first_year + 1, year)), target, is_share)
     if final:
         typical = 0.0
     else:
@@ -193,6 +201,8 @@ def compute_forecast(
     value = _clip(value, bounds)
     if math.isnan(value) or math.isnan(typical):
         low = high = math.nan
-    else:
+    elif is_share:  # ± the typical error in percentage points
+        low, high = _clip(value - typical, bounds), _clip(value + typical, bounds)
+    else:  # ± the typical error in % of the figure
         low, high = _clip(value * (1 - typical / 100), bounds), _clip(value * (1 + typical / 100), bounds)
-    return Forecast(value, low, high, typical, errors, k, n, final)
+    return Forecast(value, low, high, typical, errors, k, n, final, "pp" if is_share else "pct")

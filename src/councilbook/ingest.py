@@ -49,7 +49,7 @@ from .areas import AreaIndex, is_aggregate, unknown_area_message
 from .errors import InputError, Problem, display_path
 from .parameters import Measure, Parameters, sha256_file
 from .aggregation import ComputeError
-from .periods import Freq, PeriodCodeError, last_month, month_code, normalise_code, parse_period
+from .periods import Freq, PeriodCodeError, last_month, normalise_code, parse_period
 
 TIDY_COLUMNS = ("measure", "area", "period", "value")
 WITHHELD_MARKS = {"", "..", "-", "–", "x", "X", ":"}
@@ -600,9 +600,9 @@ def load_dataset(path: Path | str, params: Parameters) -> Dataset:
     for file in files:
         read = read_data_file(file, context)
         figures.extend(read)
-        spans = [parse_period(p) for p in {f.period for f in read}]
-        first = month_code(min(s.first for s in spans)) if spans else ""
-        last = month_code(max(s.last for s in spans)) if spans else ""
+        codes = sorted({f.period for f in read}, key=lambda p: (parse_period(p).first, parse_period(p).last))
+        first = codes[0] if codes else ""  # as the file gives them: 2012M01, 2012Q1 or 2012
+        last = max(codes, key=lambda p: (parse_period(p).last, parse_period(p).first)) if codes else ""
         described.append(DataFile(file, sha256_file(file), len(read), first, last))
     problems.extend(check_figures(figures, params.measures))
     if problems:

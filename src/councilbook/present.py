@@ -13,6 +13,7 @@ import base64
 import html
 import io
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -82,7 +83,7 @@ class Table:
                     attrs += f' data-label="{html.escape(self.columns[i])}"'
                 tag = 'th scope="row"' if i == 0 else "td"
                 close = "th" if i == 0 else "td"
-                cells.append(f"<{tag}{attrs}>{html.escape(value)}</{close}>")
+                cells.append(f"<{tag}{attrs}>{_unbroken_figures(html.escape(value))}</{close}>")
             # Whitespace between cells keeps them separate words for the book's search.
             body.append("<tr>" + "\n".join(cells) + "</tr>")
         caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
@@ -102,6 +103,14 @@ class Table:
     def __repr__(self) -> str:
         text = self.to_frame().to_string(index=False)
         return "\n".join([text, *self.notes])
+
+
+_FIGURE = re.compile(r"[+\-±]?\d[\d.,]*(?:\u00a0%| pct\.-point)")
+
+
+def _unbroken_figures(text: str) -> str:
+    """Each figure with its unit kept on one line: "+0,7 pct.-point" never breaks at its hyphen."""
+    return _FIGURE.sub(lambda m: f'<span class="cb-figure">{m.group(0)}</span>', text)
 
 
 @dataclass(frozen=True)
@@ -171,14 +180,21 @@ PARTIAL_MARK = "¹"
 
 
 def target_cell(status: GoalStatus) -> str:
-    """``højst 9.000``, ``mindst 16,0 %``; for a direction-only goal its baseline: ``bedre end 22,9 % (2012)``."""
+    """``højst 9.000``, ``mindst 16,0 %``; for a direction-only goal its baseline: ``bedre end 22,9 % (2012)``;
+    with a baseline figure missing, what can be said: ``bedre end 2016 (mindst 3.442)``."""
     target = status.figures.target
+    period = format_period_code(status.baseline_period)
+    lower = None if status.target_at_least is None else fig.level(status.target_at_least, status.share).text
+    known = f" (mindst {lower})" if lower else " (kan ikke opgøres)"
     if status.target_form == "direction":
-        if not target.known:
-            return "bedre end basis"
-        return f"bedre end {target.text} ({format_period_code(status.baseline_period)})"
+        return f"bedre end {target.text} ({period})" if target.known else f"bedre end {period}{known}"
     bound = "højst" if status.better == "lower" else "mindst"
-    return f"{bound} {target.text}" if target.known else MISSING
+    if target.known:
+        return f"{bound} {target.text}"
+    if status.target_form == "change" and status.change_percent is not None:
+        share_of_base = format_number(100 + status.change_percent, 1 if status.change_percent % 1 else 0)
+        return f"{bound} {share_of_base} % af {period}{known}"
+    return MISSING
 
 
 def change_cell(status: GoalStatus) -> str:
@@ -193,7 +209,7 @@ def forecast_cell(status: GoalStatus) -> str:
     """``9.024 (8.463-9.585)``: the forecast and its range; the result alone once the year is final."""
     f = status.figures
     if not f.forecast.known:
-        return MISSING
+        return f"mindst {fig.level(status.at_least, False).text}" if status.at_least is not None else MISSING
     if status.final or not f.low.known or f.low.rounded == f.high.rounded:
         return f.forecast.text
     # en dash held to its numbers by word joiners, so the range never breaks inside
@@ -209,6 +225,14 @@ def since_cell(status: GoalStatus, since: fig.Quantity | None) -> str:
 def actual_cell(status: GoalStatus) -> str:
     text = status.figures.actual.text
     return text + PARTIAL_MARK if status.excluded and status.figures.actual.known else text
+
+
+def result_cell(status: GoalStatus) -> str:
+    """A finished year's result: the year's figure (the final forecast), "mindst …" when a figure is missing but
+    the known ones settle it, else the figure for the periods that have one, marked."""
+    if status.final and status.figures.forecast.known:
+        return status.figures.forecast.text
+    return forecast_cell(status) if status.at_least is not None else actual_cell(status)
 
 
 def status_row(goal: Goal, status: GoalStatus, since: fig.Quantity | None) -> dict[str, str]:
@@ -244,19 +268,20 @@ def goal_status_table(
     caption: str,
     since: Sequence[fig.Quantity | None] | None = None,
 ) -> Table:
-    """The overview: target, actual so far with its development, the year's forecast, status, and the
-    forecast's change since the previous meeting."""
+    """The overview: target, actual so far with its development, the year's forecast, status, and (given
+    ``since``: at a meeting) the forecast's change since the previous meeting."""
     rows, classes = [], []
     moved = list(since) if since is not None else [None] * len(statuses)
+    width = len(STATUS_COLUMNS) if since is not None else len(STATUS_COLUMNS) - 1
     for goal, status, change in zip(contract.goals, statuses, moved, strict=True):
-        rows.append(list(status_row(goal, status, change).values()))
-        classes.append([""] * 5 + [STATUS_CLASSES[status.status], ""])
+        rows.append(list(status_row(goal, status, change).values())[:width])
+        classes.append(([""] * 5 + [STATUS_CLASSES[status.status], ""])[:width])
     return Table(
-        columns=list(STATUS_COLUMNS.values()),
+        columns=list(STATUS_COLUMNS.values())[:width],
         rows=rows,
         cell_classes=classes,
         caption=caption,
-        numeric=(1, 2, 3, 4, 6),
+        numeric=(1, 2, 3, 4, 6)[: 5 if since is not None else 4],
         stacked=True,
         notes=partial_notes(statuses),
     )
@@ -274,24 +299,31 @@ def meeting_status_table(result: MeetingStatus, caption: str) -> Table:
 # ---------------------------------------------------------------------------
 
 
-def _names(missing: MissingFigure) -> str:
-    if missing.everywhere:
-        return "hele regionen (tallene er endnu ikke i data)"
-    names = list(missing.jobcentres)
+def _joined(names: Sequence[str]) -> str:
+    names = list(names)
     return ", ".join(names[:-1]) + " og " + names[-1] if len(names) > 1 else (names[0] if names else "regionen")
 
 
 def describe_missing(missing: Sequence[MissingFigure]) -> str:
-    """``Tallet for marts 2016 mangler for Jobcenter Frederikshavn.``: one sentence per period."""
+    """``Tallet for marts 2016 mangler for Læsø (Jobcenter Frederikshavn): det er holdt tilbage af
+    diskretionshensyn.``: one sentence per period, naming where and why."""
     parts = []
     for m in missing:
         when = format_period_code(m.period)
-        parts.append(f"Tallet for {when} mangler for {_names(m)}.")
+        if m.everywhere:
+            parts.append(f"Tallet for {when} er endnu ikke i data.")
+            continue
+        where = _joined(m.areas or m.jobcentres)
+        several = len(m.areas or m.jobcentres) > 1
+        why = ("de er" if several else "det er") + (
+            " holdt tilbage af diskretionshensyn" if m.withheld else " ikke indberettet"
+        )
+        parts.append(f"Tall{'ene' if several else 'et'} for {when} mangler for {where}: {why}.")
     return " ".join(parts)
 
 
-def describe_partial(status: GoalStatus) -> str:
-    """Which periods the actual figure covers and leaves out, and why."""
+def describe_partial(status: GoalStatus, with_reason: bool = True) -> str:
+    """Which periods the actual figure covers and leaves out (and, ``with_reason``, why)."""
     covered = (
         format_periods(period_from_code(status.periods[0]), period_from_code(status.periods[-1]))
         if status.periods
@@ -299,25 +331,32 @@ def describe_partial(status: GoalStatus) -> str:
     )
     left_out = ", ".join(format_period_code(code) for code in status.excluded)
     if status.aggregation == "end_of_period":
-        why = describe_missing([m for m in status.missing if m.part == "year"])
+        why = describe_missing([m for m in status.missing if m.part == "year"]) if with_reason else ""
         return f"seneste tal er for {covered}; {left_out} mangler. {why}".strip()
-    why = describe_missing([m for m in status.missing if m.part in ("year", "last_year")])
-    return f"opgjort for {covered} uden {left_out}, og sammenlignet med de samme perioder året før. {why}".strip()
+    why = describe_missing([m for m in status.missing if m.part in ("year", "last_year")]) if with_reason else ""
+    return (
+        f"opgjort for {covered} uden {left_out}, hvor der mangler tal, og sammenlignet med de samme perioder året "
+        f"før. {why}"
+    ).strip()
 
 
-def missing_note(missing: Sequence[MissingFigure], rolling: bool = False) -> Markdown | None:
-    """A note naming the figures missing (withheld or not reported) and for whom: never filled in, so gaps."""
+def missing_note(
+    missing: Sequence[MissingFigure], rolling: bool = False, forecast_estimates: bool = False
+) -> Markdown | None:
+    """A note naming the figures missing and where: never filled in, so the curve has gaps; only the year's
+    forecast (``forecast_estimates``) estimates those of the year so far."""
     shown = [m for m in missing if not m.everywhere]
     if not shown:
         return None
-    effect = "Kurven har et hul dér."
+    several = len(shown) > 1 or any(len(m.areas or m.jobcentres) > 1 for m in shown)
+    them = "De" if several else "Det"
+    effect = f"{them} er ikke udfyldt eller skønnet i tallene og kurven, der har et hul dér."
     if rolling:
-        effect = "Den løbende sum over et år kan ikke beregnes for de perioder, der omfatter dem. " + effect
+        effect += " Den løbende sum over et år kan ikke beregnes for de perioder, der omfatter dem."
+    if forecast_estimates:
+        effect += " Kun prognosen for året skønner årets manglende tal ud fra sidste års mønster."
     listed = describe_missing(shown[:12]) + (" Der mangler flere." if len(shown) > 12 else "")
-    return Markdown(
-        f"*Bemærk:* {listed} Tallene er holdt tilbage af diskretionshensyn eller ikke indberettet. De er ikke "
-        f"udfyldt eller skønnet. {effect}"
-    )
+    return Markdown(f"*Bemærk:* {listed} {effect}")
 
 
 # ---------------------------------------------------------------------------
@@ -411,24 +450,29 @@ def adjusted_table(table: pd.DataFrame, goal: Goal, status: GoalStatus, caption:
 MONTH_ABBREVIATIONS = ["jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."]
 
 
-def spread_period(year: int, periods: int, per_year: int) -> str:
-    """``2013``, ``2013 (jan.-jun.)`` or ``2013 (1.-2. kvt.)``: the part of the year a spread covers."""
+def spread_period(year: int, periods: int, per_year: int, end_of_period: bool = False) -> str:
+    """``2013``, ``2013 (jan.-jun.)`` or ``2013 (1.-2. kvt.)``: the part of the year a spread covers; for a goal
+    measured at the end of the period, the period itself: ``2013 (jun.)``, ``2013 (2. kvt.)``."""
     if periods == per_year:
         return str(year)
     if per_year == 4:
-        return f"{year} (1.-{periods}. kvt.)" if periods > 1 else f"{year} (1. kvt.)"
-    return f"{year} (jan.-{MONTH_ABBREVIATIONS[periods - 1]})" if periods > 1 else f"{year} (jan.)"
+        if end_of_period or periods == 1:
+            return f"{year} ({periods}. kvt.)"
+        return f"{year} (1.-{periods}. kvt.)"
+    if end_of_period or periods == 1:
+        return f"{year} ({MONTH_ABBREVIATIONS[periods - 1]})"
+    return f"{year} (jan.-{MONTH_ABBREVIATIONS[periods - 1]})"
 
 
 SPREAD_DECIMALS = 3
 
 
-def spread_table(spread: pd.DataFrame, caption: str) -> Table:
+def spread_table(spread: pd.DataFrame, caption: str, end_of_period: bool = False) -> Table:
     rows = []
     for record in spread.itertuples():
         rows.append(
             [
-                spread_period(int(record.year), int(record.periods), int(record.periods_in_year)),
+                spread_period(int(record.year), int(record.periods), int(record.periods_in_year), end_of_period),
                 format_number(record.iqr, SPREAD_DECIMALS),
                 format_number(record.sd, SPREAD_DECIMALS),
                 MISSING if pd.isna(record.r2) else format_number(record.r2, 2),
@@ -453,14 +497,14 @@ def attainment_table(
                 goal.title,
                 f"{f.baseline.text} ({format_period_code(status.baseline_period)})",
                 target_cell(status),
-                actual_cell(status) if ok is not None or not status.final else f.actual.text,
+                result_cell(status),
                 f.gap.text,
                 attained_cell(ok),
             ]
         )
         classes.append([""] * 5 + [STATUS_CLASSES[ok]])
     return Table(
-        columns=["Mål", "Basis", "Målsætning", f"Resultat {contract.year}", "Afstand til målet", "Opfyldt"],
+        columns=["Mål", "Basis", "Målsætning", f"Resultat {contract.year}", "Afstand til målet (+ = bedre)", "Opfyldt"],
         rows=rows,
         cell_classes=classes,
         caption=caption,
@@ -471,9 +515,13 @@ def attainment_table(
 
 
 def provenance_markdown(provenance: Provenance) -> str:
+    cutoff = period_from_code(provenance.cutoff) if provenance.cutoff else None
     lines = ["## Om tallene", ""]
-    if provenance.cutoff:
-        lines.append(f"Data til og med: **{provenance.cutoff}**. Kodeversion: `{provenance.code}`.")
+    if cutoff is not None:
+        lines.append(
+            f"Rapporten bruger tal til og med **{format_period_code(provenance.cutoff or '')}** (de seneste, der var "
+            f"offentliggjort, da den blev lavet). Kodeversion: `{provenance.code}`."
+        )
     else:
         lines.append(f"Kodeversion: `{provenance.code}`.")
     if provenance.snapshot_sha256:
@@ -485,13 +533,16 @@ def provenance_markdown(provenance: Provenance) -> str:
         lines += [
             "",
             "De tal, rapporten bygger på (dens mål og rammevilkår til og med "
-            f"{provenance.cutoff}), har SHA-256 `{provenance.scope_sha256[:16]}…`.",
+            f"{format_period_code(provenance.cutoff or '')}), har SHA-256 `{provenance.scope_sha256[:16]}…`.",
         ]
     lines += ["", "Datafiler, da rapporten blev kørt:", ""]
     for f in provenance.data_files:
         rows = format_number(int(f["rows"]))
-        lines.append(f"- `{f['path']}` (perioder {f['periods']}, {rows} rækker), SHA-256 `{f['sha256'][:16]}…`")
-    lines += ["", "Parametre:" if provenance.scope_sha256 else "Parameterfiler:", ""]
+        lines.append(f"- `{f['path']}` ({f['periods']}, {rows} tal), SHA-256 `{f['sha256'][:16]}…`")
+    if provenance.scope_sha256:
+        lines += ["", "Parametre (SHA-256 af de poster, rapporten bruger):", ""]
+    else:
+        lines += ["", "Parameterfiler:", ""]
     for f in provenance.parameter_files:
         used = f" ({f['entries']})" if f.get("entries") else ""
         lines.append(f"- `{f['path']}`{used}, SHA-256 `{f['sha256'][:16]}…`")
@@ -546,6 +597,10 @@ def goal_figures_json(goal: Goal, status: GoalStatus, since: fig.Quantity | None
     for name in ("baseline", "target", "actual", "last_year", "change", "forecast", "gap", "comparable_target"):
         entry |= fig.json_fields(name, getattr(f, name))
     entry |= fig.json_fields("forecast_low", f.low) | fig.json_fields("forecast_high", f.high)
+    if status.at_least is not None:  # a final count with a figure missing: at least this much
+        entry |= fig.json_fields("at_least", fig.level(status.at_least, False))
+    if status.target_at_least is not None:  # a target from a baseline with a figure missing: at least this
+        entry |= fig.json_fields("target_at_least", fig.level(status.target_at_least, False))
     entry["forecast"] = status.forecast.as_dict()
     entry["text"] = status_row(goal, status, since)
     return entry
@@ -589,6 +644,34 @@ def adjusted_json(table: pd.DataFrame, status: GoalStatus) -> list[dict[str, Any
     return rows
 
 
+def xmr_json(detail: GoalDetail, status: GoalStatus) -> dict[str, Any] | None:
+    """The XmR view with its centre line and limits in the goal's unit (one more decimal than the goal)."""
+    if detail.xmr is None:
+        return None
+    xmr = detail.xmr
+    unit: fig.Unit = "percent" if status.share else "count"
+    decimals = fig.SHARE_DECIMALS + 1 if status.share else 1
+    lines = {name: fig.Quantity(getattr(xmr, name), unit, decimals) for name in ("centre", "lower", "upper")}
+    return {
+        **{key: value for name, q in lines.items() for key, value in fig.json_fields(name, q).items()},
+        "baseline_points": xmr.baseline_points,
+        "points": len(xmr.points),
+        "signals": [s.as_dict() for s in xmr.signals],
+    }
+
+
+def spread_json(spread: pd.DataFrame) -> list[dict[str, Any]]:
+    """The spread year by year: interquartile range and standard deviation of actual ÷ expected (ratios)."""
+    rows = []
+    for record in spread.itertuples():
+        row: dict[str, Any] = {"year": int(record.year), "periods": int(record.periods), "n": plain_value(record.n)}
+        for name in ("iqr", "sd"):
+            row |= fig.json_fields(name, fig.ratio(getattr(record, name), SPREAD_DECIMALS))
+        row |= fig.json_fields("r2", fig.ratio(record.r2, 2))
+        rows.append(row)
+    return rows
+
+
 def status_figures(result: MeetingStatus) -> dict[str, Any]:
     """The status figures as plain data (the JSON of ``councilbook status --json``)."""
     goals = []
@@ -606,13 +689,13 @@ def status_figures(result: MeetingStatus) -> dict[str, Any]:
                 **fig.json_fields("previous_forecast", previous),
                 **fig.json_fields("change", since if since is not None else fig.change(previous, previous)),
             }
-            entry["xmr"] = detail.xmr.as_dict() if detail.xmr else None
+            entry["xmr"] = xmr_json(detail, status)
             entry["adjusted"] = {
                 "fit": detail.adjusted.fit.as_dict(),
                 "framework_years": list(detail.adjusted.framework_years),
                 "jobcentres": adjusted_json(detail.adjusted.table, status),
             }
-            entry["spread"] = plain_records(detail.spread)
+            entry["spread"] = spread_json(detail.spread)
         goals.append(entry)
     return {
         "meeting": result.meeting.date.isoformat(),

@@ -82,6 +82,15 @@ def scoped_parameter_files(scope: Scope) -> list[dict[str, str]]:
     return shown
 
 
+def describe_periods(first: str, last: str) -> str:
+    """A file's periods in Danish: ``januar 2012-december 2017``, ``1. kvartal 2012-4. kvartal 2017``, ``2012-2017``."""
+    if not first:
+        return "ingen perioder"
+    from .danish import format_period_code
+
+    return f"{format_period_code(first)}-{format_period_code(last)}"
+
+
 def collect_provenance(
     params: Parameters, dataset: Dataset, cutoff: pd.Period | None, scope: Scope | None = None
 ) -> Provenance:
@@ -92,7 +101,7 @@ def collect_provenance(
             {
                 "path": f.path.name,
                 "sha256": f.sha256,
-                "periods": f"{f.first_period}-{f.last_period}",
+                "periods": describe_periods(f.first_period, f.last_period),
                 "rows": str(f.rows),
             }
             for f in dataset.files

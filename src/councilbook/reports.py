@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -31,8 +30,8 @@ from .danish import (
     format_period,
     format_period_code,
     format_periods,
-    format_span,
     subject,
+    subject_clause,
 )
 from .manifest import ForEach, contract_title, meeting_title
 from .parameters import MEETING_KIND_LABELS_DA, Contract, Goal
@@ -151,7 +150,9 @@ def _chart_first_year(goal: Goal, contract_year: int) -> int:
     return min(goal.baseline_span.first.year, contract_year - CHART_FIRST_YEAR_BACK)
 
 
-def _missing_note(project: Project, goal: Goal, contract_year: int, cutoff: pd.Period) -> present.Markdown | None:
+def _missing_note(
+    project: Project, goal: Goal, contract_year: int, cutoff: pd.Period, status: compute.GoalStatus | None = None
+) -> present.Markdown | None:
     """A note naming the figures missing in the chart's window, and for which job centres (never filled in)."""
     data = project.dataset.until(cutoff)
     values, denominator = goal_series(project.params, data, goal)
@@ -160,13 +161,19 @@ def _missing_note(project: Project, goal: Goal, contract_year: int, cutoff: pd.P
     missing = compute.missing_figures(
         project.params, data, goal, compute.missing_periods(values, denominator, pd.PeriodIndex(window, freq=freq))
     )
-    return present.missing_note(missing, rolling=goal.aggregation == "sum")
+    estimates = (
+        status is not None
+        and not status.final
+        and status.figures.forecast.known
+        and any(m.part == "year" and not m.everywhere for m in status.missing)
+    )
+    return present.missing_note(missing, rolling=goal.aggregation == "sum", forecast_estimates=estimates)
 
 
 def _where_we_stand(goal: Goal, status: compute.GoalStatus, project: Project, cutoff: pd.Period) -> str:
     """Where the goal's figure stands so far this year, in words that the figures support."""
     measure = project.params.measures[goal.measure]
-    noun = capitalize(subject(goal, measure))
+    noun = capitalize(subject_clause(goal, measure))
     f = status.figures
     year = status.contract_year
     if not status.periods:
@@ -184,7 +191,7 @@ def _where_we_stand(goal: Goal, status: compute.GoalStatus, project: Project, cu
     period = format_periods(period_from_code(status.periods[0]), period_from_code(status.periods[-1]))
     text = f"{noun} var {f.actual.text} i {period}, {describe_change(f.change, goal.better)}."
     if status.excluded:
-        text += " " + capitalize(present.describe_partial(status))
+        text += " " + capitalize(present.describe_partial(status, with_reason=False))
     return text
 
 
@@ -245,9 +252,10 @@ def build_contract_report(
         stand = _where_we_stand(goal, latest, project, cutoff)
         baseline = latest.figures.baseline
         baseline_text = (
-            f"Udgangspunktet er {format_span(goal.baseline_span)}, hvor {subject(goal, measure)} var {baseline.text}."
+            f"Udgangspunktet er {format_period_code(goal.baseline)}, hvor {subject_clause(goal, measure)} var "
+            f"{baseline.text}."
             if baseline.known
-            else f"Udgangspunktet er {format_span(goal.baseline_span)}. "
+            else f"Udgangspunktet er {format_period_code(goal.baseline)}. "
             + present.describe_missing([m for m in latest.missing if m.part == "baseline"])
         )
         actions = "\n".join(f"- {a}" for a in goal.actions)
@@ -300,6 +308,12 @@ def build_contract_report(
         closing=present.Markdown(present.provenance_markdown(provenance)),
         figures=figures,
     )
+
+
+def figures_until(project: Project, cutoff: pd.Period, contract: Contract) -> pd.Period:
+    """The month a report's figures run to: the cut-off, or the data's last month when the data stop earlier."""
+    behind = compute.data_behind(project.dataset, cutoff, set(goal_measure_ids(contract)))
+    return behind if behind is not None else cutoff
 
 
 def goal_measure_ids(contract: Contract) -> list[str]:
@@ -399,26 +413,58 @@ def describe_forecast(status: compute.GoalStatus, goal: Goal) -> str:
     f = status.figures
     what = _forecast_what(goal, status)
     year_missing = [m for m in status.missing if m.part == "year" and not m.everywhere]
+    base_missing = [m for m in status.missing if m.part == "baseline"]
+    unknown_target = ""
+    if not f.target.known and base_missing:
+        period = format_period_code(status.baseline_period)
+        if status.target_at_least is not None and status.status != "unknown":
+            lower = fig.level(status.target_at_least, status.share).text
+            unknown_target = (
+                f" Udgangspunktet ({period}) kan ikke opgøres præcist, men de kendte tal giver mindst {lower}, og det "
+                f"er nok til at afgøre status. {present.describe_missing(base_missing)}"
+            )
+        else:
+            unknown_target = (
+                f" Målet kan ikke vurderes, fordi udgangspunktet ({period}) ikke kan opgøres. "
+                + present.describe_missing(base_missing)
+            )
     if not f.forecast.known:
+        if status.final and year_missing and status.at_least is not None:
+            bound = fig.level(status.at_least, False).text
+            verdict = "målet er nået" if status.status == "attained" else "målet er ikke nået"
+            return (
+                f"Resultatet for {what} kan ikke opgøres præcist, fordi der mangler tal, men det er mindst {bound} "
+                f"(de kendte tal), så {verdict} ({present.target_cell(status)}). "
+                + present.describe_missing(year_missing)
+            )
         if status.final and year_missing:
             why = present.describe_missing(year_missing)
-            return f"Resultatet for {what} kan ikke opgøres, fordi der mangler tal. {why}"
+            return f"Resultatet for {what} kan ikke opgøres, fordi der mangler tal. {why}" + unknown_target
         if status.status == "no_data":
-            return "Der er endnu ingen tal for året, så der er ingen prognose."
-        return "Der er ikke tal nok til en prognose for året."
+            return "Uden tal for året er der ingen prognose." + unknown_target
+        last_missing = [m for m in status.missing if m.part == "last_year"]
+        why = f" {present.describe_missing(last_missing)}" if last_missing else ""
+        return "Der er ikke tal nok til en prognose for året." + why + unknown_target
     if status.final:
-        return f"Resultatet for {what} er {f.forecast.text}."
+        return f"Resultatet for {what} er {f.forecast.text}." + unknown_target
     text = f"Prognosen for {what} er {f.forecast.text}"
-    if f.low.known and f.low.rounded != f.high.rounded:
-        text += (
-            f" (mellem {f.low.text} og {f.high.text}; metoden har i tidligere år typisk ramt "
-            f"{format_percent(status.forecast.typical_error_pct)} ved siden af på dette tidspunkt af året)"
+    typical = status.forecast.typical_error
+    if not math.isnan(typical):
+        error = (
+            f"{format_number(typical, 1)} procentpoint"
+            if status.forecast.error_unit == "pp"
+            else format_percent(typical)
         )
+        how_far = f"prognosen har i tidligere år på dette tidspunkt typisk ligget {error} fra det faktiske resultat"
+        if f.low.known and f.low.rounded != f.high.rounded:
+            text += f" (mellem {f.low.text} og {f.high.text}; {how_far})"
+        else:
+            text += f" ({how_far})"
     text += "."
     if year_missing:
         estimated = ", ".join(format_period_code(m.period) for m in year_missing)
         text += f" Prognosen skønner {estimated} ud fra sidste års mønster, fordi tallet mangler."
-    return text
+    return text + unknown_target
 
 
 SIGNAL_WORDS = {
@@ -446,28 +492,44 @@ def describe_xmr(xmr, cutoff: pd.Period) -> str:
     return "**Er ændringen reel?** Det seneste år viser " + "; ".join(parts) + "."
 
 
-def describe_jobcentre_changes(table: pd.DataFrame, share: bool, count: int = 3) -> str:
-    """The job centres with the best and the worst change against last year, in words
-    (``table`` as from :func:`compute.compute_jobcentre_table`, best change first)."""
+def describe_jobcentre_changes(table: pd.DataFrame, share: bool, better: str = "lower", count: int = 3) -> str:
+    """The job centres with the best and the worst change against last year, in words (``table`` as from
+    :func:`compute.compute_jobcentre_table`, best change first): the best among those that improved, the worst
+    among those that got worse, with every job centre tied with the last one named."""
+
+    def moved(row: Any) -> fig.Quantity:
+        return fig.change(fig.level(row.actual, share), fig.level(row.last_year, share))
 
     def name(row: Any) -> str:
-        moved = fig.change(fig.level(row.actual, share), fig.level(row.last_year, share))
-        return f"{row.jobcentre} ({moved.text})"
+        return f"{row.jobcentre} ({moved(row).text})"
 
-    ends = _best_and_worst(table.dropna(subset=["rank"]), count, name)
-    if ends is None:
-        return ""
-    return f"**Bedst udvikling mod året før:** {ends[0]}.\n\n**Dårligst udvikling mod året før:** {ends[1]}."
-
-
-def _best_and_worst(ranked: pd.DataFrame, count: int, name: Callable[[Any], str]) -> tuple[str, str] | None:
-    """The first ``count`` rows of a table ranked best first, and the last ``count`` worst first, each
-    row named and joined; None when there are too few rows for both."""
+    ranked = table.dropna(subset=["rank"])
     if len(ranked) < 2 * count:
-        return None
-    best = ", ".join(name(r) for r in ranked.head(count).itertuples())
-    worst = ", ".join(name(r) for r in ranked.tail(count).iloc[::-1].itertuples())
-    return best, worst
+        return ""
+    good_sign = 1 if better == "higher" else -1
+    improved = [r for r in ranked.itertuples() if moved(r).sign == good_sign]
+    worsened = [r for r in ranked.itertuples() if moved(r).sign == -good_sign][::-1]
+    parts = [
+        "**Bedste udvikling mod året før:** "
+        + (", ".join(name(r) for r in _with_ties(improved, count)) if improved else "ingen jobcentre er blevet bedre")
+        + ".",
+        "**Dårligste udvikling mod året før:** "
+        + (
+            ", ".join(name(r) for r in _with_ties(worsened, count))
+            if worsened
+            else "ingen jobcentre er blevet dårligere"
+        )
+        + ".",
+    ]
+    return "\n\n".join(parts)
+
+
+def _with_ties(rows: list[Any], count: int) -> list[Any]:
+    """The first ``count`` rows, and any after them with the same rank as the last of those."""
+    if len(rows) <= count:
+        return rows
+    last = rows[count - 1].rank
+    return rows[:count] + [r for r in rows[count:] if r.rank == last]
 
 
 def describe_relative(ratio: float) -> str:
@@ -478,21 +540,26 @@ def describe_relative(ratio: float) -> str:
     return f"{format_percent(abs(pct.value), 0)} {'over' if pct.sign > 0 else 'under'} det forventede"
 
 
-def describe_adjusted(table: pd.DataFrame, count: int = 3) -> str:
-    """The job centres with the best results and those with particular challenges, in words; job centres
-    whose expected level is not meaningful or uncertain are named apart and not ranked."""
+def describe_adjusted(table: pd.DataFrame, better: str, count: int = 3) -> str:
+    """The job centres with the best results and those with particular challenges, in words: among the ranked
+    job centres on the good and the bad side of their expected level as shown (never one "som forventet");
+    those whose expected level is not meaningful or uncertain are named apart."""
 
     def name(row: Any) -> str:
         return f"{row.jobcentre} ({describe_relative(row.actual_over_expected)})"
 
     ranked = table.dropna(subset=["adjusted_rank"]).sort_values(["adjusted_rank", "jobcentre"])
-    ends = _best_and_worst(ranked, count, name)
     parts = []
-    if ends is not None:
-        parts += [
-            f"**Gode resultater i forhold til rammevilkårene:** {ends[0]}.",
-            f"**Særlige udfordringer i forhold til rammevilkårene:** {ends[1]}.",
-        ]
+    if len(ranked) >= 2 * count:
+        side = [fig.Quantity((r.actual_over_expected - 1) * 100, "percent", 0).sign for r in ranked.itertuples()]
+        good_sign = 1 if better == "higher" else -1
+        rows = list(ranked.itertuples())
+        good = [r for r, sign in zip(rows, side, strict=True) if sign == good_sign][:count]
+        bad = [r for r, sign in zip(rows, side, strict=True) if sign == -good_sign][::-1][:count]
+        if good:
+            parts.append(f"**Gode resultater i forhold til rammevilkårene:** {', '.join(name(r) for r in good)}.")
+        if bad:
+            parts.append(f"**Særlige udfordringer i forhold til rammevilkårene:** {', '.join(name(r) for r in bad)}.")
     flagged = table[table["flag"] != ""]
     if len(flagged):
         names = ", ".join(f"{r.jobcentre} ({present.FLAG_TEXTS[r.flag]})" for r in flagged.itertuples())
@@ -509,12 +576,27 @@ def describe_fit(fit, framework_years: tuple[int, ...] = ()) -> str:
         return (
             "Det forventede niveau er jobindsats.dk's eget mål for det forventede niveau givet rammevilkårene." + years
         )
+    if fit.method == "none":
+        return "Der er ingen rammevilkår i parametrene at beregne et forventet niveau ud fra."
     if math.isnan(fit.r2):
-        return "Der er for få jobcentre til at beregne et forventet niveau." + years
+        return (
+            f"Der er for få jobcentre med tal ({fit.n}) til at beregne et forventet niveau ud fra rammevilkårene."
+            + years
+        )
+    weak = (
+        " Rammevilkårene forklarer kun lidt af forskellene, så sammenligningen på lige vilkår er usikker."
+        if fit.r2 < WEAK_FIT
+        else ""
+    )
     return (
         f"Det forventede niveau er beregnet ved en regression over regionens {fit.n} jobcentre på "
-        f"rammevilkårene; rammevilkårene forklarer {format_percent(fit.r2 * 100, 0)} af forskellene (R²)." + years
+        f"rammevilkårene; rammevilkårene forklarer {format_percent(fit.r2 * 100, 0)} af forskellene (R²)."
+        + weak
+        + years
     )
+
+
+WEAK_FIT = 0.2  # below this R², the report says the comparison on equal terms is uncertain
 
 
 def agenda_section(meeting, members: bool, params=None, as_of: date | None = None) -> Section:
@@ -586,12 +668,13 @@ STATUS_WORDS = {
     "unknown": "? kan ikke vurderes",
     "no_data": "? ingen tal endnu",
 }
+OVERVIEW_WORDS = {**{k: v[2:] for k, v in STATUS_WORDS.items()}, "no_data": "uden tal endnu"}
 
 
 def status_overview(statuses: list[compute.GoalStatus]) -> str:
-    """``3 på rette spor, 1 i risiko``: how many goals have each status."""
+    """``3 på rette spor, 1 i risiko, 2 uden tal endnu``: how many goals have each status."""
     counts = {key: sum(g.status == key for g in statuses) for key in STATUS_WORDS}
-    return ", ".join(f"{n} {STATUS_WORDS[k][2:]}" for k, n in counts.items() if n)
+    return ", ".join(f"{n} {OVERVIEW_WORDS[k]}" for k, n in counts.items() if n)
 
 
 def _period_words(statuses: list[compute.GoalStatus]) -> str:
@@ -613,8 +696,9 @@ def status_report(
     meeting = result.meeting
     contract: Contract = result.contract
     which = "endelig status" if result.final else "status"
+    shown_until = figures_until(project, result.cutoff, contract)
     summary = present.meeting_status_table(
-        result, caption=f"Kontraktens mål {contract.year}, {which} med tal til og med {format_month(result.cutoff)}"
+        result, caption=f"Kontraktens mål {contract.year}, {which} med tal til og med {format_month(shown_until)}"
     )
     previous = next((d.previous_meeting for d in result.details.values() if d.previous_meeting), None)
     shown = [STATUS_WORDS[k] for k in STATUS_WORDS if any(g.status == k for g in result.goals)]
@@ -630,15 +714,21 @@ def status_report(
         + (f". Tema: {meeting.theme}" if meeting.theme else "")
         + ".",
         f"Materialet er udarbejdet til {format_date(result.pack_date)} med tal til og med "
-        f"**{format_month(result.cutoff)}**. Det viser {which} for kontrakten {contract.year}: "
-        f"{status_overview(result.goals)}.{draft}",
+        f"**{format_month(shown_until)}**"
+        + (
+            f" (de seneste i data; tallene til og med {format_month(result.cutoff)} var offentliggjort, da "
+            "materialet blev lavet, men er endnu ikke i data)"
+            if shown_until < result.cutoff
+            else ""
+        )
+        + f". Det viser {which} for kontrakten {contract.year}: {status_overview(result.goals)}.{draft}",
         "Status bygger på "
         + ("resultatet for året" if result.final else "prognosen for året")
         + " sammenholdt med målet, som de står i tabellen, og vises med symbol og ord: "
         + ", ".join(shown)
         + ". "
         + f"*Faktisk hidtil* er tallet for årets {_period_words(result.goals)} til og med "
-        f"{format_month(result.cutoff)} og *udvikling* ændringen mod de samme perioder året før "
+        f"{format_month(shown_until)} og *udvikling* ændringen mod de samme perioder året før "
         "(i procentpoint for andele, i procent for antal)"
         + (
             f"; *prognose siden sidste møde* sammenligner med prognosen til mødet {format_date(previous)}."
@@ -656,6 +746,8 @@ def status_report(
             if status.periods
             else format_month(result.cutoff)
         )
+        if status.excluded and status.aggregation != "end_of_period" and status.periods:
+            caption_period += " uden " + ", ".join(format_period_code(code) for code in status.excluded)
         text = (
             f"**Målet:** {target_sentence(goal, status, project, contract.year)}\n\n"
             f"**Status:** {present.status_cell(status.status)}. "
@@ -668,7 +760,7 @@ def status_report(
                 heading=present.Markdown(f"## Mål {number}: {goal.title}"),
                 text=present.Markdown(text),
                 chart=_with_forecast(project, goal, contract.year, result.cutoff, status),
-                note=_missing_note(project, goal, contract.year, result.cutoff),
+                note=_missing_note(project, goal, contract.year, result.cutoff, status),
             )
         )
         if detail.xmr is not None:
@@ -694,13 +786,21 @@ def status_report(
                     chart=present.Chart.from_figure(figure, alt=charts.describe_xmr_chart(goal, measure, detail.xmr)),
                 )
             )
+        if not status.periods:  # no figures for the year yet: no job centre to compare
+            sections.append(
+                Section(
+                    heading=present.Markdown(f"### Jobcentrene (mål {number})"),
+                    text=present.Markdown(f"Der er endnu ingen tal for jobcentrene for {contract.year}."),
+                )
+            )
+            continue
         sections.append(
             Section(
                 heading=present.Markdown(f"### Jobcentrene (mål {number})"),
                 text=present.Markdown(
                     "Udviklingen i hvert jobcenter over de samme perioder som regionen; placering efter "
                     "udviklingen mod året før, som den er vist (procentpoint for andele).\n\n"
-                    + describe_jobcentre_changes(result.jobcentres[goal.id], status.share)
+                    + describe_jobcentre_changes(result.jobcentres[goal.id], status.share, goal.better)
                 ),
                 table=replace(
                     present.jobcentre_table(
@@ -716,7 +816,7 @@ def status_report(
                 Section(
                     heading=present.Markdown(f"### Jobcentrene på lige vilkår (mål {number})"),
                     text=present.Markdown(
-                        f"{describe_adjusted(adjusted)}\n\n"
+                        f"{describe_adjusted(adjusted, goal.better)}\n\n"
                         f"{describe_fit(detail.adjusted.fit, detail.adjusted.framework_years)} Et forhold under 1 "
                         "betyder et lavere niveau end forventet."
                     ),
@@ -741,9 +841,11 @@ def status_report(
                     heading=present.Markdown(f"### Spredningen, der ikke forklares af rammevilkår (mål {number})"),
                     text=present.Markdown(
                         "Rådet arbejder for at mindske spredningen mellem jobcentrenes resultater, der ikke kan "
-                        "forklares med rammevilkår. " + describe_spread(spread)
+                        "forklares med rammevilkår. " + describe_spread(spread, goal.aggregation == "end_of_period")
                     ),
-                    table=present.spread_table(spread, caption=f"{goal.title}: spredning år for år"),
+                    table=present.spread_table(
+                        spread, f"{goal.title}: spredning år for år", goal.aggregation == "end_of_period"
+                    ),
                 )
             )
     embargo = _as_of(as_of)
@@ -767,17 +869,20 @@ def status_report(
     )
 
 
-def describe_spread(spread: pd.DataFrame) -> str:
+def describe_spread(spread: pd.DataFrame, end_of_period: bool = False) -> str:
     """The spread's development in words, from the figures as the table shows them (3 decimals)."""
     first, last = spread.iloc[0], spread.iloc[-1]
     a = fig.Quantity(float(first["iqr"]), "ratio", present.SPREAD_DECIMALS)
     b = fig.Quantity(float(last["iqr"]), "ratio", present.SPREAD_DECIMALS)
-    first_label = present.spread_period(int(first["year"]), int(first["periods"]), int(first["periods_in_year"]))
-    last_label = present.spread_period(int(last["year"]), int(last["periods"]), int(last["periods_in_year"]))
+    labels = [
+        present.spread_period(int(r["year"]), int(r["periods"]), int(r["periods_in_year"]), end_of_period)
+        for r in (first, last)
+    ]
+    first_label, last_label = labels
     if len(spread) == 1:
         return f"Målt ved interkvartilafstanden for *faktisk ÷ forventet* er den {a.text} i {first_label}."
     if a.rounded == b.rounded:
-        trend = f"uændret {a.text} i {first_label} og i {last_label}"
+        trend = f"uændret på {a.text} fra {first_label} til {last_label}"
     else:
         word = "mindsket" if b.rounded < a.rounded else "øget"
         trend = f"{word} fra {a.text} i {first_label} til {b.text} i {last_label}"
@@ -797,7 +902,8 @@ def _with_forecast(
     return present.Chart.from_figure(figure, alt=alt)
 
 
-def _evaluation_sections(result: compute.EvaluationResult, params) -> list[Section]:
+def _evaluation_sections(result: compute.EvaluationResult, project: Project) -> list[Section]:
+    params = project.params
     contract = result.contract
     goals = contract.goals
     sections = []
@@ -880,12 +986,34 @@ def _evaluation_sections(result: compute.EvaluationResult, params) -> list[Secti
         )
     )
     decision_rows = [
-        [format_date(r.date), r.title, r.decision, r.follow_up or "ikke registreret"] for r in result.decisions
+        [
+            format_date(r.date),
+            r.title,
+            r.decision,
+            r.follow_up or ("ikke offentlig (lukket punkt)" if r.confidential else "ikke registreret"),
+        ]
+        for r in result.decisions
     ]
+    waiting = [
+        m.date
+        for m in params.meetings
+        if m.date.year == contract.year and any(i.type == "decision" and not i.decision for i in m.agenda)
+    ]
+    later = (
+        " Beslutningerne fra "
+        + (
+            f"mødet {format_date(waiting[0])}"
+            if len(waiting) == 1
+            else "møderne " + ", ".join(map(format_date, waiting))
+        )
+        + " offentliggøres, når referatet er godkendt."
+        if waiting
+        else ""
+    )
     sections.append(
         Section(
             heading=present.Markdown(f"## Beslutninger og opfølgning i {contract.year}"),
-            text=present.Markdown("Rådets beslutninger og sekretariatets opfølgning på dem."),
+            text=present.Markdown("Rådets beslutninger og sekretariatets opfølgning på dem." + later),
             table=present.Table(
                 columns=["Møde", "Punkt", "Beslutning", "Opfølgning"],
                 rows=decision_rows,
@@ -900,7 +1028,8 @@ def _evaluation_sections(result: compute.EvaluationResult, params) -> list[Secti
             Section(
                 heading=present.Markdown(f"## Status for {current.contract.year} ved evalueringen"),
                 text=present.Markdown(
-                    f"Status for kontrakten {current.contract.year} med tal til og med {format_month(current.cutoff)}."
+                    f"Status for kontrakten {current.contract.year} med tal til og med "
+                    f"{format_month(figures_until(project, current.cutoff, current.contract))}."
                 ),
                 table=present.goal_status_table(
                     current.contract, current.goals, caption=f"Kontraktens mål {current.contract.year} ved evalueringen"
@@ -1001,7 +1130,7 @@ def build_evaluation_report(
             table=minutes,
         ),
     ]
-    sections += _evaluation_sections(result, params)
+    sections += _evaluation_sections(result, project)
     if evaluation.conclusions:
         sections.append(
             Section(
@@ -1020,7 +1149,7 @@ def build_evaluation_report(
         ],
         "activity": result.activity.to_dict(orient="records"),
         "jobcentre_attainment": present.plain_records(result.jobcentre_attainment),
-        "spread": {goal_id: present.plain_records(frame) for goal_id, frame in result.spread.items()},
+        "spread": {goal_id: present.spread_json(frame) for goal_id, frame in result.spread.items()},
         "decisions": [{**asdict(d), "date": d.date.isoformat()} for d in result.decisions],
         "current": (
             [

@@ -117,6 +117,21 @@ def area_series(
     return result.where(complete)
 
 
+def known_part(
+    params: Parameters, dataset: Dataset, measure_id: str, jobcentres: list[JobCentre] | None = None
+) -> pd.Series:
+    """For a count: the sum of the figures that are known, period by period (a missing figure counted as 0).
+    A count is never negative, so this is a lower bound of the true figure; NaN where nothing is known."""
+    jobcentres = jobcentres or params.council.job_centres
+    frame = dataset.frame(measure_id)
+    columns = []
+    for jc in jobcentres:
+        members = frame.reindex(columns=jc.codes).sum(axis=1, min_count=1)
+        own = frame[jc.area_key] if jc.area_key in frame.columns else None
+        columns.append(members if own is None else own.fillna(members))
+    return pd.concat(columns, axis=1).sum(axis=1, min_count=1)
+
+
 def goal_series(
     params: Parameters, dataset: Dataset, goal: Goal, jobcentres: list[JobCentre] | None = None
 ) -> tuple[pd.Series, pd.Series | None]:
@@ -124,6 +139,35 @@ def goal_series(
     values = area_series(params, dataset, goal.measure, jobcentres)
     denominator = area_series(params, dataset, goal.denominator, jobcentres) if goal.denominator else None
     return values, denominator
+
+
+def missing_areas(
+    dataset: Dataset, measure_ids: list[str], jobcentres: list[JobCentre], period: pd.Period
+) -> tuple[list[str], bool]:
+    """Which municipalities (or job centres) lack a figure in ``period``, named for readers ("Læsø (Jobcenter
+    Frederikshavn)"), and whether every one of them is in the data as withheld rather than not there at all."""
+    areas: list[str] = []
+    marks: list[bool] = []
+    for measure_id in measure_ids:
+        freq = dataset.frequency(measure_id)
+        series = dataset.monthly if freq == "M" else dataset.quarterly
+        assert series is not None
+        part = series.xs(measure_id, level="measure") if measure_id in dataset.measures else series.iloc[:0]
+        for jc in jobcentres:
+            keys = [jc.area_key] if (jc.area_key, period) in part.index else jc.codes
+            for key in keys:
+                present = (key, period) in part.index
+                if present and not math.isnan(part[(key, period)]):
+                    continue
+                name = (
+                    jc.name
+                    if key == jc.area_key or len(jc.codes) == 1
+                    else f"{jc.municipalities[key] or key} ({jc.name})"
+                )
+                if name not in areas:
+                    areas.append(name)
+                marks.append(present)
+    return areas, bool(marks) and all(marks)
 
 
 def yearly_by_jobcentre(

@@ -99,7 +99,7 @@ def excel_format(quantity: fig.Quantity) -> str:
     body = "#,##" + digits if quantity.unit == "count" else digits
     suffix = {"count": "", "percent": '" %"', "pp": '" pct.-point"', "ratio": ""}[quantity.unit]
     if quantity.signed:
-        return f"+{body}{suffix};-{body}{suffix};{body}{suffix}"
+        return f'+{body}{suffix};-{body}{suffix};"±"{body}{suffix}'
     return body + suffix
 
 
@@ -116,7 +116,7 @@ def write_status_workbook(params: Parameters, result: MeetingStatus, provenance:
     headers = [
         "Mål",
         "Enhed",
-        "Målsætning for året",
+        "Målsætning for året (tal)",
         "Faktisk hidtil",
         "Samme periode året før",
         "Udvikling mod året før (pct.-point for andele, % for antal)",
@@ -125,6 +125,7 @@ def write_status_workbook(params: Parameters, result: MeetingStatus, provenance:
         "Prognose, høj",
         "Status",
         "Prognose siden sidste møde (pct.-point for andele, % for antal)",
+        "Målsætning",
     ]
     _write_table(overview, headers, [[goal.title] for goal in result.contract.goals], {})
     for r, status in enumerate(result.goals, start=2):
@@ -137,6 +138,9 @@ def write_status_workbook(params: Parameters, result: MeetingStatus, provenance:
         since = present.since_previous(result, status)
         if since is not None:
             _cell(overview, r, 11, since)
+        overview.cell(row=r, column=12, value=present.target_cell(status))  # as the pack says it: højst, mindst
+    for offset, note in enumerate(present.partial_notes(result.goals), start=len(result.goals) + 3):
+        overview.cell(row=offset, column=1, value=note)
     _fit_widths(overview)
 
     for number, (goal, status) in enumerate(zip(result.contract.goals, result.goals, strict=True), start=1):
@@ -155,6 +159,8 @@ def write_status_workbook(params: Parameters, result: MeetingStatus, provenance:
         detail = result.details.get(goal.id)
         adjusted = detail.adjusted.table.set_index("jobcentre_id") if detail else pd.DataFrame()
         unit = "%" if status.share else "antal"
+        level_unit = "%" if status.share else "pr. 1.000 16-66-årige"
+        skip = 1 if status.share else 0  # a share has no contribution column
         change_unit = "pct.-point" if status.share else "%"
         headers = [
             "Jobcenter",
@@ -162,11 +168,11 @@ def write_status_workbook(params: Parameters, result: MeetingStatus, provenance:
             f"Faktisk ({unit})",
             f"Året før ({unit})",
             f"Udvikling mod året før ({change_unit})",
-            "Bidrag til regionens udvikling (pct.-point)",
+            *([] if status.share else ["Bidrag til regionens udvikling (pct.-point)"]),
             "Placering",
-            "Niveau på lige vilkår (%)" if status.share else "Niveau på lige vilkår (pr. 1.000 16-66-årige)",
-            "Forventet niveau",
-            "Faktisk ÷ forventet",
+            f"Niveau på lige vilkår ({level_unit})",
+            f"Forventet niveau ({level_unit})",
+            "Faktisk ÷ forventet (forhold)",
             "Placering (lige vilkår)",
             "I forhold til klyngen (forhold)",
         ]
@@ -179,16 +185,18 @@ def write_status_workbook(params: Parameters, result: MeetingStatus, provenance:
             _cell(ws, r, 4, before)
             _cell(ws, r, 5, fig.change(actual, before))
             if not status.share:
-                _cell(ws, r, 6, fig.Quantity(record.contribution_pp, "pp", 1))
-            ws.cell(row=r, column=7, value=_value(record.rank))
+                _cell(ws, r, 6, fig.Quantity(record.contribution_pp, "pp", 1, signed=True))
+            ws.cell(row=r, column=7 - skip, value=_value(record.rank))
             if record.jobcentre_id in adjusted.index:
                 extra = adjusted.loc[record.jobcentre_id]
-                _cell(ws, r, 8, present.adjusted_level(extra["level"], status.share))
-                _cell(ws, r, 9, present.adjusted_level(extra["expected"], status.share))
+                _cell(ws, r, 8 - skip, present.adjusted_level(extra["level"], status.share))
+                _cell(ws, r, 9 - skip, present.adjusted_level(extra["expected"], status.share))
                 ratio = math.nan if extra["flag"] == "not_meaningful" else extra["actual_over_expected"]
-                _cell(ws, r, 10, fig.ratio(ratio))
-                ws.cell(row=r, column=11, value=_value(extra["adjusted_rank"]))
-                _cell(ws, r, 12, fig.ratio(extra["vs_cluster"]))
+                _cell(ws, r, 10 - skip, fig.ratio(ratio))
+                ws.cell(row=r, column=11 - skip, value=_value(extra["adjusted_rank"]))
+                _cell(ws, r, 12 - skip, fig.ratio(extra["vs_cluster"]))
+        for offset, note in enumerate(present.partial_notes([status]), start=len(table) + 6):
+            ws.cell(row=offset, column=1, value=note)
         _fit_widths(ws)
 
     about = wb.create_sheet("Om data")
