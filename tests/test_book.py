@@ -154,8 +154,9 @@ def test_second_test_council_end_to_end(project_copy: Path, tmp_path: Path, monk
                 assert goal["status"] in ("attained", "not_attained", "unknown"), (notebook.name, goal["goal_id"])
     final = page_text(html / "generated/meetings/2017-02-22.html")
     assert "endelig status" in final and "✖ Ikke opfyldt" in final and "I risiko" not in final
-    assert "Tallet for marts 2016 mangler for Jobcenter Frederikshavn" in final
-    assert "Resultatet for hele 2016 kan ikke opgøres" in final
+    assert "Tallet for marts 2016 mangler for Læsø (Jobcenter Frederikshavn): det er holdt tilbage" in final
+    # The year's result lacks Læsø's March, but the known figures alone are above the target: not attained.
+    assert "Resultatet for hele 2016 kan ikke opgøres præcist" in final and "mindst 3.442" in final
     quarterly = page_text(html / "generated/meetings/2016-06-15.html")
     assert "1. kvartal 2016" in quarterly and "Lukket punkt" in quarterly
     assert "ingen tal" not in page_text(html / "generated/meetings/2016-09-21.html").lower()

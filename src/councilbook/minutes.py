@@ -107,7 +107,7 @@ def press_release_html(params: Parameters, meeting: Meeting, status: compute.Mee
     headline = (
         f"{council.short_name}: {on_track} af {len(status.goals)} mål på rette spor"
         if not decisions
-        else f"{council.short_name} har besluttet: {decisions[0].decision}"
+        else f"{council.short_name}: {decisions[0].title}"
     )
     body = [
         "<p class='state'>Udkast til pressemeddelelse – til formandens godkendelse</p>",

@@ -67,6 +67,8 @@ class Table:
     collapsed: str = ""
     # Notes printed under the table (what a marked cell means).
     notes: tuple[str, ...] = ()
+    # Cells hold symbols (✔, ✖), not words: no minimum width for status cells, so many columns fit a page.
+    compact: bool = False
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.rows, columns=self.columns)
@@ -83,13 +85,17 @@ class Table:
                     attrs += f' data-label="{html.escape(self.columns[i])}"'
                 tag = 'th scope="row"' if i == 0 else "td"
                 close = "th" if i == 0 else "td"
-                cells.append(f"<{tag}{attrs}>{_unbroken_figures(html.escape(value))}</{close}>")
+                content = _unbroken_figures(html.escape(value))
+                if self.stacked and i > 0:  # one flex item beside its label on a phone, however many figures
+                    content = f'<span class="cb-cell">{content}</span>'
+                cells.append(f"<{tag}{attrs}>{content}</{close}>")
             # Whitespace between cells keeps them separate words for the book's search.
             body.append("<tr>" + "\n".join(cells) + "</tr>")
         caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
         notes = "".join(f'<p class="cb-table-note">{html.escape(n)}</p>' for n in self.notes)
+        kinds = "".join(c for c, on in ((" cb-stacked", self.stacked), (" cb-compact", self.compact)) if on)
         table = (
-            f'<div class="cb-table-wrap"><table class="cb-table{" cb-stacked" if self.stacked else ""}">'
+            f'<div class="cb-table-wrap"><table class="cb-table{kinds}">'
             f"{caption}<thead><tr>{head}</tr></thead><tbody>{chr(10).join(body)}</tbody></table></div>{notes}"
         )
         if self.collapsed:
@@ -489,6 +495,7 @@ def spread_table(spread: pd.DataFrame, caption: str, end_of_period: bool = False
 def attainment_table(
     contract: Contract, statuses: list[GoalStatus], attained: list[bool | None], caption: str
 ) -> Table:
+    marked = [s for s in statuses if result_cell(s).endswith(PARTIAL_MARK)]
     rows, classes = [], []
     for goal, status, ok in zip(contract.goals, statuses, attained, strict=True):
         f = status.figures
@@ -510,7 +517,7 @@ def attainment_table(
         caption=caption,
         numeric=(1, 2, 3, 4),
         stacked=True,
-        notes=partial_notes(statuses),
+        notes=partial_notes(marked),
     )
 
 

@@ -930,6 +930,7 @@ def _evaluation_sections(result: compute.EvaluationResult, project: Project) -> 
                 cell_classes=classes,
                 numeric=(len(goals) + 1,),
                 caption=f"Målopfyldelse pr. jobcenter, {contract.year}",
+                compact=True,
             ),
         )
     )
@@ -982,6 +983,7 @@ def _evaluation_sections(result: compute.EvaluationResult, project: Project) -> 
                 rows=meeting_rows,
                 cell_classes=meeting_classes,
                 caption=f"Status ved møderne i {contract.year}",
+                compact=True,
             ),
         )
     )
