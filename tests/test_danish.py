@@ -70,11 +70,11 @@ def test_change_words(sample) -> None:
     from councilbook import figures as fig
 
     fall = fig.change(fig.level(9620, False), fig.level(10400, False))
-    assert danish.describe_change(fall, "lower") == (
+    assert fig.describe_change(fall, "lower") == (
         "et fald på 7,5\u00a0% i forhold til samme periode året før (en forbedring)"
     )
     share_fall = fig.change(fig.level(15.2, True), fig.level(15.7, True))  # a share, higher is better
-    assert danish.describe_change(share_fall, "higher") == (
+    assert fig.describe_change(share_fall, "higher") == (
         "et fald på 0,5 procentpoint i forhold til samme periode året før (en forværring)"
     )
     assert fig.direction(fig.change(fig.level(102, False), fig.level(100, False)), "lower") == "↑ dårligere"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import TYPE_CHECKING
 
 import pandas as pd
 from babel.dates import format_date as _babel_date
@@ -18,9 +17,6 @@ from babel.numbers import format_decimal
 
 from .parameters import ChangeTarget, Goal, LevelTarget, Measure, ShareTarget
 from .periods import Span, freq_of_period, parse_month, parse_period
-
-if TYPE_CHECKING:
-    from .figures import Quantity
 
 LOCALE = "da_DK"
 MISSING = "–"
@@ -219,22 +215,3 @@ def describe_target(
         return f"{noun} skal {verb} med {extent} {size} {year} i forhold til {baseline}{tail}."
     verb = "begrænses" if goal.better == "lower" else "øges"
     return f"{noun} skal {verb} mest muligt {year} i forhold til {baseline}."
-
-
-def describe_change(moved: Quantity, better: str) -> str:
-    """``et fald på 4,2 %`` (``0,8 procentpoint`` for a share) against the same period a year earlier, and
-    whether that is better or worse; ``moved`` is the change as shown."""
-    if not moved.known:
-        return "uden sammenligning med året før (der mangler tal)"
-    if moved.sign == 0:
-        return "uændret i forhold til samme periode året før"
-    word = "en stigning" if moved.sign > 0 else "et fald"
-    value = abs(moved.value)
-    size = (
-        f"{format_number(value, moved.decimals)} procentpoint"
-        if moved.unit == "pp"
-        else format_percent(value, moved.decimals)
-    )
-    good = (moved.sign < 0) == (better == "lower")
-    verdict = "en forbedring" if good else "en forværring"
-    return f"{word} på {size} i forhold til samme periode året før ({verdict})"

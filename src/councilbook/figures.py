@@ -157,3 +157,22 @@ def direction(moved: Quantity, better: str) -> str:
 def json_fields(name: str, quantity: Quantity) -> dict[str, float | None]:
     """``{"actual_pct": 29.6}``: a figure under a name that says its unit."""
     return {f"{name}_{UNIT_SUFFIX[quantity.unit]}": quantity.json}
+
+
+def describe_change(moved: Quantity, better: str) -> str:
+    """``et fald på 4,2 %`` (``0,8 procentpoint`` for a share) against the same period a year earlier, and
+    whether that is better or worse; ``moved`` is the change as shown."""
+    if not moved.known:
+        return "uden sammenligning med året før (der mangler tal)"
+    if moved.sign == 0:
+        return "uændret i forhold til samme periode året før"
+    word = "en stigning" if moved.sign > 0 else "et fald"
+    value = abs(moved.value)
+    size = (
+        f"{format_number(value, moved.decimals)} procentpoint"
+        if moved.unit == "pp"
+        else format_percent(value, moved.decimals)
+    )
+    good = (moved.sign < 0) == (better == "lower")
+    verdict = "en forbedring" if good else "en forværring"
+    return f"{word} på {size} i forhold til samme periode året før ({verdict})"

@@ -286,6 +286,8 @@ class Parameters:
     meetings: list[Meeting]
     evaluations: dict[int, Evaluation]
     files: list[Path] = field(default_factory=list)
+    # Where each meeting is written: its file as shown and its index there, for messages.
+    meeting_places: dict[dt.date, tuple[str, int]] = field(default_factory=dict)
 
     def contract_years(self) -> list[int]:
         return sorted(self.contracts)
@@ -540,8 +542,6 @@ def collect_parameters(params_dir: Path | str) -> tuple[Parameters | None, list[
     # by every meeting and evaluation of its year.
     contract_years = {int(p.stem) for p in _year_files(root / "contracts") if p.stem.isdigit()}
     problems.extend(_check_meetings(meeting_sources, contract_years))
-    if council is not None:
-        problems.extend(_check_meeting_cutoffs(meeting_sources, council, contract_years))
     for year, evaluation in evaluations.items():
         problems.extend(_check_evaluation(evaluation, evaluation_paths[year], contract_years))
 
@@ -555,6 +555,7 @@ def collect_parameters(params_dir: Path | str) -> tuple[Parameters | None, list[
         meetings=sorted(meetings, key=lambda m: m.date),
         evaluations=dict(sorted(evaluations.items())),
         files=files,
+        meeting_places={m.date: (display_path(path), index) for path, index, m in meeting_sources},
     ), problems
 
 
@@ -777,30 +778,6 @@ def _check_meetings(sources: list[tuple[Path, int, Meeting]], contracts: set[int
                         "decision as taken (for an orientation item, e.g. 'Rådet tog orienteringen til efterretning.')",
                     )
                 )
-    return problems
-
-
-def _check_meeting_cutoffs(
-    sources: list[tuple[Path, int, Meeting]], council: Council, contracts: set[int]
-) -> list[Problem]:
-    """Each meeting's data cut-off falls in a year that has a contract to report on."""
-    from .cutoff import meeting_cutoff
-
-    problems = []
-    for path, index, meeting in sources:
-        if meeting.date.year not in contracts:
-            continue  # reported by _check_meetings
-        cutoff = meeting_cutoff(meeting, council)
-        if cutoff.year not in contracts:
-            problems.append(
-                Problem(
-                    display_path(path),
-                    f"meetings[{index}].date",
-                    f"{meeting.date.isoformat()}: the data available for this meeting end in "
-                    f"{cutoff.year}M{cutoff.month:02d}, "
-                    f"and there is no contract for {cutoff.year} to report on (add contracts/{cutoff.year}.yml)",
-                )
-            )
     return problems
 
 

@@ -21,7 +21,6 @@ from .book import BookPaths
 from .danish import (
     capitalize,
     count_noun,
-    describe_change,
     describe_target,
     format_date,
     format_month,
@@ -189,7 +188,7 @@ def _where_we_stand(goal: Goal, status: compute.GoalStatus, project: Project, cu
             [m for m in status.missing if m.part == "year"]
         )
     period = format_periods(period_from_code(status.periods[0]), period_from_code(status.periods[-1]))
-    text = f"{noun} var {f.actual.text} i {period}, {describe_change(f.change, goal.better)}."
+    text = f"{noun} var {f.actual.text} i {period}, {fig.describe_change(f.change, goal.better)}."
     if status.excluded:
         text += " " + capitalize(present.describe_partial(status, with_reason=False))
     return text

@@ -22,7 +22,8 @@ from typing import Any
 import yaml
 
 from .errors import InputError, Problem, display_path
-from .parameters import MEETING_KIND_LABELS_DA, Contract, Parameters, collect_parameters
+from .parameters import MEETING_KIND_LABELS_DA, Contract, Parameters
+from .validate import check_parameters
 
 MEETINGS_HEADER = """\
 # Council meetings in {year}. kind: ordinary, theme, contract, seminar or extraordinary.
@@ -62,7 +63,7 @@ CONTRACT_HEADER = """\
 
 
 def _load(params_dir: Path) -> Parameters:
-    params, problems = collect_parameters(params_dir)
+    params, problems = check_parameters(params_dir)
     if params is None or problems:
         raise InputError(problems)
     return params
@@ -73,7 +74,7 @@ def _write_validated(path: Path, text: str, params_dir: Path) -> Path:
     before = path.read_text(encoding="utf-8") if path.exists() else None
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-    _params, problems = collect_parameters(params_dir)
+    _params, problems = check_parameters(params_dir)
     if problems:
         if before is None:
             path.unlink()

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from .aggregation import ComputeError
+from .cutoff import meeting_cutoff
 from .errors import InputError, Problem, display_path
 from .ingest import Dataset, load_dataset
 from .parameters import Goal, LevelTarget, Measure, Parameters, collect_parameters, share_weight
@@ -223,13 +224,43 @@ def _check_ratio(params: Parameters, dataset: Dataset, goal: Goal, year: int, sh
     ]
 
 
+def check_meeting_contracts(params: Parameters) -> list[Problem]:
+    """Each meeting's data cut-off falls in a year that has a contract to report on."""
+    problems = []
+    for meeting in params.meetings:
+        if meeting.date.year not in params.contracts:
+            continue  # reported where the meetings are loaded
+        cutoff = meeting_cutoff(meeting, params.council)
+        if cutoff.year not in params.contracts:
+            shown, index = params.meeting_places.get(meeting.date, (f"meetings/{meeting.date.year}.yml", 0))
+            problems.append(
+                Problem(
+                    shown,
+                    f"meetings[{index}].date",
+                    f"{meeting.date.isoformat()}: the data available for this meeting end in "
+                    f"{cutoff.year}M{cutoff.month:02d}, "
+                    f"and there is no contract for {cutoff.year} to report on (add contracts/{cutoff.year}.yml)",
+                )
+            )
+    return problems
+
+
+def check_parameters(params_dir: Path | str) -> tuple[Parameters | None, list[Problem]]:
+    """The parameters with every problem found in them alone (no data): what `councilbook new` checks before
+    it keeps what it wrote, and what `validate` checks before reading the data."""
+    params, problems = collect_parameters(params_dir)
+    if params is not None:
+        problems += check_meeting_contracts(params)
+    return params, problems
+
+
 def load_project(params_dir: Path | str, data_path: Path | str) -> Project:
     """Load and validate parameters and data; raise InputError with every problem found.
 
     The data are read through the parameters (areas, measures): with a broken council.yml they
     cannot be checked; with other parameter problems they are checked against what was valid.
     """
-    params, problems = collect_parameters(params_dir)
+    params, problems = check_parameters(params_dir)
     if params is None:
         raise InputError(problems)
     try:
