@@ -1,18 +1,26 @@
-"""The API client against recorded answers served from a local HTTP server (no network)."""
+"""The API client against recorded answers served from a local HTTP server (no network), and against a local
+server that misbehaves: answers that trickle, stall or never end, fail for a while, or come in the wrong shape."""
 
 from __future__ import annotations
 
 import json
+import re
+import socket
+import sys
 import threading
 import time
+from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any, ClassVar
 
 import pytest
 from typer.testing import CliRunner
 
+from councilbook.areas import AreaIndex
 from councilbook.cli import app
-from councilbook.jobindsats_api import ApiError, JobindsatsClient, periods_to_fetch
+from councilbook.errors import Problem
+from councilbook.jobindsats_api import ApiError, JobindsatsClient, answer_to_figures, periods_to_fetch
 from councilbook.parameters import load_parameters
 from councilbook.validate import load_project
 
@@ -68,9 +76,19 @@ class RecordedApi(BaseHTTPRequestHandler):
         self._handle(json.loads(self.rfile.read(length).decode("utf-8")))
 
 
+class QuietServer(ThreadingHTTPServer):
+    """A test server that takes a client leaving early (as these tests' clients do on purpose) calmly."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
 @pytest.fixture(scope="module")
 def server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), RecordedApi)
+    httpd = QuietServer(("127.0.0.1", 0), RecordedApi)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/v2"
@@ -202,3 +220,459 @@ def test_fetch_without_a_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 def test_mini_project_still_loads() -> None:
     assert load_project(MINI / "parameters", MINI / "data").params.council.short_name == "Testrådet"
+
+
+# ---------------------------------------------------------------------------
+# An API that misbehaves: deadlines, size limits, retries, wrong shapes
+# ---------------------------------------------------------------------------
+
+DEADLINE = 1.0  # the clients' deadline in these tests
+MARGIN = 0.5  # what a request may take past it
+LIMIT = 4096  # the clients' size limit in these tests
+TWO_GB = 2 * 1024**3
+
+# Answers of the wrong shape: mode -> (the kind of request that gets it, its body); the other kind of
+# request gets the recorded answer.
+SHAPES: dict[str, tuple[str, bytes]] = {
+    "cut-json": ("tables", b'[{"Period": ["2021M01"'),
+    "deep-json": ("tables", b"[" * 100_000),
+    "nan-json": ("tables", b'[{"Period": NaN}]'),
+    "huge-number": ("tables", b"[" + b"9" * 5000 + b"]"),
+    "object": ("tables", b'{"Message": "An error has occurred."}'),
+    "empty-list": ("tables", b"[]"),
+    "text-item": ("tables", b'["2021M01"]'),
+    "no-period": ("tables", b'[{"TableID": "T1", "Name": "Ledige"}]'),
+    "period-text": ("tables", b'[{"Period": "2021M01"}]'),
+    "period-not-a-period": ("tables", b'[{"Period": ["2021M01", "soon"]}]'),
+    "period-number": ("tables", b'[{"Period": [2021]}]'),
+    "period-none": ("tables", b'[{"Period": []}]'),
+    "no-variables": ("data", b'[{"Data": [["Nordby", "2021M01", 1]]}]'),
+    "variables-object": ("data", b'[{"Variables": {"Label": "Omr\xc3\xa5de"}, "Data": []}]'),
+    "two-variables": ("data", b'[{"Variables": [{"Label": "Omr\xc3\xa5de"}, {"Label": "Periode"}], "Data": []}]'),
+    "variable-no-label": (
+        "data",
+        b'[{"Variables": [{"Label": "Omr\xc3\xa5de"}, {"Name": "Periode"}, {"Label": "Antal"}], "Data": []}]',
+    ),
+    "data-object": ("data", b'[{"Variables": [{"Label": "A"}, {"Label": "P"}, {"Label": "N"}], "Data": {"n": 1}}]'),
+    "row-object": (
+        "data",
+        b'[{"Variables": [{"Label": "A"}, {"Label": "P"}, {"Label": "N"}], "Data": [{"A": "Nordby"}]}]',
+    ),
+    "row-short": (
+        "data",
+        b'[{"Variables": [{"Label": "A"}, {"Label": "P"}, {"Label": "N"}], "Data": [["Nordby", "2021M01"]]}]',
+    ),
+    "cell-list": (
+        "data",
+        b'[{"Variables": [{"Label": "A"}, {"Label": "P"}, {"Label": "N"}], "Data": [["Nordby", "2021M01", [1]]]}]',
+    ),
+    "cell-bool": (
+        "data",
+        b'[{"Variables": [{"Label": "A"}, {"Label": "P"}, {"Label": "N"}], "Data": [["Nordby", "2021M01", true]]}]',
+    ),
+}
+
+
+class OddApi(BaseHTTPRequestHandler):
+    """Misbehaves as the base URL's first part says (http://host:port/<mode>/v2/...): trickles, stalls, sends
+    too much, fails (then works), or answers in the wrong shape. Every loop stops by itself."""
+
+    hits: ClassVar[Counter[str]] = Counter()
+    retry_after: ClassVar[str] = "120"  # what mode "busy" sends as Retry-After
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._handle()
+
+    def do_POST(self) -> None:  # noqa: N802
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self._handle()
+
+    def _handle(self) -> None:
+        mode, _, kind, table = self.path.strip("/").split("/")[:4]
+        OddApi.hits[self.path] += 1
+        if mode in SHAPES:
+            shaped_kind, body = SHAPES[mode]
+            return self._answer(200, body) if kind == shaped_kind else self._recorded(kind, table)
+        getattr(self, "_" + mode.replace("-", "_"))(kind, table)
+
+    def _answer(self, status: int, body: bytes, **headers: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in headers.items():
+            self.send_header(name.replace("_", "-"), value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _recorded(self, kind: str, table: str) -> None:
+        name = ("periods_" if kind == "tables" else "data_") + table + ".json"
+        self._answer(200, (RECORDED / name).read_bytes())
+
+    def _start(self, **headers: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        for name, value in headers.items():
+            self.send_header(name.replace("_", "-"), value)
+        self.end_headers()
+        self.wfile.flush()
+
+    def _drip(self, pieces: list[bytes], pause: float = 0.5) -> None:
+        """Send the pieces one at a time, ``pause`` seconds apart, until the client leaves."""
+        for piece in pieces:
+            try:
+                self.wfile.write(piece)
+                self.wfile.flush()
+            except OSError:
+                return
+            time.sleep(pause)
+
+    def _trickle_headers(self, kind: str, table: str) -> None:  # the status line itself, a byte at a time
+        self._drip([bytes([b]) for b in b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n[]"])
+
+    def _trickle(self, kind: str, table: str) -> None:  # no length: the body ends when the connection does
+        self._start()
+        self._drip([b"["] + [b" "] * 40)
+
+    def _trickle_length(self, kind: str, table: str) -> None:
+        self._start(Content_Length="1000")
+        self._drip([b"["] + [b" "] * 40)
+
+    def _trickle_chunked(self, kind: str, table: str) -> None:
+        self.protocol_version = "HTTP/1.1"
+        self._start(Transfer_Encoding="chunked")
+        self._drip([b"1\r\n[\r\n"] + [b"1\r\n \r\n"] * 40)
+        self.close_connection = True
+
+    def _stall(self, kind: str, table: str) -> None:  # a start, then silence
+        self._start()
+        self._drip([b"[", b" "], pause=4)
+
+    def _huge_length(self, kind: str, table: str) -> None:
+        self._start(Content_Length=str(TWO_GB))
+        self._drip([b"[" + b" " * 1000], pause=0)
+
+    def _huge_stream(self, kind: str, table: str) -> None:
+        self._start()
+        self._drip([b" " * 65536] * (TWO_GB // 65536), pause=0)
+
+    def _huge_chunked(self, kind: str, table: str) -> None:
+        self.protocol_version = "HTTP/1.1"
+        self._start(Transfer_Encoding="chunked")
+        self._drip([b"10000\r\n" + b" " * 65536 + b"\r\n"] * (TWO_GB // 65536), pause=0)
+        self.close_connection = True
+
+    def _huge_error(self, kind: str, table: str) -> None:  # a 2 GB error page: only its start is read
+        self.send_response(500)
+        self.end_headers()
+        self._drip([b"Internal error " + b"x" * 65536] * (TWO_GB // 65536), pause=0)
+
+    def _flaky(self, kind: str, table: str) -> None:  # 503 at first, then the recorded answer
+        if OddApi.hits[self.path] == 1:
+            return self._answer(503, b"Service Unavailable", Retry_After="0")
+        self._recorded(kind, table)
+
+    def _down(self, kind: str, table: str) -> None:
+        self._answer(500, b"Internal error")
+
+    def _busy(self, kind: str, table: str) -> None:
+        self._answer(429, b"Too many requests", Retry_After=OddApi.retry_after)
+
+    def _gone(self, kind: str, table: str) -> None:
+        self._answer(404, b'{"Message": "table not found"}')
+
+
+@pytest.fixture(scope="module")
+def odd_server():
+    httpd = QuietServer(("127.0.0.1", 0), OddApi)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_hits() -> None:
+    OddApi.hits.clear()
+
+
+def odd_client(root: str, mode: str, tmp_path: Path, **settings: Any) -> JobindsatsClient:
+    """A client of the misbehaving API with small limits: a deadline of 1 s, 4 KB, tiny pauses between tries."""
+    chosen: dict[str, Any] = dict(timeout=DEADLINE, max_bytes=LIMIT, retries=2, backoff=0.01, max_wait=0.05)
+    chosen.update(settings)
+    return JobindsatsClient(key=GOOD_KEY, base_url=f"{root}/{mode}/v2", cache_dir=tmp_path / "raw", **chosen)
+
+
+def failure(call: Any, *args: Any) -> tuple[str, float]:
+    """The ApiError's message (any other exception fails the test) and the seconds the call took."""
+    start = time.monotonic()
+    with pytest.raises(ApiError) as caught:
+        call(*args)
+    return str(caught.value), time.monotonic() - start
+
+
+@pytest.mark.parametrize("mode", ["trickle", "trickle-length", "trickle-chunked", "stall"])
+def test_an_answer_that_trickles_or_stalls_ends_at_the_deadline(odd_server: str, tmp_path: Path, mode: str) -> None:
+    api = odd_client(odd_server, mode, tmp_path)
+    message, elapsed = failure(api.list_periods, "T1")
+    url = f"{odd_server}/{mode}/v2/tables/T1/json/"
+    assert re.fullmatch(
+        re.escape(f"the answer from {url} was not complete within 1 s (") + r"\d bytes? came\); try again later",
+        message,
+    ), message
+    assert DEADLINE - 0.1 < elapsed < DEADLINE + MARGIN
+    assert OddApi.hits[f"/{mode}/v2/tables/T1/json/"] == 1  # a late answer is not tried again
+    assert api.fetched == []
+
+
+def test_headers_that_trickle_end_at_the_deadline(odd_server: str, tmp_path: Path) -> None:
+    message, elapsed = failure(odd_client(odd_server, "trickle-headers", tmp_path).list_periods, "T1")
+    assert message == f"no answer from {odd_server}/trickle-headers/v2/tables/T1/json/ within 1 s; try again later"
+    assert DEADLINE - 0.1 < elapsed < DEADLINE + MARGIN
+
+
+def test_a_huge_content_length_is_refused_at_once(odd_server: str, tmp_path: Path) -> None:
+    api = odd_client(odd_server, "huge-length", tmp_path)
+    message, elapsed = failure(api.fetch, "T1", ["2021M01"])
+    assert message == (
+        f"the answer from {odd_server}/huge-length/v2/data/T1/json is 2,147,483,648 bytes (its Content-Length), "
+        "more than the limit of 4,096 bytes; ask for fewer periods at a time"
+    )
+    assert elapsed < MARGIN
+    assert api.fetched == []
+
+
+@pytest.mark.parametrize("mode", ["huge-stream", "huge-chunked"])
+def test_a_huge_body_is_refused_once_it_passes_the_limit(odd_server: str, tmp_path: Path, mode: str) -> None:
+    api = odd_client(odd_server, mode, tmp_path)
+    message, elapsed = failure(api.fetch, "T1", ["2021M01"])
+    assert message == (
+        f"the answer from {odd_server}/{mode}/v2/data/T1/json passed the limit of 4,096 bytes before it ended; "
+        "ask for fewer periods at a time"
+    )
+    assert elapsed < MARGIN
+    assert api.fetched == []
+
+
+def test_a_huge_error_page_is_read_only_in_part(odd_server: str, tmp_path: Path) -> None:
+    message, elapsed = failure(odd_client(odd_server, "huge-error", tmp_path, retries=0).list_periods, "T1")
+    assert message == (
+        f"GET {odd_server}/huge-error/v2/tables/T1/json/ answered HTTP 500: '{'Internal error ' + 'x' * 185}'; "
+        "jobindsats.dk is down or busy: try again later"
+    )
+    assert elapsed < MARGIN
+
+
+def test_a_503_is_tried_again_and_then_succeeds(odd_server: str, tmp_path: Path) -> None:
+    api = odd_client(odd_server, "flaky", tmp_path, sleep=time.sleep)
+    assert api.list_periods("Y07A02") == ["2020M11", "2020M12", "2021M01", "2021M02"]
+    answer = api.fetch("Y07A02", ["2021M01", "2021M02"])  # a POST is tried again too
+    assert answer[0]["Variables"][2] == {"Label": "Antal personer"}
+    assert OddApi.hits == {"/flaky/v2/tables/Y07A02/json/": 2, "/flaky/v2/data/Y07A02/json": 2}
+    assert len(api.fetched) == 2  # only the answers that came through are kept
+
+
+def test_a_persistent_500_fails_after_the_retries(odd_server: str, tmp_path: Path) -> None:
+    pauses: list[float] = []
+    api = odd_client(odd_server, "down", tmp_path, sleep=pauses.append)
+    message, _ = failure(api.fetch, "Y07A02", ["2021M01"])
+    assert message == (
+        f"POST {odd_server}/down/v2/data/Y07A02/json answered HTTP 500 to all 3 tries: 'Internal error'; "
+        "jobindsats.dk is down or busy: try again later"
+    )
+    assert OddApi.hits["/down/v2/data/Y07A02/json"] == 3
+    assert pauses == [0.01, 0.02]  # the backoff doubles
+    assert api.fetched == []
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "pauses"),
+    [
+        ("120", [0.05, 0.05]),  # longer than the cap: the cap
+        ("0", [0.0, 0.0]),
+        ("Wed, 21 Oct 2015 07:28:00 GMT", [0.0, 0.0]),  # a date gone by
+        ("soon", [0.01, 0.02]),  # not a Retry-After: the backoff
+    ],
+)
+def test_a_persistent_429_fails_after_the_retries_respecting_retry_after(
+    odd_server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, retry_after: str, pauses: list[float]
+) -> None:
+    waited: list[float] = []
+    monkeypatch.setattr(OddApi, "retry_after", retry_after)
+    message, _ = failure(odd_client(odd_server, "busy", tmp_path, sleep=waited.append).list_periods, "Y07A02")
+    assert message == (
+        f"GET {odd_server}/busy/v2/tables/Y07A02/json/ answered HTTP 429 to all 3 tries: 'Too many requests'; "
+        "jobindsats.dk asks for fewer requests: wait a while, then try again"
+    )
+    assert waited == pauses
+
+
+def test_a_client_error_is_not_tried_again(odd_server: str, tmp_path: Path) -> None:
+    message, _ = failure(odd_client(odd_server, "gone", tmp_path).list_periods, "T1")
+    assert (
+        message == f'GET {odd_server}/gone/v2/tables/T1/json/ answered HTTP 404: \'{{"Message": "table not found"}}\''
+    )
+    assert OddApi.hits["/gone/v2/tables/T1/json/"] == 1
+
+
+def test_a_server_that_is_not_there(tmp_path: Path) -> None:
+    with socket.socket() as spare:  # a port nobody listens on
+        spare.bind(("127.0.0.1", 0))
+        port = spare.getsockname()[1]
+    message, elapsed = failure(odd_client(f"http://127.0.0.1:{port}", "none", tmp_path).list_periods, "T1")
+    assert message == f"cannot reach http://127.0.0.1:{port}/none/v2/tables/T1/json/: [Errno 111] Connection refused"
+    assert elapsed < MARGIN
+
+
+WRONG_SHAPE = "the answer for table T1 is not as expected: "
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [
+        ("cut-json", 'the answer from {url} is not JSON: \'[{"Period": ["2021M01"\''),
+        ("deep-json", "the answer from {url} is nested too deeply to read: '" + "[" * 120 + "'"),
+        ("nan-json", "the answer from {url} is not JSON: '[{\"Period\": NaN}]'"),
+        ("huge-number", "the answer from {url} is not JSON: '[" + "9" * 119 + "'"),
+        (
+            "object",
+            WRONG_SHAPE + "it should be a list holding an object with Period, but it is an object "
+            '({"Message": "An error has occurred."})',
+        ),
+        ("empty-list", WRONG_SHAPE + "it should be a list holding an object with Period, but it is an empty list ([])"),
+        ("text-item", WRONG_SHAPE + 'its first item should be an object with Period, but it is text ("2021M01")'),
+        (
+            "no-period",
+            WRONG_SHAPE + "its first item should be an object with Period, but it has no Period (it has TableID, Name)",
+        ),
+        ("period-text", WRONG_SHAPE + 'Period should be a list of period codes, but it is text ("2021M01")'),
+        (
+            "period-not-a-period",
+            WRONG_SHAPE + 'Period[1] should be a period code like 2013M01, 2013Q1 or 2013, but it is text ("soon")',
+        ),
+        (
+            "period-number",
+            WRONG_SHAPE + "Period[0] should be a period code like 2013M01, 2013Q1 or 2013, but it is a number (2021)",
+        ),
+        ("period-none", "table T1 lists no periods"),
+    ],
+)
+def test_a_period_list_of_the_wrong_shape(odd_server: str, tmp_path: Path, mode: str, expected: str) -> None:
+    api = odd_client(odd_server, mode, tmp_path, max_bytes=1_000_000)  # room for the deep and the long answers
+    message, _ = failure(api.list_periods, "T1")
+    assert message == expected.replace("{url}", f"{odd_server}/{mode}/v2/tables/T1/json/")
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [
+        (
+            "no-variables",
+            "its first item should be an object with Variables and Data, but it has no Variables (it has Data)",
+        ),
+        (
+            "variables-object",
+            "Variables should be a list of at least 3 columns (area, period, figures), each an object with a Label, "
+            'but it is an object ({"Label": "Område"})',
+        ),
+        (
+            "two-variables",
+            "Variables should be a list of at least 3 columns (area, period, figures), each an object with a Label, "
+            'but it has 2 ([{"Label": "Område"}, {"Label": "Periode"}])',
+        ),
+        (
+            "variable-no-label",
+            'Variables[1] should be an object with a text Label, but it is an object ({"Name": "Periode"})',
+        ),
+        ("data-object", 'Data should be a list of rows, but it is an object ({"n": 1})'),
+        (
+            "row-object",
+            'Data[0] should be a row of 3 values, one for each of the Variables, but it is an object ({"A": "Nordby"})',
+        ),
+        (
+            "row-short",
+            'Data[0] should be a row of 3 values, one for each of the Variables, but it has 2 (["Nordby", "2021M01"])',
+        ),
+        ("cell-list", "Data[0][2] should be text, a number or null, but it is a list ([1])"),
+        ("cell-bool", "Data[0][2] should be text, a number or null, but it is true/false (true)"),
+    ],
+)
+def test_a_data_answer_of_the_wrong_shape(odd_server: str, tmp_path: Path, mode: str, expected: str) -> None:
+    api = odd_client(odd_server, mode, tmp_path)
+    message, _ = failure(api.fetch, "T1", ["2021M01"])
+    assert message == WRONG_SHAPE + expected
+    assert len(api.fetched) == 1  # the raw answer is kept, to see what came
+    assert json.loads(api.fetched[0].read_text(encoding="utf-8"))["response"] == json.loads(SHAPES[mode][1])
+
+
+def test_figures_from_an_answer_of_the_wrong_shape(tmp_path: Path) -> None:
+    params = load_parameters(MINI / "parameters")
+    with pytest.raises(ApiError) as caught:
+        answer_to_figures({"Data": []}, params.measures["ledige"], AreaIndex.from_council(params.council), "x", [])
+    assert str(caught.value) == (
+        "the answer for table Y07A02 is not as expected: it should be a list holding an object with Variables "
+        'and Data, but it is an object ({"Data": []})'
+    )
+
+
+def test_a_row_whose_period_is_not_a_period_is_a_problem() -> None:
+    params = load_parameters(MINI / "parameters")
+    answer = [
+        {
+            "Variables": [{"Label": "Område"}, {"Label": "Periode"}, {"Label": "Antal personer"}],
+            "Data": [["Nordby", "2021M13", 5], ["Nordby", 7, 5], ["Nordby", "2021M01", 5]],
+        }
+    ]
+    problems: list[Problem] = []
+    index = AreaIndex.from_council(params.council)
+    figures = answer_to_figures(answer, params.measures["ledige"], index, "raw.json", problems)
+    assert [f.period for f in figures] == ["2021M01"]
+    assert problems == [
+        Problem("raw.json", "Data[0]", "'2021M13' is not a period code like 2013M01, 2013Q1 or 2013"),
+        Problem("raw.json", "Data[1]", "7 is not a period code like 2013M01, 2013Q1 or 2013"),
+    ]
+
+
+def test_periods_to_fetch_leaves_out_what_is_no_period() -> None:
+    available = ["20x1", "abcdM01", "2021M13", "2021M01", "2021", "2021QMAT01", "2021K1"]
+    assert periods_to_fetch(available, framework=False, first_year=2021) == ["2021M01"]
+    assert periods_to_fetch(available, framework=True, first_year=2021) == ["2021"]
+
+
+def fetch_command(url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *options: str) -> Any:
+    monkeypatch.setenv("JOBINDSATS_API_KEY", GOOD_KEY)
+    monkeypatch.setenv("JOBINDSATS_API_URL", url)
+    arguments = ["fetch", "--params", str(MINI / "parameters"), "--data", str(tmp_path / "fetched")]
+    return runner.invoke(app, [*arguments, "--raw", str(tmp_path / "raw"), "--from-year", "2021", *options])
+
+
+def test_fetch_command_ends_a_trickle_at_its_timeout(
+    odd_server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start = time.monotonic()
+    result = fetch_command(f"{odd_server}/trickle/v2", tmp_path, monkeypatch, "--timeout", "1")
+    elapsed = time.monotonic() - start
+    assert result.exit_code == 1, result.output
+    assert re.fullmatch(
+        re.escape(f"Fetch failed: the answer from {odd_server}/trickle/v2/tables/Y07A02/json/ was not complete ")
+        + r"within 1 s \(\d bytes? came\); try again later",
+        result.stderr.strip(),
+    ), result.stderr
+    assert "Traceback" not in result.output + result.stderr
+    assert elapsed < DEADLINE + 2 * MARGIN
+    assert not (tmp_path / "fetched").exists()
+
+
+def test_fetch_command_names_the_table_of_an_answer_of_the_wrong_shape(
+    odd_server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = fetch_command(f"{odd_server}/no-variables/v2", tmp_path, monkeypatch)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.strip() == (
+        "Fetch failed: the answer for table Y07A02 is not as expected: its first item should be an object with "
+        "Variables and Data, but it has no Variables (it has Data)"
+    )
+    assert "Traceback" not in result.output + result.stderr
+    assert len(list((tmp_path / "raw" / "Y07A02").glob("*.json"))) == 2  # the period list and the odd answer
