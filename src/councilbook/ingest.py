@@ -29,25 +29,28 @@ and an optional ``datasource.yml``::
     ignore_unknown_areas: false # true skips areas outside the council (national files)
 
 Raw files are never changed. Every figure keeps its file and row or cell, so a
-problem can be named precisely.
+problem can be named precisely. A figure is a finite number of at most
+:data:`~councilbook.parameters.MAX_FIGURE` in size; a formula cell in a workbook
+needs its saved value (Excel saves it; a program writing the file may not).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from .areas import AreaIndex, is_aggregate, unknown_area_message
 from .errors import InputError, Problem, display_path
-from .parameters import Measure, Parameters, sha256_file
+from .parameters import MAX_FIGURE, Measure, Parameters, read_yaml, sha256_file
 from .aggregation import ComputeError
 from .periods import Freq, PeriodCodeError, last_month, normalise_code, parse_period
 
@@ -56,6 +59,8 @@ WITHHELD_MARKS = {"", "..", "-", "–", "x", "X", ":"}
 FOOTNOTE_START = re.compile(r"^\s*(kilde|note|noter|anm|anmærkning|fodnote|\*|source|bemærk)", re.I)
 DATA_SUFFIXES = (".csv", ".xlsx")
 TABLE_ID = re.compile(r"\b([A-Z]\d{2}[A-Z]\d{2,3}[A-Z]?)\b")
+_SAVE_AS_UTF8 = "save it as CSV UTF-8 (in Excel: Save As, 'CSV UTF-8')"
+_SAVE_OR_EXPORT = f"{_SAVE_AS_UTF8}, or export it from jobindsats.dk again"
 
 
 @dataclass(frozen=True)
@@ -219,6 +224,19 @@ def parse_export_value(raw: Any) -> float | None:
     raise ValueError(raw)
 
 
+def figure_problem(value: float | None, raw: Any) -> str | None:
+    """What is wrong with a figure read as ``value`` from ``raw``: infinite, not a number, or larger
+    in size than :data:`~councilbook.parameters.MAX_FIGURE` (a typing or export error). None if fine."""
+    if value is None or (math.isfinite(value) and abs(value) <= MAX_FIGURE):
+        return None
+    text = str(raw).strip()
+    if len(text) > 40:
+        text = f"{text[:30]}... ({len(text):,} characters)"
+    if math.isnan(value):
+        return f"{text!r} is not a number"
+    return f"{text!r} is too large to be a figure (the most is {MAX_FIGURE:,.0f}); check the number"
+
+
 def period_code(raw: Any) -> str | None:
     """The period code a header cell holds (``2013M01``, ``2013Q1``, ``2013``), or None."""
     if raw is None or isinstance(raw, bool):
@@ -243,13 +261,27 @@ def period_code(raw: Any) -> str | None:
 def read_tidy_csv(path: Path, context: ReadContext) -> list[Figure]:
     """The project's own format. Row numbers count the header as row 1."""
     shown = display_path(path)
+    data = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        context.problems.append(Problem(shown, "", f"is not UTF-8 text ({exc.reason} at byte {exc.start})"))
+        line = data.count(b"\n", 0, exc.start) + 1
+        context.problems.append(
+            Problem(
+                shown,
+                f"line {line}",
+                f"is not UTF-8 text ({exc.reason} at byte {exc.start}); {_SAVE_AS_UTF8}",
+            )
+        )
         return []
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # as reading it as text did
     reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
+    try:
+        header = reader.fieldnames or []
+        records = list(reader)
+    except csv.Error as exc:
+        context.problems.append(_csv_problem(shown, reader.line_num, exc))
+        return []
     missing = [c for c in TIDY_COLUMNS if c not in header]
     if missing:
         context.problems.append(
@@ -257,7 +289,7 @@ def read_tidy_csv(path: Path, context: ReadContext) -> list[Figure]:
         )
         return []
     figures = []
-    for number, row in enumerate(reader, start=2):
+    for number, row in enumerate(records, start=2):
         where = f"row {number}"
         raw_value = (row["value"] or "").strip()
         value: float | None
@@ -267,6 +299,10 @@ def read_tidy_csv(path: Path, context: ReadContext) -> list[Figure]:
             value = float(raw_value)
         else:
             context.problems.append(Problem(shown, where, f"value {raw_value!r} is not a number"))
+            continue
+        wrong = figure_problem(value, raw_value)
+        if wrong:
+            context.problems.append(Problem(shown, where, f"value {wrong}"))
             continue
         raw_period = (row["period"] or "").strip()
         period = period_code(raw_period)
@@ -278,6 +314,11 @@ def read_tidy_csv(path: Path, context: ReadContext) -> list[Figure]:
             continue
         figures.append(Figure((row["measure"] or "").strip(), area, period, value, shown, where))
     return figures
+
+
+def _csv_problem(shown: str, line: int, exc: csv.Error) -> Problem:
+    """A CSV file the csv module gives up on: most often a quote that is never closed."""
+    return Problem(shown, f"line {line}", f'cannot be read as CSV ({exc}); check for a quote (") that is not closed')
 
 
 def _period_message(text: str) -> str:
@@ -316,41 +357,152 @@ class ReadContext:
 Cell = tuple[Any, str]  # (value, cell name)
 
 
-def read_jobindsats_excel(path: Path, context: ReadContext) -> list[Figure]:
-    from openpyxl import load_workbook
+class _Unsaved:
+    """The value of a formula cell without a saved value (reported where it is read): blank as text,
+    and never a figure."""
 
+    def __str__(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        return "<formula without a saved value>"
+
+
+UNSAVED = _Unsaved()
+
+
+def read_jobindsats_excel(path: Path, context: ReadContext) -> list[Figure]:
+    """Every sheet of a workbook, as its cells' saved values. A formula cell without a saved value (a
+    workbook written by a program, never opened in Excel) is a problem, not a withheld figure."""
     shown = display_path(path)
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        context.problems.append(Problem(shown, "", f"cannot be opened as an Excel workbook: {exc}"))
+    sheets = _read_sheets(path, shown, context.problems, values=False)
+    if sheets is None:
         return []
-    figures: list[Figure] = []
-    try:
-        for sheet in workbook.worksheets:
-            grid: list[list[Cell]] = []
-            for row in sheet.iter_rows():
-                grid.append(
-                    [(cell.value, f"{sheet.title}!{cell.coordinate}") for cell in row if hasattr(cell, "coordinate")]
+    formulas = [name for _title, grid, names in sheets for name in names]
+    if formulas:  # the file as read holds the formulas' text; their saved values come with values=True
+        sheets = _read_sheets(path, shown, context.problems, values=True)
+        if sheets is None:
+            return []
+        unsaved = set(formulas) - {
+            name for _title, grid, _n in sheets for row in grid for v, name in row if v is not None
+        }
+        for name in formulas:
+            if name in unsaved:
+                context.problems.append(
+                    Problem(
+                        shown,
+                        name,
+                        "holds a formula without a saved value: open the file in Excel and save it, or export again",
+                    )
                 )
-            figures.extend(parse_export_grid(grid, shown, sheet.title, context))
-    finally:
-        workbook.close()
+        # Reported: such a cell is not read as a withheld figure too (nor as a label).
+        sheets = [
+            (title, [[(UNSAVED if name in unsaved else v, name) for v, name in row] for row in grid], names)
+            for title, grid, names in sheets
+        ]
+    figures: list[Figure] = []
+    for title, grid, _names in sheets:
+        figures.extend(parse_export_grid(grid, shown, title, context))
     return figures
 
 
+def _read_sheets(
+    path: Path, shown: str, problems: list[Problem], values: bool
+) -> list[tuple[str, list[list[Cell]], list[str]]] | None:
+    """(sheet title, grid, names of the cells holding a formula) for every sheet, or None (a problem
+    added) when the file cannot be read. ``values``: a formula cell holds its saved value (None if it
+    has none), else the formula's text. Empty cells keep their place, so every cell keeps its column."""
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=values)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        problems.append(Problem(shown, "", f"cannot be opened as an Excel workbook: {exc}"))
+        return None
+    sheets = []
+    try:
+        for sheet in workbook.worksheets:
+            grid: list[list[Cell]] = []
+            formulas: list[str] = []
+            for number, row in enumerate(sheet.iter_rows(), start=1):
+                cells: list[Cell] = []
+                for column, cell in enumerate(row, start=1):
+                    coordinate = getattr(cell, "coordinate", None)  # an empty cell has none of its own
+                    name = f"{sheet.title}!{coordinate or get_column_letter(column) + str(number)}"
+                    cells.append((cell.value, name))
+                    if getattr(cell, "data_type", None) == "f":
+                        formulas.append(name)
+                grid.append(cells)
+            sheets.append((sheet.title, grid, formulas))
+    except Exception as exc:  # a damaged sheet shows only when it is read
+        problems.append(Problem(shown, "", f"cannot be read as an Excel workbook: {exc}"))
+        return None
+    finally:
+        workbook.close()
+    return sheets
+
+
 def decode_export_bytes(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252."""
+    """UTF-8 (with or without BOM), else Windows-1252. Raises UnicodeDecodeError for neither."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("cp1252")
 
 
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),  # before UTF-16: its BOM starts with UTF-16's
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+
+
+def export_text(data: bytes, shown: str, problems: list[Problem]) -> str | None:
+    """An export's text (:func:`decode_export_bytes`), or None with a problem saying what the file is
+    instead and what to do: UTF-16 or UTF-32 text, NUL bytes, or bytes that are neither encoding."""
+    for bom, name in _WIDE_BOMS:
+        if data.startswith(bom):
+            problems.append(Problem(shown, "", f"is {name} text, not UTF-8 or Windows-1252; {_SAVE_OR_EXPORT}"))
+            return None
+    if b"\0" in data:
+        line = data.count(b"\n", 0, data.index(b"\0")) + 1
+        problems.append(
+            Problem(
+                shown,
+                f"line {line}",
+                f"holds NUL bytes, so it is not CSV text (UTF-16 without a byte order mark, or not text); "
+                f"{_SAVE_OR_EXPORT}",
+            )
+        )
+        return None
+    try:
+        return decode_export_bytes(data)
+    except UnicodeDecodeError as exc:  # not UTF-8, and a byte Windows-1252 leaves undefined
+        line = data.count(b"\n", 0, exc.start) + 1
+        problems.append(
+            Problem(
+                shown,
+                f"line {line}",
+                f"is neither UTF-8 nor Windows-1252 text (byte 0x{data[exc.start]:02X} at byte {exc.start} "
+                f"is in neither); {_SAVE_OR_EXPORT}",
+            )
+        )
+        return None
+
+
 def read_jobindsats_csv(path: Path, context: ReadContext) -> list[Figure]:
     shown = display_path(path)
-    text = decode_export_bytes(path.read_bytes())
-    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    text = export_text(path.read_bytes(), shown, context.problems)
+    if text is None:
+        return []
+    reader = csv.reader(io.StringIO(text), delimiter=";")
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        context.problems.append(_csv_problem(shown, reader.line_num, exc))
+        return []
     grid = [[(value, f"row {r}, column {c}") for c, value in enumerate(row, start=1)] for r, row in enumerate(rows, 1)]
     return parse_export_grid(grid, shown, path.stem, context)
 
@@ -478,10 +630,16 @@ def parse_export_grid(grid: list[list[Cell]], file: str, sheet: str, context: Re
 def _figure(
     measure: str, area: str, period: str, raw: Any, file: str, where: str, context: ReadContext
 ) -> list[Figure]:
+    if raw is UNSAVED:
+        return []  # reported by read_jobindsats_excel
     try:
         value = parse_export_value(raw)
     except ValueError:
         context.problems.append(Problem(file, where, f"{raw!r} is not a number (nor a discretion mark like ..)"))
+        return []
+    wrong = figure_problem(value, raw)
+    if wrong:
+        context.problems.append(Problem(file, where, wrong))
         return []
     return [Figure(measure, area, period, value, file, where)]
 
@@ -498,17 +656,28 @@ def data_files(root: Path) -> list[Path]:
 
 
 def is_tidy_csv(path: Path) -> bool:
-    first = decode_export_bytes(path.read_bytes()[:4096]).splitlines()[:1]
+    # The head only: a character cut at its end, or a byte neither encoding has, is for the reader to report.
+    first = path.read_bytes()[:4096].decode("utf-8-sig", errors="replace").splitlines()[:1]
     columns = [c.strip() for c in first[0].split(",")] if first else []
     return all(c in columns for c in TIDY_COLUMNS)
 
 
 def read_data_file(path: Path, context: ReadContext) -> list[Figure]:
-    if path.suffix.lower() == ".xlsx":
-        return read_jobindsats_excel(path, context)
-    if is_tidy_csv(path):
-        return read_tidy_csv(path, context)
-    return read_jobindsats_csv(path, context)
+    shown = display_path(path)
+    if path.is_dir():
+        context.problems.append(
+            Problem(shown, "", "is a folder, not a data file; rename it, or move it out of the data folder")
+        )
+        return []
+    try:
+        if path.suffix.lower() == ".xlsx":
+            return read_jobindsats_excel(path, context)
+        if is_tidy_csv(path):
+            return read_tidy_csv(path, context)
+        return read_jobindsats_csv(path, context)
+    except OSError as exc:
+        context.problems.append(Problem(shown, "", f"cannot be read: {exc.strerror or exc}"))
+        return []
 
 
 def check_figures(figures: list[Figure], measures: dict[str, Measure]) -> list[Problem]:
@@ -560,17 +729,34 @@ def _show(value: float | None) -> str:
 
 
 def read_datasource(meta_path: Path, problems: list[Problem]) -> DataSource:
-    if not meta_path.is_file():
+    """The data folder's ``datasource.yml``, read as the parameter files are (same limits); empty or
+    absent: the defaults."""
+    if not meta_path.exists():
         return DataSource()
     shown = display_path(meta_path)
-    try:
-        raw = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        problems.append(Problem(shown, "", f"is not valid YAML: {exc}"))
-        return DataSource()
     allowed = {"title", "source", "sample", "ignore_unknown_areas"}
-    for key in sorted(set(raw) - allowed):
-        problems.append(Problem(shown, key, f"unknown key (allowed: {', '.join(sorted(allowed))})"))
+    before = len(problems)
+    raw = read_yaml(meta_path, problems)
+    if len(problems) > before:
+        return DataSource()
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        problems.append(
+            Problem(
+                shown,
+                "",
+                f"should be a mapping of keys to values ({', '.join(f'{k}:' for k in sorted(allowed))}), "
+                f"not {type(raw).__name__}",
+            )
+        )
+        return DataSource()
+    for key in sorted(set(raw) - allowed, key=str):
+        problems.append(Problem(shown, str(key), f"unknown key (allowed: {', '.join(sorted(allowed))})"))
+    for key in ("title", "source"):
+        if key in raw and (isinstance(raw[key], (bool, list, dict)) or raw[key] is None):
+            problems.append(Problem(shown, key, f"{raw[key]!r} should be text"))
+            return DataSource()
     for key in ("sample", "ignore_unknown_areas"):
         if not isinstance(raw.get(key, False), bool):
             problems.append(Problem(shown, key, f"{raw[key]!r} is not true or false"))
@@ -599,11 +785,15 @@ def load_dataset(path: Path | str, params: Parameters) -> Dataset:
     described: list[DataFile] = []
     for file in files:
         read = read_data_file(file, context)
+        try:
+            digest = sha256_file(file)
+        except OSError:
+            continue  # a folder or an unreadable file: reported by read_data_file
         figures.extend(read)
         codes = sorted({f.period for f in read}, key=lambda p: (parse_period(p).first, parse_period(p).last))
         first = codes[0] if codes else ""  # as the file gives them: 2012M01, 2012Q1 or 2012
         last = max(codes, key=lambda p: (parse_period(p).last, parse_period(p).first)) if codes else ""
-        described.append(DataFile(file, sha256_file(file), len(read), first, last))
+        described.append(DataFile(file, digest, len(read), first, last))
     problems.extend(check_figures(figures, params.measures))
     if problems:
         raise InputError(problems)

@@ -17,14 +17,17 @@ objects naming the file, the field path and what is wrong; loading raises one
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
 
 from .errors import InputError, Problem, display_path
 from .periods import PeriodCodeError, Span, parse_month, parse_period
@@ -44,9 +47,81 @@ MunicipalityCode = Annotated[str, BeforeValidator(_code_to_str), Field(pattern=r
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=60)]
 Text = Annotated[str, Field(min_length=1)]
 
+# The largest figure or target (in size) councilbook takes: far above any count, amount in kroner or
+# share it reports on, and far below where sums, forecasts and rounding to decimals lose precision.
+# A larger number is a typing or export error.
+MAX_FIGURE = 1e15
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_date(value: Any) -> Any:
+    """A date is written YYYY-MM-DD: pydantic would also take a number (seconds since 1970, so
+    ``signed: 0`` is 1 January 1970) or a date with a time; refuse them."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+        return value.strip()  # pydantic checks that the day exists
+    raise PydanticCustomError("date_not_iso", "a date must be written as YYYY-MM-DD")
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+
+_WEB_ADDRESS = re.compile(r"^https?://[^\s<>\"'`\\]+$")
+
+
+def _web_address(value: Any) -> Any:
+    """An http(s) address; ``www.example.dk`` is read as ``https://www.example.dk``."""
+    text = value.strip() if isinstance(value, str) else ""
+    if text.lower().startswith("www."):
+        text = "https://" + text
+    if _WEB_ADDRESS.match(text) and len(text) <= 300:
+        return text
+    raise PydanticCustomError(
+        "web_address", "must be a web address like https://www.example.dk (beginning with https://, http:// or www.)"
+    )
+
+
+WebAddress = Annotated[str, BeforeValidator(_web_address)]
+
+
+# Characters no text may hold: control characters (a terminal would act on ESC sequences) other than
+# line breaks and tabs, and the Unicode controls that reorder or hide text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _control_character(value: Any) -> re.Match[str] | None:
+    """The first control character in a text, or in the texts of a list or a mapping of texts."""
+    if isinstance(value, str):
+        return _CONTROL.search(value)
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    for item in items:
+        if isinstance(item, (str, list)):
+            found = _control_character(item)
+            if found:
+                return found
+    return None
+
 
 class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # allow_inf_nan: YAML's .inf and .nan (and a number too large for a float) are never a number here.
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _text_is_text(cls, data: Any) -> Any:
+        """Every text is text: no control characters (:data:`_CONTROL`); each nested model checks its own."""
+        if isinstance(data, dict):
+            for key, value in data.items():
+                found = _control_character(value)
+                if found:
+                    raise PydanticCustomError(
+                        "control_character",
+                        "{key} holds the control character U+{code}; remove it (most editors do not show it: "
+                        "retype the text around it)",
+                        {"key": str(key), "code": f"{ord(found.group()):04X}"},
+                    )
+        return data
 
 
 def _municipalities_to_mapping(value: Any) -> Any:
@@ -99,7 +174,8 @@ class Council(StrictModel):
     mission: Text
     vision: Text
     roles: list[Text] = Field(min_length=1)
-    website: str | None = None
+    # The council's site, linked from the front page: an http(s) address.
+    website: WebAddress | None = None
     job_centres: list[JobCentre] = Field(min_length=1)
     publication: PublicationRules = PublicationRules()
     annual_cycle: AnnualCycle = AnnualCycle()
@@ -145,7 +221,7 @@ class LevelTarget(StrictModel):
     """A level at a date: 'at most 9.500 persons in December 2013'."""
 
     form: Literal["level"]
-    value: float = Field(ge=0)
+    value: float = Field(ge=0, le=MAX_FIGURE)
     month: str
 
 
@@ -209,10 +285,10 @@ class Goal(StrictModel):
 class Contract(StrictModel):
     year: int = Field(ge=1900, le=2200)
     title: Text
-    signed: dt.date | None = None
+    signed: IsoDate | None = None
     # The date the popular edition is published; its figures stop there. Without it the contract is a
     # draft: it is not in the public book (`councilbook new contract` writes drafts).
-    published: dt.date | None = None
+    published: IsoDate | None = None
     goals: list[Goal] = Field(min_length=1)
 
     @property
@@ -248,13 +324,13 @@ MEETING_KIND_LABELS_DA: dict[str, str] = {
 
 
 class Meeting(StrictModel):
-    date: dt.date
+    date: IsoDate
     kind: MeetingKind
     title: Text
     theme: str | None = None
     place: str | None = None
     agenda: list[AgendaItem] = []
-    minutes_sent: dt.date | None = None
+    minutes_sent: IsoDate | None = None
     press_release: bool = False
 
     @property
@@ -269,7 +345,7 @@ class MeetingsFile(StrictModel):
 
 class Evaluation(StrictModel):
     year: int = Field(ge=1900, le=2200)
-    date: dt.date
+    date: IsoDate
     title: Text
     covers: int = Field(ge=1900, le=2200, description="the contract year evaluated")
     conclusions: list[Text] = []
@@ -315,12 +391,117 @@ def sha256_file(path: Path) -> str:
 
 
 # ---------------------------------------------------------------------------
-# YAML reading: dates stay text (pydantic checks them), duplicate keys are errors
+# YAML reading: dates stay text (pydantic checks them), duplicate keys are errors, and the size of
+# what a file may hold is limited
 # ---------------------------------------------------------------------------
+
+# A YAML file (a parameter file, datasource.yml, the pipelines' manifest) larger than this is not
+# read: the largest real one is a few kB, and a file past this is the wrong file, or one gone wrong.
+MAX_YAML_BYTES = 1_000_000
+# Lists and mappings nested deeper than this are refused while they are read (PyYAML's composer
+# recurses once per level, so 10,000 nested ``[`` exhausted Python's stack). Real files nest 5-6.
+MAX_YAML_DEPTH = 50
+# Aliases (``*name``) a file may use. Parameter files need few or none.
+MAX_YAML_ALIASES = 100
+# Values (scalars, lists and mappings) that aliases may repeat, each alias counting every value
+# under the node it repeats: stops an "alias bomb" (nested anchors expanding to gigabytes) while it
+# is still a few kB in memory.
+MAX_YAML_ALIAS_VALUES = 10_000
+
+
+class YamlLimitError(yaml.YAMLError):
+    """A file past one of the limits above (or with a list as a key, which would crash the reader);
+    ``problem_mark`` is where, ``problem`` what is wrong and what to do."""
+
+    def __init__(self, problem: str, mark: Any = None):
+        super().__init__(problem)
+        self.problem = problem
+        self.problem_mark = mark
 
 
 class _Loader(yaml.SafeLoader):
     duplicate_keys: list[tuple[str, int]]
+
+    def __init__(self, stream: Any):
+        super().__init__(stream)
+        self.duplicate_keys = []
+        self._depth = 0  # lists and mappings open while composing
+        self._aliases = 0
+        self._alias_values = 0
+        # Per node composed (by id): the values it holds with aliases expanded, and its expanded depth.
+        self._expanded: dict[int, tuple[int, int]] = {}
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            node = super().compose_node(parent, index)
+            self._aliases += 1
+            if self._aliases > MAX_YAML_ALIASES:
+                raise YamlLimitError(
+                    f"uses more than {MAX_YAML_ALIASES} aliases (*{event.anchor} and others); "
+                    "write the values out instead",
+                    event.start_mark,
+                )
+            expanded = self._expanded.get(id(node))
+            if expanded is None:
+                raise YamlLimitError(
+                    f"the alias *{event.anchor} is inside the value it repeats, so it never ends; "
+                    "write the values out instead",
+                    event.start_mark,
+                )
+            self._alias_values += expanded[0]
+            if self._alias_values > MAX_YAML_ALIAS_VALUES:
+                raise YamlLimitError(
+                    f"its aliases (*{event.anchor} and others) repeat more than {MAX_YAML_ALIAS_VALUES:,} "
+                    "values; write the values out instead of nesting aliases",
+                    event.start_mark,
+                )
+            if self._depth + expanded[1] > MAX_YAML_DEPTH:
+                raise YamlLimitError(self._too_deep(), event.start_mark)
+            return node
+        event = self.peek_event()
+        collection = isinstance(event, yaml.CollectionStartEvent)
+        if collection:
+            self._depth += 1
+            if self._depth > MAX_YAML_DEPTH:
+                raise YamlLimitError(self._too_deep(), event.start_mark)
+        node = super().compose_node(parent, index)
+        if collection:
+            self._depth -= 1
+        if isinstance(node, yaml.MappingNode):
+            children = [child for pair in node.value for child in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        else:
+            children = []
+        inner = [self._expanded.get(id(child), (1, 0)) for child in children]
+        self._expanded[id(node)] = (
+            1 + sum(values for values, _ in inner),
+            (1 + max((depth for _, depth in inner), default=0)) if collection else 0,
+        )
+        return node
+
+    def fetch_flow_collection_start(self, TokenClass: Any) -> None:
+        # Stop at the scanner already: it looks ahead over every open "[" or "{" (slow on thousands).
+        if self.flow_level >= MAX_YAML_DEPTH:
+            raise YamlLimitError(self._too_deep(), self.get_mark())
+        super().fetch_flow_collection_start(TokenClass)
+
+    @staticmethod
+    def _too_deep() -> str:
+        return (
+            f"lists and mappings are nested more than {MAX_YAML_DEPTH} levels deep; "
+            "check the brackets and the indentation"
+        )
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_int(node)
+        except ValueError:  # past Python's limit on digits in a number
+            raise YamlLimitError(
+                f"the number {node.value[:12]}... has {len(node.value):,} digits; write a number of ordinary size",
+                node.start_mark,
+            ) from None
 
 
 # Drop the implicit timestamp resolver so '2013-02-30' reaches pydantic as text
@@ -335,6 +516,8 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
     seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
+        if not isinstance(key, Hashable):
+            raise YamlLimitError("a key is a list or a mapping; a key must be a name", key_node.start_mark)
         if key in seen:
             loader.duplicate_keys.append((str(key), key_node.start_mark.line + 1))
         seen.add(key)
@@ -342,20 +525,49 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 
 
 def read_yaml(path: Path, problems: list[Problem]) -> Any:
-    """Parse a YAML file; syntax errors and duplicate keys become problems."""
+    """Parse a YAML file within the limits above; syntax errors, duplicate keys and files past a
+    limit become problems (and None)."""
     shown = display_path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_YAML_BYTES + 1)
+    except OSError as exc:
+        problems.append(Problem(shown, "", f"cannot be read: {exc.strerror or exc}"))
+        return None
+    if len(raw) > MAX_YAML_BYTES:
+        problems.append(
+            Problem(
+                shown,
+                "",
+                f"is {path.stat().st_size:,} bytes, and councilbook reads YAML files of at most "
+                f"{MAX_YAML_BYTES:,} bytes; is it the right file?",
+            )
+        )
+        return None
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        problems.append(Problem(shown, "", f"is not UTF-8 text ({exc.reason} at byte {exc.start})"))
+        line = raw.count(b"\n", 0, exc.start) + 1
+        problems.append(
+            Problem(
+                shown,
+                f"line {line}",
+                f"is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8 "
+                "(in the editor's Save As, or its encoding setting)",
+            )
+        )
         return None
     loader = _Loader(text)
-    loader.duplicate_keys = []
     try:
         data = loader.get_single_data()
+    except YamlLimitError as exc:
+        where = f"line {exc.problem_mark.line + 1}" if exc.problem_mark else ""
+        problems.append(Problem(shown, where, exc.problem))
+        return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else ""
@@ -403,6 +615,9 @@ def _describe(error: Any) -> str:
         return f"{value!r} is not a whole number"
     if kind in ("float_parsing", "float_type"):
         return f"{value!r} is not a number"
+    if kind == "finite_number":
+        shown = {"inf": ".inf", "-inf": "-.inf", "nan": ".nan"}.get(repr(value), repr(value))
+        return f"{shown} is not a finite number; write an ordinary number (like 9500 or 12.5)"
     if kind in ("bool_parsing", "bool_type"):
         return f"{value!r} is not true or false"
     if kind == "literal_error":
@@ -435,10 +650,18 @@ def validation_problems(exc: ValidationError, file: str, prefix: str = "") -> li
     return problems
 
 
-def _parse_model(model: type[BaseModel], path: Path, problems: list[Problem]) -> Any:
+def _parse_model(model: type[BaseModel], path: Path, problems: list[Problem], fill: str = "") -> Any:
+    """The file's model, or None with its problems added. ``fill`` says what a file of a year holds,
+    for the message when it holds nothing: such a file can be removed, council.yml and measures.yml not."""
+    before = len(problems)
     data = read_yaml(path, problems)
-    if data is None and not path.read_text(encoding="utf-8", errors="replace").strip():
-        problems.append(Problem(display_path(path), "", "is empty"))
+    if data is None and len(problems) == before:  # read, and nothing in it: empty, comments or ~
+        shown = display_path(path)
+        what = f"write its {fill}, or remove the file" if fill else "write its keys (see the README)"
+        if not path.read_text(encoding="utf-8").strip():
+            problems.append(Problem(shown, "", "is empty"))
+        else:
+            problems.append(Problem(shown, "", f"holds nothing but comments (or ~), so nothing in it is read; {what}"))
         return None
     if data is None:
         return None
@@ -458,6 +681,26 @@ def _year_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.iterdir() if p.suffix in (".yml", ".yaml"))
+
+
+def _one_file_a_year(folder: Path, problems: list[Problem]) -> list[Path]:
+    """The files of a year folder to read: a year with both <year>.yml and <year>.yaml is a problem
+    naming both, and neither is read (one would silently win)."""
+    files = _year_files(folder)
+    by_stem: dict[str, list[Path]] = {}
+    for path in files:
+        by_stem.setdefault(path.stem, []).append(path)
+    for paths in by_stem.values():
+        if len(paths) > 1:
+            problems.append(
+                Problem(
+                    display_path(paths[0]),
+                    "",
+                    f"{display_path(paths[1])} is there too, and a year has one file: keep one of the two "
+                    "and remove the other",
+                )
+            )
+    return [path for path in files if len(by_stem[path.stem]) == 1]
 
 
 def load_parameters(params_dir: Path | str) -> Parameters:
@@ -503,9 +746,9 @@ def collect_parameters(params_dir: Path | str) -> tuple[Parameters | None, list[
 
     contracts: dict[int, Contract] = {}
     contract_paths: dict[int, Path] = {}
-    for path in _year_files(root / "contracts"):
+    for path in _one_file_a_year(root / "contracts", problems):
         files.append(path)
-        contract = _parse_model(Contract, path, problems)
+        contract = _parse_model(Contract, path, problems, "contract")
         if contract is not None and _year_matches(path, contract.year, problems):
             contracts[contract.year] = contract
             contract_paths[contract.year] = path
@@ -514,9 +757,9 @@ def collect_parameters(params_dir: Path | str) -> tuple[Parameters | None, list[
 
     meetings: list[Meeting] = []
     meeting_sources: list[tuple[Path, int, Meeting]] = []
-    for path in _year_files(root / "meetings"):
+    for path in _one_file_a_year(root / "meetings", problems):
         files.append(path)
-        parsed = _parse_model(MeetingsFile, path, problems)
+        parsed = _parse_model(MeetingsFile, path, problems, "year and meetings")
         if parsed is None or not _year_matches(path, parsed.year, problems):
             continue
         for index, meeting in enumerate(parsed.meetings):
@@ -525,9 +768,9 @@ def collect_parameters(params_dir: Path | str) -> tuple[Parameters | None, list[
 
     evaluations: dict[int, Evaluation] = {}
     evaluation_paths: dict[int, Path] = {}
-    for path in _year_files(root / "evaluations"):
+    for path in _one_file_a_year(root / "evaluations", problems):
         files.append(path)
-        evaluation = _parse_model(Evaluation, path, problems)
+        evaluation = _parse_model(Evaluation, path, problems, "evaluation")
         if evaluation is not None and _year_matches(path, evaluation.year, problems):
             evaluations[evaluation.year] = evaluation
             evaluation_paths[evaluation.year] = path

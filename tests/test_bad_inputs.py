@@ -1,0 +1,495 @@
+"""Hostile and broken inputs: each one is named (file, and line, field or cell) with what to do, the
+command exits 2, and nothing is run. Every case plants one fault in a copy of the sample project and
+runs `councilbook validate` and `councilbook build` as a user would (in-process, as test_cli does)."""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import MINI
+from councilbook.areas import AreaIndex
+from councilbook.cli import app
+from councilbook.errors import Problem
+from councilbook.ingest import DataSource, ReadContext, read_data_file
+from councilbook.parameters import (
+    MAX_YAML_ALIAS_VALUES,
+    MAX_YAML_ALIASES,
+    MAX_YAML_BYTES,
+    MAX_YAML_DEPTH,
+    load_parameters,
+    read_yaml,
+)
+from councilbook.validate import check_parameters
+
+runner = CliRunner()
+ARGS = ["--params", "parameters", "--data", "data/sample"]
+SAVE_AS_UTF8 = "save it as CSV UTF-8 (in Excel: Save As, 'CSV UTF-8')"
+SAVE_OR_EXPORT = f"{SAVE_AS_UTF8}, or export it from jobindsats.dk again"
+NOT_FINITE = "is not a finite number; write an ordinary number (like 9500 or 12.5)"
+
+
+@pytest.fixture
+def project(project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the project (sample parameters and data), as the working directory."""
+    monkeypatch.chdir(project_copy)
+    return project_copy
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def problems_shown(stderr: str) -> list[str]:
+    """The problems as the CLI lists them, between its first and last line."""
+    lines = stderr.splitlines()
+    assert lines[0] == f"{len(lines) - 2} problem(s) in the input; nothing was run:", stderr
+    assert lines[-1] == "Correct each one where it says, then run the command again.", stderr
+    return [line.strip() for line in lines[1:-1]]
+
+
+def assert_refused(project: Path, *expected: str, exact: bool = True) -> None:
+    """`validate` and `build` exit 2 listing the ``expected`` problems (``exact``: and nothing that
+    follows from them), with no traceback, and build makes nothing."""
+    result = runner.invoke(app, ["validate", *ARGS])
+    assert result.exit_code == 2, (result.exception, result.output)
+    assert "Traceback" not in result.output
+    shown = problems_shown(result.stderr)
+    assert shown == sorted(expected) if exact else set(expected) <= set(shown), "\n".join(shown)
+    result = runner.invoke(app, ["build", *ARGS])
+    assert result.exit_code == 2, (result.exception, result.output)
+    assert "Traceback" not in result.output
+    assert problems_shown(result.stderr.split(" ...\n", 1)[-1]) == shown  # after the stage line
+    for output in ("_build", "book/generated", "data/processed"):
+        assert not (project / output).exists(), f"{output} was made"
+
+
+# ---------------------------------------------------------------------------
+# YAML: limits on size, nesting and aliases
+# ---------------------------------------------------------------------------
+
+EVALUATION = "parameters/evaluations/2013.yml"
+
+
+def _alias_bomb() -> str:
+    """Nine levels of nine aliases each: 9^9 (387 million) strings when expanded."""
+    lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"{name}: &{name} [{', '.join(['*' + previous] * 9)}]")
+    return "\n".join(lines) + "\n"
+
+
+def _plant_in_evaluation(project: Path, text: str) -> int:
+    """Put ``text`` under a new key `extra` at the end of the evaluation; the line it starts on."""
+    path = project / EVALUATION
+    before = path.read_text(encoding="utf-8")
+    path.write_text(before + "extra:\n" + "".join(f"  {line}\n" for line in text.splitlines()), encoding="utf-8")
+    return len(before.splitlines()) + 2
+
+
+def test_alias_bomb_is_refused_fast(project: Path) -> None:
+    first = _plant_in_evaluation(project, _alias_bomb())
+    started = time.perf_counter()
+    assert_refused(
+        project,
+        f"{EVALUATION}: line {first + 4}: its aliases (*d and others) repeat more than "
+        f"{MAX_YAML_ALIAS_VALUES:,} values; write the values out instead of nesting aliases",
+    )
+    assert time.perf_counter() - started < 20  # validate and build, each reading the sample's data
+
+
+YAML_LIMITS: dict[str, tuple[str, Callable[[int], str]]] = {
+    "10,000 nested [": (
+        "[" * 10_000,
+        lambda line: (
+            f"{EVALUATION}: line {line}: lists and mappings are nested more than {MAX_YAML_DEPTH} "
+            "levels deep; check the brackets and the indentation"
+        ),
+    ),
+    "deep block nesting": (
+        "- " * 5_000 + "x",
+        lambda line: (
+            f"{EVALUATION}: line {line}: lists and mappings are nested more than {MAX_YAML_DEPTH} "
+            "levels deep; check the brackets and the indentation"
+        ),
+    ),
+    "nesting deep through an alias": (
+        "a: &a " + "[" * 40 + "1" + "]" * 40 + "\nb: " + "[" * 20 + "*a" + "]" * 20,
+        lambda line: (
+            f"{EVALUATION}: line {line + 1}: lists and mappings are nested more than {MAX_YAML_DEPTH} "
+            "levels deep; check the brackets and the indentation"
+        ),
+    ),
+    "too many aliases": (
+        "a: &a 1\nb: [" + ", ".join(["*a"] * (MAX_YAML_ALIASES + 1)) + "]",
+        lambda line: (
+            f"{EVALUATION}: line {line + 1}: uses more than {MAX_YAML_ALIASES} aliases (*a and others); "
+            "write the values out instead"
+        ),
+    ),
+    "an alias inside what it repeats": (
+        "a: &a [1, *a]",
+        lambda line: (
+            f"{EVALUATION}: line {line}: the alias *a is inside the value it repeats, so it never ends; "
+            "write the values out instead"
+        ),
+    ),
+    "a list as a key": (
+        "? [a, b]\n: 1",
+        lambda line: f"{EVALUATION}: line {line}: a key is a list or a mapping; a key must be a name",
+    ),
+    "a number of 5,000 digits": (
+        "a: " + "1" * 5_000,
+        lambda line: (
+            f"{EVALUATION}: line {line}: the number 111111111111... has 5,000 digits; write a number of ordinary size"
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(YAML_LIMITS))
+def test_yaml_past_a_limit_is_refused(kind: str, project: Path) -> None:
+    text, message = YAML_LIMITS[kind]
+    started = time.perf_counter()
+    line = _plant_in_evaluation(project, text)
+    assert_refused(project, message(line))
+    assert time.perf_counter() - started < 20
+
+
+def test_parameter_file_larger_than_the_limit(project: Path) -> None:
+    path = project / "parameters/meetings/2013.yml"
+    with path.open("a", encoding="utf-8") as stream:
+        stream.write(("# " + "x" * 98 + "\n") * (MAX_YAML_BYTES // 100 + 1))
+    assert_refused(
+        project,
+        f"parameters/meetings/2013.yml: is {path.stat().st_size:,} bytes, and councilbook reads YAML files of at "
+        f"most {MAX_YAML_BYTES:,} bytes; is it the right file?",
+    )
+
+
+def test_read_yaml_limits_without_the_command(tmp_path: Path) -> None:
+    """The reader itself: fast on the worst a 1 MB file can hold, and fine just under the limits."""
+    cases = {
+        "brackets.yml": "[" * (MAX_YAML_BYTES - 1),
+        "braces.yml": "{" * (MAX_YAML_BYTES - 1),
+        "bomb.yml": _alias_bomb(),
+    }
+    for name, text in cases.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        problems: list[Problem] = []
+        started = time.perf_counter()
+        tracemalloc.start()
+        try:
+            assert read_yaml(tmp_path / name, problems) is None
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert time.perf_counter() - started < 2 and len(problems) == 1, (name, problems)
+        assert peak < 50_000_000, (name, peak)  # the bomb expanded would be gigabytes
+    (tmp_path / "fine.yml").write_text(
+        "a: &a [1, 2]\nb: [*a, *a]\nc: " + "[" * (MAX_YAML_DEPTH - 1) + "]" * (MAX_YAML_DEPTH - 1), encoding="utf-8"
+    )
+    problems = []
+    data = read_yaml(tmp_path / "fine.yml", problems)
+    assert problems == [] and data["b"] == [[1, 2], [1, 2]]
+
+
+# ---------------------------------------------------------------------------
+# Parameter files that hold nothing, years written twice, dates and numbers
+# ---------------------------------------------------------------------------
+
+
+def _dates_not_iso(project: Path) -> None:
+    """A number of seconds (signed: 0 would be 1 January 1970), as YAML or as text, a time, a number."""
+    contract = project / "parameters/contracts/2013.yml"
+    edit(contract, "signed: 2013-03-20", "signed: 0")
+    edit(contract, "published: 2013-03-27", 'published: "1364342400"')
+    edit(project / EVALUATION, "date: 2013-09-18", "date: 2013-09-18T00:00:00")
+    edit(project / "parameters/meetings/2013.yml", "date: 2013-02-20", "date: 20130220")
+
+
+def _other_numbers_not_finite(project: Path) -> None:
+    edit(project / "parameters/contracts/2013.yml", "percent: -10}", "percent: -.inf}")
+    council = project / "parameters/council.yml"
+    edit(council, "status_tolerance_pct: 2.0", "status_tolerance_pct: .nan")
+    edit(council, "data_publication_lag_days: 40", "data_publication_lag_days: .inf")
+
+
+PARAMETER_FAULTS: dict[str, tuple[Callable[[Path], object], list[str]]] = {
+    "meetings file with only a comment": (
+        lambda p: (p / "parameters/meetings/2013.yml").write_text("# the meetings come later\n", encoding="utf-8"),
+        [
+            "parameters/meetings/2013.yml: holds nothing but comments (or ~), so nothing in it is read; "
+            "write its year and meetings, or remove the file"
+        ],
+    ),
+    "evaluation that is ~": (
+        lambda p: (p / EVALUATION).write_text("~\n", encoding="utf-8"),
+        [
+            f"{EVALUATION}: holds nothing but comments (or ~), so nothing in it is read; "
+            "write its evaluation, or remove the file"
+        ],
+    ),
+    "measures.yml with only comments": (
+        lambda p: (p / "parameters/measures.yml").write_text("# measures:\n#  - id: x\n", encoding="utf-8"),
+        [
+            "parameters/measures.yml: holds nothing but comments (or ~), so nothing in it is read; "
+            "write its keys (see the README)"
+        ],
+    ),
+    "measures.yml with no measures": (
+        lambda p: (p / "parameters/measures.yml").write_text("measures: []\n", encoding="utf-8"),
+        ["parameters/measures.yml: measures: must not be empty"],
+    ),
+    "contract as .yml and .yaml": (
+        lambda p: (p / "parameters/contracts/2013.yaml").write_bytes(
+            (p / "parameters/contracts/2013.yml").read_bytes()
+        ),
+        [
+            "parameters/contracts/2013.yaml: parameters/contracts/2013.yml is there too, and a year has one file: "
+            "keep one of the two and remove the other"
+        ],
+    ),
+    "dates that are not YYYY-MM-DD (signed: 0)": (
+        _dates_not_iso,
+        [
+            "parameters/contracts/2013.yml: signed: 0 is not a valid date (write it as YYYY-MM-DD)",
+            "parameters/contracts/2013.yml: published: '1364342400' is not a valid date (write it as YYYY-MM-DD)",
+            f"{EVALUATION}: date: '2013-09-18T00:00:00' is not a valid date (write it as YYYY-MM-DD)",
+            "parameters/meetings/2013.yml: meetings[0].date: 20130220 is not a valid date (write it as YYYY-MM-DD)",
+        ],
+    ),
+    "level target .inf": (
+        lambda p: edit(p / "parameters/contracts/2013.yml", "value: 9000,", "value: .inf,"),
+        [f"parameters/contracts/2013.yml: goals[2].target.value: .inf {NOT_FINITE}"],
+    ),
+    "level target .nan": (
+        lambda p: edit(p / "parameters/contracts/2013.yml", "value: 9000,", "value: .nan,"),
+        [f"parameters/contracts/2013.yml: goals[2].target.value: .nan {NOT_FINITE}"],
+    ),
+    "level target past the largest figure": (
+        lambda p: edit(p / "parameters/contracts/2013.yml", "value: 9000,", "value: 1.0e+300,"),
+        [
+            "parameters/contracts/2013.yml: goals[2].target.value: 1e+300: "
+            "input should be less than or equal to 1000000000000000"
+        ],
+    ),
+    "-.inf and .nan in other numbers": (
+        _other_numbers_not_finite,
+        [
+            f"parameters/contracts/2013.yml: goals[1].target.percent: -.inf {NOT_FINITE}",
+            f"parameters/council.yml: status_tolerance_pct: .nan {NOT_FINITE}",
+            f"parameters/council.yml: data_publication_lag_days: .inf {NOT_FINITE}",
+        ],
+    ),
+    "parameter file that is not UTF-8": (
+        lambda p: (p / EVALUATION).write_bytes(
+            (p / EVALUATION).read_bytes().replace("Rådet".encode(), "Rådet".encode("cp1252"), 1)
+        ),
+        [
+            f"{EVALUATION}: line 7: is not UTF-8 text (invalid continuation byte at byte 211); save it as UTF-8 "
+            "(in the editor's Save As, or its encoding setting)"
+        ],
+    ),
+}
+
+
+# Without measures the Excel sheets cannot be matched to measures either, and that is said too.
+FOLLOWED_BY_DATA_PROBLEMS = {"measures.yml with only comments", "measures.yml with no measures"}
+
+
+@pytest.mark.parametrize("kind", sorted(PARAMETER_FAULTS))
+def test_parameter_fault_is_named(kind: str, project: Path) -> None:
+    plant, expected = PARAMETER_FAULTS[kind]
+    plant(project)
+    assert_refused(project, *expected, exact=kind not in FOLLOWED_BY_DATA_PROBLEMS)
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "# a comment\n", "~\n", "null\n", "--- # a document of nothing\n"])
+def test_a_file_of_a_year_that_holds_nothing_is_never_silently_left_out(text: str, project: Path) -> None:
+    """Without the message the year's meetings would just be missing from the book (the parameters
+    alone: `validate` checks them first, as test_parameter_fault_is_named shows)."""
+    (project / "parameters/meetings/2013.yml").write_text(text, encoding="utf-8")
+    _params, problems = check_parameters("parameters")
+    assert [str(p) for p in problems] == [
+        "parameters/meetings/2013.yml: is empty"
+        if not text.strip()
+        else "parameters/meetings/2013.yml: holds nothing but comments (or ~), so nothing in it is read; "
+        "write its year and meetings, or remove the file"
+    ]
+
+
+def test_dates_as_python_dates_still_work() -> None:
+    """Code that builds a meeting from a date (scope, compute) is not hit by the YYYY-MM-DD rule."""
+    from datetime import date
+
+    from councilbook.parameters import Meeting
+
+    assert Meeting(date=date(2013, 5, 29), kind="ordinary", title="Møde").date == date(2013, 5, 29)
+    assert Meeting.model_validate({"date": " 2013-05-29 ", "kind": "ordinary", "title": "M"}).slug == "2013-05-29"
+
+
+# ---------------------------------------------------------------------------
+# Data files
+# ---------------------------------------------------------------------------
+
+DATA = "data/sample"
+TIDY_HEADER = "measure,area,area_name,period,value\n"
+EXPORT_HEAD = "Jobindsats.dk\nTabel: Langtidsledige (S01A01)\n\nOmråde;2013M01\n"
+
+
+def _set_excel_cell(project: Path, cell: str, value: object) -> None:
+    from openpyxl import load_workbook
+
+    path = project / DATA / "jobindsats_sample.xlsx"
+    workbook = load_workbook(path)
+    workbook["S01A01"][cell] = value
+    workbook.save(path)
+
+
+def _datasource_not_utf8(project: Path) -> None:
+    (project / DATA / "datasource.yml").write_bytes("title: Tal for Øresund\n".encode("cp1252"))
+
+
+DATA_FAULTS: dict[str, tuple[Callable[[Path], object], list[str]]] = {
+    "CSV in UTF-16 with BOM": (
+        lambda p: (p / DATA / "extra.csv").write_text(TIDY_HEADER + "langtidsledige,101,,2013M01,5\n", "utf-16"),
+        [f"{DATA}/extra.csv: is UTF-16 text, not UTF-8 or Windows-1252; {SAVE_OR_EXPORT}"],
+    ),
+    "CSV in UTF-16 without BOM": (
+        lambda p: (p / DATA / "extra.csv").write_text(EXPORT_HEAD, "utf-16-le"),
+        [
+            f"{DATA}/extra.csv: line 1: holds NUL bytes, so it is not CSV text (UTF-16 without a byte order mark, "
+            f"or not text); {SAVE_OR_EXPORT}"
+        ],
+    ),
+    "CSV export neither UTF-8 nor Windows-1252": (
+        lambda p: (p / DATA / "extra.csv").write_bytes(EXPORT_HEAD.encode("cp1252") + b"K\xf8benhavn;1\x81\n"),
+        [
+            f"{DATA}/extra.csv: line 5: is neither UTF-8 nor Windows-1252 text (byte 0x81 at byte 72 is in "
+            f"neither); {SAVE_OR_EXPORT}"
+        ],
+    ),
+    "tidy CSV not UTF-8": (
+        lambda p: (p / DATA / "extra.csv").write_bytes(
+            TIDY_HEADER.encode() + b"langtidsledige,101,K\xf8benhavn,2013M01,5\n"
+        ),
+        [f"{DATA}/extra.csv: line 2: is not UTF-8 text (invalid start byte at byte 56); {SAVE_AS_UTF8}"],
+    ),
+    "CSV with a quote never closed": (
+        lambda p: (p / DATA / "extra.csv").write_text(
+            EXPORT_HEAD + 'København;"12\n' + "x" * 140_000 + "\n", encoding="utf-8"
+        ),
+        [
+            f"{DATA}/extra.csv: line 6: cannot be read as CSV (field larger than field limit (131072)); "
+            'check for a quote (") that is not closed'
+        ],
+    ),
+    "folder named extra.csv": (
+        lambda p: (p / DATA / "extra.csv").mkdir(),
+        [f"{DATA}/extra.csv: is a folder, not a data file; rename it, or move it out of the data folder"],
+    ),
+    "datasource.yml that is a list": (
+        lambda p: (p / DATA / "datasource.yml").write_text("- title: Data\n- sample: true\n", encoding="utf-8"),
+        [
+            f"{DATA}/datasource.yml: should be a mapping of keys to values "
+            "(ignore_unknown_areas:, sample:, source:, title:), not list"
+        ],
+    ),
+    "datasource.yml not UTF-8": (
+        _datasource_not_utf8,
+        [
+            f"{DATA}/datasource.yml: line 1: is not UTF-8 text (invalid continuation byte at byte 15); "
+            "save it as UTF-8 (in the editor's Save As, or its encoding setting)"
+        ],
+    ),
+    "datasource.yml alias bomb": (
+        lambda p: (p / DATA / "datasource.yml").write_text(_alias_bomb(), encoding="utf-8"),
+        [
+            f"{DATA}/datasource.yml: line 5: its aliases (*d and others) repeat more than "
+            f"{MAX_YAML_ALIAS_VALUES:,} values; write the values out instead of nesting aliases"
+        ],
+    ),
+    "datasource.yml title a list": (
+        lambda p: (p / DATA / "datasource.yml").write_text("title: [a, b]\n", encoding="utf-8"),
+        [f"{DATA}/datasource.yml: title: ['a', 'b'] should be text"],
+    ),
+    "Excel formula without a saved value": (
+        lambda p: _set_excel_cell(p, "C8", "=B8+1"),
+        [
+            f"{DATA}/jobindsats_sample.xlsx: S01A01!C8: holds a formula without a saved value: "
+            "open the file in Excel and save it, or export again"
+        ],
+    ),
+    "Excel number past the largest figure": (
+        lambda p: _set_excel_cell(p, "C8", 1e300),
+        [
+            f"{DATA}/jobindsats_sample.xlsx: S01A01!C8: '1e+300' is too large to be a figure "
+            "(the most is 1,000,000,000,000,000); check the number"
+        ],
+    ),
+    "tidy CSV number read as infinity": (
+        lambda p: (p / DATA / "extra.csv").write_text(
+            TIDY_HEADER + "langtidsledige,101,,2013M01," + "9" * 400 + "\n", encoding="utf-8"
+        ),
+        [
+            f"{DATA}/extra.csv: row 2: value '999999999999999999999999999999... (400 characters)' is too large to be a "
+            "figure (the most is 1,000,000,000,000,000); check the number"
+        ],
+    ),
+    "CSV export number too large": (
+        lambda p: (p / DATA / "extra.csv").write_text(
+            EXPORT_HEAD + "København;1.000.000.000.000.000.000\n", encoding="utf-8"
+        ),
+        [
+            f"{DATA}/extra.csv: row 5, column 2: '1.000.000.000.000.000.000' is too large to be a figure "
+            "(the most is 1,000,000,000,000,000); check the number"
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(DATA_FAULTS))
+def test_data_fault_is_named(kind: str, project: Path) -> None:
+    plant, expected = DATA_FAULTS[kind]
+    plant(project)
+    assert_refused(project, *expected)
+
+
+def test_empty_excel_cells_keep_their_column(tmp_path: Path) -> None:
+    """An empty cell inside a row (absent from the file, as Excel writes it) does not move the cells
+    after it one column left, onto the wrong period."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "ledige"
+    sheet.append(["Ledige"])
+    sheet.append([])
+    sheet.append(["Område", "2021M01", "2021M02", "2021M03"])
+    sheet["A4"], sheet["B4"], sheet["D4"] = "Nordby", 10, 30  # C4 is left out of the file
+    path = tmp_path / "ledige.xlsx"
+    workbook.save(path)
+    params = load_parameters(MINI / "parameters")
+    problems: list[Problem] = []
+    context = ReadContext(AreaIndex.from_council(params.council), params.measures, DataSource(), problems)
+    figures = read_data_file(path, context)
+    assert problems == []
+    assert [(f.period, f.value, f.where) for f in figures] == [
+        ("2021M01", 10.0, "ledige!B4"),
+        ("2021M02", None, "ledige!C4"),
+        ("2021M03", 30.0, "ledige!D4"),
+    ]
+
+
+def test_the_sample_still_validates(project: Path) -> None:
+    result = runner.invoke(app, ["validate", *ARGS])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("OK: parameters (2 contracts, 12 meetings, 1 evaluation, 44 job centres)")
