@@ -7,10 +7,6 @@ import hashlib
 import json
 import os
 import re
-import signal
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -156,45 +152,6 @@ def test_failing_report_is_contained_and_the_book_stays(
         assert errors and errors[0]["evalue"] == "planted failure"
         assert digest(book) == before
         assert fetch(url + "/generated/index.html") == index
-
-
-def _kill_when(project: Path, mini: Path, ready) -> None:
-    """Start a build of the test council and SIGKILL it (and its kernels) once ``ready()`` holds."""
-    command = [
-        str(Path(sys.executable).parent / "councilbook"),
-        *["build", "--no-pdf", "--force", "--params", str(mini / "parameters"), "--data", str(mini / "data")],
-    ]
-    process = subprocess.Popen(
-        command, cwd=project, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    deadline = time.monotonic() + 120
-    try:
-        while not ready():
-            assert process.poll() is None, "the build ended before it could be interrupted"
-            assert time.monotonic() < deadline, "the build never reached the point to interrupt"
-            time.sleep(0.05)
-    finally:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-
-
-def test_killed_build_leaves_the_published_book(
-    project_copy: Path, mini: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(project_copy)
-    book, before = published(project_copy, mini)
-    running = project_copy / "_build/cache/.running"
-    staging = project_copy / "_build/.staging"
-    with served(book) as url:
-        index = fetch(url + "/generated/index.html")
-        _kill_when(project_copy, mini, lambda: any(running.glob("*.ipynb")))  # while reports run
-        assert digest(book) == before and fetch(url + "/generated/index.html") == index
-        _kill_when(project_copy, mini, lambda: any(staging.rglob("*.html")))  # while Sphinx writes pages
-        assert digest(book) == before and fetch(url + "/generated/index.html") == index
-    # The next build recovers from the leftovers.
-    code, output, _ = build(project_copy, mini)
-    assert code == 0, output
-    assert not running.exists() and not staging.exists()
 
 
 def test_two_builds_give_the_same_figures(project_copy: Path, mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:

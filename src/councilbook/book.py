@@ -12,7 +12,7 @@ atomic step, so a failed or killed build leaves the last good book where it was.
 
 from __future__ import annotations
 
-import ctypes
+import html
 import hashlib
 import json
 import os
@@ -31,6 +31,8 @@ from .ingest import Dataset
 from .manifest import Run
 from .parameters import Parameters
 from .pdf import print_to_pdf
+from . import release
+from .prose import escape_markdown, prose_markdown
 
 PDF_NAME = "book.pdf"
 STATIC_PAGES = ("metode", "om")  # pages in book/ listed under "Om bogen"
@@ -57,8 +59,9 @@ class BookPaths:
         return self.project / "_build"
 
     @property
-    def staging(self) -> Path:
-        return self.build / ".staging"
+    def versions(self) -> Path:
+        """One folder per build (:mod:`release`); ``current`` links the published one."""
+        return self.build / release.VERSIONS
 
     @property
     def cache(self) -> Path:
@@ -77,7 +80,7 @@ class BookPaths:
 
     @property
     def published_key(self) -> Path:
-        """The book keys the published HTML and PDF were built from."""
+        """The book keys the published HTML and PDF were built from (a link into the published version)."""
         return self.build / "published.json"
 
     @property
@@ -92,7 +95,7 @@ class BookPaths:
 def write_front_page(paths: BookPaths, params: Parameters, dataset: Dataset, runs: list[Run], pdf: bool = True) -> Path:
     """The front page; with ``pdf``, it links the whole book as PDF (placed beside the HTML)."""
     council = params.council
-    lines = [f"# {council.name}", ""]
+    lines = [f"# {escape_markdown(council.name)}", ""]
     if dataset.source.sample:
         lines += [
             '<div class="admonition warning cb-sample"><p class="admonition-title">Eksempeldata</p>'
@@ -101,28 +104,28 @@ def write_front_page(paths: BookPaths, params: Parameters, dataset: Dataset, run
             "",
         ]
     lines += [
-        f"Denne bog samler {council.short_name}s resultatkontrakter med beskæftigelsesministeren, "
+        f"Denne bog samler {escape_markdown(council.short_name)}s resultatkontrakter med beskæftigelsesministeren, "
         "status på kontraktens mål ved hvert rådsmøde og rådets årlige evalueringer.",
         "",
         "## Mission",
         "",
-        council.mission,
+        prose_markdown(council.mission),
         "",
         "## Vision",
         "",
-        council.vision,
+        prose_markdown(council.vision),
         "",
         *status_lines(params, dataset, runs),
         "## Det nyeste",
         "",
     ]
     for label, run in latest_runs(runs):
-        lines.append(f"- {label}: [{run.nav_title}]({Path(run.output).with_suffix('').as_posix()})")
+        lines.append(f"- {label}: [{escape_markdown(run.nav_title)}]({Path(run.output).with_suffix('').as_posix()})")
     lines.append("")
     if pdf:  # for readers of the site; the PDF itself does not show it
         lines += [f'<p class="cb-pdf-link">Hele bogen som PDF: <a href="../{PDF_NAME}">{PDF_NAME}</a></p>', ""]
     if council.website:
-        lines += [f"Rådets hjemmeside: {council.website}", ""]
+        lines += [f"Rådets hjemmeside: {prose_markdown(f'<{council.website}>')}", ""]
     path = paths.generated / "index.md"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines), encoding="utf-8")
@@ -143,12 +146,13 @@ def status_lines(params: Parameters, dataset: Dataset, runs: list[Run]) -> list[
     lines = [
         "## Målene lige nu",
         "",
-        f"Status på målene i kontrakten for {contract.year} ved [{latest.nav_title}]({page.as_posix()}):",
+        f"Status på målene i kontrakten for {contract.year} ved "
+        f"[{escape_markdown(latest.nav_title)}]({page.as_posix()}):",
         "",
     ]
     # glue:text reads another page's glue as plain text; its content ends in a format spec (":s")
     lines += [
-        f"- **{goal.title}**: {{glue:text}}`{page.as_posix()}.ipynb::{status_line_key(goal)}:s`"
+        f"- **{escape_markdown(goal.title)}**: {{glue:text}}`{page.as_posix()}.ipynb::{status_line_key(goal)}:s`"
         for goal in contract.goals
     ]
     return [*lines, ""]
@@ -204,10 +208,14 @@ def write_toc(paths: BookPaths, runs: list[Run]) -> Path:
 def write_config(paths: BookPaths, params: Parameters) -> Path:
     base = yaml.safe_load((paths.project / "_config.yml").read_text(encoding="utf-8"))
     council = params.council
+    # Sphinx escapes the title where it prints it; the theme's navigation bar and footer print the title,
+    # author and copyright as HTML, unescaped: the navigation bar gets the title escaped as its logo text.
     base["title"] = council.name
-    base["author"] = council.region
-    base["copyright"] = council.region
-    base.setdefault("html", {})["extra_footer"] = f"<p>{council.short_name}. Bygget med councilbook.</p>"
+    base["author"] = html.escape(council.region, quote=False)
+    base["copyright"] = council.region  # escaped where the theme prints it
+    options = base.setdefault("sphinx", {}).setdefault("config", {}).setdefault("html_theme_options", {})
+    options.setdefault("logo", {})["text"] = html.escape(council.name, quote=False)
+    base.setdefault("html", {})["extra_footer"] = f"<p>{html.escape(council.short_name)}. Bygget med councilbook.</p>"
     path = paths.generated / "_config.yml"
     path.write_text(yaml.safe_dump(base, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
@@ -241,12 +249,17 @@ def sphinx_command(paths: BookPaths, builder: str, out: Path) -> list[str]:
     ]
 
 
-def run_sphinx(paths: BookPaths, builder: str, log: Path) -> Path:
+def run_sphinx(paths: BookPaths, builder: str, work: Path) -> Path:
     """One Jupyter Book build with warnings as errors, from scratch (``--all``: no stale glue from an
-    earlier build) in its own staging folder; returns the output folder."""
-    out = paths.staging / builder
-    command = [*sphinx_command(paths, builder, out), "-W", "--keep-going"]
+    earlier build) in the build's own work folder; returns the output folder."""
+    out = work / builder
+    log = work / f"{builder}.log"
+    command = release.ending_with_parent([*sphinx_command(paths, builder, out), "-W", "--keep-going"])
     completed = subprocess.run(command, capture_output=True, text=True, cwd=paths.project)
+    if completed.returncode != 0:
+        for code in sorted(release.FOLDER_ERRNOS):  # Sphinx could not write (a full disk …): say so
+            if f"[Errno {code}]" in completed.stdout + completed.stderr:
+                raise OSError(code, os.strerror(code), str(out))
     log.parent.mkdir(parents=True, exist_ok=True)
     log.write_text(completed.stdout + "\n" + completed.stderr, encoding="utf-8")
     if completed.returncode != 0:
@@ -292,69 +305,68 @@ def is_published(paths: BookPaths, key: str, pdf: bool) -> bool:
 
 
 def build_and_publish(paths: BookPaths, key: str, pdf: bool) -> tuple[Path, Path | None]:
-    """Build the HTML (and the PDF) into staging, then publish them together.
+    """Build the HTML (and the PDF) into a new version folder, then publish it whole (:mod:`release`).
 
     The HTML build and the single-page build that is printed to PDF run side by side. Nothing is
-    published unless every step succeeded; then each folder is swapped into place atomically.
+    published unless every step succeeded; then one atomic step publishes the HTML, the PDF and the
+    record of their keys together. Run under the build lock.
     """
-    _fresh_staging(paths)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        html_job = pool.submit(run_sphinx, paths, "html", paths.staging / "html.log")
-        pdf_job = pool.submit(_build_pdf, paths) if pdf else None
-        html_dir = html_job.result()
-        staged_pdf = pdf_job.result() if pdf_job else None
-    if staged_pdf is not None:  # the site carries its PDF, linked from the front page
-        shutil.copyfile(staged_pdf, html_dir / PDF_NAME)
-    publish(html_dir, paths.html)
-    keys = {**published_keys(paths), "html": key}
-    if staged_pdf is not None:
-        publish(staged_pdf.parent, paths.pdf.parent)
-        keys["pdf"] = key
-    _write_atomically(paths.published_key, json.dumps(keys, indent=1))
-    shutil.rmtree(paths.staging, ignore_errors=True)
-    return paths.html, paths.pdf if staged_pdf is not None else None
+    release.prune(paths.build)  # what failed or killed builds left
+    version = release.new_version(paths.build)
+    published = False
+    try:
+        work = version / "work"
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            html_job = pool.submit(run_sphinx, paths, "html", work)
+            pdf_job = pool.submit(_build_pdf, paths, work) if pdf else None
+            built_html = html_job.result()
+            printed = pdf_job.result() if pdf_job else None
+        release.checkpoint("built")
+        html_dir, pdf_dir = version / "html", version / "pdf"
+        built_html.rename(html_dir)
+        pdf_dir.mkdir()
+        keys = {"html": key}
+        if printed is not None:
+            printed.rename(pdf_dir / PDF_NAME)
+            shutil.copyfile(pdf_dir / PDF_NAME, html_dir / PDF_NAME)  # the site carries its PDF
+            keys["pdf"] = key
+        elif paths.pdf.is_file() and "pdf" in published_keys(paths):  # an HTML-only build keeps the last PDF
+            _link_or_copy(paths.pdf, pdf_dir / PDF_NAME)
+            keys["pdf"] = published_keys(paths)["pdf"]
+        shutil.rmtree(work)
+        release.write_keys(version, keys)
+        release.checkpoint("complete")
+        release.flip(paths.build, version)
+        published = True
+        release.checkpoint("published")
+    finally:
+        if not published:
+            shutil.rmtree(version, ignore_errors=True)
+    release.prune(paths.build)
+    return paths.html, paths.pdf if printed is not None else None
 
 
-def _build_pdf(paths: BookPaths) -> Path:
-    single_dir = run_sphinx(paths, "singlehtml", paths.staging / "singlehtml.log")
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _build_pdf(paths: BookPaths, work: Path) -> Path:
+    single_dir = run_sphinx(paths, "singlehtml", work)
     # Sphinx writes the single page at generated/index.html but links its assets as if it
     # stood at the top of the output; a copy at the top resolves them.
     root_page = single_dir / "print.html"
     shutil.copyfile(single_dir / "generated" / "index.html", root_page)
-    return print_to_pdf(root_page, paths.staging / "pdf" / PDF_NAME)
-
-
-def _fresh_staging(paths: BookPaths) -> None:
-    if paths.staging.exists():
-        shutil.rmtree(paths.staging)
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
-
-
-_RENAME_EXCHANGE = 2  # linux/fs.h
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths in one atomic step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd = -100
-    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
-    return result == 0
+    return print_to_pdf(root_page, work / "pdf" / PDF_NAME)
 
 
 def publish(staged: Path, target: Path) -> None:
     """Put a staged folder in place of ``target``. Where the system allows, the two are exchanged in one
     atomic step, so a reader (or a web server) finds either the old folder or the new one, never none."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists() and _exchange(staged, target):
+    if target.exists() and release.exchange(staged, target):
         shutil.rmtree(staged)  # now the old folder
         return
     old = target.with_name(target.name + ".old")

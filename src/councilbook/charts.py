@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
+import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.projections.polar import PolarAxes
@@ -18,6 +19,10 @@ from matplotlib.ticker import FuncFormatter
 from .danish import format_number, format_percent, format_period, format_period_code, is_share, round_half_up, subject
 from .parameters import Goal, LevelTarget, Measure
 from .periods import freq_of_index, last_month, month, year_periods
+
+# Titles and labels carry the council's texts (a goal's title, job centres' names): "$" is a dollar sign, not
+# the start of mathematical notation (which also fails on a single "$").
+matplotlib.rcParams["text.parse_math"] = False
 
 BLUE = "#0072B2"
 ORANGE = "#E69F00"

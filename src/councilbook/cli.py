@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 from rich.console import Console
 from rich.table import Table as RichTable
+from rich.text import Text as RichText
 
 from . import present
 from .book import PDF_NAME, BookError
@@ -25,6 +26,7 @@ from .danish import format_date, format_month
 from .errors import InputError, display_path
 from .execute import RunResult
 from .pdf import PdfError
+from .release import BuildBusy, BuildFolderError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -131,6 +133,9 @@ def user_errors(action: str) -> Iterator[None]:
     except ReportsFailed as exc:
         warn(f"{action}: {len(exc.failed)} report(s) failed.")
         _report_failures(exc.failed)
+        raise typer.Exit(1) from None
+    except (BuildBusy, BuildFolderError) as exc:
+        warn(f"{action}: {exc}.")
         raise typer.Exit(1) from None
     except (BookError, PdfError, ComputeError, FileNotFoundError) as exc:
         warn(f"{action}: {exc}")
@@ -357,12 +362,13 @@ def _plain(cell: str) -> str:
 
 
 def terminal_table(table: present.Table) -> RichTable:
-    """A report's table for the terminal: the same columns and cells as the HTML."""
+    """A report's table for the terminal: the same columns and cells as the HTML. Cells are text, never
+    rich markup (a goal's title "[bold]…" shows as typed)."""
     rich_table = RichTable(show_lines=False)
     for index, column in enumerate(table.columns):
-        rich_table.add_column(column, justify="right" if index in table.numeric else "left", no_wrap=True)
+        rich_table.add_column(RichText(column), justify="right" if index in table.numeric else "left", no_wrap=True)
     for row in table.rows:
-        rich_table.add_row(*(_plain(cell) for cell in row))
+        rich_table.add_row(*(RichText(_plain(cell)) for cell in row))
     return rich_table
 
 

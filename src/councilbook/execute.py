@@ -27,6 +27,8 @@ import nbformat
 import papermill as pm
 
 from .manifest import Run
+from .prose import escape_markdown
+from .release import die_with_parent
 
 TITLE_TAG = "councilbook-title"
 
@@ -53,7 +55,7 @@ def finalise_notebook(path: Path, run: Run) -> None:
             if "remove-cell" not in tags:
                 tags.append("remove-cell")
     nb.cells = [c for c in nb.cells if TITLE_TAG not in c.metadata.get("tags", [])]
-    title = nbformat.v4.new_markdown_cell(f"# {run.title}", metadata={"tags": [TITLE_TAG]})
+    title = nbformat.v4.new_markdown_cell(f"# {escape_markdown(run.title)}", metadata={"tags": [TITLE_TAG]})
     title.id = "councilbook-title"
     nb.cells.insert(0, title)
     nb.metadata["councilbook"] = {
@@ -120,7 +122,10 @@ def _summarise(exc: Exception) -> str:
 
 
 def _quiet_worker() -> None:
-    """Kernels log transport warnings on stderr; errors land in the notebooks, so silence the rest."""
+    """A report worker ends with the build that started it (its kernel then ends too: ipykernel leaves when
+    its parent does). Kernels log transport warnings on stderr; errors land in the notebooks, so silence
+    the rest."""
+    die_with_parent()
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
     os.close(devnull)

@@ -27,6 +27,7 @@ from .pdf import print_to_pdf
 from .reports import describe_forecast
 from .scope import CLOSED_ITEM
 from .validate import load_project
+from .prose import inline_html
 
 
 @dataclass(frozen=True)
@@ -77,9 +78,9 @@ def minutes_html(params: Parameters, meeting: Meeting, state: MinutesState, memb
         title = CLOSED_ITEM if hidden else item.title
         parts.append(f"<h2>{number}. {html.escape(title)}</h2>")
         if item.recommendation and not hidden:
-            parts.append(f"<p><strong>Indstilling:</strong> {html.escape(item.recommendation)}</p>")
+            parts.append(f"<div><strong>Indstilling:</strong> {inline_html(item.recommendation)}</div>")
         if item.decision:
-            parts.append(f"<p><strong>Beslutning:</strong> {html.escape(item.decision)}</p>")
+            parts.append(f"<div><strong>Beslutning:</strong> {inline_html(item.decision)}</div>")
         else:
             parts.append(
                 "<p class='missing'><strong>Beslutning:</strong> <em>ikke registreret</em> – skal skrives ind "
@@ -122,7 +123,7 @@ def press_release_html(params: Parameters, meeting: Meeting, status: compute.Mee
         body.append(
             "<h2>Rådets beslutninger</h2><ul>"
             + "".join(
-                f"<li><strong>{html.escape(d.title)}:</strong> {html.escape(d.decision or '')}</li>" for d in decisions
+                f"<li><strong>{html.escape(d.title)}:</strong> {inline_html(d.decision or '')}</li>" for d in decisions
             )
             + "</ul>"
         )

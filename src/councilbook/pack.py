@@ -23,12 +23,14 @@ from . import present
 from .danish import STATUS_LABELS, format_date, format_month
 from .parameters import MEETING_KIND_LABELS_DA, Meeting, Parameters
 from .pdf import print_to_pdf
+from .prose import escape_html, inline_html, prose_html, safe_markdown
 from .reports import Report, status_report
 from .validate import load_project
 from .workbook import write_status_workbook
 
 PACKS_DIR = Path("packs")
-_markdown = MarkdownIt("commonmark", {"html": True})
+# The reports' Markdown, already made safe (prose.safe_markdown), rendered with raw HTML off all the same.
+_markdown = MarkdownIt("commonmark", {"html": False})
 
 
 @dataclass(frozen=True)
@@ -41,8 +43,10 @@ class Pack:
     data_end: pd.Period | None = None  # the data's last month, when it comes before the cut-off
 
 
-def _md(text: str) -> str:
-    return _markdown.render(text)
+def _md(markdown: present.Markdown | str) -> str:
+    if isinstance(markdown, str):
+        markdown = present.Markdown(markdown)
+    return markdown.notice + _markdown.render(safe_markdown(markdown.text))
 
 
 def agenda_html(meeting: Meeting) -> str:
@@ -50,13 +54,13 @@ def agenda_html(meeting: Meeting) -> str:
     for number, item in enumerate(meeting.agenda, start=1):
         kind = "Til beslutning" if item.type == "decision" else "Til orientering"
         secret = ' <span class="cb-secret">Fortroligt</span>' if item.confidential else ""
-        parts.append(f'<h2 id="punkt-{number}">{number}. {html.escape(item.title)}</h2>')
+        parts.append(f'<h2 id="punkt-{number}">{number}. {escape_html(item.title)}</h2>')
         parts.append(f'<p class="cb-kind"><strong>{kind}</strong>{secret}</p>')
         if item.case_text:
-            parts.append(_md(item.case_text))
+            parts.append(prose_html(item.case_text))
         if item.type == "decision" and item.recommendation:
             parts.append(
-                f'<div class="cb-recommendation"><strong>Indstilling:</strong> {html.escape(item.recommendation)}</div>'
+                f'<div class="cb-recommendation"><strong>Indstilling:</strong> {inline_html(item.recommendation)}</div>'
             )
     if not parts:
         parts.append("<p>Der er ingen punkter på dagsordenen endnu.</p>")
@@ -92,18 +96,18 @@ def previous_decisions_html(params: Parameters, meeting: Meeting) -> str:
 
 def report_html(report: Report) -> str:
     """A report's content as HTML (what the notebook displays), headings one level down."""
-    parts = [_md(report.intro.text)]
+    parts = [_md(report.intro)]
     if report.summary is not None:
         parts.append(report.summary._repr_html_())
     for section in report.sections:
         if section.heading.text.startswith("## Dagsorden"):
             continue  # the pack has the full agenda in its own part
-        parts.append(_md(section.heading.text))
-        parts.append(_md(section.text.text))
+        parts.append(_md(section.heading))
+        parts.append(_md(section.text))
         if section.chart is not None:
             parts.append(section.chart._repr_html_())
         if section.note is not None:
-            parts.append(_md(section.note.text))
+            parts.append(_md(section.note))
         if section.table is not None:
             parts.append(section.table._repr_html_())
     return "\n".join(parts)

@@ -21,7 +21,7 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
-from . import book, compute
+from . import release, book, compute
 from .ingest import write_snapshot
 from .execute import RunResult, execute_runs, prune_cache
 from .manifest import Run, expand_manifest, held_back, meeting_nav_title, meeting_title
@@ -119,9 +119,34 @@ def build(
     runs = plan_runs(project, root, params_dir, data_path, as_of)
     notes = tuple(f"The meeting page {text}" for text in (held_back(project.params, as_of) if as_of else []))
     paths = book.BookPaths(root)
+    try:
+        with release.build_lock(paths.build):
+            return _build_locked(
+                project, runs, notes, paths, params_dir, data_path, workers, pdf, on_done, stage, force, on_plan
+            )
+    except OSError as exc:
+        if exc.errno in release.FOLDER_ERRNOS:
+            raise release.folder_error(paths.build, exc) from exc
+        raise
+
+
+def _build_locked(
+    project: Project,
+    runs: list[Run],
+    notes: tuple[str, ...],
+    paths: book.BookPaths,
+    params_dir: Path,
+    data_path: Path,
+    workers: int | None,
+    pdf: bool,
+    on_done: Callable[[RunResult], None] | None,
+    stage: Callable[[str], None],
+    force: bool,
+    on_plan: Callable[[list[Run]], None] | None,
+) -> BuildResult:
     save_prepared(project, params_dir, data_path, paths.prepared)  # the reports read it instead of validating again
     # Made anew: nothing left from an earlier build (nor from one that was killed half-way).
-    for folder in (paths.generated, paths.failed, paths.staging):
+    for folder in (paths.generated, paths.failed):
         shutil.rmtree(folder, ignore_errors=True)
     paths.generated.mkdir(parents=True)
     stage(f"Kører {len(runs)} rapporter")
@@ -130,7 +155,7 @@ def build(
     results = execute_runs(
         runs,
         paths.generated,
-        root,
+        paths.project,
         workers=workers,
         on_done=on_done,
         cache=paths.cache,

@@ -32,6 +32,7 @@ from .danish import (
 )
 from .parameters import Contract, Goal
 from .periods import period_from_code
+from .prose import safe_markdown
 from .provenance import Provenance
 
 if TYPE_CHECKING:  # matplotlib is imported where charts are drawn, not by every command
@@ -147,12 +148,15 @@ class Chart:
 
 @dataclass(frozen=True)
 class Markdown:
-    """Markdown text that displays as such in a notebook."""
+    """A report's text, displayed in a notebook as Markdown that can hold no raw HTML, directive or role:
+    whatever was put into ``text`` (a council's name, a case text …) is shown as text (:mod:`prose`).
+    ``notice`` is HTML of councilbook's own (the sample-data notice), shown above the text."""
 
     text: str
+    notice: str = ""
 
     def _repr_markdown_(self) -> str:
-        return self.text
+        return "\n\n".join(filter(None, [self.notice, safe_markdown(self.text)]))
 
     def __repr__(self) -> str:
         return self.text

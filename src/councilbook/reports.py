@@ -35,6 +35,8 @@ from .danish import (
 from .manifest import ForEach, contract_title, meeting_title
 from .parameters import MEETING_KIND_LABELS_DA, Contract, Goal
 from .periods import freq_of_index, last_month, month, period_from_code, year_periods
+from .prose import escape_markdown as md_text
+from .prose import labelled_markdown, plain_text, prose_list, prose_markdown
 from .provenance import collect_provenance
 from .scope import CLOSED_ITEM, Scope, scope_report
 from .series import goal_series
@@ -93,7 +95,7 @@ class Report:
 def _intro(project: Project, *paragraphs: str) -> present.Markdown:
     """A report's opening: the sample-data notice when the data are a sample, then the paragraphs."""
     notice = present.sample_notice(project.dataset.source.sample)
-    return present.Markdown("\n\n".join(filter(None, [notice, *paragraphs])))
+    return present.Markdown("\n\n".join(filter(None, paragraphs)), notice=notice)
 
 
 def _scoped_project(
@@ -257,17 +259,17 @@ def build_contract_report(
             else f"Udgangspunktet er {format_period_code(goal.baseline)}. "
             + present.describe_missing([m for m in latest.missing if m.part == "baseline"])
         )
-        actions = "\n".join(f"- {a}" for a in goal.actions)
+        actions = prose_list(goal.actions)
         text = (
             f"**Målet:** {target_text}\n\n"
-            f"**Hvorfor er det vigtigt?** {goal.why}\n\n"
+            f"{labelled_markdown('Hvorfor er det vigtigt?', goal.why, bold=True)}\n\n"
             f"**Hvor står vi?** {baseline_text} {stand}\n\n"
             f"**Det gør rådet:**\n\n{actions}"
         )
         figure, alt = _history_figure(project, goal, contract.year, cutoff, latest)
         sections.append(
             Section(
-                heading=present.Markdown(f"## Mål {number}: {goal.title}"),
+                heading=present.Markdown(f"## Mål {number}: {md_text(goal.title)}"),
                 text=present.Markdown(text),
                 chart=present.Chart.from_figure(figure, alt=alt),
                 note=_missing_note(project, goal, contract.year, cutoff),
@@ -291,9 +293,9 @@ def build_contract_report(
         f"{council.name} har indgået en kontrakt med beskæftigelsesministeren om de vigtigste mål for "
         f"beskæftigelsesindsatsen i {contract.year}. Her er kontrakten fortalt kort og i almindeligt sprog."
         + (f" Kontrakten blev underskrevet {format_date(contract.signed)}." if contract.signed else ""),
-        f"## Rådets mission\n\n{council.mission}",
-        f"## Rådets vision\n\n{council.vision}",
-        "## Rådets roller\n\n" + "\n".join(f"- {r}" for r in council.roles),
+        f"## Rådets mission\n\n{prose_markdown(council.mission)}",
+        f"## Rådets vision\n\n{prose_markdown(council.vision)}",
+        "## Rådets roller\n\n" + prose_list(council.roles),
         f"## Målene for {contract.year}\n\n" + "\n".join(f"{i}. {t}" for i, t in enumerate(sentences, start=1)),
         _figures_until(project, cutoff, contract.published, set(goal_measure_ids(contract))),
     )
@@ -629,16 +631,16 @@ def agenda_section(meeting, members: bool, params=None, as_of: date | None = Non
         kind = "Til beslutning" if item.type == "decision" else "Til orientering"
         hidden = item.confidential and not members
         title = CLOSED_ITEM if hidden else item.title + (" (fortroligt)" if item.confidential else "")
-        lines.append(f"**{number}. {title}** – {kind}")
+        lines.append(f"**{number}. {md_text(title)}** – {kind}")
         lines.append("")
         if not hidden and item.case_text:
-            lines += [item.case_text, ""]
+            lines += [prose_markdown(item.case_text), ""]
         if not hidden and item.recommendation:
-            lines += [f"*Indstilling:* {item.recommendation}", ""]
+            lines += [labelled_markdown("Indstilling:", item.recommendation), ""]
         if item.decision and show_decisions:
-            lines += [f"*Beslutning:* {item.decision}", ""]
+            lines += [labelled_markdown("Beslutning:", item.decision), ""]
         if not hidden and item.follow_up:
-            lines += [f"*Opfølgning:* {item.follow_up}", ""]
+            lines += [labelled_markdown("Opfølgning:", item.follow_up), ""]
     if not lines:
         lines = ["Der er ingen punkter på dagsordenen i parametrene."]
     return Section(heading=present.Markdown("## Dagsorden og beslutninger"), text=present.Markdown("\n".join(lines)))
@@ -756,7 +758,7 @@ def status_report(
         )
         sections.append(
             Section(
-                heading=present.Markdown(f"## Mål {number}: {goal.title}"),
+                heading=present.Markdown(f"## Mål {number}: {md_text(goal.title)}"),
                 text=present.Markdown(text),
                 chart=_with_forecast(project, goal, contract.year, result.cutoff, status),
                 note=_missing_note(project, goal, contract.year, result.cutoff, status),
@@ -990,8 +992,10 @@ def _evaluation_sections(result: compute.EvaluationResult, project: Project) -> 
         [
             format_date(r.date),
             r.title,
-            r.decision,
-            r.follow_up or ("ikke offentlig (lukket punkt)" if r.confidential else "ikke registreret"),
+            plain_text(r.decision),
+            plain_text(r.follow_up)
+            if r.follow_up
+            else ("ikke offentlig (lukket punkt)" if r.confidential else "ikke registreret"),
         ]
         for r in result.decisions
     ]
@@ -1136,7 +1140,7 @@ def build_evaluation_report(
         sections.append(
             Section(
                 heading=present.Markdown("## Rådets konklusioner"),
-                text=present.Markdown("\n".join(f"- {c}" for c in evaluation.conclusions)),
+                text=present.Markdown(prose_list(evaluation.conclusions)),
             )
         )
     provenance = collect_provenance(params, project.dataset, result.cutoff, scope)

@@ -297,8 +297,12 @@ def save_prepared(project: Project, params_dir: Path | str, data_path: Path | st
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{project_digest(params_dir, data_path)}.pickle"
     temporary = path.with_suffix(f".{os.getpid()}.tmp")
-    temporary.write_bytes(pickle.dumps(project, protocol=pickle.HIGHEST_PROTOCOL))
-    os.replace(temporary, path)
+    try:
+        temporary.write_bytes(pickle.dumps(project, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)  # a full disk leaves nothing half-written
+        raise
     return path
 
 

@@ -3,7 +3,8 @@
 The built site (``_build/html``, with the book's PDF beside its pages) is copied next to the
 target folder and then swapped in with one atomic step (:func:`book.publish`), so readers see the
 old site or the new one, never a half-copied one. A folder councilbook has published carries a
-marker file; a folder with other files in it is never replaced.
+marker file; a folder with other files in it is never replaced, and the copy beside it is removed only
+when it carries councilbook's own marker.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from .book import PDF_NAME, publish
 
 MARKER = ".councilbook-site"
+INCOMING_MARKER = ".councilbook-incoming"  # in the copy being made, until it is swapped in
 
 
 class SiteError(Exception):
@@ -46,10 +48,18 @@ def publish_site(source: Path, target: Path, build_dir: Path, key: str) -> Path:
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     incoming = target.with_name(f".{target.name}.incoming")
-    if incoming.exists():
-        shutil.rmtree(incoming)  # left by an interrupted publication
+    if incoming.exists() or incoming.is_symlink():
+        if not (incoming.is_dir() and not incoming.is_symlink() and (incoming / INCOMING_MARKER).is_file()):
+            raise SiteError(
+                f"{incoming} is in the way and was not made by councilbook, so it will not remove it; "
+                "move it away, then publish again"
+            )
+        shutil.rmtree(incoming)  # left by an interrupted publication of ours
     try:
-        shutil.copytree(source, incoming, ignore=shutil.ignore_patterns(".buildinfo"))
+        incoming.mkdir()
+        (incoming / INCOMING_MARKER).touch()  # ours, should this publication be interrupted
+        shutil.copytree(source, incoming, ignore=shutil.ignore_patterns(".buildinfo"), dirs_exist_ok=True)
+        (incoming / INCOMING_MARKER).unlink()
         (incoming / MARKER).write_text(
             json.dumps(
                 {

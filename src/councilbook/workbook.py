@@ -214,5 +214,16 @@ def write_status_workbook(params: Parameters, result: MeetingStatus, provenance:
     lines += [[f"Parameterfil: {f['path']}", f"SHA-256 {f['sha256']}"] for f in provenance.parameter_files]
     _write_table(about, ["Oplysning", "Værdi"], lines, {})
     wb.properties.creator = "councilbook"
+    store_text_as_text(wb)
     wb.save(path)
     return path
+
+
+def store_text_as_text(wb: Workbook) -> None:
+    """Every text cell a string, never a formula: the workbook writes no formulas, so a text that begins
+    with "=" (a council's or a job centre's name, a goal's title …) is stored as the text it is."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
