@@ -36,7 +36,7 @@ from councilbook.prose import (
     prose_markdown,
     safe_markdown,
 )
-from hostile import BUILD_MACHINE_TEXT, live_findings, plant_hostile_texts
+from hostile import BUILD_MACHINE_TEXT, line_payload, live_findings, plant_hostile_texts
 
 runner = CliRunner()
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "br", "code", "h1", "h2", "h3", "h4", "h5", "h6"}
@@ -207,7 +207,7 @@ def hostile_council(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[
 
 
 def test_no_payload_is_live_in_the_book(hostile_council: tuple[Path, Path, int, list[str]]) -> None:
-    project, _council, _port, hits = hostile_council
+    project, _council, port, hits = hostile_council
     html = project / "_build/html"
     assert live_findings(html) == []
     assert not any(BUILD_MACHINE_TEXT in p.read_text(errors="ignore") for p in html.rglob("*") if p.is_file())
@@ -221,6 +221,8 @@ def test_no_payload_is_live_in_the_book(hostile_council: tuple[Path, Path, int, 
     assert "<script>alert('2021-goals-title0-')</script>" in text
     assert "```{raw} html" in text and "{download}`/etc/os-release`" in text
     assert meeting.find("em", string="kursiv") is not None  # the small markup still works
+    for field in ("2021-goals-title0-", "2021-meetings-theme1-", "council-job_centres-name0-"):
+        assert line_payload(field, port) in text, field  # a name exactly as typed: no markup, quotes kept
 
 
 def test_no_payload_runs_or_loads_in_a_browser(hostile_council: tuple[Path, Path, int, list[str]]) -> None:

@@ -26,7 +26,7 @@ from .danish import format_date, format_month
 from .errors import InputError, display_path
 from .execute import RunResult
 from .pdf import PdfError
-from .release import BuildBusy, BuildFolderError
+from .release import BuildBusy, BuildFolderError, build_lock
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -249,8 +249,10 @@ def publish(
     try:
         check_target(to, paths.build)
         result = _build_book(params, data, workers, True, as_of, False)
-        target = publish_site(result.html, to, paths.build, published_keys(paths).get("html", ""))
-    except SiteError as exc:
+        # Under the build lock and from the version folder itself: no build flips or prunes it meanwhile.
+        with build_lock(paths.build):
+            target = publish_site(result.html.resolve(), to, paths.build, published_keys(paths).get("html", ""))
+    except (SiteError, BuildBusy, BuildFolderError) as exc:
         warn(f"Not published: {exc}")
         raise typer.Exit(1) from None
     if result.unchanged:
@@ -436,7 +438,9 @@ def fetch(
     ] = None,
     measure: Annotated[Optional[list[str]], typer.Option(help="Only this measure id (repeatable).")] = None,
     raw: Annotated[Path, typer.Option(help="Folder for the raw API answers.")] = Path("data/raw/jobindsats"),
-    timeout: Annotated[float, typer.Option(help="Seconds to wait for each answer.")] = 60.0,
+    timeout: Annotated[
+        float, typer.Option(help="Seconds each request may take in all (connecting and every byte of the answer).")
+    ] = 60.0,
 ) -> None:
     """Fetch the measures the parameters name (jobindsats.table) from the jobindsats.dk API.
 

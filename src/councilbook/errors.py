@@ -6,6 +6,7 @@ the first one, so that a user sees everything that is wrong in one run.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,8 +38,15 @@ def _sort_key(problem: Problem) -> tuple[str, str, str]:
 
 
 def display_path(path: Path) -> str:
-    """A path as the user gave it: relative to the working directory when inside it."""
+    """A path as the user gave it: relative to the working directory when inside it (links are not followed:
+    the published book is ``_build/html``, whichever version folder that leads to)."""
+    absolute, cwd = Path(os.path.abspath(path)), Path(os.getcwd())
+    for base in (cwd, cwd.resolve()):
+        try:
+            return str(absolute.relative_to(base))
+        except ValueError:
+            continue
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(path.resolve().relative_to(cwd.resolve()))
     except ValueError:
         return str(path)

@@ -261,9 +261,9 @@ def build_contract_report(
         )
         actions = prose_list(goal.actions)
         text = (
-            f"**Målet:** {target_text}\n\n"
+            f"**Målet:** {md_text(target_text)}\n\n"
             f"{labelled_markdown('Hvorfor er det vigtigt?', goal.why, bold=True)}\n\n"
-            f"**Hvor står vi?** {baseline_text} {stand}\n\n"
+            f"**Hvor står vi?** {md_text(baseline_text)} {md_text(stand)}\n\n"
             f"**Det gør rådet:**\n\n{actions}"
         )
         figure, alt = _history_figure(project, goal, contract.year, cutoff, latest)
@@ -296,7 +296,8 @@ def build_contract_report(
         f"## Rådets mission\n\n{prose_markdown(council.mission)}",
         f"## Rådets vision\n\n{prose_markdown(council.vision)}",
         "## Rådets roller\n\n" + prose_list(council.roles),
-        f"## Målene for {contract.year}\n\n" + "\n".join(f"{i}. {t}" for i, t in enumerate(sentences, start=1)),
+        f"## Målene for {contract.year}\n\n"
+        + "\n".join(f"{i}. {md_text(t)}" for i, t in enumerate(sentences, start=1)),
         _figures_until(project, cutoff, contract.published, set(goal_measure_ids(contract))),
     )
     provenance = collect_provenance(params, project.dataset, cutoff, scope)
@@ -502,7 +503,7 @@ def describe_jobcentre_changes(table: pd.DataFrame, share: bool, better: str = "
         return fig.change(fig.level(row.actual, share), fig.level(row.last_year, share))
 
     def name(row: Any) -> str:
-        return f"{row.jobcentre} ({moved(row).text})"
+        return f"{md_text(row.jobcentre)} ({moved(row).text})"
 
     ranked = table.dropna(subset=["rank"])
     if len(ranked) < 2 * count:
@@ -547,7 +548,7 @@ def describe_adjusted(table: pd.DataFrame, better: str, count: int = 3) -> str:
     those whose expected level is not meaningful or uncertain are named apart."""
 
     def name(row: Any) -> str:
-        return f"{row.jobcentre} ({describe_relative(row.actual_over_expected)})"
+        return f"{md_text(row.jobcentre)} ({describe_relative(row.actual_over_expected)})"
 
     ranked = table.dropna(subset=["adjusted_rank"]).sort_values(["adjusted_rank", "jobcentre"])
     parts = []
@@ -563,7 +564,7 @@ def describe_adjusted(table: pd.DataFrame, better: str, count: int = 3) -> str:
             parts.append(f"**Særlige udfordringer i forhold til rammevilkårene:** {', '.join(name(r) for r in bad)}.")
     flagged = table[table["flag"] != ""]
     if len(flagged):
-        names = ", ".join(f"{r.jobcentre} ({present.FLAG_TEXTS[r.flag]})" for r in flagged.itertuples())
+        names = ", ".join(f"{md_text(r.jobcentre)} ({present.FLAG_TEXTS[r.flag]})" for r in flagged.itertuples())
         parts.append(f"**Ikke rangeret**, fordi det forventede niveau ikke kan bruges: {names}.")
     return "\n\n".join(parts)
 
@@ -711,8 +712,8 @@ def status_report(
     intro = _intro(
         project,
         f"**{MEETING_KIND_LABELS_DA[meeting.kind]}** {format_date(meeting.date)}"
-        + (f", {meeting.place}" if meeting.place else "")
-        + (f". Tema: {meeting.theme}" if meeting.theme else "")
+        + (f", {md_text(meeting.place)}" if meeting.place else "")
+        + (f". Tema: {md_text(meeting.theme)}" if meeting.theme else "")
         + ".",
         f"Materialet er udarbejdet til {format_date(result.pack_date)} med tal til og med "
         f"**{format_month(shown_until)}**"
@@ -750,10 +751,10 @@ def status_report(
         if status.excluded and status.aggregation != "end_of_period" and status.periods:
             caption_period += " uden " + ", ".join(format_period_code(code) for code in status.excluded)
         text = (
-            f"**Målet:** {target_sentence(goal, status, project, contract.year)}\n\n"
+            f"**Målet:** {md_text(target_sentence(goal, status, project, contract.year))}\n\n"
             f"**Status:** {present.status_cell(status.status)}. "
-            f"{describe_forecast(status, goal)} "
-            f"{_where_we_stand(goal, status, project, result.cutoff)}\n\n"
+            f"{md_text(describe_forecast(status, goal))} "
+            f"{md_text(_where_we_stand(goal, status, project, result.cutoff))}\n\n"
             f"{describe_xmr(detail.xmr, result.cutoff)}"
         )
         sections.append(
