@@ -32,7 +32,7 @@ from .danish import (
 )
 from .parameters import Contract, Goal
 from .periods import period_from_code
-from .prose import safe_markdown
+from .prose import escape_markdown, safe_markdown
 from .provenance import Provenance
 
 if TYPE_CHECKING:  # matplotlib is imported where charts are drawn, not by every command
@@ -366,7 +366,7 @@ def missing_note(
     if forecast_estimates:
         effect += " Kun prognosen for året skønner årets manglende tal ud fra sidste års mønster."
     listed = describe_missing(shown[:12]) + (" Der mangler flere." if len(shown) > 12 else "")
-    return Markdown(f"*Bemærk:* {listed} {effect}")
+    return Markdown(f"*Bemærk:* {escape_markdown(listed)} {escape_markdown(effect)}")
 
 
 # ---------------------------------------------------------------------------
