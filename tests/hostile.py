@@ -82,6 +82,24 @@ def _plant(node: Any, path: list[str], make: Any, name: str) -> int:
     return 1
 
 
+def _fill_optional_texts(group: str, data: Any) -> None:
+    """Give every optional text a value first, so that each field carries a payload."""
+    if group == "contracts":
+        for goal in data.get("goals") or []:
+            goal.setdefault("subject", "x")
+    elif group == "meetings":
+        for meeting in data.get("meetings") or []:
+            meeting.setdefault("theme", "x")
+            meeting.setdefault("place", "x")
+            for item in meeting.get("agenda") or []:
+                item.setdefault("case_text", "x")
+                item.setdefault("follow_up", "x")
+                if item.get("type") == "decision":
+                    item.setdefault("recommendation", "x")
+    elif group == "evaluations":
+        data.setdefault("conclusions", ["x"])
+
+
 def plant_hostile_texts(params: Path, port: int) -> int:
     """Plant payloads in every free text of the parameters folder; returns how many texts got one."""
     planted = 0
@@ -95,6 +113,7 @@ def plant_hostile_texts(params: Path, port: int) -> int:
     for group, paths in files.items():
         for path in paths:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            _fill_optional_texts(group, data)
             for fields, payload in ((LINE_FIELDS, line_payload), (BLOCK_FIELDS, block_payload)):
                 for field in fields.get(group, []):
                     tag = f"{path.stem}.{field}".replace("[]", "").replace(".", "-")
