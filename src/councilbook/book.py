@@ -4,10 +4,11 @@ The book's sources are ``book/`` (static pages and ``_static/``) plus
 ``book/generated/`` (git-ignored): the executed report notebooks, the front
 page, ``_toc.yml`` and ``_config.yml``, all made anew by each build. A book key
 hashes all of them; when it equals the key the published book was built from,
-nothing is rebuilt. Otherwise Sphinx builds from scratch into a staging folder,
-the HTML and the single page for the PDF side by side; only when HTML and PDF both
-succeeded are they swapped into ``_build/html`` and ``_build/pdf``, each in one
-atomic step, so a failed or killed build leaves the last good book where it was.
+nothing is rebuilt. Otherwise Sphinx builds from scratch into the build's own version
+folder, the HTML and the single page for the PDF side by side; only when HTML and PDF
+both succeeded is that folder published, HTML, PDF and their keys together in one
+atomic step (:mod:`release`), so a failed or killed build leaves the last good book
+where it was.
 """
 
 from __future__ import annotations
