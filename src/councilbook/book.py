@@ -22,75 +22,24 @@ import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from .errors import display_path
 from .ingest import Dataset
-from .manifest import Run
+from .manifest import Run, status_line_key
 from .parameters import Parameters
 from .pdf import print_to_pdf
 from . import release
+from .paths import PDF_NAME, BookPaths
 from .prose import escape_markdown, prose_markdown
 
-PDF_NAME = "book.pdf"
 STATIC_PAGES = ("metode", "om")  # pages in book/ listed under "Om bogen"
 
 
 class BookError(Exception):
     """Sphinx or the PDF step failed."""
-
-
-@dataclass(frozen=True)
-class BookPaths:
-    project: Path  # the folder holding _config.yml, book/, pipelines/
-
-    @property
-    def book(self) -> Path:
-        return self.project / "book"
-
-    @property
-    def generated(self) -> Path:
-        return self.book / "generated"
-
-    @property
-    def build(self) -> Path:
-        return self.project / "_build"
-
-    @property
-    def versions(self) -> Path:
-        """One folder per build (:mod:`release`); ``current`` links the published one."""
-        return self.build / release.VERSIONS
-
-    @property
-    def cache(self) -> Path:
-        """Executed notebooks by run key (:mod:`runkey`)."""
-        return self.build / "cache"
-
-    @property
-    def prepared(self) -> Path:
-        """Validated projects by the digest of their input files, shared by a build's reports."""
-        return self.cache / "projects"
-
-    @property
-    def failed(self) -> Path:
-        """The last build's failed notebooks, with the error at the cell that failed."""
-        return self.build / "failed"
-
-    @property
-    def published_key(self) -> Path:
-        """The book keys the published HTML and PDF were built from (a link into the published version)."""
-        return self.build / "published.json"
-
-    @property
-    def html(self) -> Path:
-        return self.build / "html"
-
-    @property
-    def pdf(self) -> Path:
-        return self.build / "pdf" / PDF_NAME
 
 
 def write_front_page(paths: BookPaths, params: Parameters, dataset: Dataset, runs: list[Run], pdf: bool = True) -> Path:
@@ -135,7 +84,6 @@ def write_front_page(paths: BookPaths, params: Parameters, dataset: Dataset, run
 
 def status_lines(params: Parameters, dataset: Dataset, runs: list[Run]) -> list[str]:
     """The goals' status at the latest published meeting, a line each, glued from that meeting's report."""
-    from .reports import status_line_key
     from .scope import scope_report
 
     meetings = [r for r in runs if r.kind == "meeting"]

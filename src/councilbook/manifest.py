@@ -12,7 +12,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .cutoff import meeting_cutoff
 from .danish import format_date
 from .errors import InputError, Problem, display_path
-from .parameters import MEETING_KIND_LABELS_DA, Evaluation, Meeting, Parameters, read_yaml, validation_problems
+from .parameters import (
+    MEETING_KIND_LABELS_DA,
+    Evaluation,
+    Goal,
+    Meeting,
+    Parameters,
+    read_yaml,
+    validation_problems,
+)
 
 ForEach = Literal["contract", "meeting", "evaluation"]
 
@@ -63,6 +71,11 @@ def meeting_nav_title(meeting: Meeting) -> str:
 
 def evaluation_title(evaluation: Evaluation) -> str:
     return evaluation.title
+
+
+def status_line_key(goal: Goal) -> str:
+    """The glue key of a goal's one-line status in a meeting's report."""
+    return f"status-line-{goal.id}"
 
 
 def load_manifest(path: Path) -> list[ReportSpec]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from . import compute
@@ -25,27 +25,9 @@ from .errors import InputError, Problem
 from .parameters import MEETING_KIND_LABELS_DA, Meeting, Parameters
 from .pdf import print_to_pdf
 from .reports import describe_forecast
-from .scope import CLOSED_ITEM
+from .scope import CLOSED_ITEM, MinutesState, minutes_state
 from .validate import load_project
 from .prose import inline_html
-
-
-@dataclass(frozen=True)
-class MinutesState:
-    state: str  # "none" (not sent), "draft" (udkast), "approved" (godkendt)
-    sent: date | None
-    objections_end: date | None
-
-    @property
-    def label(self) -> str:
-        return {"none": "udkast, ikke udsendt", "draft": "udkast", "approved": "godkendt"}[self.state]
-
-
-def minutes_state(meeting: Meeting, params: Parameters, as_of: date) -> MinutesState:
-    if meeting.minutes_sent is None or meeting.minutes_sent > as_of:
-        return MinutesState("none", None, None)
-    end = meeting.minutes_sent + timedelta(days=params.council.publication.objections_within_days)
-    return MinutesState("approved" if as_of > end else "draft", meeting.minutes_sent, end)
 
 
 CSS = """

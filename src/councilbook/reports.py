@@ -17,7 +17,6 @@ from matplotlib.figure import Figure as PlotFigure
 
 from . import charts, compute, present
 from . import figures as fig
-from .book import BookPaths
 from .danish import (
     capitalize,
     count_noun,
@@ -32,13 +31,14 @@ from .danish import (
     subject,
     subject_clause,
 )
-from .manifest import ForEach, contract_title, meeting_title
+from .manifest import ForEach, contract_title, meeting_title, status_line_key
+from .paths import BookPaths
 from .parameters import MEETING_KIND_LABELS_DA, Contract, Goal
 from .periods import freq_of_index, last_month, month, period_from_code, year_periods
 from .prose import escape_markdown as md_text
 from .prose import labelled_markdown, plain_text, prose_list, prose_markdown
 from .provenance import collect_provenance
-from .scope import CLOSED_ITEM, Scope, scope_report
+from .scope import CLOSED_ITEM, Scope, minutes_state, scope_report
 from .series import goal_series
 from .validate import Project, load_prepared
 
@@ -389,11 +389,6 @@ def _plan_sections(params, year: int, as_of: date | None) -> list[Section]:
 # ---------------------------------------------------------------------------
 
 
-def status_line_key(goal: Goal) -> str:
-    """The glue key of a goal's one-line status in a meeting's report."""
-    return f"status-line-{goal.id}"
-
-
 def status_line(goal: Goal, status: compute.GoalStatus) -> str:
     """A goal's status in one line of plain text: symbol and word, then the forecast against the target."""
     line = present.status_cell(status.status)
@@ -605,8 +600,6 @@ def agenda_section(meeting, members: bool, params=None, as_of: date | None = Non
     """The agenda with decisions. In public a confidential item shows only "Lukket punkt" and its
     decision; its title, case text, recommendation and follow-up appear only for members. With an
     embargo date, decisions show once the minutes are approved (objection period passed)."""
-    from .minutes import minutes_state
-
     lines = []
     show_decisions = True
     if as_of is not None and params is not None:

@@ -130,6 +130,27 @@ def minutes_approved(meeting: Meeting, params: Parameters, as_of: date) -> bool:
     return bool(events) and events[-1] <= as_of
 
 
+@dataclass(frozen=True)
+class MinutesState:
+    state: str  # "none" (not sent), "draft" (udkast), "approved" (godkendt)
+    sent: date | None
+    objections_end: date | None
+
+    @property
+    def label(self) -> str:
+        return {"none": "udkast, ikke udsendt", "draft": "udkast", "approved": "godkendt"}[self.state]
+
+
+def minutes_state(meeting: Meeting, params: Parameters, as_of: date) -> MinutesState:
+    """The decision minutes on ``as_of``: not sent, a draft (within the objection period), or approved; by the
+    same rule as the public book's decisions (:func:`minutes_events`)."""
+    events = minutes_events(meeting, params)
+    if not events or events[0] > as_of:
+        return MinutesState("none", None, None)
+    sent, approved = events
+    return MinutesState("approved" if approved <= as_of else "draft", sent, approved - timedelta(days=1))
+
+
 def normalise_as_of(as_of: date | None, events: list[date]) -> date | None:
     """The last event day up to ``as_of``: the same public content, whatever day after it the build runs."""
     if as_of is None:
