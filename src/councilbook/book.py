@@ -155,7 +155,7 @@ def write_toc(paths: BookPaths, runs: list[Run]) -> Path:
 
 
 def write_config(paths: BookPaths, params: Parameters) -> Path:
-    base = yaml.safe_load((paths.project / "_config.yml").read_text(encoding="utf-8"))
+    base = yaml.safe_load(paths.config.read_text(encoding="utf-8"))
     council = params.council
     # Sphinx escapes the title where it prints it; the theme's navigation bar and footer print the title,
     # author and copyright as HTML, unescaped: the navigation bar gets the title escaped as its logo text.

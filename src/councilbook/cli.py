@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text as RichText
 
-from . import present
+from . import paths, present
 from .book import PDF_NAME, BookError
 from .compute import ComputeError
 from .danish import format_date, format_month
@@ -41,8 +41,8 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-DEFAULT_PARAMS = Path("parameters")
-DEFAULT_DATA = Path("data/sample")
+DEFAULT_PARAMS = paths.PARAMETERS
+DEFAULT_DATA = paths.SAMPLE_DATA
 
 ParamsOption = Annotated[
     Path, typer.Option("--params", help="Parameters folder (council.yml, contracts/, meetings/, ...).")
@@ -411,13 +411,11 @@ def _warn_data_behind(last: pd.Period, cutoff: pd.Period, data: Path) -> None:
 
 @app.command()
 def sample(
-    spec: Annotated[Path, typer.Option(help="Generator spec (YAML).")] = Path("data/sample-spec.yml"),
-    output: Annotated[Path, typer.Option("--data", help="Tidy CSV file to write.")] = Path(
-        "data/sample-tidy/jobindsats_sample.csv"
-    ),
-    excel: Annotated[Optional[Path], typer.Option(help="jobindsats-style Excel export to write too.")] = Path(
-        "data/sample/jobindsats_sample.xlsx"
-    ),
+    spec: Annotated[Path, typer.Option(help="Generator spec (YAML).")] = paths.SAMPLE_SPEC,
+    output: Annotated[Path, typer.Option("--data", help="Tidy CSV file to write.")] = paths.SAMPLE_TIDY,
+    excel: Annotated[
+        Optional[Path], typer.Option(help="jobindsats-style Excel export to write too.")
+    ] = paths.SAMPLE_EXCEL,
 ) -> None:
     """Regenerate the bundled sample data from its spec (deterministic): tidy CSV and Excel export.
 
@@ -432,12 +430,12 @@ def sample(
 @app.command()
 def fetch(
     params: ParamsOption = DEFAULT_PARAMS,
-    data: Annotated[Path, typer.Option("--data", help="Folder for the tidy CSV files.")] = Path("data/jobindsats"),
+    data: Annotated[Path, typer.Option("--data", help="Folder for the tidy CSV files.")] = paths.FETCHED_DATA,
     from_year: Annotated[
         Optional[int], typer.Option(help="First year to fetch (default: the year before the earliest baseline).")
     ] = None,
     measure: Annotated[Optional[list[str]], typer.Option(help="Only this measure id (repeatable).")] = None,
-    raw: Annotated[Path, typer.Option(help="Folder for the raw API answers.")] = Path("data/raw/jobindsats"),
+    raw: Annotated[Path, typer.Option(help="Folder for the raw API answers.")] = paths.RAW_ANSWERS,
     timeout: Annotated[
         float, typer.Option(help="Seconds each request may take in all (connecting and every byte of the answer).")
     ] = 60.0,
@@ -478,7 +476,7 @@ def pack(
     meeting: Annotated[Optional[str], typer.Option(help="Meeting date YYYY-MM-DD.")] = None,
     due: Annotated[bool, typer.Option("--due", help="Every meeting whose pack is due or past (see --today).")] = False,
     today: Annotated[Optional[str], typer.Option(help="Take this date as today with --due.")] = None,
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the packs.")] = Path("packs"),
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the packs.")] = paths.PACKS,
 ) -> None:
     """Write the members' pack for a meeting: PDF, Excel workbook and manifest.json in packs/<date>/.
 
@@ -512,7 +510,7 @@ def minutes(
     data: DataOption = DEFAULT_DATA,
     meeting: Annotated[str, typer.Option(help="Meeting date YYYY-MM-DD.")] = "",
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="Take this date as today (default today).")] = None,
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the packs.")] = Path("packs"),
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the packs.")] = paths.PACKS,
 ) -> None:
     """After a meeting: the decision minutes (udkast or godkendt) and a press release draft, as PDF.
 

@@ -22,13 +22,13 @@ from markdown_it import MarkdownIt
 from . import present
 from .danish import STATUS_LABELS, format_date, format_month
 from .parameters import MEETING_KIND_LABELS_DA, Meeting, Parameters
+from .paths import BookPaths
 from .pdf import print_to_pdf
 from .prose import escape_html, inline_html, prose_html, safe_markdown
 from .reports import Report, status_report
 from .validate import load_project
 from .workbook import write_status_workbook
 
-PACKS_DIR = Path("packs")
 # The reports' Markdown, already made safe (prose.safe_markdown), rendered with raw HTML off all the same.
 _markdown = MarkdownIt("commonmark", {"html": False})
 
@@ -182,12 +182,12 @@ def build_pack(params_dir: Path, data_path: Path, meeting_date: date, root: Path
     project = load_project(params_dir, data_path)
     params = project.params
     meeting = params.meeting_on(meeting_date)
-    folder = (out_dir or root / PACKS_DIR) / meeting.date.isoformat()
+    folder = (out_dir or BookPaths(root).packs) / meeting.date.isoformat()
     folder.mkdir(parents=True, exist_ok=True)
     status = compute_meeting_status(params, project.dataset, meeting)
     report = status_report(project, status, members=True)
     pack_date = status.pack_date
-    css_path = root / "book" / "_static" / "councilbook.css"
+    css_path = BookPaths(root).stylesheet
     base_css = css_path.read_text(encoding="utf-8") if css_path.is_file() else ""
     html_path = folder / "pakke.html"
     html_path.write_text(build_pack_html(params, meeting, report, pack_date, base_css), encoding="utf-8")

@@ -13,6 +13,18 @@ from . import release
 
 PDF_NAME = "book.pdf"
 
+# A project's folders and files, relative to the project (the working folder of the commands).
+PARAMETERS = Path("parameters")
+SAMPLE_DATA = Path("data/sample")  # the bundled sample council's data: what `make book` reads
+SAMPLE_SPEC = Path("data/sample-spec.yml")
+SAMPLE_TIDY = Path("data/sample-tidy/jobindsats_sample.csv")
+SAMPLE_EXCEL = Path("data/sample/jobindsats_sample.xlsx")
+FETCHED_DATA = Path("data/jobindsats")  # tidy CSV files written by `councilbook fetch`
+RAW_ANSWERS = Path("data/raw/jobindsats")  # the API's raw answers, never changed
+SNAPSHOTS = Path("data/processed")  # the normalised figures of each build
+PIPELINES = Path("pipelines")  # the report notebooks and the run manifest
+PACKS = Path("packs")  # the members' packs, a folder per meeting
+
 
 @dataclass(frozen=True)
 class BookPaths:
@@ -21,6 +33,32 @@ class BookPaths:
     @property
     def book(self) -> Path:
         return self.project / "book"
+
+    @property
+    def config(self) -> Path:
+        """The project's Jupyter Book settings (``book.write_config`` fills in the council)."""
+        return self.project / "_config.yml"
+
+    @property
+    def stylesheet(self) -> Path:
+        """The book's CSS, which the pack's print style builds on."""
+        return self.book / "_static" / "councilbook.css"
+
+    @property
+    def pipelines(self) -> Path:
+        return self.project / PIPELINES
+
+    @property
+    def manifest(self) -> Path:
+        return self.pipelines / "manifest.yml"
+
+    @property
+    def snapshots(self) -> Path:
+        return self.project / SNAPSHOTS
+
+    @property
+    def packs(self) -> Path:
+        return self.project / PACKS
 
     @property
     def generated(self) -> Path:

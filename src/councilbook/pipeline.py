@@ -31,9 +31,6 @@ from .scope import scope_report
 from .validate import Project, load_project, save_prepared
 
 
-SNAPSHOT_DIR = Path("data/processed")
-
-
 class ReportsFailed(Exception):
     def __init__(self, failed: list[RunResult]):
         self.failed = failed
@@ -76,7 +73,7 @@ def manifest_runs(
 ) -> list[Run]:
     """Every run the project's manifest calls for that is public by ``as_of`` (all if None)."""
     return expand_manifest(
-        root / "pipelines" / "manifest.yml",
+        book.BookPaths(root).manifest,
         project.params,
         notebook_path(params_dir, root),
         notebook_path(data_path, root),
@@ -115,7 +112,7 @@ def build(
     check_project_root(root)
     stage("Kontrollerer parametre og data")
     project = load_project(params_dir, data_path)
-    write_snapshot(project.dataset, root / SNAPSHOT_DIR)
+    write_snapshot(project.dataset, book.BookPaths(root).snapshots)
     runs = plan_runs(project, root, params_dir, data_path, as_of)
     notes = tuple(f"The meeting page {text}" for text in (held_back(project.params, as_of) if as_of else []))
     paths = book.BookPaths(root)
@@ -228,7 +225,7 @@ def run_status(
             "status",
             "meeting",
             meeting.date.isoformat(),
-            root / "pipelines" / "status.ipynb",
+            book.BookPaths(root).pipelines / "status.ipynb",
             f"status-{meeting.date.isoformat()}.ipynb",
             {
                 "params_dir": notebook_path(params_dir, root),
@@ -253,7 +250,7 @@ def run_status(
     if not result.ok:
         raise ReportsFailed([result])
     html = notebook.with_suffix(".html")
-    write_standalone_html(notebook, html, css=root / "book" / "_static" / "councilbook.css")
+    write_standalone_html(notebook, html, css=book.BookPaths(root).stylesheet)
     return StatusResult(meeting, status, project, notebook, html, result)
 
 
