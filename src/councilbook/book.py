@@ -275,13 +275,14 @@ def build_and_publish(paths: BookPaths, key: str, pdf: bool) -> tuple[Path, Path
         built_html.rename(html_dir)
         pdf_dir.mkdir()
         keys = {"html": key}
+        last_pdf_key = published_keys(paths).get("pdf")
         if printed is not None:
             printed.rename(pdf_dir / PDF_NAME)
             shutil.copyfile(pdf_dir / PDF_NAME, html_dir / PDF_NAME)  # the site carries its PDF
             keys["pdf"] = key
-        elif paths.pdf.is_file() and "pdf" in published_keys(paths):  # an HTML-only build keeps the last PDF
+        elif paths.pdf.is_file() and last_pdf_key:  # an HTML-only build keeps the last PDF
             _link_or_copy(paths.pdf, pdf_dir / PDF_NAME)
-            keys["pdf"] = published_keys(paths)["pdf"]
+            keys["pdf"] = last_pdf_key
         shutil.rmtree(work)
         release.write_keys(version, keys)
         release.checkpoint("complete")

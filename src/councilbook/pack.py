@@ -24,7 +24,7 @@ from .danish import STATUS_LABELS, format_date, format_month
 from .parameters import MEETING_KIND_LABELS_DA, Meeting, Parameters
 from .paths import BookPaths
 from .pdf import print_to_pdf
-from .prose import escape_html, inline_html, prose_html, safe_markdown
+from .prose import inline_html, prose_html, safe_markdown
 from .reports import Report, status_report
 from .validate import load_project
 from .workbook import write_status_workbook
@@ -54,7 +54,7 @@ def agenda_html(meeting: Meeting) -> str:
     for number, item in enumerate(meeting.agenda, start=1):
         kind = "Til beslutning" if item.type == "decision" else "Til orientering"
         secret = ' <span class="cb-secret">Fortroligt</span>' if item.confidential else ""
-        parts.append(f'<h2 id="punkt-{number}">{number}. {escape_html(item.title)}</h2>')
+        parts.append(f'<h2 id="punkt-{number}">{number}. {html.escape(item.title)}</h2>')
         parts.append(f'<p class="cb-kind"><strong>{kind}</strong>{secret}</p>')
         if item.case_text:
             parts.append(prose_html(item.case_text))

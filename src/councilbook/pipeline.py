@@ -112,10 +112,10 @@ def build(
     check_project_root(root)
     stage("Kontrollerer parametre og data")
     project = load_project(params_dir, data_path)
-    write_snapshot(project.dataset, book.BookPaths(root).snapshots)
+    paths = book.BookPaths(root)
+    write_snapshot(project.dataset, paths.snapshots)
     runs = plan_runs(project, root, params_dir, data_path, as_of)
     notes = tuple(f"The meeting page {text}" for text in (held_back(project.params, as_of) if as_of else []))
-    paths = book.BookPaths(root)
     try:
         with release.build_lock(paths.build):
             return _build_locked(
@@ -250,7 +250,7 @@ def run_status(
     if not result.ok:
         raise ReportsFailed([result])
     html = notebook.with_suffix(".html")
-    write_standalone_html(notebook, html, css=book.BookPaths(root).stylesheet)
+    write_standalone_html(notebook, html, css=paths.stylesheet)
     return StatusResult(meeting, status, project, notebook, html, result)
 
 

@@ -21,7 +21,6 @@ calendar, chart labels).
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -217,8 +216,3 @@ def plain_text(text: str) -> str:
     tokens = _parser().parse(str(text))
     parts = [_inline_plain(t.children or []) for t in tokens if t.type == "inline"]
     return " ".join(" ".join(p.split()) for p in parts if p.strip())
-
-
-def escape_html(text: str) -> str:
-    """A name or title as HTML text."""
-    return html.escape(str(text), quote=True)

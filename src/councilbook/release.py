@@ -43,8 +43,15 @@ PUBLISHED_MARK = ".published"  # in a version folder that was published once
 KILL_ENV = "COUNCILBOOK_KILL_AT"  # tests: a build kills itself (SIGKILL) at this checkpoint
 
 
-# Errors that mean the build folder cannot take what the build writes.
-FOLDER_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM})
+# Errors that mean the build folder cannot take what the build writes, each with the reason a user is told.
+_FOLDER_REASONS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "it is on a read-only file system",
+    errno.EACCES: "there is no permission to write there",
+    errno.EPERM: "there is no permission to write there",
+}
+FOLDER_ERRNOS = frozenset(_FOLDER_REASONS)
 
 
 class BuildBusy(Exception):
@@ -86,14 +93,7 @@ def build_lock(build: Path) -> Iterator[None]:
 
 def folder_error(build: Path, exc: OSError) -> BuildFolderError:
     """A clear message for a build folder that cannot be written."""
-    reasons = {
-        errno.ENOSPC: "the disk is full",
-        errno.EDQUOT: "the disk quota is used up",
-        errno.EROFS: "it is on a read-only file system",
-        errno.EACCES: "there is no permission to write there",
-        errno.EPERM: "there is no permission to write there",
-    }
-    reason = reasons.get(exc.errno or 0, exc.strerror or str(exc))
+    reason = _FOLDER_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
     where = f" ({exc.filename})" if exc.filename else ""
     return BuildFolderError(
         f"cannot write to the build folder {build}: {reason}{where}. Free space or make the folder writable, "
