@@ -5,11 +5,13 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -110,3 +112,31 @@ def unnamed_figures(value: object, path: str = "") -> list[str]:
         for index, item in enumerate(value):
             found += unnamed_figures(item, f"{path}[{index}]")
     return found
+
+
+@contextmanager
+def chrome_driver(browser_log: bool = False) -> Iterator[Any]:
+    """The system Chromium driven by Selenium through Debian's chromedriver (never a downloaded browser), with
+    the flags the PDF step uses, at 1280 x 900; ``browser_log``: the console and network logs kept."""
+    chromium = require_tool("chromium", "chromium-browser")
+    driver_path = require_tool("chromedriver")
+    os.environ["SE_OFFLINE"] = "true"  # Selenium must never try to download a browser or driver
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    from councilbook.pdf import chromium_flags
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    profile = tempfile.mkdtemp(prefix="councilbook-selenium-")
+    for flag in [*chromium_flags(profile), "--window-size=1280,900"]:
+        options.add_argument(flag)
+    if browser_log:
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, urlparse
@@ -14,11 +12,10 @@ from urllib.parse import quote, urlparse
 import pytest
 from typer.testing import CliRunner
 
-from conftest import copy_project, require_tool, served
+from conftest import chrome_driver, copy_project, served
 from councilbook.cli import app
 from councilbook.danish import format_date
 from councilbook.parameters import load_parameters
-from councilbook.pdf import chromium_flags
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.book, pytest.mark.needs_chromium]
@@ -47,25 +44,8 @@ def site(html_dir: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    chromium = require_tool("chromium", "chromium-browser")
-    driver_path = require_tool("chromedriver")
-    os.environ["SE_OFFLINE"] = "true"  # Selenium must never try to download a browser or driver
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    profile = tempfile.mkdtemp(prefix="councilbook-selenium-")
-    for flag in [*chromium_flags(profile), "--window-size=1280,900"]:  # the flags the PDF step uses
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    driver.set_page_load_timeout(60)
-    try:
+    with chrome_driver(browser_log=True) as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 # Elements reaching past the window's edges that are not inside a box scrolling sideways.

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
-import tempfile
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -20,11 +20,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from openpyxl import load_workbook
+import yaml
 from typer.testing import CliRunner
 
-from conftest import copy_project, require_tool, served
+from conftest import MINI, chrome_driver, copy_project, require_tool, served
 from councilbook.cli import app, terminal_table
-from councilbook.pdf import chromium_flags, print_to_pdf
+from councilbook.pdf import print_to_pdf
 from councilbook.present import Markdown, Table
 from councilbook.prose import (
     escape_markdown,
@@ -185,10 +186,6 @@ def hostile_council(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[
     require_tool("chromium", "chromium-browser")
     root = tmp_path_factory.mktemp("hostile")
     project = copy_project(root / "project")
-    import shutil
-
-    from conftest import MINI
-
     council = root / "mini"
     shutil.copytree(MINI, council)
     with trap() as (port, hits):
@@ -227,31 +224,19 @@ def test_no_payload_is_live_in_the_book(hostile_council: tuple[Path, Path, int, 
 
 def test_no_payload_runs_or_loads_in_a_browser(hostile_council: tuple[Path, Path, int, list[str]]) -> None:
     project, _council, _port, hits = hostile_council
-    require_tool("chromedriver")
-    os.environ["SE_OFFLINE"] = "true"
-    from selenium import webdriver
     from selenium.common.exceptions import NoAlertPresentException
-    from selenium.webdriver.chrome.service import Service
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = require_tool("chromium", "chromium-browser")
-    for flag in [*chromium_flags(tempfile.mkdtemp(prefix="councilbook-selenium-")), "--window-size=1280,900"]:
-        options.add_argument(flag)
-    driver = webdriver.Chrome(options=options, service=Service(require_tool("chromedriver")))
-    try:
-        with served(project / "_build/html") as site:
-            for page in ("generated/index.html", "generated/meetings/2021-06-16.html", "generated/contracts/2021.html"):
-                driver.get(f"{site}/{page}")
-                driver.execute_script("window.scrollTo(0, document.body.scrollHeight)")
-                with pytest.raises(NoAlertPresentException):
-                    driver.switch_to.alert.text  # noqa: B018
-                loaded = driver.execute_script(
-                    "return performance.getEntriesByType('resource').map(e => e.name)"
-                    ".filter(n => !n.startsWith(location.origin))"
-                )
-                assert loaded == [], page
-    finally:
-        driver.quit()
+    with chrome_driver() as driver, served(project / "_build/html") as site:
+        for page in ("generated/index.html", "generated/meetings/2021-06-16.html", "generated/contracts/2021.html"):
+            driver.get(f"{site}/{page}")
+            driver.execute_script("window.scrollTo(0, document.body.scrollHeight)")
+            with pytest.raises(NoAlertPresentException):
+                driver.switch_to.alert.text  # noqa: B018
+            loaded = driver.execute_script(
+                "return performance.getEntriesByType('resource').map(e => e.name)"
+                ".filter(n => !n.startsWith(location.origin))"
+            )
+            assert loaded == [], page
     assert hits == []
 
 
@@ -277,8 +262,6 @@ def test_the_pack_and_workbook_hold_text_only(hostile_council: tuple[Path, Path,
 
 
 def _edit_yaml(path: Path, edit: object) -> None:
-    import yaml
-
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     edit(data)  # type: ignore[operator]
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
