@@ -73,10 +73,11 @@ packs: $(STAMP) system-deps ## Members' packs for every meeting whose pack is du
 calendar: $(STAMP) ## The coming deadlines: packs, meetings, minutes, objections, evaluations
 	$(BIN)/councilbook calendar --params $(PARAMS)
 
-lint: $(STAMP) ## Check style (ruff) and types (mypy)
+lint: $(STAMP) ## Check style (ruff), types (mypy) and the stages' layering (import-linter)
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy src
+	$(BIN)/lint-imports
 
 test: $(STAMP) system-deps lint ## Lint, then run the test suite
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)

@@ -33,10 +33,10 @@ import nbformat
 import yaml
 from papermill.parameterize import parameterize_notebook
 
-from councilbook import book
-from councilbook.pipeline import plan_runs
-from councilbook.sample import SampleMeasure, SampleMunicipality, SampleSpec, generate_rows, render_csv
-from councilbook.validate import load_project
+from councilbook.analysis.validate import load_project
+from councilbook.build import book
+from councilbook.build.pipeline import plan_runs
+from councilbook.data.sample import SampleMeasure, SampleMunicipality, SampleSpec, generate_rows, render_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -260,8 +260,8 @@ def _goals(year: int) -> list[dict]:
 STATUS_IN_PROCESS = """
 import resource, sys, time
 from datetime import date
-from councilbook import compute
-from councilbook.validate import load_project
+from councilbook.analysis import compute
+from councilbook.analysis.validate import load_project
 t = time.perf_counter()
 project = load_project(sys.argv[1], sys.argv[2])
 loaded = time.perf_counter() - t

@@ -17,18 +17,21 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from conftest import MINI, unnamed_figures
+from councils import goal, months, quarters, write_council, write_yaml
 from typer.testing import CliRunner
 
-from conftest import MINI, unnamed_figures
-from councilbook import figures as fig
-from councilbook.areas import AreaIndex
-from councilbook.benchmark import compute_adjusted
+from councilbook.analysis.benchmark import compute_adjusted
+from councilbook.analysis.series import area_series, jobcentre_series
+from councilbook.analysis.validate import load_project
 from councilbook.cli import app
-from councilbook.parameters import Council, load_parameters
-from councilbook.reports import build_contract_report, build_evaluation_report, build_status_report, describe_adjusted
-from councilbook.series import area_series, jobcentre_series
-from councilbook.validate import load_project
-from councils import goal, months, quarters, write_council, write_yaml
+from councilbook.core import figures as fig
+from councilbook.data.areas import AreaIndex
+from councilbook.parameters.model import Council, load_parameters
+from councilbook.reports.kinds.contract import build_contract_report
+from councilbook.reports.kinds.evaluation import build_evaluation_report
+from councilbook.reports.kinds.status import build_status_report
+from councilbook.text.sentences import describe_adjusted
 
 ROOT = Path(__file__).resolve().parents[1]
 NORD = ROOT / "tests/fixtures/nord"
@@ -140,7 +143,7 @@ def report_text(report) -> str:
     for s in report.sections:
         parts += [s.heading.text, s.text.text, s.note.text if s.note else "", s.table._repr_html_() if s.table else ""]
         parts.append(s.chart.alt if s.chart else "")
-    return "\n".join([*parts, report.closing.text, json.dumps(report.figures, ensure_ascii=False, default=str)])
+    return "\n".join([*parts, report.closing.text.text, json.dumps(report.figures, ensure_ascii=False, default=str)])
 
 
 # ---------------------------------------------------------------------------
@@ -490,7 +493,7 @@ def test_14_a_new_contract_is_a_draft_until_published(mini: Path, tmp_path: Path
     assert result.exit_code == 0, result.stderr
     written = load_parameters(params).contracts[2022]
     assert written.draft and written.published is None
-    from councilbook.manifest import expand_manifest
+    from councilbook.build.manifest import expand_manifest
 
     runs = expand_manifest(ROOT / "pipelines/manifest.yml", load_parameters(params), "p", "d", date(2030, 1, 1))
     assert ("contract", "2022") not in {(r.kind, r.key) for r in runs}
@@ -532,7 +535,7 @@ def test_15_provenance_names_files_not_server_paths(tmp_path: Path, monkeypatch)
     shutil.copytree(MINI, elsewhere)
     monkeypatch.chdir(tmp_path)
     report = build_status_report(elsewhere / "parameters", elsewhere / "data", "2021-06-16")
-    closing = report.closing.text
+    closing = report.closing.text.text
     assert str(tmp_path) not in closing and str(elsewhere) not in json.dumps(report.figures["provenance"])
     assert "`figures.csv`" in closing and "`contracts/2021.yml`" in closing
     assert not re.search(r"`/[^`]*`", closing)  # no absolute path in any code span

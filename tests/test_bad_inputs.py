@@ -10,14 +10,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import MINI
 from typer.testing import CliRunner
 
-from conftest import MINI
-from councilbook.areas import AreaIndex
+from councilbook.analysis.validate import check_parameters
 from councilbook.cli import app
-from councilbook.errors import Problem
-from councilbook.ingest import DataSource, ReadContext, read_data_file
-from councilbook.parameters import (
+from councilbook.core.errors import Problem
+from councilbook.data.areas import AreaIndex
+from councilbook.data.ingest import DataSource, ReadContext, read_data_file
+from councilbook.parameters.model import (
     MAX_YAML_ALIAS_VALUES,
     MAX_YAML_ALIASES,
     MAX_YAML_BYTES,
@@ -25,7 +26,6 @@ from councilbook.parameters import (
     load_parameters,
     read_yaml,
 )
-from councilbook.validate import check_parameters
 
 runner = CliRunner()
 ARGS = ["--params", "parameters", "--data", "data/sample"]
@@ -330,7 +330,7 @@ def test_dates_as_python_dates_still_work() -> None:
     """Code that builds a meeting from a date (scope, compute) is not hit by the YYYY-MM-DD rule."""
     from datetime import date
 
-    from councilbook.parameters import Meeting
+    from councilbook.parameters.model import Meeting
 
     assert Meeting(date=date(2013, 5, 29), kind="ordinary", title="Møde").date == date(2013, 5, 29)
     assert Meeting.model_validate({"date": " 2013-05-29 ", "kind": "ordinary", "title": "M"}).slug == "2013-05-29"

@@ -10,16 +10,16 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import require_tool
+from leaks import files_with_marker, pdf_has_marker, plant_markers
 from typer.testing import CliRunner
 
-from conftest import require_tool
-from councilbook import compute
-from councilbook.execute import recorded_figures
-from leaks import files_with_marker, pdf_has_marker, plant_markers
+from councilbook.analysis import compute
+from councilbook.analysis.validate import load_project
+from councilbook.build.execute import recorded_figures
 from councilbook.cli import app
-from councilbook.parameters import load_parameters
-from councilbook.reports import status_line
-from councilbook.validate import load_project
+from councilbook.parameters.model import load_parameters
+from councilbook.text.sentences import status_line
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()

@@ -10,12 +10,12 @@ from pathlib import Path
 from urllib.parse import quote, urlparse
 
 import pytest
+from conftest import chrome_driver, copy_project, served
 from typer.testing import CliRunner
 
-from conftest import chrome_driver, copy_project, served
 from councilbook.cli import app
-from councilbook.danish import format_date
-from councilbook.parameters import load_parameters
+from councilbook.core.formats import format_date
+from councilbook.parameters.model import load_parameters
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.book, pytest.mark.needs_chromium]

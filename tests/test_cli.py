@@ -10,13 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import MINI_ARGS, unnamed_figures
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from conftest import MINI_ARGS, unnamed_figures
-from councilbook import compute
+from councilbook.analysis import compute
+from councilbook.analysis.validate import load_project
 from councilbook.cli import app
-from councilbook.validate import load_project
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests/fixtures/mini"

@@ -11,13 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from councilbook import compute
-from councilbook import figures as fig
-from councilbook.aggregation import aggregate
-from councilbook.ingest import DataSource, Dataset
-from councilbook.series import area_series
-from councilbook.parameters import Parameters, load_parameters
-from councilbook.periods import Span, month, parse_period
+from councilbook.analysis import compute
+from councilbook.analysis.aggregation import aggregate
+from councilbook.analysis.series import area_series
+from councilbook.core import figures as fig
+from councilbook.core.periods import Span, month, parse_period
+from councilbook.data.ingest import Dataset, DataSource
+from councilbook.parameters.model import Parameters, load_parameters
 
 MINI_PARAMS = Path(__file__).parent / "fixtures" / "mini" / "parameters"
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import require_tool
 from typer.testing import CliRunner
 
-from conftest import require_tool
 from councilbook.cli import app
 
 runner = CliRunner()

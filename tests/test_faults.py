@@ -15,13 +15,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import require_tool, served
+from test_rebuild import digest, fetch
 from typer.testing import CliRunner
 
-from conftest import require_tool, served
+from councilbook.build.website import INCOMING_MARKER, MARKER, SiteError, publish_site
 from councilbook.cli import app
-from councilbook.release import KILL_ENV
-from councilbook.website import INCOMING_MARKER, MARKER, SiteError, publish_site
-from test_rebuild import digest, fetch
+from councilbook.core.release import KILL_ENV
 
 runner = CliRunner()
 pytestmark = pytest.mark.book

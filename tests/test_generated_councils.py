@@ -16,17 +16,19 @@ import json
 import math
 
 import pytest
+from councils import goal, months, quarters, write_council
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from councilbook.compute import compute_meeting_status
-from councilbook.errors import InputError
-from councilbook.provenance import collect_provenance
-from councilbook.reports import build_contract_report, build_evaluation_report, build_status_report
-from councilbook.validate import load_project
-from councilbook.workbook import write_status_workbook
-from councils import goal, months, quarters, write_council
+from councilbook.analysis.compute import compute_meeting_status
+from councilbook.analysis.validate import load_project
+from councilbook.core.errors import InputError
+from councilbook.members.workbook import write_status_workbook
+from councilbook.publication.provenance import collect_provenance
+from councilbook.reports.kinds.contract import build_contract_report
+from councilbook.reports.kinds.evaluation import build_evaluation_report
+from councilbook.reports.kinds.status import build_status_report
 
 MARKER = "ZQXGENLEAK"
 AFTER = "2030-01-01"
@@ -213,7 +215,7 @@ def _check_status(goal_json: dict) -> None:
 
 
 def _text(report) -> str:
-    parts = [report.intro.text, repr(report.summary) if report.summary else "", report.closing.text]
+    parts = [report.intro.text, repr(report.summary) if report.summary else "", report.closing.text.text]
     for s in report.sections:
         parts += [s.heading.text, s.text.text, s.note.text if s.note else "", repr(s.table) if s.table else ""]
         parts.append(s.chart.alt if s.chart else "")

@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from councilbook import compute
-from councilbook.validate import load_project
+from councilbook.analysis import compute
+from councilbook.analysis.validate import load_project
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests/golden"

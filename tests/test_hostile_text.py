@@ -15,19 +15,19 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
+from conftest import MINI, chrome_driver, copy_project, require_tool, served
+from hostile import BUILD_MACHINE_TEXT, line_payload, live_findings, plant_hostile_texts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from openpyxl import load_workbook
-import yaml
 from typer.testing import CliRunner
 
-from conftest import MINI, chrome_driver, copy_project, require_tool, served
+from councilbook.build.pdf import print_to_pdf
 from councilbook.cli import app, terminal_table
-from councilbook.pdf import print_to_pdf
-from councilbook.present import Markdown, Table
-from councilbook.prose import (
+from councilbook.core.prose import (
     escape_markdown,
     inline_html,
     labelled_markdown,
@@ -37,7 +37,7 @@ from councilbook.prose import (
     prose_markdown,
     safe_markdown,
 )
-from hostile import BUILD_MACHINE_TEXT, line_payload, live_findings, plant_hostile_texts
+from councilbook.text.present import Markdown, Table
 
 runner = CliRunner()
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "br", "code", "h1", "h2", "h3", "h4", "h5", "h6"}
@@ -302,7 +302,7 @@ def test_a_text_with_control_characters_or_a_website_that_is_no_address_is_refus
 
 
 def test_a_website_written_www_is_read_as_https() -> None:
-    from councilbook.parameters import Council
+    from councilbook.parameters.model import Council
 
     council = Council(
         name="R",

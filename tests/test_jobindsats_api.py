@@ -17,12 +17,12 @@ from typing import Any, ClassVar
 import pytest
 from typer.testing import CliRunner
 
-from councilbook.areas import AreaIndex
+from councilbook.analysis.validate import load_project
 from councilbook.cli import app
-from councilbook.errors import Problem
-from councilbook.jobindsats_api import ApiError, JobindsatsClient, answer_to_figures, periods_to_fetch
-from councilbook.parameters import load_parameters
-from councilbook.validate import load_project
+from councilbook.core.errors import Problem
+from councilbook.data.areas import AreaIndex
+from councilbook.data.jobindsats_api import ApiError, JobindsatsClient, answer_to_figures, periods_to_fetch
+from councilbook.parameters.model import load_parameters
 
 ROOT = Path(__file__).resolve().parents[1]
 RECORDED = ROOT / "tests/fixtures/api"
@@ -203,7 +203,7 @@ def test_fetch_command_writes_tidy_files_the_pipeline_reads(
     syge = (out / "jobindsats-sygedagpenge_lange.csv").read_text(encoding="utf-8")
     assert "sygedagpenge_lange,Jobcenter Østby-Åby,,2021M02,\n" in syge
     # The fetched files are read by the same readers as everything else.
-    from councilbook.ingest import load_dataset
+    from councilbook.data.ingest import load_dataset
 
     dataset = load_dataset(out, load_parameters(MINI / "parameters"))
     assert dataset.monthly[("sygedagpenge_lange", "jc:oestby-aaby", __import__("pandas").Period("2021-01", "M"))] == 7

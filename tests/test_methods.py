@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from councilbook import benchmark, forecast, spc
-from councilbook import figures as fig
-from councilbook.aggregation import aggregate
-from councilbook.compute import GoalFigures, classify_status
-from councilbook.periods import Span, month
+from councilbook.analysis import benchmark, forecast, spc
+from councilbook.analysis.aggregation import aggregate
+from councilbook.analysis.compute import GoalFigures, classify_status
+from councilbook.core import figures as fig
+from councilbook.core.periods import Span, month
 
 
 def monthly(start: str, values: list[float]) -> pd.Series:

@@ -8,10 +8,10 @@ import nbformat
 import pandas as pd
 import pytest
 
-from councilbook.danish import format_number, round_half_up
-from councilbook.execute import execute_run, recorded_figures
-from councilbook.manifest import expand_manifest
-from councilbook.parameters import load_parameters
+from councilbook.build.execute import execute_run, recorded_figures
+from councilbook.build.manifest import expand_manifest
+from councilbook.core.formats import format_number, round_half_up
+from councilbook.parameters.model import load_parameters
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -40,7 +40,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory):
     for run in planned:
         result = execute_run(run, base / "out" / run.output, ROOT)
         assert result.ok, result.error
-        results[(run.report, run.key)] = result.output
+        results[(run.kind, run.key)] = result.output
     return results, pd.read_csv(mini / "data/figures.csv", dtype={"area": str})
 
 

@@ -10,13 +10,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import MINI_ARGS, require_tool
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from conftest import MINI_ARGS, require_tool
-from councilbook import compute
+from councilbook.analysis import compute
+from councilbook.analysis.validate import load_project
 from councilbook.cli import app
-from councilbook.validate import load_project
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests/fixtures/mini"
@@ -203,8 +203,8 @@ def test_minutes_draft_then_approved_and_press_release(tmp_path: Path) -> None:
 
 
 def test_public_decisions_wait_for_approved_minutes() -> None:
-    from councilbook.parameters import load_parameters
-    from councilbook.reports import agenda_section
+    from councilbook.parameters.model import load_parameters
+    from councilbook.reports.kinds.status import agenda_section
 
     params = load_parameters(MINI / "parameters")
     meeting = params.meeting_on(date(2021, 6, 16))

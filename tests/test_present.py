@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from councilbook.parameters import load_parameters
-from councilbook.present import Table
-from councilbook.reports import describe_adjusted, describe_jobcentre_changes
+from councilbook.parameters.model import load_parameters
+from councilbook.text.present import Table
+from councilbook.text.sentences import describe_adjusted, describe_jobcentre_changes
 
 ROOT = Path(__file__).resolve().parents[1]
 

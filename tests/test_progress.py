@@ -7,13 +7,13 @@ from pathlib import Path
 
 from rich.console import Console
 
-from councilbook.execute import RunResult
-from councilbook.manifest import Run
-from councilbook.progress import BuildProgress
+from councilbook.build.execute import RunResult
+from councilbook.build.manifest import Run
+from councilbook.build.progress import BuildProgress
 
 
-def _run(report: str, kind: str, key: str) -> Run:
-    return Run(report, kind, key, Path("x.ipynb"), f"{key}.ipynb", {}, key, key, 2013)  # type: ignore[arg-type]
+def _run(kind: str, key: str) -> Run:
+    return Run(kind, key, Path("x.ipynb"), f"{key}.ipynb", {}, key, key, 2013)
 
 
 def test_plain_progress_lines_and_summary() -> None:
@@ -22,9 +22,9 @@ def test_plain_progress_lines_and_summary() -> None:
     ticks = iter([0.0, 0.0, 1.5, 7.25, 9.0, 9.5])
     progress = BuildProgress(console, workers=2, clock=lambda: next(ticks))
     runs = [
-        _run("status", "meeting", "2013-05-29"),
-        _run("contract", "contract", "2013"),
-        _run("evaluation", "evaluation", "2013"),
+        _run("status", "2013-05-29"),
+        _run("contract", "2013"),
+        _run("evaluation", "2013"),
     ]
     progress.plan(runs)
     progress.done(RunResult(runs[1], Path("a"), 0.0, cached=True))

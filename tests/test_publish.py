@@ -8,11 +8,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import require_tool
+from test_rebuild import digest
 from typer.testing import CliRunner
 
-from conftest import require_tool
 from councilbook.cli import app
-from test_rebuild import digest
 
 runner = CliRunner()
 pytestmark = [pytest.mark.book, pytest.mark.needs_chromium]

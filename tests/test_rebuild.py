@@ -12,11 +12,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import served
 from typer.testing import CliRunner
 
-from conftest import served
+from councilbook.build.execute import recorded_figures
 from councilbook.cli import app
-from councilbook.execute import recorded_figures
 
 runner = CliRunner()
 pytestmark = pytest.mark.book

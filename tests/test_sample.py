@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from councilbook.ingest import load_dataset
-from councilbook.parameters import load_parameters
-from councilbook.sample import generate_rows, load_spec, render_csv, write_excel_export
+from councilbook.data.ingest import load_dataset
+from councilbook.data.sample import generate_rows, load_spec, render_csv, write_excel_export
+from councilbook.parameters.model import load_parameters
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -65,7 +65,7 @@ def test_sample_covers_the_region_and_has_realistic_magnitudes() -> None:
 
 
 def test_withheld_month_is_shown_as_missing_with_a_note() -> None:
-    from councilbook.reports import build_contract_report
+    from councilbook.reports.kinds.contract import build_contract_report
 
     report = build_contract_report(ROOT / "parameters", ROOT / "data/sample", 2012)
     notes = {s.heading.text: s.note.text if s.note else None for s in report.sections}

@@ -12,11 +12,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from councilbook import compute
-from councilbook.present import status_figures
-from councilbook.reports import _plan_sections, agenda_section
-from councilbook.scope import normalise_as_of, scope_report
-from councilbook.validate import load_project
+from councilbook.analysis import compute
+from councilbook.analysis.validate import load_project
+from councilbook.publication.scope import normalise_as_of
+from councilbook.reports.kinds.contract import _plan_sections
+from councilbook.reports.kinds.status import agenda_section
+from councilbook.reports.registry import scope_report
+from councilbook.text.present import status_figures
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -35,7 +37,7 @@ def test_status_from_scope_equals_status_from_whole_project(sample) -> None:
     # the first meeting, one that reports last year's contract as final, one mid-year, the last
     for meeting in [meetings[0], meetings[6], meetings[8], meetings[-1]]:
         whole = compute.compute_meeting_status(sample.params, sample.dataset, meeting)
-        scope = scope_report("meeting", meeting.date.isoformat(), sample.params, sample.dataset)
+        scope = scope_report("status", meeting.date.isoformat(), sample.params, sample.dataset)
         scoped = compute.compute_meeting_status(scope.params, scope.dataset, scope.params.meeting_on(meeting.date))
         assert _same(status_figures(whole), status_figures(scoped)), meeting.date
 
@@ -79,7 +81,7 @@ def test_adding_a_meeting_changes_only_the_scopes_that_read_it(sample) -> None:
         return s.parameter_entries(), s.data_sha256(), s.as_of
 
     for m in params.meetings:
-        assert entries(params, "meeting", m.date.isoformat()) == entries(more, "meeting", m.date.isoformat())
+        assert entries(params, "status", m.date.isoformat()) == entries(more, "status", m.date.isoformat())
     for year in params.evaluations:  # the 2013 evaluation covers 2012
         assert entries(params, "evaluation", year) == entries(more, "evaluation", year)
     assert entries(params, "contract", 2012) == entries(more, "contract", 2012)
@@ -97,7 +99,7 @@ def test_changing_a_target_changes_only_that_years_scopes(sample) -> None:
         params, contracts={**params.contracts, 2012: contract.model_copy(update={"goals": [goal, *contract.goals[1:]]})}
     )
     for kind, key in [("contract", 2012), ("contract", 2013), ("evaluation", 2013)] + [
-        ("meeting", m.date.isoformat()) for m in params.meetings
+        ("status", m.date.isoformat()) for m in params.meetings
     ]:
         before = scope_report(kind, key, params, sample.dataset).parameter_entries()
         after = scope_report(kind, key, changed, sample.dataset).parameter_entries()
@@ -107,14 +109,14 @@ def test_changing_a_target_changes_only_that_years_scopes(sample) -> None:
 
 def test_data_after_the_cutoff_does_not_change_the_scope(sample) -> None:
     meeting = sample.params.meetings[0]
-    scope = scope_report("meeting", meeting.date.isoformat(), sample.params, sample.dataset)
+    scope = scope_report("status", meeting.date.isoformat(), sample.params, sample.dataset)
     later = sample.dataset.monthly.index.get_level_values("month") > scope.cutoff
     bumped = replace(sample.dataset, monthly=sample.dataset.monthly.where(~later, sample.dataset.monthly + 1))
-    again = scope_report("meeting", meeting.date.isoformat(), sample.params, bumped)
+    again = scope_report("status", meeting.date.isoformat(), sample.params, bumped)
     assert again.data_sha256() == scope.data_sha256()
     earlier = sample.dataset.monthly.index.get_level_values("month") == scope.cutoff
     bumped = replace(sample.dataset, monthly=sample.dataset.monthly.where(~earlier, sample.dataset.monthly + 1))
-    assert scope_report("meeting", meeting.date.isoformat(), sample.params, bumped).data_sha256() != scope.data_sha256()
+    assert scope_report("status", meeting.date.isoformat(), sample.params, bumped).data_sha256() != scope.data_sha256()
 
 
 @settings(max_examples=30, deadline=None)
@@ -124,7 +126,7 @@ def test_normalised_embargo_shows_the_same_public_content(sample, as_of: date) -
     for meeting in params.meetings:
         if meeting.date > as_of:
             continue
-        scope = scope_report("meeting", meeting.date.isoformat(), params, sample.dataset, as_of)
+        scope = scope_report("status", meeting.date.isoformat(), params, sample.dataset, as_of)
         assert scope.as_of is not None and scope.as_of <= as_of
         assert (
             agenda_section(meeting, False, params, as_of).text

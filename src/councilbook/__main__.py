@@ -1,3 +1,3 @@
-from .cli import main
+from councilbook.cli import main
 
 main()

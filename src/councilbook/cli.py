@@ -19,19 +19,19 @@ from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text as RichText
 
-from . import paths, present
-from .book import PDF_NAME, BookError
-from .compute import ComputeError
-from .danish import format_date, format_month
-from .errors import InputError, display_path
-from .execute import RunResult
-from .pdf import PdfError
-from .release import BuildBusy, BuildFolderError, build_lock
+from councilbook.build.book import PDF_NAME, BookError
+from councilbook.build.execute import RunResult
+from councilbook.build.pdf import PdfError
+from councilbook.core import paths
+from councilbook.core.errors import ComputeError, InputError, display_path
+from councilbook.core.formats import format_date, format_month
+from councilbook.core.release import BuildBusy, BuildFolderError, build_lock
+from councilbook.text import present
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .pipeline import BuildResult
+    from councilbook.build.pipeline import BuildResult
 
 app = typer.Typer(
     name="councilbook",
@@ -82,7 +82,7 @@ def validate(params: ParamsOption = DEFAULT_PARAMS, data: DataOption = DEFAULT_D
 
     Example: councilbook validate --params parameters --data data/sample
     """
-    from .validate import load_project
+    from councilbook.analysis.validate import load_project
 
     with user_errors("Validation failed"):
         project = load_project(params, data)
@@ -108,7 +108,7 @@ def _count(n: int, noun: str) -> str:
 
 def _report_failures(failed: list[RunResult]) -> None:
     for result in failed:
-        warn(f"  {result.run.report} {result.run.key}: {result.error}")
+        warn(f"  {result.run.kind} {result.run.key}: {result.error}")
         warn(f"    the executed notebook with the error: {display_path(result.output)}")
     warn(
         "What to do: check the inputs (councilbook validate) and run the build again; the reports that "
@@ -121,7 +121,7 @@ def _report_failures(failed: list[RunResult]) -> None:
 def user_errors(action: str) -> Iterator[None]:
     """Errors a user can act on, as messages and exit codes: 2 for wrong input (nothing was run),
     1 for a step that failed."""
-    from .pipeline import ReportsFailed
+    from councilbook.build.pipeline import ReportsFailed
 
     try:
         yield
@@ -184,9 +184,9 @@ def _build_book(
     params: Path, data: Path, workers: Optional[int], pdf: bool, as_of: Optional[str], force: bool
 ) -> BuildResult:
     """Build the book with progress on stderr; exit 2 on wrong input, 1 when a step failed."""
-    from .execute import default_workers
-    from .pipeline import build as run_build
-    from .progress import BuildProgress
+    from councilbook.build.execute import default_workers
+    from councilbook.build.pipeline import build as run_build
+    from councilbook.build.progress import BuildProgress
 
     console = Console(stderr=True, highlight=False, soft_wrap=True)
     progress = BuildProgress(console, workers or default_workers())
@@ -242,8 +242,8 @@ def publish(
 
     Example: councilbook publish --to /srv/www/beskaeftigelsesraadet
     """
-    from .book import BookPaths, published_keys
-    from .website import SiteError, check_target, publish_site
+    from councilbook.build.book import BookPaths, published_keys
+    from councilbook.build.website import SiteError, check_target, publish_site
 
     paths = BookPaths(Path.cwd())
     try:
@@ -283,7 +283,7 @@ def new_meeting(
 
     Example: councilbook new meeting 2014-03-19 --kind theme --theme "Unge i uddannelse" --params parameters
     """
-    from .scaffold import new_meeting as write_meeting
+    from councilbook.members.scaffold import new_meeting as write_meeting
 
     parsed = _parse_date(day, "DATE")
     assert parsed is not None
@@ -305,7 +305,7 @@ def new_contract(
 
     Example: councilbook new contract 2014 --params parameters
     """
-    from .scaffold import new_contract as write_contract
+    from councilbook.members.scaffold import new_contract as write_contract
 
     with user_errors("The contract was not written"):
         path = write_contract(params, year)
@@ -335,8 +335,8 @@ def status(
 
     Example: councilbook status --meeting 2013-05-29
     """
-    from .compute import data_behind
-    from .pipeline import run_status
+    from councilbook.analysis.compute import data_behind
+    from councilbook.build.pipeline import run_status
 
     meeting_date = _parse_date(meeting, "--meeting")
     today_date = _parse_date(today, "--today") or date.today()
@@ -421,7 +421,7 @@ def sample(
 
     Example: councilbook sample --spec data/sample-spec.yml --data data/sample-tidy/jobindsats_sample.csv
     """
-    from .sample import generate_sample
+    from councilbook.data.sample import generate_sample
 
     rows = generate_sample(spec, output, excel)
     say(f"Wrote {rows} figures to {display_path(output)}" + (f" and {display_path(excel)}" if excel else ""))
@@ -447,8 +447,8 @@ def fetch(
 
     Example: JOBINDSATS_API_KEY=... councilbook fetch --params parameters --data data/jobindsats
     """
-    from .jobindsats_api import ApiError, JobindsatsClient, fetch_measures
-    from .parameters import load_parameters
+    from councilbook.data.jobindsats_api import ApiError, JobindsatsClient, fetch_measures
+    from councilbook.parameters.model import load_parameters
 
     with user_errors("Fetch failed"):
         parameters = load_parameters(params)
@@ -482,8 +482,8 @@ def pack(
 
     Example: councilbook pack --meeting 2013-05-29
     """
-    from .pack import build_pack, due_meetings
-    from .parameters import load_parameters
+    from councilbook.members.pack import build_pack, due_meetings
+    from councilbook.parameters.model import load_parameters
 
     if (meeting is None) == (not due):
         warn("Give either --meeting DATE or --due.")
@@ -516,7 +516,7 @@ def minutes(
 
     Example: councilbook minutes --meeting 2013-05-29 --as-of 2013-06-05
     """
-    from .minutes import build_after_meeting
+    from councilbook.members.minutes import build_after_meeting
 
     day = _parse_date(meeting or None, "--meeting")
     if day is None:
@@ -545,8 +545,8 @@ def calendar(
 
     Example: councilbook calendar --as-of 2013-05-01
     """
-    from .calendar import STATE_LABELS, coming_deadlines
-    from .parameters import load_parameters
+    from councilbook.members.calendar import STATE_LABELS, coming_deadlines
+    from councilbook.parameters.model import load_parameters
 
     with user_errors("Calendar failed"):
         parameters = load_parameters(params)

@@ -1,0 +1,318 @@
+"""Parameters and data checked together, before anything runs."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from councilbook.analysis.cutoff import meeting_cutoff
+from councilbook.core.errors import ComputeError, InputError, Problem, display_path
+from councilbook.core.periods import Freq, Span, month, parse_month, period_code, periods_within
+from councilbook.data.ingest import Dataset, load_dataset
+from councilbook.parameters.model import Goal, LevelTarget, Measure, Parameters, collect_parameters, share_weight
+
+
+@dataclass(frozen=True)
+class Project:
+    params: Parameters
+    dataset: Dataset
+
+
+def _goal_sources(params: Parameters) -> list[tuple[str, int, int, Goal]]:
+    """(file shown, contract year, goal index, goal) for every goal."""
+    return [
+        (display_path(params.root / "contracts" / f"{year}.yml"), year, index, goal)
+        for year, contract in params.contracts.items()
+        for index, goal in enumerate(contract.goals)
+    ]
+
+
+def check_measures_present(params: Parameters, dataset: Dataset, data_path: Path) -> list[Problem]:
+    """Every measure a goal uses is in the data, with monthly or quarterly figures (one frequency per goal)."""
+    problems = []
+    have = dataset.measures
+    for shown, _year, index, goal in _goal_sources(params):
+        freqs: dict[str, str] = {}
+        for key in ("measure", "denominator", "expected_measure"):
+            measure_id = getattr(goal, key)
+            if measure_id is None:
+                continue
+            at = f"goals[{index}].{key}"
+            if measure_id not in have:
+                problems.append(
+                    Problem(shown, at, f"measure {measure_id!r} is not in the data ({display_path(data_path)})")
+                )
+                continue
+            found = dataset.frequencies(measure_id)
+            if {"M", "Q"} <= found:
+                problems.append(
+                    Problem(
+                        shown,
+                        at,
+                        f"measure {measure_id!r} has both monthly and quarterly figures in the data; "
+                        "give it at one frequency (or as two measures)",
+                    )
+                )
+            elif not found & {"M", "Q"}:
+                problems.append(
+                    Problem(
+                        shown,
+                        at,
+                        f"measure {measure_id!r} has only yearly figures in the data; a goal needs monthly or "
+                        "quarterly figures",
+                    )
+                )
+            else:
+                freqs[key] = "M" if "M" in found else "Q"
+        if len(set(freqs.values())) > 1:
+            listed = ", ".join(f"{k} {'monthly' if f == 'M' else 'quarterly'}" for k, f in freqs.items())
+            problems.append(Problem(shown, f"goals[{index}]", f"its measures come at different frequencies ({listed})"))
+        if freqs.get("measure") == "Q":
+            problems.extend(_check_quarterly_goal(shown, index, goal))
+    return problems
+
+
+def _check_quarterly_goal(shown: str, index: int, goal: Goal) -> list[Problem]:
+    """A quarterly goal's baseline holds whole quarters, and a level target's month ends a quarter."""
+    problems = []
+    if not len(periods_within(goal.baseline_span, "Q")):
+        problems.append(
+            Problem(
+                shown,
+                f"goals[{index}].baseline",
+                f"{goal.baseline!r} holds no whole quarter, and {goal.measure!r} is quarterly "
+                "(use a quarter like 2012Q4, or a year)",
+            )
+        )
+    if isinstance(goal.target, LevelTarget) and goal.aggregation == "end_of_period":
+        target_month = parse_month(goal.target.month)
+        if target_month.month % 3:
+            problems.append(
+                Problem(
+                    shown,
+                    f"goals[{index}].target.month",
+                    f"{goal.target.month!r} is not the last month of a quarter, and {goal.measure!r} is quarterly "
+                    f"(use {target_month.year}M{(target_month.quarter * 3):02d})",
+                )
+            )
+    return problems
+
+
+def _present(dataset: Dataset, measure_id: str) -> tuple[set[tuple[str, pd.Period]], pd.Period | None, Freq]:
+    """(area, period) pairs the data hold for a measure (withheld ones included), its newest period, frequency."""
+    freq = dataset.frequency(measure_id)
+    series = dataset.monthly if freq == "M" else dataset.quarterly
+    assert series is not None
+    part = series[series.index.get_level_values("measure") == measure_id].index
+    level = "month" if freq == "M" else "quarter"
+    pairs = set(zip(part.get_level_values("area"), part.get_level_values(level), strict=True))
+    newest = max((p for _a, p in pairs), default=None)
+    return pairs, newest, freq
+
+
+def check_goal_windows(params: Parameters, dataset: Dataset, data_path: Path) -> list[Problem]:
+    """Every period a goal needs (its baseline, and its contract year with the year before, up to the
+    newest period in the data) has a figure, or a withheld mark, for every job centre; a share has its
+    weights; a ratio's numerator is never above its denominator."""
+    problems = []
+    shown_data = display_path(data_path)
+    reported: set[tuple[str, pd.Period]] = set()
+    present: dict[str, tuple[set[tuple[str, pd.Period]], pd.Period | None, Freq]] = {}
+    for _shown, year, _index, goal in _goal_sources(params):
+        for measure_id in filter(None, (goal.measure, goal.denominator)):
+            if len(dataset.frequencies(measure_id) & {"M", "Q"}) != 1:
+                continue  # reported by check_measures_present
+            if measure_id not in present:
+                present[measure_id] = _present(dataset, measure_id)
+            have, newest, freq = present[measure_id]
+            if newest is None:
+                continue
+            first = min(goal.baseline_span.first, month(year - 1, 1))
+            window = [p for p in periods_within(Span(first, month(year, 12)), freq) if p <= newest]
+            for period in window:
+                if (measure_id, period) in reported:
+                    continue
+                missing = [
+                    jc.name
+                    for jc in params.council.job_centres
+                    if (jc.area_key, period) not in have and not all((code, period) in have for code in jc.codes)
+                ]
+                if missing:
+                    reported.add((measure_id, period))
+                    names = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+                    problems.append(
+                        Problem(
+                            shown_data,
+                            f"{measure_id} {period_code(period)}",
+                            f"no figure for {names} (needed by contracts/{year}.yml goal {goal.id!r}); "
+                            "a withheld figure should be in the file as .. or empty, not left out",
+                        )
+                    )
+            measure = params.measures.get(measure_id)
+            if measure is not None and measure.kind == "share" and window:
+                problems.extend(_check_weights(params, dataset, measure, window[0].year, shown_data, goal.id, year))
+        if goal.aggregation == "ratio" and goal.denominator:
+            problems.extend(_check_ratio(params, dataset, goal, year, shown_data))
+    return problems
+
+
+def _check_weights(
+    params: Parameters, dataset: Dataset, measure: Measure, first_year: int, shown: str, goal_id: str, year: int
+) -> list[Problem]:
+    """A share's weight is in the data for every municipality (or job centre with figures of its own), at
+    the share's frequency or yearly from ``first_year`` or before."""
+    weight_id = share_weight(measure, params.measures)
+    if weight_id is None:
+        return []  # reported with measures.yml
+    freqs = dataset.frequencies(weight_id)
+    if dataset.frequency(measure.id) in freqs:
+        return []  # same periods; gaps show as missing figures
+    if "Y" not in freqs:
+        return [
+            Problem(
+                shown,
+                weight_id,
+                f"{measure.id!r} is a share weighted by {weight_id!r}, which is not in the data (yearly, or at "
+                f"the share's frequency); needed by contracts/{year}.yml goal {goal_id!r}",
+            )
+        ]
+    yearly = dataset.yearly(weight_id)
+    early = yearly[yearly.index <= first_year]
+    frame = dataset.frame(measure.id)
+    areas = [a for a in frame.columns if not a.startswith("jc:")]
+    missing = [a for a in areas if early.empty or a not in early.columns or early[a].isna().all()]
+    if not missing:
+        return []
+    return [
+        Problem(
+            shown,
+            weight_id,
+            f"no yearly figure for {', '.join(missing[:5])}{' and more' if len(missing) > 5 else ''} in "
+            f"{first_year} or before: {weight_id!r} weights the share {measure.id!r} (contracts/{year}.yml goal "
+            f"{goal_id!r})",
+        )
+    ]
+
+
+def _check_ratio(params: Parameters, dataset: Dataset, goal: Goal, year: int, shown: str) -> list[Problem]:
+    """A ratio is a share of its denominator: the numerator may not exceed it (no share above 100 %)."""
+    assert goal.denominator is not None
+    try:
+        above = dataset.frame(goal.measure)
+        below = dataset.frame(goal.denominator).reindex(index=above.index, columns=above.columns)
+    except ComputeError:
+        return []  # reported by check_measures_present
+    over = (above > below) & above.notna() & below.notna()
+    cells = [(area, period) for area in over.columns for period in over.index[over[area].to_numpy()]]
+    if not cells:
+        return []
+    listed = ", ".join(f"{area} {period_code(period)}" for area, period in cells[:3])
+    more = f" and {len(cells) - 3} more" if len(cells) > 3 else ""
+    return [
+        Problem(
+            shown,
+            f"{goal.measure} / {goal.denominator}",
+            f"{goal.measure!r} is above {goal.denominator!r} for {listed}{more}: the ratio of contracts/{year}.yml "
+            f"goal {goal.id!r} would be over 100 %",
+        )
+    ]
+
+
+def check_meeting_contracts(params: Parameters) -> list[Problem]:
+    """Each meeting's data cut-off falls in a year that has a contract to report on."""
+    problems = []
+    for meeting in params.meetings:
+        if meeting.date.year not in params.contracts:
+            continue  # reported where the meetings are loaded
+        cutoff = meeting_cutoff(meeting, params.council)
+        if cutoff.year not in params.contracts:
+            shown, index = params.meeting_places.get(meeting.date, (f"meetings/{meeting.date.year}.yml", 0))
+            problems.append(
+                Problem(
+                    shown,
+                    f"meetings[{index}].date",
+                    f"{meeting.date.isoformat()}: the data available for this meeting end in "
+                    f"{cutoff.year}M{cutoff.month:02d}, "
+                    f"and there is no contract for {cutoff.year} to report on (add contracts/{cutoff.year}.yml)",
+                )
+            )
+    return problems
+
+
+def check_parameters(params_dir: Path | str) -> tuple[Parameters | None, list[Problem]]:
+    """The parameters with every problem found in them alone (no data): what `councilbook new` checks before
+    it keeps what it wrote, and what `validate` checks before reading the data."""
+    params, problems = collect_parameters(params_dir)
+    if params is not None:
+        problems += check_meeting_contracts(params)
+    return params, problems
+
+
+def load_project(params_dir: Path | str, data_path: Path | str) -> Project:
+    """Load and validate parameters and data; raise InputError with every problem found.
+
+    The data are read through the parameters (areas, measures): with a broken council.yml they
+    cannot be checked; with other parameter problems they are checked against what was valid.
+    """
+    params, problems = check_parameters(params_dir)
+    if params is None:
+        raise InputError(problems)
+    try:
+        dataset = load_dataset(data_path, params)
+    except InputError as exc:
+        raise InputError(problems + exc.problems) from None
+    problems += check_measures_present(params, dataset, Path(data_path))
+    problems += check_goal_windows(params, dataset, Path(data_path))
+    if problems:
+        raise InputError(problems)
+    return Project(params=params, dataset=dataset)
+
+
+# ---------------------------------------------------------------------------
+# The validated project, prepared once per build and shared by its reports
+# ---------------------------------------------------------------------------
+
+
+def project_digest(params_dir: Path | str, data_path: Path | str) -> str:
+    """SHA-256 of every file under the parameters and the data, and of the code that reads them."""
+    from councilbook.core.code import code_digest
+
+    h = hashlib.sha256(code_digest().encode())
+    for top in (Path(params_dir), Path(data_path)):
+        files = [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file())
+        for path in files:
+            h.update(str(path.resolve()).encode() + b"\0")
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def save_prepared(project: Project, params_dir: Path | str, data_path: Path | str, folder: Path) -> Path:
+    """Store a validated project under the digest of its inputs, for the reports of the same build."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{project_digest(params_dir, data_path)}.pickle"
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(pickle.dumps(project, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)  # a full disk leaves nothing half-written
+        raise
+    return path
+
+
+def load_prepared(params_dir: Path | str, data_path: Path | str, folder: Path) -> Project:
+    """The project as validated earlier from exactly these files (see :func:`save_prepared`), else loaded now."""
+    path = folder / f"{project_digest(params_dir, data_path)}.pickle"
+    if path.is_file():
+        try:
+            project = pickle.loads(path.read_bytes())
+            if isinstance(project, Project):
+                return project
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            pass  # a damaged or outdated file: validate again
+    return load_project(params_dir, data_path)

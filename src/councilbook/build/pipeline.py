@@ -1,0 +1,285 @@
+"""The orchestrator: it only calls the stages, in order.
+
+validate (parameters + data) → expand the run manifest → execute the reports →
+write the book's pages, contents and config → build HTML and PDF → publish.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import shutil
+import warnings
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
+
+from councilbook.analysis import compute
+from councilbook.analysis.validate import Project, load_project, save_prepared
+from councilbook.build import book
+from councilbook.build.execute import RunResult, execute_runs, prune_cache
+from councilbook.build.manifest import Run, expand_manifest, held_back
+from councilbook.build.runkey import run_key
+from councilbook.core import release
+from councilbook.data.ingest import write_snapshot
+from councilbook.parameters.model import Meeting, Parameters
+from councilbook.reports.kinds.status import meeting_nav_title, meeting_title
+from councilbook.reports.registry import scope_report
+
+
+class ReportsFailed(Exception):
+    def __init__(self, failed: list[RunResult]):
+        self.failed = failed
+        super().__init__(f"{len(failed)} report(s) failed")
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    runs: list[RunResult]
+    html: Path
+    pdf: Path | None
+    unchanged: bool = False  # the published book was already built from the same sources
+    notes: tuple[str, ...] = ()  # what the user should know: pages held back, and why
+
+
+def notebook_path(path: Path, project_root: Path) -> str:
+    """A path as the notebooks receive it: relative to the project when inside it."""
+    resolved = path.resolve()
+    try:
+        return (
+            os.path.relpath(resolved, project_root.resolve())
+            if resolved.is_relative_to(project_root.resolve())
+            else str(resolved)
+        )
+    except ValueError:
+        return str(resolved)
+
+
+def check_project_root(root: Path) -> None:
+    missing = [name for name in ("_config.yml", "book", "pipelines/manifest.yml") if not (root / name).exists()]
+    if missing:
+        raise FileNotFoundError(
+            f"{root} is not a councilbook project folder (missing: {', '.join(missing)}); "
+            "run the command from the folder that holds _config.yml"
+        )
+
+
+def manifest_runs(
+    project: Project, root: Path, params_dir: Path, data_path: Path, as_of: date | None = None
+) -> list[Run]:
+    """Every run the project's manifest calls for that is public by ``as_of`` (all if None)."""
+    return expand_manifest(
+        book.BookPaths(root).manifest,
+        project.params,
+        notebook_path(params_dir, root),
+        notebook_path(data_path, root),
+        as_of,
+    )
+
+
+def plan_runs(project: Project, root: Path, params_dir: Path, data_path: Path, as_of: date | None = None) -> list[Run]:
+    """Every run public by ``as_of``, each with its embargo date normalised to its scope and its run key."""
+    return [key_run(run, project, as_of) for run in manifest_runs(project, root, params_dir, data_path, as_of)]
+
+
+def key_run(run: Run, project: Project, as_of: date | None) -> Run:
+    scope = scope_report(run.kind, run.key, project.params, project.dataset, as_of)
+    run = dataclasses.replace(
+        run, parameters={**run.parameters, "as_of": scope.as_of.isoformat() if scope.as_of else ""}
+    )
+    return dataclasses.replace(run, fingerprint=run_key(run, scope))
+
+
+def build(
+    params_dir: Path,
+    data_path: Path,
+    root: Path,
+    workers: int | None = None,
+    pdf: bool = True,
+    on_done: Callable[[RunResult], None] | None = None,
+    on_stage: Callable[[str], None] | None = None,
+    as_of: date | None = None,
+    force: bool = False,
+    on_plan: Callable[[list[Run]], None] | None = None,
+) -> BuildResult:
+    """Validate, execute every report public by ``as_of`` (all if None) that is not cached, and build the
+    book (HTML, then PDF) unless it is unchanged since the last build. ``force`` runs and builds everything."""
+    stage = on_stage or (lambda _text: None)
+    check_project_root(root)
+    stage("Kontrollerer parametre og data")
+    project = load_project(params_dir, data_path)
+    paths = book.BookPaths(root)
+    write_snapshot(project.dataset, paths.snapshots)
+    runs = plan_runs(project, root, params_dir, data_path, as_of)
+    notes = tuple(held_back(project.params, as_of) if as_of else [])
+    try:
+        with release.build_lock(paths.build):
+            return _build_locked(
+                project, runs, notes, paths, params_dir, data_path, workers, pdf, on_done, stage, force, on_plan
+            )
+    except OSError as exc:
+        if exc.errno in release.FOLDER_ERRNOS:
+            raise release.folder_error(paths.build, exc) from exc
+        raise
+
+
+def _build_locked(
+    project: Project,
+    runs: list[Run],
+    notes: tuple[str, ...],
+    paths: book.BookPaths,
+    params_dir: Path,
+    data_path: Path,
+    workers: int | None,
+    pdf: bool,
+    on_done: Callable[[RunResult], None] | None,
+    stage: Callable[[str], None],
+    force: bool,
+    on_plan: Callable[[list[Run]], None] | None,
+) -> BuildResult:
+    save_prepared(project, params_dir, data_path, paths.prepared)  # the reports read it instead of validating again
+    # Made anew: nothing left from an earlier build (nor from one that was killed half-way).
+    for folder in (paths.generated, paths.failed):
+        shutil.rmtree(folder, ignore_errors=True)
+    paths.generated.mkdir(parents=True)
+    stage(f"Kører {len(runs)} rapporter")
+    if on_plan:
+        on_plan(runs)
+    results = execute_runs(
+        runs,
+        paths.generated,
+        paths.project,
+        workers=workers,
+        on_done=on_done,
+        cache=paths.cache,
+        failed_dir=paths.failed,
+        force=force,
+    )
+    failed = [r for r in results if not r.ok]
+    if failed:
+        raise ReportsFailed(failed)
+    book.write_toc(paths, runs)
+    book.write_config(paths, project.params)
+    key = _write_book_sources(paths, project, runs, pdf)
+    unchanged = not force and book.is_published(paths, key, pdf)
+    if not force and not unchanged and not pdf:
+        # HTML built with its PDF from the same sources also serves a build without PDF.
+        unchanged = book.is_published(paths, _write_book_sources(paths, project, runs, pdf=True), pdf=False)
+        if not unchanged:
+            key = _write_book_sources(paths, project, runs, pdf=False)
+    if unchanged:
+        prune_cache(paths.cache, keep={r.fingerprint for r in runs})
+        return BuildResult(results, paths.html, paths.pdf if pdf else None, unchanged=True, notes=notes)
+    stage("Bygger HTML og PDF" if pdf else "Bygger HTML")
+    html, pdf_path = book.build_and_publish(paths, key, pdf)
+    prune_cache(paths.cache, keep={r.fingerprint for r in runs})
+    return BuildResult(results, html, pdf_path, notes=notes)
+
+
+def _write_book_sources(paths: book.BookPaths, project: Project, runs: list[Run], pdf: bool) -> str:
+    """Write the front page (which links the PDF only in a build with PDF) and return the book's key."""
+    book.write_front_page(paths, project.params, project.dataset, runs, pdf)
+    return book.book_key(paths)
+
+
+def choose_meeting(params: Parameters, meeting_date: date | None, today: date) -> Meeting:
+    """The meeting asked for; else the next one from today; else the latest."""
+    if meeting_date is not None:
+        return params.meeting_on(meeting_date)
+    if not params.meetings:
+        raise KeyError("there are no meetings in the parameters")
+    ahead = [m for m in params.meetings if m.date >= today]
+    return ahead[0] if ahead else params.meetings[-1]
+
+
+@dataclass(frozen=True)
+class StatusResult:
+    meeting: Meeting
+    status: compute.MeetingStatus
+    project: Project
+    notebook: Path
+    html: Path
+    run: RunResult
+
+
+def run_status(
+    params_dir: Path, data_path: Path, root: Path, meeting_date: date | None, today: date, out_dir: Path
+) -> StatusResult:
+    """Compute a meeting's status, execute its report notebook and write a standalone HTML page."""
+    check_project_root(root)
+    project = load_project(params_dir, data_path)
+    meeting = choose_meeting(project.params, meeting_date, today)
+    runs = [
+        r
+        for r in manifest_runs(project, root, params_dir, data_path)
+        if r.kind == "status" and r.key == meeting.date.isoformat()
+    ]
+    run = (
+        runs[0]
+        if runs
+        else Run(
+            "status",
+            meeting.date.isoformat(),
+            book.BookPaths(root).pipelines / "status.ipynb",
+            f"status-{meeting.date.isoformat()}.ipynb",
+            {
+                "params_dir": notebook_path(params_dir, root),
+                "data_path": notebook_path(data_path, root),
+                "as_of": "",
+                "meeting_date": meeting.date.isoformat(),
+            },
+            meeting_title(meeting),
+            meeting_nav_title(meeting),
+            meeting.date.year,
+        )
+    )
+    notebook = out_dir / f"status-{meeting.date.isoformat()}.ipynb"
+    run = key_run(dataclasses.replace(run, output=notebook.name), project, None)
+    paths = book.BookPaths(root)
+    save_prepared(project, params_dir, data_path, paths.prepared)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # The notebook runs in its own kernel process; the terminal's figures are computed meanwhile.
+        job = pool.submit(execute_runs, [run], out_dir, root, workers=1, cache=paths.cache)
+        status = compute.compute_meeting_status(project.params, project.dataset, meeting)
+        result = job.result()[0]
+    if not result.ok:
+        raise ReportsFailed([result])
+    html = notebook.with_suffix(".html")
+    write_standalone_html(notebook, html, css=paths.stylesheet)
+    return StatusResult(meeting, status, project, notebook, html, result)
+
+
+def write_standalone_html(notebook: Path, html: Path, css: Path | None = None) -> Path:
+    """The executed notebook as one HTML page without code, loading nothing from the network.
+
+    The book's stylesheet (``css``) is embedded, so tables and status cells look as in the book.
+    """
+    nb = nbformat.read(notebook, as_version=4)
+    remover = TagRemovePreprocessor(remove_cell_tags={"remove-cell"}, enabled=True)
+    exporter = HTMLExporter(
+        template_name="lab", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+    )
+    exporter.register_preprocessor(remover, enabled=True)
+    with warnings.catch_warnings():
+        # The hidden glue record has no HTML form; that is intended.
+        warnings.filterwarnings("ignore", message="Your element with mimetype")
+        body, _resources = exporter.from_notebook_node(nb)
+    page = strip_remote_scripts(body)
+    if css is not None and css.is_file():
+        style = f"<style>\n{css.read_text(encoding='utf-8')}\nbody {{ max-width: 72em; margin: 0 auto; }}\n</style>"
+        page = page.replace("</head>", style + "\n</head>", 1)
+    html.write_text(page, encoding="utf-8")
+    return html
+
+
+def strip_remote_scripts(page: str) -> str:
+    """Drop scripts that load from the network (MathJax, require.js, mermaid): the reports need none."""
+    page = re.sub(r"<script[^>]*\bsrc=\"https?://[^\"]*\"[^>]*>\s*</script>", "", page)
+    return re.sub(r"<script\b[^>]*>(?:(?!</script>)[\s\S])*?(?:import|src)[^<]*https?://[\s\S]*?</script>", "", page)

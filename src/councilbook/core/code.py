@@ -1,0 +1,43 @@
+"""The version of the code: the councilbook package's source and the libraries that shape its output."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+# Libraries whose version can change a report's output.
+OUTPUT_LIBRARIES = (
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "babel",
+    "papermill",
+    "nbformat",
+    "nbclient",
+    "myst-nb",
+    "ipykernel",
+)
+
+
+def _version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "-"
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """SHA-256 of the councilbook package's source files, the Python version and the output libraries' versions."""
+    package = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0")
+        h.update(path.read_bytes())
+    h.update(sys.version.encode())
+    for name in OUTPUT_LIBRARIES:
+        h.update(f"{name}={_version(name)}\n".encode())
+    return h.hexdigest()

@@ -1,0 +1,3 @@
+"""The figures in: the jobindsats readers and API client, the geography (areas), the dataset, the sample
+generator.
+"""

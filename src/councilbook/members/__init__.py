@@ -1,0 +1,1 @@
+"""What the council's members and secretariat get: packs, workbooks, minutes, the calendar, scaffolding."""

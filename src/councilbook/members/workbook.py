@@ -1,0 +1,229 @@
+"""The pack's Excel workbook (openpyxl): an overview, a sheet per goal, and "Om data".
+
+Danish headers; numbers stay numbers, with formats that show Danish separators in
+a Danish spreadsheet program; header row frozen, filters on, column widths
+fitted; status as symbol and word, with fill colour only as a third cue.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from councilbook.analysis.compute import MeetingStatus
+from councilbook.core import figures as fig
+from councilbook.core.formats import STATUS_LABELS, format_date, format_month
+from councilbook.parameters.model import MEETING_KIND_LABELS_DA, Parameters
+from councilbook.publication.provenance import Provenance
+from councilbook.text import present
+
+_GOOD, _WARN, _BAD, _NONE = (PatternFill("solid", fgColor=c) for c in ("E3F1E8", "FDF1D6", "F8E0DC", "EEEEEE"))
+FILLS = {
+    "on_track": _GOOD,
+    "attained": _GOOD,
+    "at_risk": _WARN,
+    "off_track": _BAD,
+    "not_attained": _BAD,
+    "unknown": _NONE,
+    "no_data": _NONE,
+}
+HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
+
+
+def _value(x: object) -> object:
+    if x is None:
+        return None
+    if isinstance(x, float) and math.isnan(x):
+        return None
+    if x is pd.NA:
+        return None
+    if hasattr(x, "item"):
+        return x.item()  # numpy scalars
+    return x
+
+
+def _write_table(
+    ws: Worksheet, headers: list[str], rows: Sequence[Sequence[object]], formats: dict[int, str], start_row: int = 1
+) -> None:
+    for col, title in enumerate(headers, start=1):
+        cell = ws.cell(row=start_row, column=col, value=title)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for r, row in enumerate(rows, start=start_row + 1):
+        for c, value in enumerate(row, start=1):
+            cell = ws.cell(row=r, column=c, value=_value(value))
+            if c - 1 in formats:
+                cell.number_format = formats[c - 1]
+    ws.freeze_panes = ws.cell(row=start_row + 1, column=1)
+    # Printed: landscape A4, all columns on one page width, the header row repeated.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{start_row}:{start_row}"
+    last = get_column_letter(len(headers))
+    ws.auto_filter.ref = f"A{start_row}:{last}{start_row + max(len(rows), 1)}"
+    _fit_widths(ws)
+
+
+def _fit_widths(ws: Worksheet) -> None:
+    widths: dict[int, int] = {}
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value is None:
+                continue
+            text = f"{cell.value:,.1f}" if isinstance(cell.value, float) else str(cell.value)
+            widths[cell.column] = max(widths.get(cell.column, 0), len(text))
+    for column, width in widths.items():
+        ws.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), 60)
+
+
+def _status_text(status: str) -> str:
+    symbol, word = STATUS_LABELS[status]
+    return f"{symbol} {word}"
+
+
+def excel_format(quantity: fig.Quantity) -> str:
+    """The number format that shows a figure as the reports do: its unit and decimals (Danish separators
+    come from the spreadsheet program's locale)."""
+    digits = "0" + ("." + "0" * quantity.decimals if quantity.decimals else "")
+    body = "#,##" + digits if quantity.unit == "count" else digits
+    suffix = {"count": "", "percent": '" %"', "pp": '" pct.-point"', "ratio": ""}[quantity.unit]
+    if quantity.signed:
+        return f'+{body}{suffix};-{body}{suffix};"±"{body}{suffix}'
+    return body + suffix
+
+
+def _cell(ws: Worksheet, row: int, column: int, quantity: fig.Quantity) -> None:
+    cell = ws.cell(row=row, column=column, value=quantity.json)
+    cell.number_format = excel_format(quantity)
+
+
+def write_status_workbook(params: Parameters, result: MeetingStatus, provenance: Provenance, path: Path) -> Path:
+    """The status as a workbook: figures as shown in the pack (rounded the same, each with its unit)."""
+    wb = Workbook()
+    overview = wb.active
+    overview.title = "Overblik"
+    headers = [
+        "Mål",
+        "Enhed",
+        "Målsætning for året (tal)",
+        "Faktisk hidtil",
+        "Samme periode året før",
+        "Udvikling mod året før (pct.-point for andele, % for antal)",
+        "Prognose for året",
+        "Prognose, lav",
+        "Prognose, høj",
+        "Status",
+        "Prognose siden sidste møde (pct.-point for andele, % for antal)",
+        "Målsætning",
+    ]
+    _write_table(overview, headers, [[goal.title] for goal in result.contract.goals], {})
+    for r, status in enumerate(result.goals, start=2):
+        f = status.figures
+        overview.cell(row=r, column=2, value="procent" if status.share else "antal")
+        quantities = [f.target, f.actual, f.last_year, f.change, f.forecast, f.low, f.high]
+        for column, quantity in enumerate(quantities, start=3):
+            _cell(overview, r, column, quantity)
+        overview.cell(row=r, column=10, value=_status_text(status.status)).fill = FILLS[status.status]
+        since = present.since_previous(result, status)
+        if since is not None:
+            _cell(overview, r, 11, since)
+        overview.cell(row=r, column=12, value=present.target_cell(status))  # as the pack says it: højst, mindst
+    for offset, note in enumerate(present.partial_notes(result.goals), start=len(result.goals) + 3):
+        overview.cell(row=offset, column=1, value=note)
+    _fit_widths(overview)
+
+    for number, (goal, status) in enumerate(zip(result.contract.goals, result.goals, strict=True), start=1):
+        ws = wb.create_sheet(f"Mål {number}")
+        ws.cell(row=1, column=1, value=goal.title).font = Font(bold=True, size=12)
+        f = status.figures
+        ws.cell(
+            row=2,
+            column=1,
+            value=(
+                f"Regionen: faktisk hidtil {f.actual.text}, samme periode året før {f.last_year.text}, "
+                f"prognose {f.forecast.text}, status {_status_text(status.status)}"
+            ),
+        )
+        table = result.jobcentres[goal.id]
+        detail = result.details.get(goal.id)
+        adjusted = detail.adjusted.table.set_index("jobcentre_id") if detail else pd.DataFrame()
+        unit = "%" if status.share else "antal"
+        level_unit = "%" if status.share else "pr. 1.000 16-66-årige"
+        skip = 1 if status.share else 0  # a share has no contribution column
+        change_unit = "pct.-point" if status.share else "%"
+        headers = [
+            "Jobcenter",
+            "Klynge",
+            f"Faktisk ({unit})",
+            f"Året før ({unit})",
+            f"Udvikling mod året før ({change_unit})",
+            *([] if status.share else ["Bidrag til regionens udvikling (pct.-point)"]),
+            "Placering",
+            f"Niveau på lige vilkår ({level_unit})",
+            f"Forventet niveau ({level_unit})",
+            "Faktisk ÷ forventet (forhold)",
+            "Placering (lige vilkår)",
+            "I forhold til klyngen (forhold)",
+        ]
+        _write_table(
+            ws, headers, [[record.jobcentre, record.cluster] for record in table.itertuples()], {}, start_row=4
+        )
+        for r, record in enumerate(table.itertuples(), start=5):
+            actual, before = fig.level(record.actual, status.share), fig.level(record.last_year, status.share)
+            _cell(ws, r, 3, actual)
+            _cell(ws, r, 4, before)
+            _cell(ws, r, 5, fig.change(actual, before))
+            if not status.share:
+                _cell(ws, r, 6, fig.Quantity(record.contribution_pp, "pp", 1, signed=True))
+            ws.cell(row=r, column=7 - skip, value=_value(record.rank))
+            if record.jobcentre_id in adjusted.index:
+                extra = adjusted.loc[record.jobcentre_id]
+                _cell(ws, r, 8 - skip, present.adjusted_level(extra["level"], status.share))
+                _cell(ws, r, 9 - skip, present.adjusted_level(extra["expected"], status.share))
+                ratio = math.nan if extra["flag"] == "not_meaningful" else extra["actual_over_expected"]
+                _cell(ws, r, 10 - skip, fig.ratio(ratio))
+                ws.cell(row=r, column=11 - skip, value=_value(extra["adjusted_rank"]))
+                _cell(ws, r, 12 - skip, fig.ratio(extra["vs_cluster"]))
+        for offset, note in enumerate(present.partial_notes([status]), start=len(table) + 6):
+            ws.cell(row=offset, column=1, value=note)
+        _fit_widths(ws)
+
+    about = wb.create_sheet("Om data")
+    meeting = result.meeting
+    lines: list[list[object]] = [
+        ["Råd", params.council.name],
+        ["Møde", f"{MEETING_KIND_LABELS_DA[meeting.kind]} {format_date(meeting.date)}"],
+        ["Kontrakt", str(result.contract.year)],
+        ["Tal til og med", format_month(result.cutoff)],
+        ["Materialet udarbejdet", format_date(result.pack_date)],
+        ["Kodeversion", provenance.code],
+        ["Normaliseret datasæt (SHA-256)", provenance.snapshot_sha256],
+    ]
+    lines += [[f"Datafil: {f['path']}", f"{f['periods']}, SHA-256 {f['sha256']}"] for f in provenance.data_files]
+    lines += [[f"Parameterfil: {f['path']}", f"SHA-256 {f['sha256']}"] for f in provenance.parameter_files]
+    _write_table(about, ["Oplysning", "Værdi"], lines, {})
+    wb.properties.creator = "councilbook"
+    store_text_as_text(wb)
+    wb.save(path)
+    return path
+
+
+def store_text_as_text(wb: Workbook) -> None:
+    """Every text cell a string, never a formula: the workbook writes no formulas, so a text that begins
+    with "=" (a council's or a job centre's name, a goal's title …) is stored as the text it is."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"

@@ -1,0 +1,3 @@
+"""The council's parameters: the pydantic models of council.yml, measures.yml, contracts, meetings and
+evaluations, read strictly.
+"""

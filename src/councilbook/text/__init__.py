@@ -1,0 +1,1 @@
+"""Figures and findings as Danish text: sentences, tables, charts."""
