@@ -12,10 +12,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
+from pathlib import Path
 
 from councilbook.build.manifest import Run
 from councilbook.core.code import code_digest
 from councilbook.publication.scope import Scope
+from councilbook.reports.registry import get_kind
+
+
+def kind_module_digest(kind_id: str) -> str:
+    """SHA-256 of the source of the module that defines the kind (a project's own kind module is not in
+    :func:`code_digest`)."""
+    module = sys.modules.get(get_kind(kind_id).build.__module__)
+    source = Path(module.__file__) if module is not None and module.__file__ else None
+    return hashlib.sha256(source.read_bytes()).hexdigest() if source is not None and source.is_file() else ""
 
 
 def run_key(run: Run, scope: Scope) -> str:
@@ -31,5 +42,6 @@ def run_key(run: Run, scope: Scope) -> str:
         "parameter_entries": scope.parameter_entries(),
         "data_sha256": scope.data_sha256(),
         "code": code_digest(),
+        "kind_module": kind_module_digest(run.kind),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
