@@ -47,6 +47,7 @@ LINE_FIELDS = {
     "contracts": ["title", "goals[].title", "goals[].subject"],
     "meetings": ["meetings[].title", "meetings[].theme", "meetings[].place", "meetings[].agenda[].title"],
     "evaluations": ["title"],
+    "analyses": ["title", "themes[].title"],
 }
 BLOCK_FIELDS = {
     "council.yml": ["mission", "vision", "roles[]"],
@@ -58,6 +59,8 @@ BLOCK_FIELDS = {
         "meetings[].agenda[].follow_up",
     ],
     "evaluations": ["conclusions[]"],
+    "analyses": ["themes[].text", "conclusions[]"],
+    "bottlenecks": ["comment"],
 }
 
 
@@ -98,6 +101,12 @@ def _fill_optional_texts(group: str, data: Any) -> None:
                     item.setdefault("recommendation", "x")
     elif group == "evaluations":
         data.setdefault("conclusions", ["x"])
+    elif group == "analyses":
+        data.setdefault("title", "x")
+        data.setdefault("themes", [{"title": "x", "text": "x"}])
+        data.setdefault("conclusions", ["x"])
+    elif group == "bottlenecks":
+        data.setdefault("comment", "x")
 
 
 def plant_hostile_texts(params: Path, port: int) -> int:
@@ -109,6 +118,8 @@ def plant_hostile_texts(params: Path, port: int) -> int:
         "contracts": sorted((params / "contracts").glob("*.yml")),
         "meetings": sorted((params / "meetings").glob("*.yml")),
         "evaluations": sorted((params / "evaluations").glob("*.yml")),
+        "analyses": sorted((params / "analyses").glob("*.yml")),
+        "bottlenecks": sorted((params / "bottlenecks").glob("*.yml")),
     }
     for group, paths in files.items():
         for path in paths:

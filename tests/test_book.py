@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 import subprocess
@@ -57,6 +58,16 @@ def test_sample_council_book(project_copy: Path, monkeypatch: pytest.MonkeyPatch
     for year in params.evaluations:
         assert (html / f"generated/evaluations/{year}.html").is_file()
     assert (html / "index.html").is_file()
+    # The other report kinds: in the book, in its search index, linked from the front page.
+    for name in ("analyses/2012", "keyfigures/2012", "bottlenecks/2013-1", "bottlenecks/2013-2"):
+        assert (html / f"generated/{name}.html").is_file(), name
+    search = (html / "searchindex.js").read_text(encoding="utf-8")
+    for title in ("Nøgletal for jobcentrene 2012", "Flaskehalsoversigt, foråret 2013", "Analyserapport 2012"):
+        assert json.dumps(title)[1:-1] in search, title  # Sphinx writes the index as ASCII JSON
+    front = (html / "generated/index.html").read_text(encoding="utf-8")
+    assert '<a href="keyfigures/2012.html#jc-naestved">Jobcenter Næstved</a>' in front
+    assert 'id="jc-naestved"' in (html / "generated/keyfigures/2012.html").read_text(encoding="utf-8")
+    assert "Seneste flaskehalsoversigt:" in front and "Flaskehalse, efteråret 2013" in front
     page = (html / "generated/meetings/2013-05-29.html").read_text(encoding="utf-8")
     assert "Rådsmøde med temadrøftelse 29. maj 2013: status på målene" in page
     assert "params_dir" not in page and "injected-parameters" not in page  # parameters never shown
@@ -73,6 +84,9 @@ def test_sample_council_book(project_copy: Path, monkeypatch: pytest.MonkeyPatch
         "29. maj 2013",
         "Jobcenter Næstved",
         "jobcentrene i forhold til rammevilkårene",  # a folded job-centre table, printed in full
+        "Nøgletal for jobcentrene 2012",
+        "Flaskehalsoversigt, efteråret 2013",
+        "Et arbejdsmarked i langsom bedring",  # the analysis report's theme
     ):
         assert phrase in text, phrase
     assert "Vis tabellen" not in text  # the fold's summary line is for the screen only

@@ -37,6 +37,8 @@ from councilbook.core.prose import (
     prose_markdown,
     safe_markdown,
 )
+from councilbook.data.balance import generate_balance_exports
+from councilbook.parameters.model import load_parameters
 from councilbook.text.present import Markdown, Table
 
 runner = CliRunner()
@@ -190,6 +192,9 @@ def hostile_council(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[
     shutil.copytree(MINI, council)
     with trap() as (port, hits):
         assert plant_hostile_texts(council / "parameters", port) > 40
+        # The balances name the job centres, whose names now carry payloads too.
+        hostile = load_parameters(council / "parameters").council
+        generate_balance_exports(hostile, council / "data", [2020, 2021], seed=2021)
         args = ["--params", str(council / "parameters"), "--data", str(council / "data")]
         cwd = Path.cwd()
         os.chdir(project)

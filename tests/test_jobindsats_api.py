@@ -203,8 +203,12 @@ def test_fetch_command_writes_tidy_files_the_pipeline_reads(
     syge = (out / "jobindsats-sygedagpenge_lange.csv").read_text(encoding="utf-8")
     assert "sygedagpenge_lange,Jobcenter Østby-Åby,,2021M02,\n" in syge
     # The fetched files are read by the same readers as everything else.
+    import shutil
+
     from councilbook.data.ingest import load_dataset
 
+    # The labour-market balances live beside the figures (the mini council's bottleneck overview needs one).
+    shutil.copytree(MINI / "data/arbejdsmarkedsbalancen", out / "arbejdsmarkedsbalancen")
     dataset = load_dataset(out, load_parameters(MINI / "parameters"))
     assert dataset.monthly[("sygedagpenge_lange", "jc:oestby-aaby", __import__("pandas").Period("2021-01", "M"))] == 7
 

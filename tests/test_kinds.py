@@ -49,8 +49,8 @@ def test_an_unknown_kind_is_an_error_naming_the_known_ones(tmp_path: Path) -> No
         load_manifest(path)
     (problem,) = caught.value.problems
     assert problem.where == "reports[1].kind"
-    assert problem.message.startswith("unknown report kind 'budget' (known kinds: contract, evaluation, ")
-    with pytest.raises(UnknownKind, match="known kinds: contract"):
+    assert problem.message.startswith("unknown report kind 'budget' (known kinds: analysis, bottlenecks, contract, ")
+    with pytest.raises(UnknownKind, match="known kinds: analysis, bottlenecks, contract, evaluation, keyfigures"):
         get_kind("budget")
 
 

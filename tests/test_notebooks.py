@@ -47,9 +47,15 @@ def runs(tmp_path_factory: pytest.TempPathFactory):
 def test_manifest_expands_over_the_parameters(runs) -> None:
     results, _ = runs
     assert sorted(results) == [
+        ("analysis", "2020"),
+        ("bottlenecks", "2021-1"),
         ("contract", "2020"),
         ("contract", "2021"),
         ("evaluation", "2021"),
+        ("keyfigures", "2021"),
+        ("keyfigures", "2021-02-10"),
+        ("keyfigures", "2021-06-16"),
+        ("keyfigures", "2021-11-03"),
         ("status", "2021-02-10"),
         ("status", "2021-06-16"),
         ("status", "2021-11-03"),

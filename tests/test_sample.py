@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -38,6 +39,7 @@ def test_excel_export_is_rewritten_identically(tmp_path: Path) -> None:
     spec = load_spec(ROOT / "data/sample-spec.yml")
     write_excel_export(generate_rows(spec), spec, tmp_path / "a.xlsx")
     params = load_parameters(ROOT / "parameters")
+    shutil.copytree(ROOT / "data/sample/arbejdsmarkedsbalancen", tmp_path / "arbejdsmarkedsbalancen")
     again = load_dataset(tmp_path / "a.xlsx", params)
     bundled = load_dataset(ROOT / "data/sample", params)
     assert again.snapshot_sha256 == bundled.snapshot_sha256

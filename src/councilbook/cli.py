@@ -416,15 +416,27 @@ def sample(
     excel: Annotated[
         Optional[Path], typer.Option(help="jobindsats-style Excel export to write too.")
     ] = paths.SAMPLE_EXCEL,
+    params: ParamsOption = DEFAULT_PARAMS,
 ) -> None:
-    """Regenerate the bundled sample data from its spec (deterministic): tidy CSV and Excel export.
+    """Regenerate the bundled sample data from its spec (deterministic): tidy CSV and Excel export, and beside
+    each the labour-market balances for the council of --params (arbejdsmarkedsbalancen/, two a year).
 
     Example: councilbook sample --spec data/sample-spec.yml --data data/sample-tidy/jobindsats_sample.csv
     """
-    from councilbook.data.sample import generate_sample
+    from councilbook.data.balance import generate_balance_exports
+    from councilbook.data.sample import generate_sample, load_spec
 
     rows = generate_sample(spec, output, excel)
     say(f"Wrote {rows} figures to {display_path(output)}" + (f" and {display_path(excel)}" if excel else ""))
+    from councilbook.parameters.model import load_parameters
+
+    with user_errors("Sample failed"):
+        council = load_parameters(params).council
+    first, last = load_spec(spec).first_month, load_spec(spec).last_month
+    years = list(range(max(int(first[:4]), int(last[:4]) - 1), int(last[:4]) + 1))
+    for folder in {output.parent, *([excel.parent] if excel else [])}:
+        written = generate_balance_exports(council, folder, years)
+        say(f"Wrote {len(written)} labour-market balances to {display_path(written[0].parent)}")
 
 
 @app.command()

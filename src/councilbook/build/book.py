@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -34,7 +35,7 @@ from councilbook.core.paths import PDF_NAME, BookPaths
 from councilbook.core.prose import escape_markdown, prose_markdown
 from councilbook.data.ingest import Dataset
 from councilbook.parameters.model import Parameters
-from councilbook.reports.registry import get_kind
+from councilbook.reports.registry import ReportKind, get_kind
 
 STATIC_PAGES = ("metode", "om")  # pages in book/ listed under "Om bogen"
 
@@ -70,7 +71,7 @@ def write_front_page(paths: BookPaths, params: Parameters, dataset: Dataset, run
         "## Det nyeste",
         "",
     ]
-    for label, run in latest_runs(runs):
+    for label, run in latest_runs(runs, params):
         lines.append(f"- {label}: [{escape_markdown(run.nav_title)}]({Path(run.output).with_suffix('').as_posix()})")
     lines.append("")
     if pdf:  # for readers of the site; the PDF itself does not show it
@@ -90,18 +91,22 @@ def status_lines(params: Parameters, dataset: Dataset, runs: list[Run]) -> list[
     for kind in sorted({get_kind(r.kind) for r in runs}, key=lambda k: k.order):
         if kind.front_page is None:
             continue
-        latest = max((r for r in runs if r.kind == kind.id), key=lambda r: (r.year, r.rank, r.key))
+        latest = newest(kind, [r for r in runs if r.kind == kind.id], params)
         page = Path(latest.output).with_suffix("").as_posix()
         lines += kind.front_page(latest.key, page, latest.nav_title, params, dataset)
     return lines
 
 
-def latest_runs(runs: list[Run]) -> list[tuple[str, Run]]:
+def newest(kind: ReportKind, runs: list[Run], params: Parameters) -> Run:
+    """The report of a kind that became public last (the latest key on the same day)."""
+    return max(runs, key=lambda r: (kind.public_from(r.key, params) or date.min, r.key))
+
+
+def latest_runs(runs: list[Run], params: Parameters) -> list[tuple[str, Run]]:
     """The newest report of each kind, in book order, with its kind's label, for the front page."""
     found = []
     for kind in sorted({get_kind(r.kind) for r in runs}, key=lambda k: k.order):
-        of_kind = [r for r in runs if r.kind == kind.id]
-        found.append((kind.latest_label, max(of_kind, key=lambda r: (r.year, r.rank, r.key))))
+        found.append((kind.latest_label, newest(kind, [r for r in runs if r.kind == kind.id], params)))
     return found
 
 

@@ -42,7 +42,7 @@ import hashlib
 import io
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +51,7 @@ import pandas as pd
 from councilbook.core.errors import ComputeError, InputError, Problem, display_path
 from councilbook.core.periods import Freq, PeriodCodeError, last_month, normalise_code, parse_period
 from councilbook.data.areas import AreaIndex, is_aggregate, unknown_area_message
+from councilbook.data.balance import BALANCE_FOLDER, Balance, load_balances
 from councilbook.parameters.model import MAX_FIGURE, Measure, Parameters, read_yaml, sha256_file
 
 TIDY_COLUMNS = ("measure", "area", "period", "value")
@@ -105,6 +106,7 @@ class Dataset:
     files: list[DataFile] = field(default_factory=list)
     quarterly: pd.Series | None = None
     snapshot: str = field(default="", repr=False)  # the normalised figures as tidy CSV
+    balances: dict[str, Balance] = field(default_factory=dict)  # the labour-market balances, by id
 
     def __post_init__(self) -> None:
         if self.quarterly is None:
@@ -193,6 +195,7 @@ class Dataset:
             files=self.files,
             quarterly=self._quarters()[quarters <= last_quarter] if len(quarters) else self._quarters(),
             snapshot=self.snapshot,
+            balances=self.balances,
         )
 
 
@@ -794,9 +797,40 @@ def load_dataset(path: Path | str, params: Parameters) -> Dataset:
         last = max(codes, key=lambda p: (parse_period(p).last, parse_period(p).first)) if codes else ""
         described.append(DataFile(file, digest, len(read), first, last))
     problems.extend(check_figures(figures, params.measures))
+    balances = {}
+    try:
+        balances = load_balances(root if root.is_dir() else root.parent, params.council)
+    except InputError as exc:
+        problems.extend(exc.problems)
+    problems.extend(check_bottleneck_editions(params, balances, root if root.is_dir() else root.parent))
     if problems:
         raise InputError(problems)
-    return index_figures(figures, source, described)
+    return replace(index_figures(figures, source, described), balances=balances)
+
+
+def check_bottleneck_editions(params: Parameters, balances: dict[str, Balance], folder: Path) -> list[Problem]:
+    """Each bottleneck overview in the parameters has its balance in the data, published by the overview's date."""
+    problems = []
+    for key, edition in params.bottlenecks.items():
+        shown = display_path(params.root / "bottlenecks" / f"{key}.yml")
+        balance = balances.get(key)
+        if balance is None:
+            known = ", ".join(balances) or "none"
+            problems.append(
+                Problem(
+                    shown, "balance", f"no balance {key} in {display_path(folder / BALANCE_FOLDER)} (balances: {known})"
+                )
+            )
+        elif edition.published < balance.published:
+            problems.append(
+                Problem(
+                    shown,
+                    "published",
+                    f"{edition.published.isoformat()} is before the balance itself was published "
+                    f"({balance.published.isoformat()}, {balance.file})",
+                )
+            )
+    return problems
 
 
 def index_figures(figures: list[Figure], source: DataSource, files: list[DataFile]) -> Dataset:

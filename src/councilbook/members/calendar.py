@@ -4,7 +4,8 @@ For every meeting: the members' material is due ``material_ready_days`` before i
 the decision minutes are due ``minutes_within_days`` after it; objections end
 ``objections_within_days`` after the minutes were sent (or were due); with no
 objections the minutes are then approved and published. Every evaluation is a
-deadline of its own. A deadline is *overdue* when it has passed and what it
+deadline of its own, and so is each publication day a report kind names (the analysis report, the key
+figures, the bottleneck overviews). A deadline is *overdue* when it has passed and what it
 asks for is not registered (minutes without ``minutes_sent``).
 """
 
@@ -15,6 +16,7 @@ from datetime import date, timedelta
 
 from councilbook.core.formats import format_date
 from councilbook.parameters.model import MEETING_KIND_LABELS_DA, Parameters
+from councilbook.reports.registry import load_kinds
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,9 @@ def compute_deadlines(params: Parameters, as_of: date) -> list[Deadline]:
         )
     for evaluation in params.evaluations.values():
         deadlines.append(Deadline(evaluation.date, f"Evaluering: {evaluation.title}", None, state(evaluation.date)))
+    for kind in load_kinds().values():  # the publication days of the other report kinds
+        for due in kind.deadlines(params):
+            deadlines.append(Deadline(due.day, due.text, None, state(due.day)))
     return sorted(deadlines, key=lambda d: (d.day, d.what))
 
 

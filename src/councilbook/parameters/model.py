@@ -351,6 +351,39 @@ class Evaluation(StrictModel):
     conclusions: list[Text] = []
 
 
+class Theme(StrictModel):
+    title: Text
+    text: Text
+
+
+class Analysis(StrictModel):
+    """The analysis report (analyserapport) on the labour market in ``year``, published at the end of
+    January after it (the annual cycle)."""
+
+    year: int = Field(ge=1900, le=2200, description="the year analysed")
+    published: IsoDate
+    title: Text | None = None
+    themes: list[Theme] = []  # the secretariat's own analysis, a section each
+    conclusions: list[Text] = []
+
+
+class KeyFigures(StrictModel):
+    """The key-figures report (nøgletalsrapport) on the job centres' results in ``year``."""
+
+    year: int = Field(ge=1900, le=2200, description="the year whose results it reports")
+    published: IsoDate
+    measures: list[Slug] = []  # key measures shown beside the goals of the year's contract
+    at_meetings: bool = False  # also an edition with the latest figures at each meeting of the year
+
+
+class Bottlenecks(StrictModel):
+    """A bottleneck overview (flaskehalsoversigt) from one labour-market balance (``<year>-1`` or ``-2``)."""
+
+    balance: str = Field(pattern=r"^\d{4}-[12]$")
+    published: IsoDate
+    comment: Text | None = None
+
+
 @dataclass(frozen=True)
 class Parameters:
     """Everything in a parameters directory, validated."""
@@ -362,6 +395,9 @@ class Parameters:
     meetings: list[Meeting]
     evaluations: dict[int, Evaluation]
     files: list[Path] = field(default_factory=list)
+    analyses: dict[int, Analysis] = field(default_factory=dict)
+    keyfigures: dict[int, KeyFigures] = field(default_factory=dict)
+    bottlenecks: dict[str, Bottlenecks] = field(default_factory=dict)
     # Where each meeting is written: its file as shown and its index there, for messages.
     meeting_places: dict[dt.date, tuple[str, int]] = field(default_factory=dict)
 
@@ -775,6 +811,10 @@ def collect_parameters(params_dir: Path | str) -> tuple[Parameters | None, list[
             evaluations[evaluation.year] = evaluation
             evaluation_paths[evaluation.year] = path
 
+    analyses = _read_publications(root / "analyses", Analysis, "analysis", files, problems)
+    keyfigures = _read_publications(root / "keyfigures", KeyFigures, "key figures", files, problems)
+    bottlenecks = _read_publications(root / "bottlenecks", Bottlenecks, "bottleneck overview", files, problems)
+
     if council is not None:
         problems.extend(_check_council(council, council_path))
     if measures:
@@ -787,6 +827,24 @@ def collect_parameters(params_dir: Path | str) -> tuple[Parameters | None, list[
     problems.extend(_check_meetings(meeting_sources, contract_years))
     for year, evaluation in evaluations.items():
         problems.extend(_check_evaluation(evaluation, evaluation_paths[year], contract_years))
+    for path, analysis in analyses.values():
+        problems.extend(_check_publication(path, analysis.year, analysis.published, contract_years))
+    for path, report in keyfigures.values():
+        problems.extend(_check_publication(path, report.year, report.published, contract_years))
+        for index, measure_id in enumerate(report.measures):
+            if measures and measure_id not in measures:
+                problems.append(
+                    Problem(display_path(path), f"measures[{index}]", f"{measure_id!r} is not in measures.yml")
+                )
+            elif measures and (measures[measure_id].framework or measures[measure_id].population):
+                problems.append(
+                    Problem(
+                        display_path(path),
+                        f"measures[{index}]",
+                        f"{measure_id!r} is a framework condition with yearly figures; a key measure has monthly "
+                        "or quarterly figures",
+                    )
+                )
 
     if council is None:
         return None, problems
@@ -798,8 +856,48 @@ def collect_parameters(params_dir: Path | str) -> tuple[Parameters | None, list[
         meetings=sorted(meetings, key=lambda m: m.date),
         evaluations=dict(sorted(evaluations.items())),
         files=files,
+        analyses={year: a for year, (_, a) in sorted(analyses.items())},
+        keyfigures={year: k for year, (_, k) in sorted(keyfigures.items())},
+        bottlenecks={key: b for key, (_, b) in sorted(bottlenecks.items())},
         meeting_places={m.date: (display_path(path), index) for path, index, m in meeting_sources},
     ), problems
+
+
+def _read_publications(
+    folder: Path, model: type[StrictModel], what: str, files: list[Path], problems: list[Problem]
+) -> dict[Any, tuple[Path, Any]]:
+    """The files of a report's folder (``analyses/<year>.yml``, ``keyfigures/<year>.yml``,
+    ``bottlenecks/<year>-<n>.yml``) by their key (the year, or the balance id), each with its path; a file
+    whose key does not match its name is a problem."""
+    found: dict[Any, tuple[Path, Any]] = {}
+    for path in _one_file_a_year(folder, problems):
+        files.append(path)
+        parsed = _parse_model(model, path, problems, what)
+        if parsed is None:
+            continue
+        key = getattr(parsed, "balance", None) or parsed.year
+        if path.stem != str(key):
+            field_name = "balance" if isinstance(key, str) else "year"
+            problems.append(
+                Problem(display_path(path), field_name, f"{key} does not match the file name (expected {key}.yml)")
+            )
+            continue
+        found[key] = (path, parsed)
+    return found
+
+
+def _check_publication(path: Path, year: int, published: dt.date, contracts: set[int]) -> list[Problem]:
+    """A yearly report on ``year``: the year has a contract (its goals are the report's measures) and the
+    report is published after the year has ended."""
+    shown = display_path(path)
+    problems = []
+    if year not in contracts:
+        problems.append(Problem(shown, "year", f"there is no contract for {year} (contracts/{year}.yml)"))
+    if published.year <= year:
+        problems.append(
+            Problem(shown, "published", f"{published.isoformat()} is before {year} has ended; publish it in {year + 1}")
+        )
+    return problems
 
 
 def _duplicates(values: list[Any]) -> list[tuple[int, Any]]:

@@ -35,7 +35,8 @@ FIGSIZE = (8.0, 4.6)
 def _value_formatter(share: bool, ticks: list[float] | None = None) -> FuncFormatter:
     """Tick labels in Danish; a share with one decimal where whole per cents would repeat (15 %, 15 %)."""
     steps = [b - a for a, b in zip(ticks[:-1], ticks[1:], strict=True)] if ticks and len(ticks) > 1 else []
-    decimals = 1 if steps and min(steps) < 1 else 0
+    fractional = any(abs(t - round(t)) > 1e-9 for t in ticks or [])  # ticks at 2,5: "2,5 %", not "3 %"
+    decimals = 1 if (steps and min(steps) < 1) or fractional else 0
     if share:
         return FuncFormatter(lambda v, _pos: format_percent(v, decimals))
     return FuncFormatter(lambda v, _pos: format_number(v, decimals))
@@ -358,3 +359,43 @@ def plot_annual_cycle(year: int, events: list[tuple[date, str, str]]) -> Figure:
     ax.set_title(f"Årshjulet {year}", fontsize=13, pad=20)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.04), ncol=4, fontsize=9, frameon=False)
     return fig
+
+
+def plot_yearly_levels(frame: pd.DataFrame, title: str, share: bool, periods: str) -> Figure:
+    """The figure for the region and each cluster, a group of bars per year (the comparable periods)."""
+    areas = frame[frame["area_type"].isin(["region", "cluster"])]
+    years = sorted(int(y) for y in areas["year"].unique())
+    names = list(dict.fromkeys(areas["area"]))
+    fig = Figure(figsize=FIGSIZE, dpi=110, layout="constrained")
+    ax = fig.add_subplot()
+    colours = [BLUE, ORANGE, VERMILLION, GREY, "#009E73", "#56B4E9", "#CC79A7", "#F0E442"]
+    width = 0.8 / max(1, len(years))
+    for i, year in enumerate(years):
+        values = [
+            float(areas[(areas["area"] == n) & (areas["year"] == year)]["value"].iloc[0])
+            if len(areas[(areas["area"] == n) & (areas["year"] == year)])
+            else math.nan
+            for n in names
+        ]
+        ax.bar(
+            [k + (i - (len(years) - 1) / 2) * width for k in range(len(names))],
+            values,
+            width=width,
+            color=colours[i % len(colours)],
+            label=str(year),
+        )
+    ax.set_xticks(range(len(names)))
+    ax.set_xticklabels([n.split(":")[0] for n in names], fontsize=9)
+    ax.set_title(f"{title}, {periods}", loc="left", fontsize=11, wrap=True)
+    ax.set_ylabel("Andel" if share else "Antal")
+    _format_values(ax, share)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(title="År", fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=len(years))
+    return fig
+
+
+def describe_yearly_levels_chart(frame: pd.DataFrame, title: str, share: bool, periods: str) -> str:
+    """Danish alt text for :func:`plot_yearly_levels`: what is plotted and the region's figure each year."""
+    region = frame[frame["area_type"] == "region"].sort_values("year")
+    values = "; ".join(f"{int(r.year)}: {_fmt(r.value, share)}" for r in region.itertuples(index=False))
+    return f"Søjlediagram over »{title}« for regionen og klyngerne, {periods} i hvert år. Regionen: {values}."

@@ -1,0 +1,190 @@
+"""The analysis report (analyserapport): the region's labour market in the year just ended.
+
+Published at the end of January, as the annual cycle has it. For each goal of the year's contract: the
+region's figure over the year against the years before, by cluster and by job centre, with a chart; before
+them the secretariat's own analysis (its themes) and after them its conclusions, from
+``analyses/<year>.yml``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from councilbook.analysis.yearly import FigureSpec, compute_yearly_levels, figure_specs
+from councilbook.core.formats import format_date, format_month
+from councilbook.core.prose import escape_markdown as md_text
+from councilbook.core.prose import prose_list, prose_markdown
+from councilbook.parameters.model import Parameters
+from councilbook.publication.provenance import collect_provenance
+from councilbook.publication.scope import analysis_scope
+from councilbook.reports.common import figures_until, provenance_section, report_intro, scoped_project
+from councilbook.reports.model import Report, Section
+from councilbook.reports.registry import Deadline, Item, ReportKind
+from councilbook.text import charts, present
+from councilbook.text.yearly import (
+    describe_region,
+    download_frame,
+    download_links,
+    level_records,
+    levels_table,
+    period_text,
+)
+
+YEARS_BACK = 3  # the year analysed and the three before it
+
+
+def analysis_title(params: Parameters, year: int) -> str:
+    analysis = params.analyses[year]
+    return analysis.title or f"Analyserapport {year}: arbejdsmarkedet i regionen"
+
+
+def build_analysis_report(
+    params_dir: str | Path, data_path: str | Path, analysis_year: int, as_of: str | date | None = None
+) -> Report:
+    year = int(analysis_year)
+    project, scope = scoped_project(params_dir, data_path, "analysis", year, as_of)
+    params = project.params
+    analysis = params.analyses[year]
+    contract = params.contracts[year]
+    cutoff = figures_until(project, scope.cutoff, contract)
+    years = list(range(year - YEARS_BACK, year + 1))
+    specs = figure_specs(params, contract)
+    sections = [
+        Section(
+            heading=present.Markdown(f"## {md_text(theme.title)}"),
+            text=present.Markdown(prose_markdown(theme.text)),
+            id=f"theme-{number}",
+        )
+        for number, theme in enumerate(analysis.themes, start=1)
+    ]
+    frames = {}
+    figures: dict[str, Any] = {"analysis_year": year, "cutoff": str(cutoff), "figures": []}
+    for number, spec in enumerate(specs, start=1):
+        frame = compute_yearly_levels(params, project.dataset, spec, years, cutoff)
+        frames[spec.id] = frame
+        freq = project.dataset.frequency(spec.measure)
+        periods = period_text(freq, year, year, cutoff)
+        region_text = describe_region(spec, frame, years, periods)
+        sections.append(
+            Section(
+                heading=present.Markdown(f"## {md_text(spec.title)}"),
+                text=present.Markdown(
+                    f"{md_text(region_text)} Tallene for hvert år er for de samme måneder eller kvartaler "
+                    f"({periods} og de samme perioder i årene før)."
+                ),
+                chart=present.Chart.from_figure(
+                    charts.plot_yearly_levels(frame, spec.title, spec.share, periods),
+                    alt=charts.describe_yearly_levels_chart(frame, spec.title, spec.share, periods),
+                ),
+                table=_region_and_clusters(spec, frame, years, periods),
+                id=f"figure-{number}",
+            )
+        )
+        sections.append(
+            Section(
+                heading=present.Markdown(f"### Jobcentrene ({md_text(spec.title)})"),
+                text=present.Markdown(
+                    "Hvert jobcenters tal for de samme perioder og udviklingen mod året før (procentpoint for andele)."
+                ),
+                table=levels_table(
+                    spec,
+                    frame,
+                    years,
+                    "jobcentre",
+                    f"{spec.title}: jobcentrene, {periods}",
+                    collapsed=f"Vis tabellen med alle {len(params.council.job_centres)} jobcentre",
+                ),
+                id=f"figure-{number}-jobcentres",
+            )
+        )
+        figures["figures"].append(
+            {
+                "figure_id": spec.id,
+                "unit": "percent" if spec.share else "count",
+                "levels": level_records(spec, frame),
+            }
+        )
+    if analysis.conclusions:
+        sections.append(
+            Section(
+                heading=present.Markdown("## Konklusioner"),
+                text=present.Markdown(prose_list(analysis.conclusions)),
+                id="conclusions",
+            )
+        )
+    links = download_links(download_frame(specs, frames), f"analyserapport-{year}")
+    intro = report_intro(
+        project,
+        f"Analyserapporten beskriver arbejdsmarkedet i regionen i {year}: udviklingen i de mål, rådets kontrakt "
+        f"for {year} sætter, for regionen, klyngerne og jobcentrene, sammenlignet med årene før. Den er "
+        f"offentliggjort {format_date(analysis.published)} med tal til og med {format_month(cutoff)}.",
+    )
+    intro = replace(intro, notice=intro.notice + links)
+    provenance = collect_provenance(params, project.dataset, cutoff, scope)
+    figures["provenance"] = provenance.as_dict()
+    return Report(
+        title=analysis_title(params, year),
+        intro=intro,
+        summary=None,
+        sections=sections,
+        closing=provenance_section(provenance),
+        figures=figures,
+    )
+
+
+def _region_and_clusters(spec: FigureSpec, frame: pd.DataFrame, years: list[int], periods: str) -> present.Table:
+    region = levels_table(spec, frame, years, "region", "")
+    clusters = levels_table(spec, frame, years, "cluster", f"{spec.title}: regionen og klyngerne, {periods}")
+    return present.Table(
+        columns=clusters.columns,
+        rows=[*region.rows, *clusters.rows],
+        numeric=clusters.numeric,
+        caption=clusters.caption,
+    )
+
+
+def analysis_items(params: Parameters) -> list[Item]:
+    return [
+        Item(
+            key=str(year),
+            value=year,
+            title=analysis_title(params, year),
+            nav_title=f"Analyserapport {year}",
+            year=year,
+            part="Analyserapporter",
+            rank=(-year,),
+        )
+        for year in params.analyses
+    ]
+
+
+def analysis_public_from(key: str, params: Parameters) -> date | None:
+    """On its publication day, and not before the contract whose goals it analyses is published."""
+    analysis = params.analyses.get(int(key))
+    contract = params.contracts.get(int(key))
+    if analysis is None or contract is None or contract.published is None:
+        return None
+    return max(analysis.published, contract.published)
+
+
+def analysis_deadlines(params: Parameters) -> list[Deadline]:
+    return [Deadline(a.published, f"Analyserapport {year} offentliggøres") for year, a in params.analyses.items()]
+
+
+KIND = ReportKind(
+    id="analysis",
+    made_for="contract year",
+    parameter="analysis_year",
+    items=analysis_items,
+    scope=analysis_scope,
+    public_from=analysis_public_from,
+    build=build_analysis_report,
+    latest_label="Seneste analyserapport",
+    order=3,
+    deadlines=analysis_deadlines,
+)

@@ -1,0 +1,250 @@
+"""The bottleneck overview (flaskehalsoversigt): occupations short of labour and with good job prospects.
+
+One overview per labour-market balance (``bottlenecks/<year>-<1|2>.yml`` names the balance and the day it is
+published): the region's shortage occupations and good-prospect occupations with the change since the
+balance before, the changes counted, and each job centre's count. The balance is read from the data folder's
+``arbejdsmarkedsbalancen/`` (:mod:`councilbook.data.balance`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from councilbook.core.formats import count_noun, format_date, format_month, format_number
+from councilbook.core.prose import escape_markdown as md_text
+from councilbook.core.prose import prose_markdown
+from councilbook.data.balance import (
+    CHANGE_LABELS_DA,
+    PROSPECT_LABELS_DA,
+    REGION,
+    Balance,
+    compare_balances,
+)
+from councilbook.parameters.model import Parameters
+from councilbook.publication.provenance import collect_provenance
+from councilbook.publication.scope import bottlenecks_scope, previous_balance
+from councilbook.reports.common import provenance_section, report_intro, scoped_project
+from councilbook.reports.model import Report, Section
+from councilbook.reports.registry import Deadline, Item, ReportKind
+from councilbook.text import present
+
+HALVES_DA = {"1": "forår", "2": "efterår"}
+
+
+def balance_name(key: str) -> str:
+    """``2013-1`` -> ``foråret 2013``."""
+    year, half = key.split("-")
+    return f"{HALVES_DA[half]}et {year}"
+
+
+def bottlenecks_title(key: str) -> str:
+    return f"Flaskehalsoversigt, {balance_name(key)}"
+
+
+def compute_bottlenecks(balance: Balance, before: Balance | None) -> pd.DataFrame:
+    """The region's occupations in ``balance`` with the change since ``before`` (:func:`compare_balances`),
+    shortage occupations first, then good prospects, each by title."""
+    frame = compare_balances(balance, before, REGION)
+    frame = frame.assign(
+        _order=[0 if s else 1 if p == "good" else 2 for s, p in zip(frame["shortage"], frame["prospects"], strict=True)]
+    )
+    return frame.sort_values(["_order", "occupation", "code"]).drop(columns="_order").reset_index(drop=True)
+
+
+def _change_text(row: Any, has_before: bool) -> str:
+    if not has_before:
+        return "–"
+    return CHANGE_LABELS_DA[row.change]
+
+
+def _occupation_table(frame: pd.DataFrame, has_before: bool, caption: str) -> present.Table | None:
+    if frame.empty:
+        return None
+    return present.Table(
+        columns=["Stilling", "Disco-kode", "Jobmuligheder", "Mangel", "Ændring"],
+        rows=[
+            [
+                r.occupation,
+                r.code,
+                PROSPECT_LABELS_DA[r.prospects],
+                "Ja" if r.shortage else "Nej",
+                _change_text(r, has_before),
+            ]
+            for r in frame.itertuples(index=False)
+        ],
+        caption=caption,
+        stacked=True,
+    )
+
+
+def build_bottlenecks_report(
+    params_dir: str | Path, data_path: str | Path, balance_id: str, as_of: str | date | None = None
+) -> Report:
+    key = str(balance_id)
+    project, scope = scoped_project(params_dir, data_path, "bottlenecks", key, as_of)
+    params = project.params
+    edition = params.bottlenecks[key]
+    balance = project.dataset.balances[key]
+    before_key = previous_balance(project.dataset, key)
+    before = project.dataset.balances.get(before_key) if before_key else None
+    frame = compute_bottlenecks(balance, before)
+    has_before = before is not None
+    shortage = frame[frame["shortage"]]
+    good = frame[(frame["prospects"] == "good") & ~frame["shortage"]]
+    since = f" siden balancen for {balance_name(before_key)}" if before_key else ""
+    counts = frame["change"].value_counts()
+    new = int(counts.get("new_shortage", 0))
+    sections = [
+        Section(
+            heading=present.Markdown("## Mangel på arbejdskraft"),
+            text=present.Markdown(
+                f"I {balance_name(key)} er der mangel på arbejdskraft i "
+                f"{count_noun(len(shortage), 'stilling', 'stillinger')} i regionen."
+                + (
+                    f" {format_number(new)} {'er ny' if new == 1 else 'er nye'}{since}, og "
+                    f"{format_number(int(counts.get('shortage_ended', 0)))} har ikke længere mangel."
+                    if has_before
+                    else " Det er den første balance i data, så der er ingen ændringer at vise."
+                )
+            ),
+            table=_occupation_table(
+                shortage, has_before, f"Stillinger med mangel på arbejdskraft, {balance_name(key)}"
+            ),
+            id="shortage",
+        ),
+        Section(
+            heading=present.Markdown("## Gode jobmuligheder"),
+            text=present.Markdown(
+                f"Yderligere {count_noun(len(good), 'stilling', 'stillinger')} har gode jobmuligheder uden mangel "
+                "på arbejdskraft."
+            ),
+            table=_occupation_table(good, has_before, f"Stillinger med gode jobmuligheder, {balance_name(key)}"),
+            id="good-prospects",
+        ),
+    ]
+    if has_before:
+        changed = frame[frame["change"] != "unchanged"]
+        sections.append(
+            Section(
+                heading=present.Markdown(f"## Ændringer{since}"),
+                text=present.Markdown(
+                    "; ".join(
+                        f"{label}: {format_number(int(counts.get(change, 0)))}"
+                        for change, label in CHANGE_LABELS_DA.items()
+                    )
+                    + "."
+                ),
+                table=_occupation_table(changed, True, f"Stillinger med ændrede vurderinger{since}")
+                if len(changed)
+                else None,
+                id="changes",
+            )
+        )
+    rows = []
+    for jc in params.council.job_centres:
+        area = jc.area_key if len(jc.codes) > 1 else jc.codes[0]
+        own = balance.for_area(area)
+        rows.append(
+            [
+                jc.name,
+                format_number(int(own["shortage"].sum())) if len(own) else "–",
+                format_number(int((own["prospects"] == "good").sum())) if len(own) else "–",
+                format_number(int((own["prospects"] == "limited").sum())) if len(own) else "–",
+            ]
+        )
+    sections.append(
+        Section(
+            heading=present.Markdown("## Jobcentrene"),
+            text=present.Markdown(
+                "Antal stillinger med mangel på arbejdskraft, gode og begrænsede jobmuligheder i hvert jobcenters "
+                "område (– : balancen vurderer ikke området for sig)."
+            ),
+            table=present.Table(
+                columns=["Jobcenter", "Mangel", "Gode jobmuligheder", "Begrænsede jobmuligheder"],
+                rows=rows,
+                numeric=(1, 2, 3),
+                caption=f"Stillinger pr. jobcenter, {balance_name(key)}",
+            ),
+            id="jobcentres",
+        )
+    )
+    if edition.comment:
+        sections.insert(
+            0,
+            Section(
+                heading=present.Markdown("## Sekretariatets bemærkninger"),
+                text=present.Markdown(prose_markdown(edition.comment)),
+                id="comment",
+            ),
+        )
+    intro = report_intro(
+        project,
+        f"Flaskehalsoversigten bygger på arbejdsmarkedsbalancen for {balance_name(key)}, offentliggjort "
+        f"{format_date(balance.published)} ({md_text(balance.source)}). Den viser de stillinger, hvor "
+        "virksomhederne i regionen mangler arbejdskraft, og dem med gode jobmuligheder for ledige"
+        + (f", med ændringen{since}." if has_before else "."),
+        f"Balancen vurderer {count_noun(len(frame), 'stilling', 'stillinger')} for regionen.",
+    )
+    provenance = collect_provenance(params, project.dataset, scope.cutoff, scope)
+    figures = {
+        "balance": key,
+        "previous_balance": before_key,
+        "published": balance.published.isoformat(),
+        "occupations": present.plain_records(frame),
+        "shortage_count": int(len(shortage)),
+        "good_prospects_count": int(len(good)),
+        "provenance": provenance.as_dict(),
+    }
+    closing = provenance_section(provenance)
+    closing.text = present.Markdown(
+        f"Arbejdsmarkedsbalancen: `{balance.file}` (balance {key}, offentliggjort {format_date(balance.published)}"
+        + (f"; sammenlignet med balance {before_key}" if before_key else "")
+        + f"). Oversigten er offentliggjort {format_date(edition.published)}; tal til og med "
+        f"{format_month(scope.cutoff)}.\n\n" + closing.text.text
+    )
+    return Report(
+        title=bottlenecks_title(key),
+        intro=intro,
+        summary=None,
+        sections=sections,
+        closing=closing,
+        figures=figures,
+    )
+
+
+def bottlenecks_items(params: Parameters) -> list[Item]:
+    return [
+        Item(
+            key=key,
+            value=key,
+            title=bottlenecks_title(key),
+            nav_title=f"Flaskehalse, {balance_name(key)}",
+            year=int(key[:4]),
+            part="Flaskehalsoversigter",
+            rank=(-int(key[:4]), -int(key[-1])),
+            fields={"balance": key},
+        )
+        for key in sorted(params.bottlenecks, reverse=True)
+    ]
+
+
+def bottlenecks_deadlines(params: Parameters) -> list[Deadline]:
+    return [Deadline(b.published, f"{bottlenecks_title(key)} offentliggøres") for key, b in params.bottlenecks.items()]
+
+
+KIND = ReportKind(
+    id="bottlenecks",
+    made_for="period",
+    parameter="balance_id",
+    items=bottlenecks_items,
+    scope=bottlenecks_scope,
+    public_from=lambda key, params: params.bottlenecks[key].published if key in params.bottlenecks else None,
+    build=build_bottlenecks_report,
+    latest_label="Seneste flaskehalsoversigt",
+    order=5,
+    deadlines=bottlenecks_deadlines,
+)

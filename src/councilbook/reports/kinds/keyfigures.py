@@ -1,0 +1,307 @@
+"""The key-figures report (nøgletalsrapport): the job centres' results, for the job centres, local councils
+and press.
+
+One edition a year (``keyfigures/<year>.yml``), and one at each meeting of the year when the parameters say
+``at_meetings: true``. An overview ranks the job centres on equal terms (framework-adjusted, goal by goal);
+then each job centre has its own section, found from the front page and through search: every goal's and key
+measure's level over three years, the development against the year before, its cluster's and the region's
+figure and, for a goal, the framework-adjusted comparison. The figures behind the page download as CSV and
+Excel.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from councilbook.analysis.yearly import FigureSpec, compute_adjusted_year, compute_yearly_levels, figure_specs
+from councilbook.core import figures as fig
+from councilbook.core.formats import count_noun, format_date, format_month, format_number
+from councilbook.core.prose import escape_markdown as md_text
+from councilbook.data.ingest import Dataset
+from councilbook.parameters.model import Parameters
+from councilbook.publication.provenance import collect_provenance
+from councilbook.publication.scope import keyfigures_scope
+from councilbook.reports.common import figures_until, provenance_section, report_intro, scoped_project
+from councilbook.reports.model import Report, Section
+from councilbook.reports.registry import Deadline, Item, ReportKind
+from councilbook.text import present
+from councilbook.text.yearly import (
+    development,
+    download_frame,
+    download_links,
+    level_records,
+    period_text,
+    quantity,
+    unit_caption,
+    value_of,
+)
+
+YEARS_SHOWN = 3
+
+
+def jobcentre_anchor(jobcentre_id: str) -> str:
+    """The id of a job centre's section (and its HTML anchor)."""
+    return f"jc-{jobcentre_id}"
+
+
+def keyfigures_title(key: str) -> str:
+    if len(key) == 4:
+        return f"Nøgletal for jobcentrene {key}"
+    return f"Nøgletal for jobcentrene til mødet {format_date(date.fromisoformat(key))}"
+
+
+def build_keyfigures_report(
+    params_dir: str | Path, data_path: str | Path, keyfigures_key: str | int, as_of: str | date | None = None
+) -> Report:
+    key = str(keyfigures_key)
+    project, scope = scoped_project(params_dir, data_path, "keyfigures", key, as_of)
+    params = project.params
+    ((year, report),) = params.keyfigures.items()
+    contract = params.contracts[year]
+    cutoff = figures_until(project, scope.cutoff, contract)
+    latest = year if len(key) == 4 else cutoff.year
+    years = list(range(latest - YEARS_SHOWN + 1, latest + 1))
+    specs = figure_specs(params, contract, report.measures)
+    frames = {s.id: compute_yearly_levels(params, project.dataset, s, years, cutoff) for s in specs}
+    adjusted = {s.id: compute_adjusted_year(params, project.dataset, s, latest, cutoff) for s in specs}
+    periods = {s.id: period_text(project.dataset.frequency(s.measure), latest, latest, cutoff) for s in specs}
+    sections = [_overview(specs, adjusted, periods)]
+    for jc in params.council.job_centres:
+        rows = []
+        for spec in specs:
+            frame = frames[spec.id]
+            table = adjusted[spec.id]
+            ratio = _ratio_text(table.table if table else None, jc.id)
+            rows.append(
+                [
+                    f"{spec.title} ({unit_caption(spec).split(',')[0]})",
+                    *(quantity(spec, value_of(frame, jc.id, y)).text for y in years),
+                    development(spec, frame, jc.id, latest).text,
+                    quantity(spec, value_of(frame, jc.cluster, latest)).text,
+                    quantity(spec, value_of(frame, "region", latest)).text,
+                    ratio,
+                ]
+            )
+        municipalities = ", ".join(name or code for code, name in jc.municipalities.items())
+        sections.append(
+            Section(
+                # The anchor the front page and the intro link to (raw HTML of councilbook's own).
+                heading=present.Markdown(f"## {md_text(jc.name)}", notice=f'<a id="{jobcentre_anchor(jc.id)}"></a>'),
+                text=present.Markdown(
+                    f"{md_text(jc.name)} dækker {md_text(municipalities)} og er i {md_text(jc.cluster)}. "
+                    "Tallene er for de samme perioder hvert år; *udvikling* er ændringen mod året før "
+                    "(procentpoint for andele, procent for antal), *forhold til forventet* jobcentrets niveau "
+                    "divideret med det niveau, rammevilkårene lader forvente (under 1: lavere end forventet)."
+                ),
+                table=present.Table(
+                    columns=[
+                        "Tal",
+                        *map(str, years),
+                        "Udvikling",
+                        "Klyngen",
+                        "Regionen",
+                        "Forhold til forventet",
+                    ],
+                    rows=rows,
+                    numeric=tuple(range(1, len(years) + 5)),
+                    caption=f"{jc.name}: nøgletal, {periods[specs[0].id] if specs else latest}",
+                ),
+                id=jobcentre_anchor(jc.id),
+            )
+        )
+    name = f"noegletal-{key}"
+    intro = report_intro(
+        project,
+        f"Nøgletallene viser jobcentrenes resultater på rådets mål for {year}"
+        + (
+            f" og {count_noun(len(specs) - len(contract.goals), 'andet nøgletal', 'andre nøgletal')}"
+            if len(specs) > len(contract.goals)
+            else ""
+        )
+        + f", med tal til og med {format_month(cutoff)}: først jobcentrene på lige vilkår, så hvert jobcenter "
+        "for sig med klyngen og regionen til sammenligning. Find dit jobcenter i listen eller med søgning.",
+    )
+    jobcentre_links = ", ".join(
+        f'<a href="#{jobcentre_anchor(jc.id)}">{html.escape(jc.name)}</a>' for jc in params.council.job_centres
+    )
+    intro = replace(
+        intro,
+        notice=intro.notice
+        + download_links(download_frame(specs, frames), name)
+        + f'<p class="cb-jobcentres">Jobcentrene: {jobcentre_links}.</p>',
+    )
+    provenance = collect_provenance(params, project.dataset, cutoff, scope)
+    figures: dict[str, Any] = {
+        "key": key,
+        "year": year,
+        "cutoff": str(cutoff),
+        "figures": [
+            {
+                "figure_id": s.id,
+                "unit": "percent" if s.share else "count",
+                "levels": level_records(s, frames[s.id]),
+                "adjusted": _adjusted_records(a.table) if a is not None else [],
+            }
+            for s, a in ((s, adjusted[s.id]) for s in specs)
+        ],
+        "provenance": provenance.as_dict(),
+    }
+    return Report(
+        title=keyfigures_title(key),
+        intro=intro,
+        summary=None,
+        sections=sections,
+        closing=provenance_section(provenance),
+        figures=figures,
+    )
+
+
+def _ratio_text(table: pd.DataFrame | None, jobcentre_id: str) -> str:
+    if table is None:
+        return "–"
+    row = table[table["jobcentre_id"] == jobcentre_id]
+    if not len(row) or pd.isna(row["actual_over_expected"].iloc[0]):
+        return "–"
+    return fig.ratio(float(row["actual_over_expected"].iloc[0])).text
+
+
+def _adjusted_records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {
+            "jobcentre_id": r.jobcentre_id,
+            **fig.json_fields("actual_over_expected", fig.ratio(float(r.actual_over_expected))),
+            "adjusted_rank": None if pd.isna(r.adjusted_rank) else int(r.adjusted_rank),
+        }
+        for r in table.itertuples(index=False)
+    ]
+
+
+def _overview(specs: list[FigureSpec], adjusted: dict[str, Any], periods: dict[str, str]) -> Section:
+    """The job centres ranked on equal terms, goal by goal: 1 is the best result against what the framework
+    conditions lead one to expect."""
+    goals = [s for s in specs if adjusted.get(s.id) is not None and adjusted[s.id].table["adjusted_rank"].notna().any()]
+    if not goals:
+        return Section(
+            heading=present.Markdown("## Jobcentrene på lige vilkår"),
+            text=present.Markdown(
+                "Jobcentrene kan endnu ikke sammenlignes på lige vilkår: der er ikke tal nok (eller jobcentre nok) "
+                "til at beregne det niveau, rammevilkårene lader forvente."
+            ),
+            id="overview",
+        )
+    tables = {s.id: adjusted[s.id].table.set_index("jobcentre_id") for s in goals}
+    first = tables[goals[0].id]
+    rows = []
+    for jobcentre_id in first.index:
+        cells = [str(first.loc[jobcentre_id, "jobcentre"])]
+        ranks = []
+        for s in goals:
+            rank = tables[s.id].loc[jobcentre_id, "adjusted_rank"] if jobcentre_id in tables[s.id].index else None
+            cells.append("–" if rank is None or pd.isna(rank) else format_number(int(rank)))
+            if rank is not None and not pd.isna(rank):
+                ranks.append(int(rank))
+        rows.append((sum(ranks) / len(ranks) if ranks else float("inf"), cells))
+    rows.sort(key=lambda r: r[0])
+    return Section(
+        heading=present.Markdown("## Jobcentrene på lige vilkår"),
+        text=present.Markdown(
+            "Placeringen på hvert mål efter jobcentrets niveau i forhold til det, rammevilkårene lader forvente "
+            "(1 er bedst); jobcentrene står efter deres gennemsnitlige placering. "
+            + " ".join(f"{md_text(s.title)}: {periods[s.id]}." for s in goals)
+        ),
+        table=present.Table(
+            columns=["Jobcenter", *(s.title for s in goals)],
+            rows=[cells for _, cells in rows],
+            numeric=tuple(range(1, len(goals) + 1)),
+            caption="Jobcentrenes placering på lige vilkår",
+        ),
+        id="overview",
+    )
+
+
+def keyfigures_items(params: Parameters) -> list[Item]:
+    items = []
+    for year, report in params.keyfigures.items():
+        items.append(
+            Item(
+                key=str(year),
+                value=str(year),
+                title=keyfigures_title(str(year)),
+                nav_title=f"Nøgletal {year}",
+                year=year,
+                part="Nøgletal for jobcentrene",
+                rank=(-year, 0),
+            )
+        )
+        if report.at_meetings:
+            items += [
+                Item(
+                    key=m.date.isoformat(),
+                    value=m.date.isoformat(),
+                    title=keyfigures_title(m.date.isoformat()),
+                    nav_title=f"Nøgletal {format_date(m.date)}",
+                    year=year,
+                    part="Nøgletal for jobcentrene",
+                    rank=(-year, 1, m.date),
+                )
+                for m in params.meetings
+                if m.date.year == year
+            ]
+    return items
+
+
+def keyfigures_public_from(key: str, params: Parameters) -> date | None:
+    """The yearly edition on its publication day, a meeting's edition once the meeting is held; neither before
+    the contract whose goals it shows is published (a draft's goals are not public)."""
+    year = int(key[:4])
+    report = params.keyfigures.get(year)
+    contract = params.contracts.get(year)
+    if report is None or contract is None or contract.published is None:
+        return None
+    day = report.published if len(key) == 4 else date.fromisoformat(key)
+    return max(day, contract.published)
+
+
+def keyfigures_deadlines(params: Parameters) -> list[Deadline]:
+    return [
+        Deadline(k.published, f"Nøgletal for jobcentrene {year} offentliggøres")
+        for year, k in params.keyfigures.items()
+    ]
+
+
+def keyfigures_front_page(key: str, page: str, nav_title: str, params: Parameters, dataset: Dataset) -> list[str]:
+    """Each job centre linked to its section of the newest key figures: "find your job centre"."""
+    links = ", ".join(
+        f'<a href="{page}.html#{jobcentre_anchor(jc.id)}">{html.escape(jc.name)}</a>'
+        for jc in params.council.job_centres
+    )
+    return [
+        "## Find dit jobcenter",
+        "",
+        f"Jobcentrenes resultater i [{md_text(nav_title)}]({page}):",
+        "",
+        f'<p class="cb-jobcentres">{links}</p>',
+        "",
+    ]
+
+
+KIND = ReportKind(
+    id="keyfigures",
+    made_for="contract year",
+    parameter="keyfigures_key",
+    items=keyfigures_items,
+    scope=keyfigures_scope,
+    public_from=keyfigures_public_from,
+    build=build_keyfigures_report,
+    latest_label="Seneste nøgletal for jobcentrene",
+    order=4,
+    cost=2,
+    deadlines=keyfigures_deadlines,
+    front_page=keyfigures_front_page,
+)

@@ -1,0 +1,181 @@
+"""Tables, sentences and downloads for a figure year by year (:mod:`councilbook.analysis.yearly`).
+
+Every value is a :class:`councilbook.core.figures.Quantity`: a share in % with one decimal, a count without
+decimals, a change in percentage points between shares and in % between counts, computed from the figures
+as shown. The downloads carry the same rounded values and name their unit.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+import re
+import zipfile
+from datetime import datetime
+
+import pandas as pd
+
+from councilbook.analysis.yearly import FigureSpec, comparable_periods
+from councilbook.core import figures as fig
+from councilbook.core.formats import format_periods
+from councilbook.text import present
+
+UNIT_LABELS_DA = {"percent": "procent", "count": "antal", "pp": "procentpoint"}
+
+
+def period_text(spec_freq: str, year: int, latest: int, cutoff: pd.Period) -> str:
+    """The comparable periods of ``year`` in words: ``januar-november 2012``."""
+    periods = comparable_periods(year, latest, spec_freq, cutoff)
+    return format_periods(periods[0], periods[-1]) if periods else str(year)
+
+
+def quantity(spec: FigureSpec, value: float) -> fig.Quantity:
+    return fig.level(value, spec.share)
+
+
+def value_of(frame: pd.DataFrame, area_id: str, year: int) -> float:
+    match = frame[(frame["area_id"] == area_id) & (frame["year"] == year)]["value"]
+    return float(match.iloc[0]) if len(match) else float("nan")
+
+
+def development(spec: FigureSpec, frame: pd.DataFrame, area_id: str, year: int) -> fig.Quantity:
+    """The change from the year before to ``year`` in the area, as shown."""
+    return fig.change(
+        quantity(spec, value_of(frame, area_id, year)), quantity(spec, value_of(frame, area_id, year - 1))
+    )
+
+
+def unit_caption(spec: FigureSpec) -> str:
+    if spec.share:
+        return "andel i %, udvikling i procentpoint"
+    if spec.goal is None:
+        return "gennemsnit pr. periode, udvikling i %"
+    return "antal, udvikling i %"
+
+
+def levels_table(
+    spec: FigureSpec, frame: pd.DataFrame, years: list[int], area_type: str, caption: str, collapsed: str = ""
+) -> present.Table:
+    """One row per area of ``area_type`` (region, cluster, jobcentre): the figure each year and the latest
+    year's development against the year before."""
+    areas = frame[frame["area_type"] == area_type].drop_duplicates("area_id")
+    first = "Jobcenter" if area_type == "jobcentre" else "Klynge" if area_type == "cluster" else "Område"
+    columns = [first, *(["Klynge"] if area_type == "jobcentre" else []), *map(str, years), "Udvikling"]
+    rows = []
+    for area in areas.itertuples(index=False):
+        cells = [area.area, *([area.cluster] if area_type == "jobcentre" else [])]
+        cells += [quantity(spec, value_of(frame, area.area_id, y)).text for y in years]
+        cells.append(development(spec, frame, area.area_id, years[-1]).text)
+        rows.append(cells)
+    offset = 2 if area_type == "jobcentre" else 1
+    return present.Table(
+        columns=columns,
+        rows=rows,
+        numeric=tuple(range(offset, len(columns))),
+        caption=f"{caption} ({unit_caption(spec)})",
+        collapsed=collapsed,
+    )
+
+
+def describe_region(spec: FigureSpec, frame: pd.DataFrame, years: list[int], periods: str) -> str:
+    """``I januar-november 2012 var tallet for regionen 15,2 % (året før: 14,3 %): en stigning på …``."""
+    latest = years[-1]
+    now = quantity(spec, value_of(frame, "region", latest))
+    if not now.known:
+        return f"Regionens tal for {periods} kan ikke opgøres: der mangler tal for et eller flere jobcentre."
+    before = quantity(spec, value_of(frame, "region", latest - 1))
+    first = quantity(spec, value_of(frame, "region", years[0]))
+    text = f"I {periods} var tallet for regionen {now.text}"
+    if before.known:
+        text += f" (året før: {before.text}): {fig.describe_change(fig.change(now, before), spec.better)}"
+    text += "."
+    if first.known and len(years) > 2:
+        text += f" I {years[0]} var det {first.text}."
+    return text
+
+
+def download_frame(specs: list[FigureSpec], frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The figures behind a page, as shown: one row per figure, area and year, with the unit named."""
+    rows = []
+    for spec in specs:
+        frame = frames.get(spec.id)
+        if frame is None:
+            continue
+        for row in frame.itertuples(index=False):
+            shown = quantity(spec, row.value)
+            rows.append(
+                {
+                    "Tal": spec.title,
+                    "Område": row.area,
+                    "Type": {"region": "region", "cluster": "klynge", "jobcentre": "jobcenter"}[row.area_type],
+                    "Klynge": row.cluster,
+                    "År": int(row.year),
+                    "Perioder": int(row.periods),
+                    "Værdi": shown.rounded if shown.known else None,
+                    "Enhed": UNIT_LABELS_DA[shown.unit],
+                }
+            )
+    return pd.DataFrame(rows, columns=["Tal", "Område", "Type", "Klynge", "År", "Perioder", "Værdi", "Enhed"])
+
+
+def workbook_bytes(frame: pd.DataFrame) -> bytes:
+    """``frame`` as an Excel workbook (sheet "Tal"), the same bytes for the same figures: fixed document dates
+    and zip entry times, so a report's output (and its page) does not change from one run to the next."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Tal"
+    sheet.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        sheet.append([None if isinstance(v, float) and math.isnan(v) else v for v in row])
+    stamp = datetime(2000, 1, 1)
+    workbook.properties.created = stamp
+    workbook.properties.modified = stamp
+    workbook.properties.creator = "councilbook"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    stable = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source, zipfile.ZipFile(stable, "w") as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the time of saving as "modified"
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", content)
+            target.writestr(entry, content)
+    return stable.getvalue()
+
+
+def download_links(frame: pd.DataFrame, name: str) -> str:
+    """Links that download ``frame`` as CSV (semicolon, decimal comma, UTF-8 with BOM: opens in a Danish
+    Excel) and as an Excel workbook, embedded in the page so they travel with it."""
+    csv_text = frame.to_csv(sep=";", decimal=",", index=False)
+    csv_data = base64.b64encode(("\ufeff" + csv_text).encode("utf-8")).decode("ascii")
+    xlsx_data = base64.b64encode(workbook_bytes(frame)).decode("ascii")
+    safe = html.escape(name, quote=True)
+    return (
+        '<p class="cb-downloads">Hent tallene: '
+        f'<a download="{safe}.csv" href="data:text/csv;charset=utf-8;base64,{csv_data}">CSV</a> · '
+        f'<a download="{safe}.xlsx" href="data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;'
+        f'base64,{xlsx_data}">Excel</a></p>'
+    )
+
+
+def level_records(spec: FigureSpec, frame: pd.DataFrame) -> list[dict[str, object]]:
+    """The levels for JSON, as shown, each value named by its unit (``value_pct``, ``value_count``)."""
+    records: list[dict[str, object]] = []
+    for row in frame.itertuples(index=False):
+        shown = quantity(spec, row.value)
+        records.append(
+            {
+                "area_type": row.area_type,
+                "area_id": row.area_id,
+                "year": int(row.year),
+                "periods": int(row.periods),
+                **fig.json_fields("value", shown),
+            }
+        )
+    return records
