@@ -70,7 +70,7 @@ contract-status: $(STAMP) ## Status on the goals for the next meeting (councilbo
 packs: $(STAMP) system-deps ## Members' packs for every meeting whose pack is due or past (packs/<date>/)
 	$(BIN)/councilbook pack --due --params $(PARAMS) --data $(DATA)
 
-calendar: $(STAMP) ## The coming deadlines: packs, meetings, minutes, objections, evaluations
+calendar: $(STAMP) ## The coming deadlines: packs, meetings, minutes, objections, evaluations, reports published
 	$(BIN)/councilbook calendar --params $(PARAMS)
 
 lint: $(STAMP) ## Check style (ruff), types (mypy) and the stages' layering (import-linter)

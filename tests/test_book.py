@@ -90,6 +90,7 @@ def test_sample_council_book(project_copy: Path, monkeypatch: pytest.MonkeyPatch
     ):
         assert phrase in text, phrase
     assert "Vis tabellen" not in text  # the fold's summary line is for the screen only
+    assert "Hent tallene" not in text  # so are the downloads
     # Every report starts on a page of its own: each meeting's title opens its page.
     pages_text = [" ".join(page.split()) for page in text.split("\f")]
     titles = [

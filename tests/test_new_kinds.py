@@ -304,3 +304,22 @@ def test_the_downloads_hold_the_figures_as_shown_and_are_the_same_each_run(sampl
     assert f"Regionen;region;;2012;11;{str(region['Værdi']).replace('.', ',')};procent" in text
     workbook = pd.read_excel(io.BytesIO(base64.b64decode(xlsx_data)))
     pd.testing.assert_frame_equal(workbook.fillna(""), table.fillna(""), check_dtype=False)
+
+
+def test_key_figures_at_meetings_wait_for_the_meeting_and_the_contract() -> None:
+    """The nord council has an edition of the key figures at each meeting of 2017: public once the meeting is
+    held, but the February meeting's edition not before the 2017 contract is published (31 March)."""
+    nord = ROOT / "tests/fixtures/nord"
+    params = load_parameters(nord / "parameters")
+
+    def runs(as_of: date) -> set[str]:
+        planned = expand_manifest(MANIFEST, params, "p", "d", as_of)
+        return {r.key for r in planned if r.kind == "keyfigures"}
+
+    assert runs(date(2017, 3, 30)) == set()
+    assert runs(date(2017, 3, 31)) == {"2017-02-22"}
+    assert runs(date(2017, 6, 14)) == {"2017-02-22", "2017-06-14"}
+    assert runs(date(2018, 2, 14)) == {"2017-02-22", "2017-06-14", "2017-12-06", "2017"}
+    report = build_keyfigures_report(nord / "parameters", nord / "data", "2017-06-14")
+    assert report.title == "Nøgletal for jobcentrene til mødet 14. juni 2017"
+    assert report.figures["cutoff"] == "2017-03"  # the meeting's own cut-off
