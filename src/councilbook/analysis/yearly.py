@@ -117,11 +117,18 @@ def compute_yearly_levels(
     areas: list[tuple[str, str, str, str, list[JobCentre]]] = [("region", "region", "Regionen", "", jobcentres)]
     areas += [("cluster", name, name, name, members) for name, members in clusters_of(params).items()]
     rows = []
+    # Each area's combined series once, then one year at a time.
+    combined = {
+        area_id: (
+            area_series(params, data, spec.measure, members),
+            area_series(params, data, spec.denominator, members) if spec.denominator else None,
+        )
+        for _type, area_id, _name, _cluster, members in areas
+    }
     for year in years:
         periods = _window(spec, comparable_periods(year, latest, freq, cutoff))
-        for area_type, area_id, name, cluster, members in areas:
-            total = area_series(params, data, spec.measure, members)
-            base = area_series(params, data, spec.denominator, members) if spec.denominator else None
+        for area_type, area_id, name, cluster, _members in areas:
+            total, base = combined[area_id]
             value = aggregate_periods(total, base, spec.aggregation, periods) if periods else math.nan
             rows.append([spec.id, area_type, area_id, name, cluster, year, len(periods), value])
         per_jc = aggregate_columns(values, below, spec.aggregation, periods)
