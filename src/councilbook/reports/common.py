@@ -191,10 +191,11 @@ def forecast_chart(
     return present.Chart.from_figure(figure, alt=alt)
 
 
-def provenance_section(provenance: Provenance) -> Section:
-    """A report's closing "Om tallene": where its figures and parameters come from (id ``provenance``)."""
+def provenance_section(provenance: Provenance, lead: str = "") -> Section:
+    """A report's closing "Om tallene": where its figures and parameters come from (id ``provenance``); ``lead``
+    is a paragraph before it on sources of the report's own (Markdown)."""
     return Section(
         heading=present.Markdown(present.PROVENANCE_HEADING),
-        text=present.Markdown(present.provenance_markdown(provenance)),
+        text=present.Markdown("\n\n".join(filter(None, [lead, present.provenance_markdown(provenance)]))),
         id="provenance",
     )

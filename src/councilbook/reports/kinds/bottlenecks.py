@@ -199,12 +199,12 @@ def build_bottlenecks_report(
         "good_prospects_count": int(len(good)),
         "provenance": provenance.as_dict(),
     }
-    closing = provenance_section(provenance)
-    closing.text = present.Markdown(
-        f"Arbejdsmarkedsbalancen: `{balance.file}` (balance {key}, offentliggjort {format_date(balance.published)}"
+    closing = provenance_section(
+        provenance,
+        lead=f"Arbejdsmarkedsbalancen: `{balance.file}` (balance {key}, offentliggjort {format_date(balance.published)}"
         + (f"; sammenlignet med balance {before_key}" if before_key else "")
         + f"). Oversigten er offentliggjort {format_date(edition.published)}; tal til og med "
-        f"{format_month(scope.cutoff)}.\n\n" + closing.text.text
+        f"{format_month(scope.cutoff)}.",
     )
     return Report(
         title=bottlenecks_title(key),
