@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 SITE ?=
 RUNS ?= 3
 # Debian packages the PDF and the tests need.
-DEBIAN_PACKAGES := chromium chromium-driver poppler-utils fonts-dejavu-core libreoffice-calc-nogui
+DEBIAN_PACKAGES := chromium chromium-driver poppler-utils fonts-dejavu-core libreoffice-calc-nogui libreoffice-writer-nogui
 
 .PHONY: help install system-deps sample validate book html publish contract-status packs calendar lint test bench clean lock
 
@@ -31,13 +31,14 @@ $(STAMP): requirements.lock pyproject.toml
 install: $(STAMP) ## Create .venv and install the pinned dependencies
 	@echo "Installed into $(VENV)"
 
-system-deps: ## Install Chromium (and its driver), poppler and LibreOffice Calc (as root), or say what to install
+system-deps: ## Install Chromium (and its driver), poppler and LibreOffice Calc and Writer (as root), or say what to install
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v chromedriver >/dev/null 2>&1 || missing="$$missing chromium-driver"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
 	command -v libreoffice >/dev/null 2>&1 || missing="$$missing libreoffice-calc-nogui"; \
+	[ -e /usr/lib/libreoffice/program/libswlo.so ] || missing="$$missing libreoffice-writer-nogui"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing Debian packages:$$missing"; \

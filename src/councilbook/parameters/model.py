@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from collections import Counter
 from collections.abc import Hashable
 from dataclasses import dataclass, field
@@ -26,102 +25,36 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, BeforeValidator, Field, ValidationError
 
 from councilbook.core.errors import InputError, Problem, display_path
 from councilbook.core.periods import PeriodCodeError, Span, parse_month, parse_period
+from councilbook.parameters.meetings import (  # noqa: F401  (re-exported)
+    MEETING_KIND_LABELS_DA,
+    AgendaItem,
+    AgendaTemplate,
+    AgendaType,
+    Attachment,
+    Meeting,
+    MeetingKind,
+    MeetingsFile,
+    Member,
+    check_meeting_people_and_files,
+)
+from councilbook.parameters.types import (  # noqa: F401  (re-exported)
+    MAX_FIGURE,
+    IsoDate,
+    MunicipalityCode,
+    Slug,
+    StrictModel,
+    Text,
+    WebAddress,
+    _code_to_str,
+)
 
 # ---------------------------------------------------------------------------
 # Models
 # ---------------------------------------------------------------------------
-
-
-def _code_to_str(value: Any) -> Any:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return value
-
-
-MunicipalityCode = Annotated[str, BeforeValidator(_code_to_str), Field(pattern=r"^\d{1,4}$")]
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=60)]
-Text = Annotated[str, Field(min_length=1)]
-
-# The largest figure or target (in size) councilbook takes: far above any count, amount in kroner or
-# share it reports on, and far below where sums, forecasts and rounding to decimals lose precision.
-# A larger number is a typing or export error.
-MAX_FIGURE = 1e15
-
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _iso_date(value: Any) -> Any:
-    """A date is written YYYY-MM-DD: pydantic would also take a number (seconds since 1970, so
-    ``signed: 0`` is 1 January 1970) or a date with a time; refuse them."""
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
-        return value.strip()  # pydantic checks that the day exists
-    raise PydanticCustomError("date_not_iso", "a date must be written as YYYY-MM-DD")
-
-
-IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
-
-_WEB_ADDRESS = re.compile(r"^https?://[^\s<>\"'`\\]+$")
-
-
-def _web_address(value: Any) -> Any:
-    """An http(s) address; ``www.example.dk`` is read as ``https://www.example.dk``."""
-    text = value.strip() if isinstance(value, str) else ""
-    if text.lower().startswith("www."):
-        text = "https://" + text
-    if _WEB_ADDRESS.match(text) and len(text) <= 300:
-        return text
-    raise PydanticCustomError(
-        "web_address", "must be a web address like https://www.example.dk (beginning with https://, http:// or www.)"
-    )
-
-
-WebAddress = Annotated[str, BeforeValidator(_web_address)]
-
-
-# Characters no text may hold: control characters (a terminal would act on ESC sequences) other than
-# line breaks and tabs, and the Unicode controls that reorder or hide text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def _control_character(value: Any) -> re.Match[str] | None:
-    """The first control character in a text, or in the texts of a list or a mapping of texts."""
-    if isinstance(value, str):
-        return _CONTROL.search(value)
-    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
-    for item in items:
-        if isinstance(item, (str, list)):
-            found = _control_character(item)
-            if found:
-                return found
-    return None
-
-
-class StrictModel(BaseModel):
-    # allow_inf_nan: YAML's .inf and .nan (and a number too large for a float) are never a number here.
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _text_is_text(cls, data: Any) -> Any:
-        """Every text is text: no control characters (:data:`_CONTROL`); each nested model checks its own."""
-        if isinstance(data, dict):
-            for key, value in data.items():
-                found = _control_character(value)
-                if found:
-                    raise PydanticCustomError(
-                        "control_character",
-                        "{key} holds the control character U+{code}; remove it (most editors do not show it: "
-                        "retype the text around it)",
-                        {"key": str(key), "code": f"{ord(found.group()):04X}"},
-                    )
-        return data
 
 
 def _municipalities_to_mapping(value: Any) -> Any:
@@ -185,6 +118,9 @@ class Council(StrictModel):
     # "at risk"; a share goal short by at most status_tolerance_pp percentage points.
     status_tolerance_pct: float = Field(default=2.0, ge=0, le=50)
     status_tolerance_pp: float = Field(default=1.0, ge=0, le=50)
+    # The members and alternates, and the standard items of each meeting kind ("default" for the rest).
+    members: list[Member] = []
+    agenda_templates: dict[Literal["default"] | MeetingKind, AgendaTemplate] = {}
 
 
 class JobindsatsSource(StrictModel):
@@ -298,49 +234,6 @@ class Contract(StrictModel):
     def is_public(self, as_of: dt.date | None) -> bool:
         """Published by ``as_of`` (no embargo date: published at all)."""
         return self.published is not None and (as_of is None or self.published <= as_of)
-
-
-AgendaType = Literal["decision", "orientation"]
-
-
-class AgendaItem(StrictModel):
-    title: Text
-    type: AgendaType
-    case_text: str = ""
-    recommendation: str | None = None
-    decision: str | None = None
-    follow_up: str | None = None
-    confidential: bool = False
-
-
-MeetingKind = Literal["ordinary", "theme", "contract", "seminar", "extraordinary"]
-MEETING_KIND_LABELS_DA: dict[str, str] = {
-    "ordinary": "Ordinært rådsmøde",
-    "theme": "Rådsmøde med temadrøftelse",
-    "contract": "Kontraktmøde",
-    "seminar": "Strategiseminar",
-    "extraordinary": "Ekstraordinært rådsmøde",
-}
-
-
-class Meeting(StrictModel):
-    date: IsoDate
-    kind: MeetingKind
-    title: Text
-    theme: str | None = None
-    place: str | None = None
-    agenda: list[AgendaItem] = []
-    minutes_sent: IsoDate | None = None
-    press_release: bool = False
-
-    @property
-    def slug(self) -> str:
-        return self.date.isoformat()
-
-
-class MeetingsFile(StrictModel):
-    year: int = Field(ge=1900, le=2200)
-    meetings: list[Meeting] = []
 
 
 class Evaluation(StrictModel):
@@ -531,6 +424,8 @@ class _Loader(yaml.SafeLoader):
         )
 
     def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:
+        if ":" in node.value:  # YAML 1.1 reads 15:00 as 900 (base 60); a time of day stays text
+            return node.value
         try:
             return super().construct_yaml_int(node)
         except ValueError:  # past Python's limit on digits in a number
@@ -825,6 +720,8 @@ def collect_parameters(params_dir: Path | str) -> tuple[Parameters | None, list[
     # by every meeting and evaluation of its year.
     contract_years = {int(p.stem) for p in _year_files(root / "contracts") if p.stem.isdigit()}
     problems.extend(_check_meetings(meeting_sources, contract_years))
+    if council is not None:
+        problems.extend(check_meeting_people_and_files(root, council, meeting_sources))
     for year, evaluation in evaluations.items():
         problems.extend(_check_evaluation(evaluation, evaluation_paths[year], contract_years))
     for path, analysis in analyses.values():
