@@ -72,22 +72,22 @@ def test_pack_pdf(pack_dir: Path) -> None:
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     cover = text.split("\f")[0]
     assert "Fortroligt indtil mødet er afholdt" in cover and "Testrådet for Beskæftigelse i Fjordregionen" in cover
-    assert "Rådsmøde med temadrøftelse" in cover and "16. juni 2021" in cover
+    assert "Rådsmøde med temadrøftelse 16. juni 2021" in " ".join(cover.split())
     for phrase in (
-        "Indhold",
+        "Målene på én side",
         "Dagsorden",
         "Til beslutning",
         "Indstilling: Det indstilles at støtte jobcentret.",
         "Fortrolig sag.",
-        "Status på kontraktens mål",
-        "Beslutninger fra sidste møde og opfølgning",
-        "Ledigheden skal ned: jobcentrene, april 2021",  # a folded job-centre table, printed in full
+        "Bilag A: Status på kontraktens mål",
+        "Opfølgning på rådets beslutninger",
+        "Tabellen med alle 3 rækker er i regnearket",  # the job centres' tables are in the workbook
     ):
         assert phrase in text, phrase
     assert "Vis tabellen" not in text
     second = text.split("\f")[1]
     assert "Testrådet · Rådsmøde med temadrøftelse · 16. juni 2021" in second  # running header
-    assert re.search(rf"\b2\s*/\s*{pages}\b", second)  # footer n / N
+    assert f"Side 2 af {pages}" in second  # footer: page N of M
     assert b"/Outlines" in pdf.read_bytes()
 
 
@@ -165,7 +165,8 @@ def test_calendar_on_fixed_dates() -> None:
 def test_calendar_shows_overdue_minutes_first() -> None:
     result = runner.invoke(app, ["calendar", "--params", str(ROOT / "parameters"), "--as-of", "2014-01-15", "--json"])
     deadlines = json.loads(result.stdout)
-    assert deadlines[0] == {
+    assert deadlines[0]["state"] == "overdue" and deadlines[0]["what"].startswith("Handling: Tilbyde jobcentret")
+    assert deadlines[1] == {
         "date": "2013-12-18",
         "what": "Beslutningsreferat sendes: Rådsmøde med temadrøftelse 11. december 2013",
         "meeting": "2013-12-11",
@@ -193,12 +194,12 @@ def test_minutes_draft_then_approved_and_press_release(tmp_path: Path) -> None:
     minutes = subprocess.run(
         ["pdftotext", str(folder / "referat-2021-06-16.pdf"), "-"], capture_output=True, text=True, check=True
     ).stdout
-    assert "Status: godkendt" in minutes and "Beslutning: Rådet støttede jobcentret." in minutes
+    assert "Godkendt" in minutes and "Beslutning: Rådet støttede jobcentret." in minutes
     press = folder / "pressemeddelelse-2021-06-16.pdf"
     info = subprocess.run(["pdfinfo", str(press)], capture_output=True, text=True, check=True).stdout
     assert "Pages:           1" in info  # within a page
     text = subprocess.run(["pdftotext", str(press), "-"], capture_output=True, text=True, check=True).stdout
-    assert "Udkast til pressemeddelelse" in text and "Status på målene for 2021" in text
+    assert "Udkast til pressemeddelelse" in text and "Sådan går det med målene for 2021" in text
     assert "Lukket punkt om en virksomhed" not in text and "støttede jobcentret" not in text  # confidential
 
 

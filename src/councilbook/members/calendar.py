@@ -5,8 +5,9 @@ the decision minutes are due ``minutes_within_days`` after it; objections end
 ``objections_within_days`` after the minutes were sent (or were due); with no
 objections the minutes are then approved and published. Every evaluation is a
 deadline of its own, and so is each publication day a report kind names (the analysis report, the key
-figures, the bottleneck overviews). A deadline is *overdue* when it has passed and what it
-asks for is not registered (minutes without ``minutes_sent``).
+figures, the bottleneck overviews), and so is every action in the action log (members/actions.py). A
+deadline is *overdue* when it has passed and what it asks for is not registered (minutes without
+``minutes_sent``, an action without ``done``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from councilbook.analysis.actions import collect_actions
 from councilbook.core.formats import format_date
 from councilbook.parameters.model import MEETING_KIND_LABELS_DA, Parameters
 from councilbook.reports.registry import load_kinds
@@ -74,6 +76,18 @@ def compute_deadlines(params: Parameters, as_of: date) -> list[Deadline]:
                 f"Referatet godkendt og offentliggjort (uden indsigelser): {label}",
                 m.date,
                 state(objections_end + timedelta(days=1)),
+            )
+        )
+    for action in collect_actions(params):  # the action log: what the council's decisions set going
+        if action.cancelled:
+            continue
+        state_now = action.state(as_of)
+        deadlines.append(
+            Deadline(
+                action.deadline,
+                f"Handling: {action.what} ({action.owner}; besluttet {format_date(action.meeting)})",
+                action.meeting,
+                "done" if state_now == "done" else ("overdue" if state_now == "overdue" else state(action.deadline)),
             )
         )
     for evaluation in params.evaluations.values():

@@ -1,15 +1,17 @@
 """After the meeting: the decision minutes (beslutningsreferat) and a press release draft.
 
-The minutes hold each agenda item with the chair's conclusion (the decision in
-the parameters). They are a draft ("udkast") until the objection period after
-they were sent has passed without objections; then they count as approved
-("godkendt") and the public book shows the decisions. Confidential items show
-only "Lukket punkt" and the decision in public; the members' minutes show their
-titles.
+The minutes give the meeting, its time and place, who was there and who sent apologies, and each
+agenda item with its recommendation and the decision as taken (the decision in the parameters; a
+missing one is marked missing, never filled in). They are a draft ("udkast") until the objection
+period after they were sent has passed without objections; then they count as approved ("godkendt")
+and the public book shows the decisions. Confidential items show only "Lukket punkt" and the
+decision in public; the members' minutes show their titles.
 
-The press release draft gives the headline decisions (never a confidential
-item's) and the status on the goals in plain Danish, within one page, for the
-chair to approve.
+The press release draft leads with what is news at the meeting (a decision, else a goal whose status
+changed since the previous meeting, else the theme), then the decisions (never a confidential
+item's), the chair's quote from the parameters, the goals in plain words without symbols or forecast
+ranges, the job centres with the best results, and a named contact: one page, for the chair to
+approve.
 """
 
 from __future__ import annotations
@@ -20,14 +22,18 @@ from datetime import date
 from pathlib import Path
 
 from councilbook.analysis import compute
+from councilbook.analysis.cutoff import meeting_cutoff
 from councilbook.analysis.validate import load_project
 from councilbook.build.pdf import print_to_pdf
+from councilbook.core import figures as fig
 from councilbook.core.errors import InputError, Problem
 from councilbook.core.formats import STATUS_LABELS, format_date, format_month
 from councilbook.core.prose import inline_html
-from councilbook.parameters.model import MEETING_KIND_LABELS_DA, Meeting, Parameters
+from councilbook.data.ingest import Dataset
+from councilbook.parameters.meetings import MEMBER_ROLE_LABELS_DA
+from councilbook.parameters.model import MEETING_KIND_LABELS_DA, AgendaItem, Goal, Meeting, Parameters
 from councilbook.publication.scope import CLOSED_ITEM, MinutesState, minutes_state
-from councilbook.text.sentences import describe_forecast
+from councilbook.text import present
 
 CSS = """
 @page { size: A4; margin: 20mm 18mm; @bottom-right { content: counter(page) " / " counter(pages);
@@ -38,35 +44,92 @@ h1 { font-size: 17pt; margin: 0 0 6pt; } h2 { font-size: 12pt; margin: 14pt 0 4p
 .state.approved { border-color: #0072B2; color: #0072B2; }
 .meta { color: #444; }
 .missing { color: #D55E00; }
+dl { display: grid; grid-template-columns: max-content auto; gap: 2pt 10pt; }
+dt { font-weight: bold; } dd { margin: 0; }
+.item { break-inside: avoid; } .kind { color: #444; margin: 0 0 4pt; }
+.decision { border-left: 4px solid #0072B2; padding: 2pt 8pt; margin: 4pt 0; }
+blockquote { font-style: italic; margin: 8pt 0 8pt 12pt; }
+.lead { font-size: 11.5pt; }
 """
 
 
+def attendance(params: Parameters, meeting: Meeting) -> tuple[list[str], list[str]]:
+    """Who was there (members not absent, then the alternates who came) and who sent apologies, each
+    named with their organisation; empty when council.yml names no members."""
+    by_name = {m.name: m for m in params.council.members}
+
+    def named(name: str) -> str:
+        member = by_name.get(name)
+        if member is None:
+            return name
+        role = MEMBER_ROLE_LABELS_DA[member.role]
+        return f"{name} ({member.organisation}" + (f", {role}" if member.role != "member" else "") + ")"
+
+    present_ = [named(m.name) for m in params.council.members if m.role != "alternate" and m.name not in meeting.absent]
+    present_ += [named(name) for name in meeting.alternates]
+    return present_, [named(name) for name in meeting.absent]
+
+
 def minutes_html(params: Parameters, meeting: Meeting, state: MinutesState, members: bool) -> str:
+    """The decision minutes: meeting, time, place, who was there and who was not, then each item with its
+    recommendation and the decision as taken. In the public version (``members=False``) a confidential item
+    is "Lukket punkt" with its decision only. A missing decision is marked missing, never filled in."""
     council = params.council
     parts = [
         f"<p class='meta'>{html.escape(council.name)}</p>",
         f"<h1>Beslutningsreferat: {html.escape(MEETING_KIND_LABELS_DA[meeting.kind])} "
         f"{html.escape(format_date(meeting.date))}</h1>",
-        f"<p class='state {state.state}'>Status: {state.label}</p>",
+        f"<p class='state {state.state}'>{html.escape(state.label.capitalize())}</p>",
     ]
+    facts = [("Dato", format_date(meeting.date))]
+    if meeting.time_span:
+        facts.append(("Tid", meeting.time_span))
+    if meeting.place:
+        facts.append(("Sted", meeting.place))
+    if meeting.theme:
+        facts.append(("Tema", meeting.theme))
+    present_, absent = attendance(params, meeting)
+    if present_:
+        facts.append(("Til stede", ", ".join(present_)))
+    if params.council.members:
+        facts.append(("Afbud", ", ".join(absent) if absent else "ingen"))
+    parts.append("<dl>" + "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in facts) + "</dl>")
     if state.sent and state.objections_end:
-        parts.append(
-            f"<p class='meta'>Udsendt {format_date(state.sent)}. Indsigelser skal være sekretariatet i "
-            f"hænde senest {format_date(state.objections_end)}; uden indsigelser er referatet godkendt.</p>"
-        )
+        if state.state == "approved":
+            parts.append(
+                f"<p class='meta'>Udsendt {format_date(state.sent)}. Indsigelsesfristen udløb "
+                f"{format_date(state.objections_end)} uden indsigelser; referatet er godkendt.</p>"
+            )
+        else:
+            parts.append(
+                f"<p class='meta'>Udsendt {format_date(state.sent)}. Indsigelser skal være sekretariatet i "
+                f"hænde senest {format_date(state.objections_end)}; uden indsigelser er referatet godkendt.</p>"
+            )
     for number, item in enumerate(meeting.agenda, start=1):
         hidden = item.confidential and not members
-        title = CLOSED_ITEM if hidden else item.title
-        parts.append(f"<h2>{number}. {html.escape(title)}</h2>")
+        title = CLOSED_ITEM if hidden else item.title + (" (fortroligt)" if item.confidential else "")
+        kind = "Til beslutning" if item.type == "decision" else "Til orientering"
+        parts.append(f"<section class='item'><h2>{number}. {html.escape(title)}</h2><p class='kind'>{kind}</p>")
         if item.recommendation and not hidden:
             parts.append(f"<div><strong>Indstilling:</strong> {inline_html(item.recommendation)}</div>")
         if item.decision:
-            parts.append(f"<div><strong>Beslutning:</strong> {inline_html(item.decision)}</div>")
+            parts.append(f"<div class='decision'><strong>Beslutning:</strong> {inline_html(item.decision)}</div>")
         else:
             parts.append(
-                "<p class='missing'><strong>Beslutning:</strong> <em>ikke registreret</em> – skal skrives ind "
-                "(decision i parametrene), før referatet sendes.</p>"
+                "<p class='missing'><strong>Beslutning:</strong> <em>ikke registreret</em>"
+                + (" – skal skrives ind (decision i parametrene), før referatet sendes." if members else ".")
+                + "</p>"
             )
+        if item.actions and not hidden:
+            parts.append(
+                "<div><strong>Opfølgning:</strong><ul>"
+                + "".join(
+                    f"<li>{html.escape(a.what)} – {html.escape(a.owner)}, frist {format_date(a.deadline)}</li>"
+                    for a in item.actions
+                )
+                + "</ul></div>"
+            )
+        parts.append("</section>")
     if not meeting.agenda:
         parts.append("<p>Der er ingen punkter på dagsordenen i parametrene.</p>")
     return (
@@ -75,44 +138,145 @@ def minutes_html(params: Parameters, meeting: Meeting, state: MinutesState, memb
     )
 
 
-def press_release_html(params: Parameters, meeting: Meeting, status: compute.MeetingStatus) -> str:
-    council = params.council
-    decisions = [i for i in meeting.agenda if i.decision and not i.confidential and i.type == "decision"]
-    goals = []
-    for goal, s in zip(status.contract.goals, status.goals, strict=True):
-        goals.append(
-            f"<li>{html.escape(goal.title)}: {STATUS_LABELS[s.status][0]} "
-            f"{html.escape(STATUS_LABELS[s.status][1].lower())}. "
-            f"{html.escape(describe_forecast(s, goal))}</li>"
+def _first_sentence(text: str) -> str:
+    """The first sentence of a text, without its full stop: a headline."""
+    plain = " ".join(text.split())
+    for end in (". ", "! ", "? "):
+        if end in plain:
+            plain = plain.split(end, 1)[0]
+    return plain.rstrip(".!? ")
+
+
+def _verdict(status: str) -> str:
+    """A status as news sees it: "on track" becoming "attained" at the year's end is no change."""
+    return {"attained": "on_track", "not_attained": "off_track"}.get(status, status)
+
+
+@dataclass(frozen=True)
+class News:
+    """What is news at a meeting, for the press release: in order of weight."""
+
+    decisions: list[AgendaItem]  # public decisions the council took (not the standard items)
+    changed: list[tuple[Goal, compute.GoalStatus, compute.GoalStatus]]  # goal, before, now
+    theme: str | None
+
+
+def find_news(meeting: Meeting, status: compute.MeetingStatus, before: list[compute.GoalStatus] | None) -> News:
+    """The meeting's news; ``before`` is the goals' status at the previous meeting of the same contract year."""
+    decisions = [
+        i for i in meeting.agenda if i.decision and not i.confidential and i.type == "decision" and i.standard is None
+    ]
+    changed = []
+    if before is not None:
+        for goal, now, then in zip(status.contract.goals, status.goals, before, strict=True):
+            if _verdict(now.status) != _verdict(then.status) and "no_data" not in (now.status, then.status):
+                changed.append((goal, then, now))
+    return News(decisions, changed, meeting.theme if meeting.kind == "theme" else None)
+
+
+def headline(news: News, status: compute.MeetingStatus) -> str:
+    """The press release's headline from what is news: a decision, else a goal whose status changed, else the
+    theme discussed, else how many goals are on track."""
+    if news.decisions:
+        return _first_sentence(news.decisions[0].decision or news.decisions[0].title)
+    if news.changed:
+        goal, _then, now = news.changed[0]
+        return f"{goal.title}: målet er nu {STATUS_LABELS[now.status][1].lower()}"
+    if news.theme:
+        return f"Rådet satte fokus på {news.theme[0].lower() + news.theme[1:]}"
+    on_track = sum(s.status in ("on_track", "attained") for s in status.goals)
+    return f"{on_track} af {len(status.goals)} mål i kontrakten for {status.contract.year} er på rette spor"
+
+
+def plain_goal_line(goal: Goal, status: compute.GoalStatus) -> str:
+    """A goal's status in plain words, without symbols or forecast ranges."""
+    word = STATUS_LABELS[status.status][1].lower()
+    f = status.figures
+    if f.forecast.known and f.target.known:
+        what = "resultatet" if status.final else "den forventede værdi"
+        return (
+            f"{goal.title}: {word}. For {status.contract_year} er {what} {f.forecast.text}; "
+            f"målet er {present.target_cell(status)}."
         )
-    on_track = sum(s.status == "on_track" for s in status.goals)
-    headline = (
-        f"{council.short_name}: {on_track} af {len(status.goals)} mål på rette spor"
-        if not decisions
-        else f"{council.short_name}: {decisions[0].title}"
-    )
+    return f"{goal.title}: {word}."
+
+
+def local_angle(status: compute.MeetingStatus, count: int = 2) -> list[str]:
+    """Job centres with notable results: for each goal, those with the best change against last year."""
+    lines = []
+    for goal, goal_status in zip(status.contract.goals, status.goals, strict=True):
+        table = status.jobcentres.get(goal.id)
+        if table is None or "rank" not in table or table["rank"].notna().sum() < 2 * count:
+            continue
+        best = table.dropna(subset=["rank"]).sort_values("rank").head(count)
+        share = goal_status.share
+        named = [
+            f"{row.jobcentre} ({fig.change(fig.level(row.actual, share), fig.level(row.last_year, share)).text})"
+            for row in best.itertuples()
+        ]
+        lines.append(f"{goal.title}: den bedste udvikling mod året før har {' og '.join(named)}.")
+    return lines
+
+
+def press_release_html(
+    params: Parameters,
+    meeting: Meeting,
+    status: compute.MeetingStatus,
+    before: list[compute.GoalStatus] | None = None,
+) -> str:
+    """A press release a chair would send, in plain language on one page: the headline from what is news,
+    the decisions, the goals in words, the chair's quote (if the parameters give one), the local angle and
+    a named contact."""
+    council = params.council
+    news = find_news(meeting, status, before)
+    chair = next((m for m in council.members if m.role == "chair"), None)
+    title = headline(news, status)
     body = [
         "<p class='state'>Udkast til pressemeddelelse – til formandens godkendelse</p>",
-        f"<h1>{html.escape(headline)}</h1>",
-        f"<p class='meta'>{html.escape(format_date(meeting.date))}</p>",
-        f"<p>{html.escape(council.name)} holdt {html.escape(MEETING_KIND_LABELS_DA[meeting.kind].lower())} "
-        f"{html.escape(format_date(meeting.date))}"
-        + (f" med temaet {html.escape(meeting.theme)}" if meeting.theme else "")
-        + ".</p>",
+        f"<p class='meta'>{html.escape(council.name)} · {html.escape(format_date(meeting.date))}</p>",
+        f"<h1>{html.escape(title)}</h1>",
     ]
-    if decisions:
+    lead = f"{council.name} holdt {MEETING_KIND_LABELS_DA[meeting.kind].lower()} {format_date(meeting.date)}"
+    if news.theme:
+        lead += f" med temaet {news.theme[0].lower() + news.theme[1:]}"
+    body.append(f"<p class='lead'>{html.escape(lead)}.</p>")
+    if news.decisions:
         body.append(
             "<h2>Rådets beslutninger</h2><ul>"
+            + "".join(f"<li>{inline_html(d.decision or '')}</li>" for d in news.decisions)
+            + "</ul>"
+        )
+    if meeting.quote:
+        who = f"siger formand {chair.name}" if chair else "siger rådets formand"
+        body.append(f"<blockquote>»{html.escape(meeting.quote)}« {html.escape(who)}.</blockquote>")
+    if news.changed:
+        body.append(
+            "<h2>Ændringer siden sidste møde</h2><ul>"
             + "".join(
-                f"<li><strong>{html.escape(d.title)}:</strong> {inline_html(d.decision or '')}</li>" for d in decisions
+                f"<li>{html.escape(goal.title)}: før {html.escape(STATUS_LABELS[then.status][1].lower())}, "
+                f"nu {html.escape(STATUS_LABELS[now.status][1].lower())}.</li>"
+                for goal, then, now in news.changed
             )
             + "</ul>"
         )
     body.append(
-        f"<h2>Status på målene for {status.contract.year}</h2>"
-        f"<p>Med tal til og med {format_month(status.cutoff)}:</p><ul>{''.join(goals)}</ul>"
+        f"<h2>Sådan går det med målene for {status.contract.year}</h2>"
+        f"<p>Med tal til og med {format_month(status.cutoff)}:</p><ul>"
+        + "".join(
+            f"<li>{html.escape(plain_goal_line(goal, s))}</li>"
+            for goal, s in zip(status.contract.goals, status.goals, strict=True)
+        )
+        + "</ul>"
     )
-    body.append(f"<p class='meta'>Yderligere oplysninger: {html.escape(council.website or council.region)}</p>")
+    angle = local_angle(status)
+    if angle:
+        body.append("<h2>Lokalt</h2><ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in angle) + "</ul>")
+    contact = meeting.contact or (f"{chair.name}, formand" if chair else None)
+    body.append(
+        "<p class='meta'>Yderligere oplysninger: "
+        + html.escape(", ".join(x for x in (contact, council.website) if x) or council.region)
+        + "</p>"
+    )
     return (
         f"<!DOCTYPE html><html lang='da'><head><meta charset='utf-8'><title>Pressemeddelelse "
         f"{meeting.date.isoformat()}</title><style>{CSS}</style></head><body>{''.join(body)}</body></html>"
@@ -124,6 +288,7 @@ class AfterMeeting:
     minutes: Path
     press_release: Path
     state: MinutesState
+    public_minutes: Path | None = None
     undecided: tuple[str, ...] = ()  # items without a recorded decision (the minutes are a draft)
 
 
@@ -140,8 +305,8 @@ def build_after_meeting(
                 Problem(
                     "--meeting",
                     "",
-                    f"the meeting {meeting.date.isoformat()} has not been held yet (today is {as_of.isoformat()}); "
-                    "decision minutes are written after the meeting",
+                    f"mødet {format_date(meeting.date)} er ikke holdt endnu (i dag er {format_date(as_of)}); "
+                    "beslutningsreferatet skrives efter mødet",
                 )
             ]
         )
@@ -151,9 +316,26 @@ def build_after_meeting(
     minutes_page = folder / "referat.html"
     minutes_page.write_text(minutes_html(params, meeting, state, members=True), encoding="utf-8")
     minutes_pdf = print_to_pdf(minutes_page, folder / f"referat-{meeting.date.isoformat()}.pdf")
+    public_page = folder / "referat-offentligt.html"
+    public_page.write_text(minutes_html(params, meeting, state, members=False), encoding="utf-8")
+    public_pdf = print_to_pdf(public_page, folder / f"referat-offentligt-{meeting.date.isoformat()}.pdf")
     status = compute.compute_meeting_status(params, project.dataset, meeting, with_details=False)
+    before = previous_goals(params, project.dataset, meeting, status)
     press_page = folder / "pressemeddelelse.html"
-    press_page.write_text(press_release_html(params, meeting, status), encoding="utf-8")
+    press_page.write_text(press_release_html(params, meeting, status, before), encoding="utf-8")
     press_pdf = print_to_pdf(press_page, folder / f"pressemeddelelse-{meeting.date.isoformat()}.pdf")
     undecided = tuple(f"{n}. {item.title}" for n, item in enumerate(meeting.agenda, start=1) if not item.decision)
-    return AfterMeeting(minutes_pdf, press_pdf, state, undecided)
+    return AfterMeeting(minutes_pdf, press_pdf, state, public_pdf, undecided)
+
+
+def previous_goals(
+    params: Parameters, dataset: Dataset, meeting: Meeting, status: compute.MeetingStatus
+) -> list[compute.GoalStatus] | None:
+    """The goals' status at the previous meeting, when it reported on the same contract year."""
+    before = params.previous_meeting(meeting)
+    if before is None:
+        return None
+    cutoff = meeting_cutoff(before, params.council)
+    if cutoff.year != status.contract.year or cutoff > status.cutoff:
+        return None
+    return compute.compute_contract_status(params, dataset, status.contract, cutoff)

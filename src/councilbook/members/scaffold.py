@@ -39,13 +39,20 @@ MEETING_STUB = """\
     title: {title}
     {theme}
     # place: Mødested
+    # start: "15:00"             (and end: "17:00")
+    # absent: [Navn]             (members who sent apologies, as named in council.yml)
+    # alternates: [Navn]         (alternates who come instead)
     agenda:
-      - title: Status på kontraktens mål
-        type: orientation
-        case_text: Sekretariatet gennemgår status på målene i kontrakten.
-    # minutes_sent: YYYY-MM-DD   (the day the decision minutes were sent to the members)
+{agenda}    # minutes_sent: YYYY-MM-DD   (the day the decision minutes were sent to the members)
     # press_release: true        (when the chair sent a press release)
 """
+
+# The meeting's own item between the template's standard items.
+STATUS_ITEM = {
+    "title": "Status på kontraktens mål",
+    "type": "orientation",
+    "case_text": "Sekretariatet gennemgår status på målene i kontrakten.",
+}
 
 THEME_COMMENT = "# theme: Emnet for temadrøftelsen   (a theme meeting needs one)"
 
@@ -94,11 +101,11 @@ def new_meeting(params_dir: Path, day: dt.date, kind: str, title: str | None = N
     params = _load(params_dir)
     if kind not in MEETING_KIND_LABELS_DA:
         raise InputError(
-            [Problem("--kind", "", f"{kind!r} is not a meeting kind (use {', '.join(MEETING_KIND_LABELS_DA)})")]
+            [Problem("--kind", "", f"{kind!r} er ikke en mødetype (brug {', '.join(MEETING_KIND_LABELS_DA)})")]
         )
     path = params_dir / "meetings" / f"{day.year}.yml"
     if any(m.date == day for m in params.meetings):
-        raise InputError([Problem(display_path(path), "", f"there is a meeting on {day.isoformat()} already")])
+        raise InputError([Problem(display_path(path), "", f"der er allerede et møde {day.isoformat()}")])
     text = path.read_text(encoding="utf-8") if path.exists() else MEETINGS_HEADER.format(year=day.year)
     if not text.endswith("\n"):
         text += "\n"
@@ -108,11 +115,29 @@ def new_meeting(params_dir: Path, day: dt.date, kind: str, title: str | None = N
         date=day.isoformat(),
         kind=kind,
         title=_quoted(title or MEETING_KIND_LABELS_DA[kind]),
+        agenda=agenda_yaml(params, kind),
         theme=f"theme: {_quoted(theme)}"
         if theme
         else "# theme: Emnet for temadrøftelsen   (a theme meeting needs one)",
     )
     return _write_validated(path, _insert_in_date_order(text, entry, day), params_dir)
+
+
+def agenda_items(params: Parameters, kind: str) -> list[dict[str, Any]]:
+    """A new meeting's agenda: the standard items of its kind's template (``agenda_templates`` in
+    council.yml: the kind's own, else ``default``) around the status on the goals."""
+    templates = params.council.agenda_templates
+    template = templates.get(kind) or templates.get("default")  # type: ignore[call-overload]
+    if template is None:
+        return [STATUS_ITEM]
+    as_data = [i.model_dump(mode="json", exclude_defaults=True) for i in template.before]
+    after = [i.model_dump(mode="json", exclude_defaults=True) for i in template.after]
+    return [*as_data, STATUS_ITEM, *after]
+
+
+def agenda_yaml(params: Parameters, kind: str) -> str:
+    body = yaml.safe_dump(agenda_items(params, kind), allow_unicode=True, sort_keys=False, width=100)
+    return "".join(f"      {line}\n" for line in body.splitlines())
 
 
 def _insert_in_date_order(text: str, entry: str, day: dt.date) -> str:
@@ -159,11 +184,17 @@ def new_contract(params_dir: Path, year: int) -> Path:
     params = _load(params_dir)
     path = params_dir / "contracts" / f"{year}.yml"
     if path.exists():
-        raise InputError([Problem(display_path(path), "", "the contract exists already")])
+        raise InputError([Problem(display_path(path), "", "kontrakten findes allerede")])
     previous = params.contracts.get(year - 1)
     if previous is None:
         raise InputError(
-            [Problem(display_path(params_dir / "contracts"), "", f"there is no contract for {year - 1} to start from")]
+            [
+                Problem(
+                    display_path(params_dir / "contracts"),
+                    "",
+                    f"der er ingen kontrakt for {year - 1} at tage udgangspunkt i",
+                )
+            ]
         )
     body = yaml.safe_dump(contract_from(previous, year), allow_unicode=True, sort_keys=False, width=100)
     return _write_validated(path, CONTRACT_HEADER.format(year=year, previous=year - 1) + body, params_dir)

@@ -126,9 +126,6 @@ class Meeting(StrictModel):
     alternates: list[Text] = []
     agenda: list[AgendaItem] = []
     minutes_sent: IsoDate | None = None
-    # The day the minutes were approved when it was not by the objection period running out
-    # (e.g. approved at the next meeting).
-    minutes_approved: IsoDate | None = None
     press_release: bool = False
     # What the chair says in the press release, and who answers the press.
     quote: str | None = None

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from councilbook.analysis import compute
+from councilbook.analysis.actions import count_actions, describe_action_counts
 from councilbook.analysis.validate import Project
 from councilbook.core.formats import (
     count_noun,
@@ -139,10 +140,11 @@ def _evaluation_sections(result: compute.EvaluationResult, project: Project) -> 
         if waiting
         else ""
     )
+    actions_line = describe_action_counts(count_actions(params, contract.year, result.evaluation.date))
     sections.append(
         Section(
             heading=present.Markdown(f"## Beslutninger og opfølgning i {contract.year}"),
-            text=present.Markdown("Rådets beslutninger og sekretariatets opfølgning på dem." + later),
+            text=present.Markdown("Rådets beslutninger og sekretariatets opfølgning på dem." + later + actions_line),
             table=present.Table(
                 columns=["Møde", "Punkt", "Beslutning", "Opfølgning"],
                 rows=decision_rows,

@@ -200,6 +200,7 @@ def status_report(
                 text=present.Markdown(text),
                 chart=forecast_chart(project, goal, contract.year, result.cutoff, status),
                 note=missing_note(project, goal, contract.year, result.cutoff, status),
+                id=f"goal-{goal.id}",
             )
         )
         if detail.xmr is not None:
@@ -223,6 +224,7 @@ def status_report(
                         f"{contract.year}. Punkter med ▲ eller ▼ er signaler om en reel ændring."
                     ),
                     chart=present.Chart.from_figure(figure, alt=charts.describe_xmr_chart(goal, measure, detail.xmr)),
+                    id=f"xmr-{goal.id}",
                 )
             )
         if not status.periods:  # no figures for the year yet: no job centre to compare
@@ -230,6 +232,7 @@ def status_report(
                 Section(
                     heading=present.Markdown(f"### Jobcentrene (mål {number})"),
                     text=present.Markdown(f"Der er endnu ingen tal for jobcentrene for {contract.year}."),
+                    id=f"jobcentres-{goal.id}",
                 )
             )
             continue
@@ -247,6 +250,7 @@ def status_report(
                     ),
                     collapsed=f"Vis tabellen med alle {len(result.jobcentres[goal.id])} jobcentre (mål {number})",
                 ),
+                id=f"jobcentres-{goal.id}",
             )
         )
         adjusted = detail.adjusted.table
@@ -271,6 +275,7 @@ def status_report(
                         ),
                         collapsed=f"Vis tabellen med alle {len(adjusted)} jobcentre på lige vilkår (mål {number})",
                     ),
+                    id=f"adjusted-{goal.id}",
                 )
             )
         spread = detail.spread.dropna(subset=["iqr"])
@@ -285,6 +290,7 @@ def status_report(
                     table=present.spread_table(
                         spread, f"{goal.title}: spredning år for år", goal.aggregation == "end_of_period"
                     ),
+                    id=f"spread-{goal.id}",
                 )
             )
     embargo = parse_as_of(as_of)
@@ -343,9 +349,8 @@ def meeting_notes(params: Parameters, as_of: date) -> list[str]:
         contract = params.contracts.get(year)
         if meeting.date <= as_of and contract is not None and not contract.is_public(as_of):
             found.append(
-                f"The meeting page {meeting.date.isoformat()}: it reports on the contract for {year}, which is not "
-                "published yet "
-                f"(set published: in contracts/{year}.yml once its popular edition is out)"
+                f"siden for mødet {format_date(meeting.date)} er holdt tilbage: den gør status på kontrakten for {year}, "
+                f"som ikke er offentliggjort endnu (skriv published: i contracts/{year}.yml, når populærudgaven er ude)"
             )
     return found
 

@@ -1,0 +1,245 @@
+"""A members' pack as one PDF: the printed pack with its attachments merged in after their items, page
+numbers "Side N af M" on every page, and bookmarks nested by heading with the attachments under their item.
+
+The pack is printed by Chromium (its headings become the first bookmarks); attachments that are not PDF
+are converted with LibreOffice headless. The page numbers are stamped on afterwards, so that they count
+the attachments' pages too, and the agenda's page references are the pages of the merged PDF
+(:func:`plan_pages` works them out from the printed pack and the attachments' page counts).
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pypdf import PdfReader, PdfWriter, Transformation
+from pypdf.generic import Destination, IndirectObject
+
+from councilbook.build.pdf import PdfError
+
+
+class AttachmentError(Exception):
+    """An attachment could not be turned into PDF pages."""
+
+
+def find_libreoffice() -> str:
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    raise AttachmentError(
+        "LibreOffice blev ikke fundet; det skal til for at lægge Word- og Excel-bilag i pakken. "
+        "Installér det (Debian: libreoffice-writer-nogui og libreoffice-calc-nogui) eller kør make system-deps."
+    )
+
+
+def attachment_as_pdf(source: Path, workdir: Path, timeout: int = 180) -> Path:
+    """The attachment as PDF: a PDF as it is, anything else converted by LibreOffice into ``workdir``."""
+    if source.suffix.lower() == ".pdf":
+        return source
+    office = find_libreoffice()
+    workdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="councilbook-lo-") as profile:
+        try:
+            subprocess.run(
+                [
+                    office,
+                    f"-env:UserInstallation=file://{profile}",
+                    "--headless",
+                    "--norestore",
+                    "--convert-to",
+                    "pdf",
+                    "--outdir",
+                    str(workdir),
+                    str(source),
+                ],
+                check=False,
+                capture_output=True,
+                timeout=timeout,
+                env={**os.environ, "HOME": profile},
+            )
+        except subprocess.TimeoutExpired:
+            raise AttachmentError(f"{source.name}: LibreOffice blev ikke færdig med at omsætte filen til PDF") from None
+    converted = workdir / (source.stem + ".pdf")
+    if not converted.is_file() or converted.stat().st_size == 0:
+        raise AttachmentError(f"{source.name}: LibreOffice kunne ikke omsætte filen til PDF; åbn og gem den igen")
+    return converted
+
+
+@dataclass(frozen=True)
+class Insert:
+    """PDF pages put into the pack after one of its pages."""
+
+    after_heading: str  # the heading (as the printed pack's bookmark) the pages belong to
+    next_heading: str | None  # the heading after it: the pages go before its page
+    label: str  # "Bilag 2.1"
+    title: str  # the bookmark: "Bilag 2.1: Notat om ..."
+    pdf: Path
+
+
+@dataclass(frozen=True)
+class Bookmark:
+    title: str
+    page: int  # 0-based, in the printed pack
+    level: int
+
+
+_HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def heading_texts(page: str) -> list[str]:
+    """The headings of an HTML page as text, in order: Chromium's bookmarks glue the words at a line break
+    ("medtemadrøftelse"), so the bookmarks take their titles from here."""
+    return [" ".join(html.unescape(_TAG.sub(" ", m.group(2))).split()) for m in _HEADING.finditer(page)]
+
+
+def read_bookmarks(pdf: Path, titles: Sequence[str] | None = None) -> list[Bookmark]:
+    """The printed pack's bookmarks in document order, with their page and depth; with ``titles`` (the
+    page's :func:`heading_texts`, one for each bookmark), titled from them."""
+    reader = PdfReader(pdf)
+    found: list[Bookmark] = []
+
+    def walk(items: Sequence[Any], level: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            elif isinstance(item, Destination):
+                page = reader.get_destination_page_number(item)
+                if page is not None:
+                    found.append(Bookmark(" ".join(str(item.title).split()), page, level))
+
+    walk(reader.outline, 0)
+    if titles is not None:
+        if len(titles) != len(found):
+            raise PdfError(f"den trykte pakke har {len(found)} bogmærker, men siden har {len(titles)} overskrifter")
+        found = [Bookmark(title, b.page, b.level) for title, b in zip(titles, found, strict=True)]
+    return found
+
+
+def _page_of(bookmarks: list[Bookmark], heading: str) -> int:
+    wanted = " ".join(heading.split())
+    for bookmark in bookmarks:
+        if bookmark.title == wanted:
+            return bookmark.page
+    raise PdfError(f"overskriften «{heading}» blev ikke fundet i den trykte pakke")
+
+
+def insert_points(bookmarks: list[Bookmark], inserts: Sequence[Insert], pages: int) -> list[int]:
+    """For each insert, the printed pack's page it goes after (0-based)."""
+    points = []
+    for insert in inserts:
+        end = _page_of(bookmarks, insert.next_heading) - 1 if insert.next_heading else pages - 1
+        points.append(max(end, _page_of(bookmarks, insert.after_heading)))
+    return points
+
+
+def page_count(pdf: Path) -> int:
+    return len(PdfReader(pdf).pages)
+
+
+def plan_pages(
+    bookmarks: list[Bookmark], inserts: Sequence[Insert], pages: int
+) -> tuple[dict[str, int], dict[str, int], int]:
+    """The merged PDF's page numbers (from 1): of every heading, of every insert's first page, and in all;
+    the same order as :func:`assemble_pack` puts the pages in."""
+    points = insert_points(bookmarks, inserts, pages)
+    counts = [page_count(i.pdf) for i in inserts]
+    merged: dict[int, int] = {}
+    starts: dict[str, int] = {}
+    position = 0
+    for page in range(pages):
+        merged[page] = position
+        position += 1
+        for i in sorted(i for i in range(len(inserts)) if points[i] == page):
+            starts[inserts[i].label] = position + 1
+            position += counts[i]
+    headings = {b.title: merged[b.page] + 1 for b in bookmarks}
+    return headings, starts, position
+
+
+def _stamp(labels: list[str]) -> PdfReader:
+    """One A4 page for each label, with the label at the foot on the right, as a PDF to lay over the pages."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    buffer = io.BytesIO()
+    with PdfPages(buffer) as pages:
+        for label in labels:
+            figure = plt.figure(figsize=(594.96 / 72, 841.92 / 72))
+            figure.patch.set_alpha(0)
+            figure.text(
+                1 - 14 / 210,
+                9 / 297,
+                label,
+                ha="right",
+                va="baseline",
+                fontsize=8,
+                color="#444444",
+                family="DejaVu Sans",
+            )
+            pages.savefig(figure, transparent=True)
+            plt.close(figure)
+    buffer.seek(0)
+    return PdfReader(buffer)
+
+
+def assemble_pack(
+    printed: Path, inserts: Sequence[Insert], output: Path, footer: str = "", titles: Sequence[str] | None = None
+) -> Path:
+    """Merge the attachments into the printed pack, stamp "Side N af M" on every page (and the attachment's
+    label on its pages), and write bookmarks: the pack's headings with each attachment under its item."""
+    reader = PdfReader(printed)
+    bookmarks = read_bookmarks(printed, titles)
+    points = insert_points(bookmarks, inserts, len(reader.pages))
+    writer = PdfWriter()
+    labels: list[str] = []
+    main_index: dict[int, int] = {}  # printed page -> merged page (0-based)
+    insert_start: dict[int, int] = {}
+    for page_number, page in enumerate(reader.pages):
+        writer.add_page(page)
+        main_index[page_number] = len(writer.pages) - 1
+        labels.append("")
+        for i in (i for i in range(len(inserts)) if points[i] == page_number):
+            insert_start[i] = len(writer.pages)
+            attachment = PdfReader(inserts[i].pdf)
+            for attached in attachment.pages:
+                writer.add_page(attached)
+                labels.append(inserts[i].label)
+    total = len(writer.pages)
+    stamps = _stamp(
+        [
+            (f"{label} · " if label else "")
+            + (f"{footer} · " if footer and index else "")
+            + f"Side {index + 1} af {total}"
+            for index, label in enumerate(labels)
+        ]
+    )
+    for index, page in enumerate(writer.pages):
+        box = page.mediabox
+        dx = float(box.right) - 594.96
+        page.merge_transformed_page(stamps.pages[index], Transformation().translate(dx, float(box.bottom)))
+    parents: dict[int, IndirectObject] = {}
+    for bookmark in bookmarks:
+        parent = parents.get(bookmark.level - 1) if bookmark.level else None
+        item = writer.add_outline_item(title=bookmark.title, page_number=main_index[bookmark.page], parent=parent)
+        parents[bookmark.level] = item
+        for i, insert in enumerate(inserts):
+            if " ".join(insert.after_heading.split()) == bookmark.title:
+                writer.add_outline_item(title=insert.title, page_number=insert_start[i], parent=item)
+    writer.page_mode = "/UseOutlines"
+    with output.open("wb") as stream:
+        writer.write(stream)
+    return output
