@@ -96,7 +96,14 @@ def test_pack_workbook(pack_dir: Path) -> None:
     wb = load_workbook(path)
     assert wb.sheetnames == ["Overblik", "Mål 1", "Mål 2", "Om data"]
     overview = wb["Overblik"]
-    assert [c.value for c in overview[1]][:4] == ["Mål", "Enhed", "Målsætning for året (tal)", "Faktisk hidtil"]
+    assert [c.value for c in overview[1]][:4] == [
+        "Mål",
+        "Enhed",
+        "Målsætning for året (antal eller %)",
+        "Faktisk hidtil (antal eller %)",
+    ]
+    numeric = [c.column for c in overview[2] if isinstance(c.value, (int, float))]
+    assert all("(" in overview.cell(row=1, column=c).value for c in numeric)  # every figure's header has its unit
     assert overview.freeze_panes == "A2" and overview.auto_filter.ref == "A1:L3"
     assert overview["L2"].value.startswith(("højst ", "mindst ", "bedre end "))  # the target as the pack says it
     assert overview["J2"].value.endswith(("På rette spor", "I risiko", "Ikke på rette spor"))
@@ -137,7 +144,7 @@ def test_workbook_opens_in_libreoffice(pack_dir: Path, tmp_path: Path) -> None:
     status = compute.compute_meeting_status(
         project.params, project.dataset, project.params.meeting_on(date(2021, 6, 16)), with_details=False
     )
-    assert rows[0][:4] == ["Mål", "Enhed", "Målsætning for året (tal)", "Faktisk hidtil"]
+    assert rows[0][:4] == ["Mål", "Enhed", "Målsætning for året (antal eller %)", "Faktisk hidtil (antal eller %)"]
     for row, goal in zip(rows[1:], status.goals, strict=True):
         assert row[0] == goal.title
         assert float(row[3]) == goal.figures.actual.json  # the figure as the pack shows it
@@ -214,3 +221,30 @@ def test_public_decisions_wait_for_approved_minutes() -> None:
     assert "Rådet støttede jobcentret." not in before and "udkast" in before
     assert "*Beslutning:* Rådet støttede jobcentret." in after and "Lukket punkt" in after
     assert "Fortrolig sag." not in after
+
+
+def test_workbook_prints_legibly_in_libreoffice(pack_dir: Path, tmp_path: Path) -> None:
+    """Printed from LibreOffice, every sheet is A4 with type a person can read: no sheet scaled down to
+    tiny type to fit its columns on the page, no figure shown as ###."""
+    from pypdf import PdfReader
+
+    office = require_tool("libreoffice", "soffice")
+    require_tool("pdftotext")
+    subprocess.run(
+        [office, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(pack_dir / "status-2021-06-16.xlsx")],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    pdf = tmp_path / "status-2021-06-16.pdf"
+    sizes: list[float] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], _font: object, size: float) -> None:
+        if text.strip():
+            sizes.append(size * (abs(tm[3] * cm[3]) or 1.0))
+
+    reader = PdfReader(pdf)
+    for page in reader.pages:
+        page.extract_text(visitor_text=visit)
+    assert sizes and min(sizes) >= 8, min(sizes)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "###" not in text and "Side 1 af" in text

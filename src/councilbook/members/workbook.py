@@ -8,6 +8,7 @@ fitted; status as symbol and word, with fill colour only as a third cue.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -70,21 +71,59 @@ def _write_table(
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = f"{start_row}:{start_row}"
+    ws.page_margins.left = ws.page_margins.right = 0.3
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.oddHeader.left.text = "&A"  # the sheet's name
+    ws.oddHeader.left.size = 11
+    ws.oddFooter.right.text = "Side &P af &N"
+    ws.oddFooter.right.size = 11
     last = get_column_letter(len(headers))
     ws.auto_filter.ref = f"A{start_row}:{last}{start_row + max(len(rows), 1)}"
-    _fit_widths(ws)
+    _fit_widths(ws, start_row)
 
 
-def _fit_widths(ws: Worksheet) -> None:
+# Column widths in characters: text columns wrap at TEXT_WIDTH, so that a printed sheet fits an A4 page in
+# landscape at nearly full size (fitted to the page's width, never scaled down to unreadable type).
+TEXT_WIDTH = 20
+NUMBER_WIDTH = 11
+
+
+def _fit_widths(ws: Worksheet, header_row: int = 1, text_width: int = TEXT_WIDTH) -> None:
+    """Widths from the table's cells below its header row (titles above it and the header's own words wrap
+    instead of widening a column)."""
     widths: dict[int, int] = {}
-    for row in ws.iter_rows():
+    texts: set[int] = set()
+    for row in ws.iter_rows(min_row=header_row + 1):
         for cell in row:
             if cell.value is None:
                 continue
-            text = f"{cell.value:,.1f}" if isinstance(cell.value, float) else str(cell.value)
-            widths[cell.column] = max(widths.get(cell.column, 0), len(text))
+            cell.alignment = Alignment(vertical="top", wrap_text=cell.alignment.wrap_text)
+            if isinstance(cell.value, (int, float)):
+                suffix = "".join(re.findall(r'"([^"]*)"', cell.number_format.split(";")[0]))
+                shown = len(f"{cell.value:+,.1f}") + len(suffix) + 1
+                widths[cell.column] = max(widths.get(cell.column, 0), NUMBER_WIDTH, shown)
+                continue
+            texts.add(cell.column)
+            widths[cell.column] = max(widths.get(cell.column, 0), len(str(cell.value)) + 2)
     for column, width in widths.items():
-        ws.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), 60)
+        letter = get_column_letter(column)
+        ws.column_dimensions[letter].width = max(min(width, text_width) if column in texts else width, 9)
+        if column in texts and width > text_width:
+            for row in ws.iter_rows(min_row=header_row + 1, min_col=column, max_col=column):
+                for cell in row:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    # Spreadsheet programs do not grow a row for wrapped text written by openpyxl: give each row the
+    # height of its tallest wrapped cell (about 15 points a line at 11 pt).
+    for row in ws.iter_rows(min_row=header_row):
+        lines = 1
+        for cell in row:
+            if cell.value is None or isinstance(cell.value, (int, float)):
+                continue
+            if cell.row == header_row or (cell.alignment and cell.alignment.wrap_text):
+                width = ws.column_dimensions[get_column_letter(cell.column)].width or 9
+                lines = max(lines, math.ceil(len(str(cell.value)) * 1.1 / max(width - 1, 1)))
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = 15 * min(lines, 8)
 
 
 def _status_text(status: str) -> str:
@@ -116,16 +155,16 @@ def write_status_workbook(params: Parameters, result: MeetingStatus, provenance:
     headers = [
         "Mål",
         "Enhed",
-        "Målsætning for året (tal)",
-        "Faktisk hidtil",
-        "Samme periode året før",
+        "Målsætning for året (antal eller %)",
+        "Faktisk hidtil (antal eller %)",
+        "Samme periode året før (antal eller %)",
         "Udvikling mod året før (pct.-point for andele, % for antal)",
-        "Prognose for året",
-        "Prognose, lav",
-        "Prognose, høj",
+        "Prognose for året (antal eller %)",
+        "Prognose, lav (antal eller %)",
+        "Prognose, høj (antal eller %)",
         "Status",
         "Prognose siden sidste møde (pct.-point for andele, % for antal)",
-        "Målsætning",
+        "Målsætning (som i teksten)",
     ]
     _write_table(overview, headers, [[goal.title] for goal in result.contract.goals], {})
     for r, status in enumerate(result.goals, start=2):
@@ -169,11 +208,11 @@ def write_status_workbook(params: Parameters, result: MeetingStatus, provenance:
             f"Året før ({unit})",
             f"Udvikling mod året før ({change_unit})",
             *([] if status.share else ["Bidrag til regionens udvikling (pct.-point)"]),
-            "Placering",
+            "Placering (nr.)",
             f"Niveau på lige vilkår ({level_unit})",
             f"Forventet niveau ({level_unit})",
             "Faktisk ÷ forventet (forhold)",
-            "Placering (lige vilkår)",
+            "Placering på lige vilkår (nr.)",
             "I forhold til klyngen (forhold)",
         ]
         _write_table(
@@ -197,7 +236,7 @@ def write_status_workbook(params: Parameters, result: MeetingStatus, provenance:
                 _cell(ws, r, 12 - skip, fig.ratio(extra["vs_cluster"]))
         for offset, note in enumerate(present.partial_notes([status]), start=len(table) + 6):
             ws.cell(row=offset, column=1, value=note)
-        _fit_widths(ws)
+        _fit_widths(ws, 4)
 
     about = wb.create_sheet("Om data")
     meeting = result.meeting
@@ -213,6 +252,7 @@ def write_status_workbook(params: Parameters, result: MeetingStatus, provenance:
     lines += [[f"Datafil: {f['path']}", f"{f['periods']}, SHA-256 {f['sha256']}"] for f in provenance.data_files]
     lines += [[f"Parameterfil: {f['path']}", f"SHA-256 {f['sha256']}"] for f in provenance.parameter_files]
     _write_table(about, ["Oplysning", "Værdi"], lines, {})
+    _fit_widths(about, 1, text_width=80)
     wb.properties.creator = "councilbook"
     store_text_as_text(wb)
     wb.save(path)
