@@ -30,7 +30,7 @@ from councilbook.core.errors import InputError, Problem
 from councilbook.core.formats import STATUS_LABELS, format_date, format_month
 from councilbook.core.prose import inline_html
 from councilbook.data.ingest import Dataset
-from councilbook.parameters.meetings import MEMBER_ROLE_LABELS_DA
+from councilbook.parameters.meetings import attendance
 from councilbook.parameters.model import MEETING_KIND_LABELS_DA, AgendaItem, Goal, Meeting, Parameters
 from councilbook.publication.scope import CLOSED_ITEM, MinutesState, minutes_state
 from councilbook.text import present
@@ -53,23 +53,6 @@ blockquote { font-style: italic; margin: 8pt 0 8pt 12pt; }
 """
 
 
-def attendance(params: Parameters, meeting: Meeting) -> tuple[list[str], list[str]]:
-    """Who was there (members not absent, then the alternates who came) and who sent apologies, each
-    named with their organisation; empty when council.yml names no members."""
-    by_name = {m.name: m for m in params.council.members}
-
-    def named(name: str) -> str:
-        member = by_name.get(name)
-        if member is None:
-            return name
-        role = MEMBER_ROLE_LABELS_DA[member.role]
-        return f"{name} ({member.organisation}" + (f", {role}" if member.role != "member" else "") + ")"
-
-    present_ = [named(m.name) for m in params.council.members if m.role != "alternate" and m.name not in meeting.absent]
-    present_ += [named(name) for name in meeting.alternates]
-    return present_, [named(name) for name in meeting.absent]
-
-
 def minutes_html(params: Parameters, meeting: Meeting, state: MinutesState, members: bool) -> str:
     """The decision minutes: meeting, time, place, who was there and who was not, then each item with its
     recommendation and the decision as taken. In the public version (``members=False``) a confidential item
@@ -88,7 +71,7 @@ def minutes_html(params: Parameters, meeting: Meeting, state: MinutesState, memb
         facts.append(("Sted", meeting.place))
     if meeting.theme:
         facts.append(("Tema", meeting.theme))
-    present_, absent = attendance(params, meeting)
+    present_, absent = attendance(params.council.members, meeting)
     if present_:
         facts.append(("Til stede", ", ".join(present_)))
     if params.council.members:

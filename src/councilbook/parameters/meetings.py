@@ -146,6 +146,24 @@ class Meeting(StrictModel):
         return f"kl. {span}"
 
 
+def attendance(members: list[Member], meeting: Meeting) -> tuple[list[str], list[str]]:
+    """Who was at a meeting (the members not absent, then the alternates who came) and who sent apologies,
+    each with their organisation (and role, for the chair, vice-chair and alternates); empty lists when
+    council.yml names no members."""
+    by_name = {m.name: m for m in members}
+
+    def named(name: str) -> str:
+        member = by_name.get(name)
+        if member is None:
+            return name
+        role = MEMBER_ROLE_LABELS_DA[member.role]
+        return f"{name} ({member.organisation}" + (f", {role}" if member.role != "member" else "") + ")"
+
+    there = [named(m.name) for m in members if m.role != "alternate" and m.name not in meeting.absent]
+    there += [named(name) for name in meeting.alternates]
+    return there, [named(name) for name in meeting.absent]
+
+
 class MeetingsFile(StrictModel):
     year: int = Field(ge=1900, le=2200)
     meetings: list[Meeting] = []
