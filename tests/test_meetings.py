@@ -482,3 +482,26 @@ def test_an_attachment_libreoffice_cannot_read_is_an_error_naming_item_and_file(
     message = str(caught.value)
     assert "2021.yml" in message and "tom.docx" in message and "LibreOffice" in message
     assert not (tmp_path / "2021-06-16" / "manifest.json").exists()
+
+
+def test_milestone_press_releases_for_the_contract_and_the_analysis_report(tmp_path: Path) -> None:
+    require_tool("chromium", "chromium-browser")
+    from councilbook.members.press import build_milestone_press_release
+
+    contract = build_milestone_press_release(*SAMPLE, "contract", 2013, tmp_path)
+    analysis = build_milestone_press_release(*SAMPLE, "analysis", 2012, tmp_path)
+    assert contract.headline == "Ny resultatkontrakt: 4 mål for beskæftigelsen i 2013"
+    assert analysis.headline.startswith("Analyserapport 2012 – arbejdsmarkedet i Østdanmark: rådet bør fastholde")
+    for release in (contract, analysis):
+        assert len(PdfReader(release.pdf).pages) == 1
+    text = " ".join(pages_text(contract.pdf)[0].split())
+    assert "Den blev underskrevet 20. marts 2013." in text
+    assert (
+        "Langtidsledigheden skal begrænses: Antallet af langtidsledige skal højst være 9.000 i december 2013." in text
+    )
+    assert "»" not in text and not re.search(r"[✔✖⚠▲▼]", text)
+    text = " ".join(pages_text(analysis.pdf)[0].split())
+    assert "Unge uden uddannelse" in text and "»Analyserapport 2012 – arbejdsmarkedet i Østdanmark«" in text
+    # A draft contract has none; a year without a report neither: errors that say so.
+    with pytest.raises(InputError, match="ingen analyserapport for 2011"):
+        build_milestone_press_release(*SAMPLE, "analysis", 2011, tmp_path)
