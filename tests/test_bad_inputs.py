@@ -19,7 +19,6 @@ from councilbook.core.errors import Problem
 from councilbook.data.areas import AreaIndex
 from councilbook.data.ingest import DataSource, ReadContext, read_data_file
 from councilbook.parameters.model import (
-    MAX_YAML_ALIAS_VALUES,
     MAX_YAML_ALIASES,
     MAX_YAML_BYTES,
     MAX_YAML_DEPTH,
@@ -29,9 +28,13 @@ from councilbook.parameters.model import (
 
 runner = CliRunner()
 ARGS = ["--params", "parameters", "--data", "data/sample"]
-SAVE_AS_UTF8 = "save it as CSV UTF-8 (in Excel: Save As, 'CSV UTF-8')"
-SAVE_OR_EXPORT = f"{SAVE_AS_UTF8}, or export it from jobindsats.dk again"
-NOT_FINITE = "is not a finite number; write an ordinary number (like 9500 or 12.5)"
+SAVE_AS_UTF8 = "gem den som CSV UTF-8 (i Excel: Gem som, »CSV UTF-8«)"
+SAVE_OR_EXPORT = f"{SAVE_AS_UTF8}, eller hent den fra jobindsats.dk igen"
+NOT_FINITE = "er ikke et endeligt tal; skriv et almindeligt tal (fx 9500 eller 12.5)"
+SAVE_YAML_AS_UTF8 = "gem den som UTF-8 (i editorens »Gem som« eller dens indstilling for tegnsæt)"
+NOT_A_DATE = "er ikke en dato; en dato skrives ÅÅÅÅ-MM-DD, fx 2013-03-20"
+TOO_LARGE = "er for stort til at være et tal (højst 1.000.000.000.000.000); tjek tallet"
+TOO_DEEP = "lister og nøgler ligger mere end 50 niveauer inde i hinanden; tjek parenteserne og indrykningen"
 
 
 @pytest.fixture
@@ -50,8 +53,9 @@ def edit(path: Path, old: str, new: str) -> None:
 def problems_shown(stderr: str) -> list[str]:
     """The problems as the CLI lists them, between its first and last line."""
     lines = stderr.splitlines()
-    assert lines[0] == f"{len(lines) - 2} problem(s) in the input; nothing was run:", stderr
-    assert lines[-1] == "Correct each one where it says, then run the command again.", stderr
+    count = len(lines) - 2
+    assert lines[0] == f"{count} {'problem' if count == 1 else 'problemer'} at rette; intet er kørt:", stderr
+    assert lines[-1] == "Ret hvert problem, der hvor det står, og kør så kommandoen igen.", stderr
     return [line.strip() for line in lines[1:-1]]
 
 
@@ -61,8 +65,8 @@ def assert_refused(project: Path, *expected: str, exact: bool = True) -> None:
     result = runner.invoke(app, ["validate", *ARGS])
     assert result.exit_code == 2, (result.exception, result.output)
     assert "Traceback" not in result.output
-    shown = problems_shown(result.stderr)
-    assert shown == sorted(expected) if exact else set(expected) <= set(shown), "\n".join(shown)
+    shown = problems_shown(result.stderr)  # by file, then by line and column
+    assert sorted(shown) == sorted(expected) if exact else set(expected) <= set(shown), "\n".join(shown)
     result = runner.invoke(app, ["build", *ARGS])
     assert result.exit_code == 2, (result.exception, result.output)
     assert "Traceback" not in result.output
@@ -99,8 +103,8 @@ def test_alias_bomb_is_refused_fast(project: Path) -> None:
     started = time.perf_counter()
     assert_refused(
         project,
-        f"{EVALUATION}: line {first + 4}: its aliases (*d and others) repeat more than "
-        f"{MAX_YAML_ALIAS_VALUES:,} values; write the values out instead of nesting aliases",
+        f"{EVALUATION}, linje {first + 4}, kolonne 10: filens aliasser (*d og andre) gentager mere end 10.000 "
+        "værdier; skriv værdierne ud i stedet for at lægge aliasser i hinanden",
     )
     assert time.perf_counter() - started < 20  # validate and build, each reading the sample's data
 
@@ -108,47 +112,42 @@ def test_alias_bomb_is_refused_fast(project: Path) -> None:
 YAML_LIMITS: dict[str, tuple[str, Callable[[int], str]]] = {
     "10,000 nested [": (
         "[" * 10_000,
-        lambda line: (
-            f"{EVALUATION}: line {line}: lists and mappings are nested more than {MAX_YAML_DEPTH} "
-            "levels deep; check the brackets and the indentation"
-        ),
+        lambda line: f"{EVALUATION}, linje {line}, kolonne {MAX_YAML_DEPTH + 3}: {TOO_DEEP}",
     ),
     "deep block nesting": (
         "- " * 5_000 + "x",
-        lambda line: (
-            f"{EVALUATION}: line {line}: lists and mappings are nested more than {MAX_YAML_DEPTH} "
-            "levels deep; check the brackets and the indentation"
-        ),
+        lambda line: f"{EVALUATION}, linje {line}, kolonne {2 * MAX_YAML_DEPTH + 1}: {TOO_DEEP}",
     ),
     "nesting deep through an alias": (
         "a: &a " + "[" * 40 + "1" + "]" * 40 + "\nb: " + "[" * 20 + "*a" + "]" * 20,
-        lambda line: (
-            f"{EVALUATION}: line {line + 1}: lists and mappings are nested more than {MAX_YAML_DEPTH} "
-            "levels deep; check the brackets and the indentation"
-        ),
+        lambda line: f"{EVALUATION}, linje {line + 1}, kolonne 26: {TOO_DEEP}",
     ),
     "too many aliases": (
         "a: &a 1\nb: [" + ", ".join(["*a"] * (MAX_YAML_ALIASES + 1)) + "]",
         lambda line: (
-            f"{EVALUATION}: line {line + 1}: uses more than {MAX_YAML_ALIASES} aliases (*a and others); "
-            "write the values out instead"
+            f"{EVALUATION}, linje {line + 1}, kolonne {6 + 4 * MAX_YAML_ALIASES + 1}: filen bruger mere end "
+            f"{MAX_YAML_ALIASES} aliasser (*a og andre); skriv værdierne ud i stedet"
         ),
     ),
     "an alias inside what it repeats": (
         "a: &a [1, *a]",
         lambda line: (
-            f"{EVALUATION}: line {line}: the alias *a is inside the value it repeats, so it never ends; "
-            "write the values out instead"
+            f"{EVALUATION}, linje {line}, kolonne 13: aliasset *a står inde i den værdi, det gentager, så det ender "
+            "aldrig; skriv værdierne ud i stedet"
         ),
     ),
     "a list as a key": (
         "? [a, b]\n: 1",
-        lambda line: f"{EVALUATION}: line {line}: a key is a list or a mapping; a key must be a name",
+        lambda line: (
+            f"{EVALUATION}, linje {line}, kolonne 5: en nøgle er en liste eller en samling nøgler; en nøgle skal være "
+            "et navn"
+        ),
     ),
     "a number of 5,000 digits": (
         "a: " + "1" * 5_000,
         lambda line: (
-            f"{EVALUATION}: line {line}: the number 111111111111... has 5,000 digits; write a number of ordinary size"
+            f"{EVALUATION}, linje {line}, kolonne 6: tallet 111111111111... har 5.000 cifre; skriv et tal af "
+            "almindelig størrelse"
         ),
     ),
 }
@@ -169,8 +168,8 @@ def test_parameter_file_larger_than_the_limit(project: Path) -> None:
         stream.write(("# " + "x" * 98 + "\n") * (MAX_YAML_BYTES // 100 + 1))
     assert_refused(
         project,
-        f"parameters/meetings/2013.yml: is {path.stat().st_size:,} bytes, and councilbook reads YAML files of at "
-        f"most {MAX_YAML_BYTES:,} bytes; is it the right file?",
+        f"parameters/meetings/2013.yml: filen fylder {path.stat().st_size:,} bytes".replace(",", ".")
+        + ", og councilbook læser YAML-filer på højst 1.000.000 bytes; er det den rigtige fil?",
     )
 
 
@@ -202,6 +201,61 @@ def test_read_yaml_limits_without_the_command(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------------------
+# YAML syntax errors: what to do, at the line and column
+# ---------------------------------------------------------------------------
+
+INDENT_KEYS = "ret indrykningen, så nøglerne i samme afsnit står lige under hinanden"
+YAML_SYNTAX: dict[str, tuple[str, str, str]] = {
+    # (text in the evaluation, the text that breaks it, the message)
+    "a colon and a space in an unquoted text": (
+        "title: Evaluering 2013 af",
+        "title: Evaluering 2013: om",
+        f"{EVALUATION}, linje 4, kolonne 23: teksten indeholder et kolon med mellemrum efter (»: «), og uden "
+        'anførselstegn læses det som en ny nøgle; sæt teksten i anførselstegn (skriv title: "Evaluering 2013: om '
+        'rådets arbejde og kontrakten for 2012")',
+    ),
+    "a tab for indentation": (
+        "  - Rådet har holdt",
+        "\t- Rådet har holdt",
+        f"{EVALUATION}, linje 7, kolonne 1: der står en tabulator (tab) her; YAML rykker kun ind med mellemrum: "
+        "erstat tabulatoren med mellemrum",
+    ),
+    "a quote never closed": (
+        "title: Evaluering 2013 af rådets arbejde og kontrakten for 2012",
+        'title: "Evaluering 2013 af rådets arbejde og kontrakten for 2012',
+        f'{EVALUATION}, linje 4, kolonne 8: anførselstegnet " her lukkes aldrig; skriv det afsluttende " i '
+        "slutningen af teksten",
+    ),
+    "a key indented further than the one above": (
+        "covers: 2012",
+        "  covers: 2012",
+        f"{EVALUATION}, linje 5, kolonne 3: linjen er rykket længere ind end linjerne over den, så nøglen læses som "
+        f"en del af teksten i linjen før; {INDENT_KEYS}",
+    ),
+    "a list line indented less than the one above": (
+        "  - Rådet vil fortsat",
+        " - Rådet vil fortsat",
+        f"{EVALUATION}, linje 8, kolonne 2: listelinjen er rykket anderledes ind end de andre linjer i samme liste; "
+        "ret indrykningen (kun mellemrum), så bindestregerne (-) står lige under hinanden",
+    ),
+    "a key line indented less than the one above": (
+        "conclusions:\n  - Rådet har",
+        "conclusions:\n  - Rådet har holdt\n  title: x\n - Rådet har",
+        f"{EVALUATION}, linje 8, kolonne 3: indrykningen passer ikke: linjen er rykket anderledes ind end linjerne i "
+        "samme afsnit over den; ret indrykningen (kun mellemrum), så nøglerne i samme afsnit står lige under hinanden",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(YAML_SYNTAX))
+def test_yaml_syntax_error_says_what_to_do_where(kind: str, project: Path) -> None:
+    """A real file with the fault: `validate` and `build` name its line and column and what to change."""
+    old, new, message = YAML_SYNTAX[kind]
+    edit(project / EVALUATION, old, new)
+    assert_refused(project, message)
+
+
+# ---------------------------------------------------------------------------
 # Parameter files that hold nothing, years written twice, dates and numbers
 # ---------------------------------------------------------------------------
 
@@ -226,77 +280,75 @@ PARAMETER_FAULTS: dict[str, tuple[Callable[[Path], object], list[str]]] = {
     "meetings file with only a comment": (
         lambda p: (p / "parameters/meetings/2013.yml").write_text("# the meetings come later\n", encoding="utf-8"),
         [
-            "parameters/meetings/2013.yml: holds nothing but comments (or ~), so nothing in it is read; "
-            "write its year and meetings, or remove the file"
+            "parameters/meetings/2013.yml: filen har kun kommentarer (eller ~), så intet i den bliver læst; skriv "
+            "året (year) og møderne (meetings) i den, eller slet filen"
         ],
     ),
     "evaluation that is ~": (
         lambda p: (p / EVALUATION).write_text("~\n", encoding="utf-8"),
         [
-            f"{EVALUATION}: holds nothing but comments (or ~), so nothing in it is read; "
-            "write its evaluation, or remove the file"
+            f"{EVALUATION}: filen har kun kommentarer (eller ~), så intet i den bliver læst; skriv evalueringen i den, "
+            "eller slet filen"
         ],
     ),
     "measures.yml with only comments": (
         lambda p: (p / "parameters/measures.yml").write_text("# measures:\n#  - id: x\n", encoding="utf-8"),
         [
-            "parameters/measures.yml: holds nothing but comments (or ~), so nothing in it is read; "
-            "write its keys (see the README)"
+            "parameters/measures.yml: filen har kun kommentarer (eller ~), så intet i den bliver læst; skriv dens "
+            "nøgler (se eksemplerne i parameters/)"
         ],
     ),
     "measures.yml with no measures": (
         lambda p: (p / "parameters/measures.yml").write_text("measures: []\n", encoding="utf-8"),
-        ["parameters/measures.yml: measures: must not be empty"],
+        ["parameters/measures.yml, linje 1, kolonne 11: measures: må ikke være tom"],
     ),
     "contract as .yml and .yaml": (
         lambda p: (p / "parameters/contracts/2013.yaml").write_bytes(
             (p / "parameters/contracts/2013.yml").read_bytes()
         ),
         [
-            "parameters/contracts/2013.yaml: parameters/contracts/2013.yml is there too, and a year has one file: "
-            "keep one of the two and remove the other"
+            "parameters/contracts/2013.yaml: parameters/contracts/2013.yml findes også, og et år har én fil: behold "
+            "den ene af de to, og slet den anden"
         ],
     ),
     "dates that are not YYYY-MM-DD (signed: 0)": (
         _dates_not_iso,
         [
-            "parameters/contracts/2013.yml: signed: 0 is not a valid date (write it as YYYY-MM-DD)",
-            "parameters/contracts/2013.yml: published: '1364342400' is not a valid date (write it as YYYY-MM-DD)",
-            f"{EVALUATION}: date: '2013-09-18T00:00:00' is not a valid date (write it as YYYY-MM-DD)",
-            "parameters/meetings/2013.yml: meetings[0].date: 20130220 is not a valid date (write it as YYYY-MM-DD)",
+            f"parameters/contracts/2013.yml, linje 7, kolonne 9: signed: 0 {NOT_A_DATE}",
+            f"parameters/contracts/2013.yml, linje 8, kolonne 12: published: '1364342400' {NOT_A_DATE}",
+            f"{EVALUATION}, linje 3, kolonne 7: date: '2013-09-18T00:00:00' {NOT_A_DATE}",
+            f"parameters/meetings/2013.yml, linje 10, kolonne 11: 1. møde (meetings[0].date): 20130220 {NOT_A_DATE}",
         ],
     ),
     "level target .inf": (
         lambda p: edit(p / "parameters/contracts/2013.yml", "value: 9000,", "value: .inf,"),
-        [f"parameters/contracts/2013.yml: goals[2].target.value: .inf {NOT_FINITE}"],
+        [f"parameters/contracts/2013.yml, linje 51, kolonne 34: 3. mål (goals[2].target.value): .inf {NOT_FINITE}"],
     ),
     "level target .nan": (
         lambda p: edit(p / "parameters/contracts/2013.yml", "value: 9000,", "value: .nan,"),
-        [f"parameters/contracts/2013.yml: goals[2].target.value: .nan {NOT_FINITE}"],
+        [f"parameters/contracts/2013.yml, linje 51, kolonne 34: 3. mål (goals[2].target.value): .nan {NOT_FINITE}"],
     ),
     "level target past the largest figure": (
         lambda p: edit(p / "parameters/contracts/2013.yml", "value: 9000,", "value: 1.0e+300,"),
         [
-            "parameters/contracts/2013.yml: goals[2].target.value: 1e+300: "
-            "input should be less than or equal to 1000000000000000"
+            "parameters/contracts/2013.yml, linje 51, kolonne 34: 3. mål (goals[2].target.value): 1e+300 er for stort: "
+            "skal være højst 1.000.000.000.000.000"
         ],
     ),
     "-.inf and .nan in other numbers": (
         _other_numbers_not_finite,
         [
-            f"parameters/contracts/2013.yml: goals[1].target.percent: -.inf {NOT_FINITE}",
-            f"parameters/council.yml: status_tolerance_pct: .nan {NOT_FINITE}",
-            f"parameters/council.yml: data_publication_lag_days: .inf {NOT_FINITE}",
+            "parameters/contracts/2013.yml, linje 38, kolonne 37: 2. mål (goals[1].target.percent): "
+            f"-.inf {NOT_FINITE}",
+            f"parameters/council.yml, linje 72, kolonne 23: status_tolerance_pct: .nan {NOT_FINITE}",
+            f"parameters/council.yml, linje 71, kolonne 28: data_publication_lag_days: .inf {NOT_FINITE}",
         ],
     ),
     "parameter file that is not UTF-8": (
         lambda p: (p / EVALUATION).write_bytes(
             (p / EVALUATION).read_bytes().replace("Rådet".encode(), "Rådet".encode("cp1252"), 1)
         ),
-        [
-            f"{EVALUATION}: line 7: is not UTF-8 text (invalid continuation byte at byte 211); save it as UTF-8 "
-            "(in the editor's Save As, or its encoding setting)"
-        ],
+        [f"{EVALUATION}, linje 7: filen er ikke UTF-8-tekst (byte nr. 212 kan ikke læses); {SAVE_YAML_AS_UTF8}"],
     ),
 }
 
@@ -318,11 +370,11 @@ def test_a_file_of_a_year_that_holds_nothing_is_never_silently_left_out(text: st
     alone: `validate` checks them first, as test_parameter_fault_is_named shows)."""
     (project / "parameters/meetings/2013.yml").write_text(text, encoding="utf-8")
     _params, problems = check_parameters("parameters")
+    what = "skriv året (year) og møderne (meetings) i den, eller slet filen"
     assert [str(p) for p in problems] == [
-        "parameters/meetings/2013.yml: is empty"
+        f"parameters/meetings/2013.yml: filen er tom; {what}"
         if not text.strip()
-        else "parameters/meetings/2013.yml: holds nothing but comments (or ~), so nothing in it is read; "
-        "write its year and meetings, or remove the file"
+        else f"parameters/meetings/2013.yml: filen har kun kommentarer (eller ~), så intet i den bliver læst; {what}"
     ]
 
 
@@ -361,97 +413,85 @@ def _datasource_not_utf8(project: Path) -> None:
 DATA_FAULTS: dict[str, tuple[Callable[[Path], object], list[str]]] = {
     "CSV in UTF-16 with BOM": (
         lambda p: (p / DATA / "extra.csv").write_text(TIDY_HEADER + "langtidsledige,101,,2013M01,5\n", "utf-16"),
-        [f"{DATA}/extra.csv: is UTF-16 text, not UTF-8 or Windows-1252; {SAVE_OR_EXPORT}"],
+        [f"{DATA}/extra.csv: filen er UTF-16-tekst, ikke UTF-8 eller Windows-1252; {SAVE_OR_EXPORT}"],
     ),
     "CSV in UTF-16 without BOM": (
         lambda p: (p / DATA / "extra.csv").write_text(EXPORT_HEAD, "utf-16-le"),
         [
-            f"{DATA}/extra.csv: line 1: holds NUL bytes, so it is not CSV text (UTF-16 without a byte order mark, "
-            f"or not text); {SAVE_OR_EXPORT}"
+            f"{DATA}/extra.csv, linje 1: filen har NUL-tegn, så den er ikke CSV-tekst (UTF-16 uden BOM, eller slet "
+            f"ikke tekst); {SAVE_OR_EXPORT}"
         ],
     ),
     "CSV export neither UTF-8 nor Windows-1252": (
         lambda p: (p / DATA / "extra.csv").write_bytes(EXPORT_HEAD.encode("cp1252") + b"K\xf8benhavn;1\x81\n"),
         [
-            f"{DATA}/extra.csv: line 5: is neither UTF-8 nor Windows-1252 text (byte 0x81 at byte 72 is in "
-            f"neither); {SAVE_OR_EXPORT}"
+            f"{DATA}/extra.csv, linje 5: filen er hverken UTF-8- eller Windows-1252-tekst (byte nr. 73, 0x81, findes "
+            f"i ingen af dem); {SAVE_OR_EXPORT}"
         ],
     ),
     "tidy CSV not UTF-8": (
         lambda p: (p / DATA / "extra.csv").write_bytes(
             TIDY_HEADER.encode() + b"langtidsledige,101,K\xf8benhavn,2013M01,5\n"
         ),
-        [f"{DATA}/extra.csv: line 2: is not UTF-8 text (invalid start byte at byte 56); {SAVE_AS_UTF8}"],
+        [f"{DATA}/extra.csv, linje 2: filen er ikke UTF-8-tekst (byte nr. 57 kan ikke læses); {SAVE_AS_UTF8}"],
     ),
     "CSV with a quote never closed": (
         lambda p: (p / DATA / "extra.csv").write_text(
             EXPORT_HEAD + 'København;"12\n' + "x" * 140_000 + "\n", encoding="utf-8"
         ),
-        [
-            f"{DATA}/extra.csv: line 6: cannot be read as CSV (field larger than field limit (131072)); "
-            'check for a quote (") that is not closed'
-        ],
+        [f'{DATA}/extra.csv, linje 6: filen kan ikke læses som CSV her; tjek, om et anførselstegn (") ikke er lukket'],
     ),
     "folder named extra.csv": (
         lambda p: (p / DATA / "extra.csv").mkdir(),
-        [f"{DATA}/extra.csv: is a folder, not a data file; rename it, or move it out of the data folder"],
+        [f"{DATA}/extra.csv: det er en mappe, ikke en datafil; omdøb den, eller flyt den ud af datamappen"],
     ),
     "datasource.yml that is a list": (
         lambda p: (p / DATA / "datasource.yml").write_text("- title: Data\n- sample: true\n", encoding="utf-8"),
         [
-            f"{DATA}/datasource.yml: should be a mapping of keys to values "
-            "(ignore_unknown_areas:, sample:, source:, title:), not list"
+            f"{DATA}/datasource.yml: skal være nøgler med værdier (ignore_unknown_areas:, sample:, source:, title:), "
+            "ikke en liste"
         ],
     ),
     "datasource.yml not UTF-8": (
         _datasource_not_utf8,
         [
-            f"{DATA}/datasource.yml: line 1: is not UTF-8 text (invalid continuation byte at byte 15); "
-            "save it as UTF-8 (in the editor's Save As, or its encoding setting)"
+            f"{DATA}/datasource.yml, linje 1: filen er ikke UTF-8-tekst (byte nr. 16 kan ikke læses); "
+            + SAVE_YAML_AS_UTF8
         ],
     ),
     "datasource.yml alias bomb": (
         lambda p: (p / DATA / "datasource.yml").write_text(_alias_bomb(), encoding="utf-8"),
         [
-            f"{DATA}/datasource.yml: line 5: its aliases (*d and others) repeat more than "
-            f"{MAX_YAML_ALIAS_VALUES:,} values; write the values out instead of nesting aliases"
+            f"{DATA}/datasource.yml, linje 5, kolonne 8: filens aliasser (*d og andre) gentager mere end 10.000 "
+            "værdier; skriv værdierne ud i stedet for at lægge aliasser i hinanden"
         ],
     ),
     "datasource.yml title a list": (
         lambda p: (p / DATA / "datasource.yml").write_text("title: [a, b]\n", encoding="utf-8"),
-        [f"{DATA}/datasource.yml: title: ['a', 'b'] should be text"],
+        [f"{DATA}/datasource.yml, linje 1, kolonne 8: title: ['a', 'b'] skal være en tekst"],
     ),
     "Excel formula without a saved value": (
         lambda p: _set_excel_cell(p, "C8", "=B8+1"),
         [
-            f"{DATA}/jobindsats_sample.xlsx: S01A01!C8: holds a formula without a saved value: "
-            "open the file in Excel and save it, or export again"
+            f"{DATA}/jobindsats_sample.xlsx: S01A01!C8: cellen har en formel uden gemt værdi: åbn filen i Excel, og "
+            "gem den, eller hent den igen"
         ],
     ),
     "Excel number past the largest figure": (
         lambda p: _set_excel_cell(p, "C8", 1e300),
-        [
-            f"{DATA}/jobindsats_sample.xlsx: S01A01!C8: '1e+300' is too large to be a figure "
-            "(the most is 1,000,000,000,000,000); check the number"
-        ],
+        [f"{DATA}/jobindsats_sample.xlsx: S01A01!C8: '1e+300' {TOO_LARGE}"],
     ),
     "tidy CSV number read as infinity": (
         lambda p: (p / DATA / "extra.csv").write_text(
             TIDY_HEADER + "langtidsledige,101,,2013M01," + "9" * 400 + "\n", encoding="utf-8"
         ),
-        [
-            f"{DATA}/extra.csv: row 2: value '999999999999999999999999999999... (400 characters)' is too large to be a "
-            "figure (the most is 1,000,000,000,000,000); check the number"
-        ],
+        [f"{DATA}/extra.csv: række 2: value: '999999999999999999999999999999... (400 tegn)' {TOO_LARGE}"],
     ),
     "CSV export number too large": (
         lambda p: (p / DATA / "extra.csv").write_text(
             EXPORT_HEAD + "København;1.000.000.000.000.000.000\n", encoding="utf-8"
         ),
-        [
-            f"{DATA}/extra.csv: row 5, column 2: '1.000.000.000.000.000.000' is too large to be a figure "
-            "(the most is 1,000,000,000,000,000); check the number"
-        ],
+        [f"{DATA}/extra.csv: række 5, kolonne 2: '1.000.000.000.000.000.000' {TOO_LARGE}"],
     ),
 }
 
@@ -492,4 +532,4 @@ def test_empty_excel_cells_keep_their_column(tmp_path: Path) -> None:
 def test_the_sample_still_validates(project: Path) -> None:
     result = runner.invoke(app, ["validate", *ARGS])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("OK: parameters (2 contracts, 12 meetings, 1 evaluation, 44 job centres)")
+    assert result.stdout.startswith("OK: parameters (2 kontrakter, 12 møder, 1 evaluering, 44 jobcentre)")

@@ -135,10 +135,10 @@ def test_two_builds_at_once(project_copy: Path, mini: Path, monkeypatch: pytest.
     second = runner.invoke(app, ["build", "--no-pdf", *_args(mini)])
     assert second.exit_code == 1
     assert (
-        f"Build failed; the published book was left as it was: another build of this project is running "
-        f"(pid {first.pid}, started "
+        f"Bygningen fejlede; den offentliggjorte bog er, som den var: en anden bygning af dette projekt kører "
+        f"(pid {first.pid}, startet "
     ) in second.stderr
-    assert "); wait until it has finished, then run this again.\n" in second.stderr
+    assert "); vent, til den er færdig, og kør så kommandoen igen.\n" in second.stderr
     assert first.wait(timeout=300) == 0, first.stderr.read().decode()  # type: ignore[union-attr]
     folder, _, keys = _state(project_copy)
     assert (project_copy / "_build/html/generated/index.html").is_file() and keys["html"]
@@ -178,12 +178,12 @@ def test_a_build_folder_that_cannot_be_written(
     subprocess.run(["unshare", "-m", "sh", "-c", script], cwd=project_copy, check=True, stdout=subprocess.DEVNULL)
     error = (tmp_path / "err").read_text(encoding="utf-8")
     assert (tmp_path / "code").read_text().strip() == "1", error
-    reason = "it is on a read-only file system" if fault == "read-only" else "the disk is full"
+    reason = "den ligger på et skrivebeskyttet filsystem" if fault == "read-only" else "disken er fuld"
     assert (
-        f"Build failed; the published book was left as it was: cannot write to the build folder {build}: {reason}"
-        in error
+        f"Bygningen fejlede; den offentliggjorte bog er, som den var: der kan ikke skrives i byggemappen {build}: "
+        f"{reason}" in error
     )
-    assert "Free space or make the folder writable, then run this again." in error
+    assert "Skaf plads, eller gør mappen skrivbar, og kør så kommandoen igen." in error
     assert "Traceback" not in error
     after = tmp_path / "after"
     assert _book_and_files(after) == before  # the book as it was, and nothing left behind
@@ -206,7 +206,7 @@ def test_publish_removes_only_its_own_unfinished_copy(tmp_path: Path) -> None:
     stranger = site.with_name(".site.incoming")
     stranger.mkdir()
     (stranger / "theirs.txt").write_text("someone else's", encoding="utf-8")
-    with pytest.raises(SiteError, match=r"\.site\.incoming is in the way and was not made by councilbook"):
+    with pytest.raises(SiteError, match=r"\.site\.incoming står i vejen, og den er ikke lavet af councilbook"):
         publish_site(source, site, tmp_path / "_build", "key")
     assert (stranger / "theirs.txt").read_text(encoding="utf-8") == "someone else's" and not site.exists()
     shutil.rmtree(stranger)

@@ -278,20 +278,20 @@ def _edit_yaml(path: Path, edit: object) -> None:
         (
             "council.yml",
             lambda d: d.update(name="Rådet\x1b[2J"),
-            "parameters/council.yml: name holds the control character U+001B; remove it (most editors do not show "
-            "it: retype the text around it)",
+            "parameters/council.yml, linje 1, kolonne 7: name: teksten indeholder styretegnet U+001B; fjern det (de "
+            "fleste editorer viser det ikke: skriv teksten omkring det igen)",
         ),
         (
             "contracts/2021.yml",
             lambda d: d["goals"][0].update(actions=["Først", "skjult\u202etekst"]),
-            "parameters/contracts/2021.yml: goals[0]: actions holds the control character U+202E; remove it (most "
-            "editors do not show it: retype the text around it)",
+            "parameters/contracts/2021.yml, linje 9, kolonne 3: 1. mål (goals[0].actions): teksten indeholder "
+            "styretegnet U+202E; fjern det (de fleste editorer viser det ikke: skriv teksten omkring det igen)",
         ),
         (
             "council.yml",
             lambda d: d.update(website="javascript:alert(1)"),
-            "parameters/council.yml: website: must be a web address like https://www.example.dk (beginning with "
-            "https://, http:// or www.)",
+            "parameters/council.yml, linje 34, kolonne 10: website: skal være en webadresse som "
+            "https://www.eksempel.dk (der begynder med https://, http:// eller www.)",
         ),
     ],
 )

@@ -167,7 +167,8 @@ def test_unknown_area_names_it_and_its_close_matches(tmp_path: Path, params) -> 
     path.write_text("measure,area,period,value\nledige,Nordbyy,2021M01,1\n", encoding="utf-8")
     _, problems = read(path, params)
     assert problems == [
-        f"{path}: row 2: area 'Nordbyy' is not a municipality or job centre of the council (close matches: Nordby)"
+        f"{path}: række 2: området 'Nordbyy' er hverken en af rådets kommuner eller et af dets jobcentre; mente du "
+        "Nordby?"
     ]
     figures, problems = read(path, params, ignore_unknown_areas=True)
     assert figures == [] and problems == []
@@ -181,9 +182,9 @@ def test_bad_cells_are_named(tmp_path: Path, params) -> None:
     path.write_text(text, encoding="utf-8")
     _, problems = read(path, params)
     assert problems == [
-        f"{path}: row 5, column 4: '2021M13' is not a period code (use a year like 2013, a month like 2013M01 "
-        "or a quarter like 2013Q1)",
-        f"{path}: row 8, column 2: '78o' is not a number (nor a discretion mark like ..)",
+        f"{path}: række 5, kolonne 4: '2021M13' er ikke en periode (skriv et år som 2013, en måned som 2013M01 "
+        "eller et kvartal som 2013Q1)",
+        f"{path}: række 8, kolonne 2: '78o' er ikke et tal (og heller ikke et tegn for diskretion som ..)",
     ]
 
 
@@ -192,8 +193,8 @@ def test_unrecognised_table(tmp_path: Path, params) -> None:
     path.write_text("Tabel: Noget andet (Z99Z99)\n\nOmråde;2021M01\nNordby;1\n", encoding="utf-8")
     _, problems = read(path, params)
     assert problems == [
-        f"{path}: sheet 'other': cannot tell which measure this table holds (title: 'Tabel: Noget andet "
-        "(Z99Z99)'); give a measure in measures.yml `jobindsats: {table: Z99Z99}`, or name the sheet as the measure"
+        f"{path}: arket 'other': det kan ikke ses, hvilket nøgletal tabellen har (titel: 'Tabel: Noget andet "
+        "(Z99Z99)'); giv et nøgletal i measures.yml `jobindsats: {table: Z99Z99}`, eller giv arket nøgletallets navn"
     ]
 
 
@@ -203,20 +204,20 @@ def test_check_figures() -> None:
         "andel": Measure(id="andel", label="Andel", unit="Procent", noun="andelen", kind="share"),
     }
     figures = [
-        Figure("antal", "801", "2021M01", 5.0, "a.csv", "row 2"),
-        Figure("antal", "801", "2021M01", 5.0, "a.csv", "row 3"),  # duplicate in one file
-        Figure("antal", "801", "2021M01", 6.0, "b.csv", "row 2"),  # another file disagrees
-        Figure("antal", "801", "2021M02", 5.0, "b.csv", "row 3"),
-        Figure("antal", "801", "2021M02", 5.0, "c.csv", "row 2"),  # another file agrees: fine
-        Figure("antal", "802", "2021M01", -1.0, "a.csv", "row 4"),
-        Figure("andel", "801", "2021M01", 100.5, "a.csv", "row 5"),
-        Figure("andel", "802", "2021M01", None, "a.csv", "row 6"),  # withheld: fine
+        Figure("antal", "801", "2021M01", 5.0, "a.csv", "række 2"),
+        Figure("antal", "801", "2021M01", 5.0, "a.csv", "række 3"),  # duplicate in one file
+        Figure("antal", "801", "2021M01", 6.0, "b.csv", "række 2"),  # another file disagrees
+        Figure("antal", "801", "2021M02", 5.0, "b.csv", "række 3"),
+        Figure("antal", "801", "2021M02", 5.0, "c.csv", "række 2"),  # another file agrees: fine
+        Figure("antal", "802", "2021M01", -1.0, "a.csv", "række 4"),
+        Figure("andel", "801", "2021M01", 100.5, "a.csv", "række 5"),
+        Figure("andel", "802", "2021M01", None, "a.csv", "række 6"),  # withheld: fine
     ]
     assert [str(p) for p in check_figures(figures, measures)] == [
-        "a.csv: row 3: duplicate figure for antal / 801 / 2021M01 (also at row 2)",
-        "b.csv: row 2: antal / 801 / 2021M01 is 6 here but 5 in a.csv (row 2)",
-        "a.csv: row 4: antal is a count and cannot be negative: -1",
-        "a.csv: row 5: andel is a share and must be 0-100: 100.5",
+        "a.csv: række 3: tallet for antal / 801 / 2021M01 står to gange (også i række 2)",
+        "b.csv: række 2: antal / 801 / 2021M01 er 6 her, men 5 i a.csv (række 2)",
+        "a.csv: række 4: antal er et antal og kan ikke være negativt: -1",
+        "a.csv: række 5: andel er en andel og skal være mellem 0 og 100: 100,5",
     ]
 
 
@@ -242,8 +243,8 @@ def drop_line(path: Path, prefix: str) -> None:
 def test_month_missing_inside_a_goal_window(here: Path) -> None:
     drop_line(here / "data/figures.csv", "ledige,802,Sydby,2020M07,")
     assert problems_of(here) == [
-        "data: ledige 2020M07: no figure for Jobcenter Sydby (needed by contracts/2020.yml goal 'ledighed'); "
-        "a withheld figure should be in the file as .. or empty, not left out"
+        "data: ledige 2020M07: der er intet tal for Jobcenter Sydby (målet 'ledighed' i contracts/2020.yml skal "
+        "bruge det); et tal skjult af diskretionshensyn skal stå i filen som .. eller tomt, ikke udelades"
     ]
 
 
@@ -266,8 +267,10 @@ def test_two_files_that_disagree(here: Path) -> None:
     path.write_text(text.replace(line, "ledige,801,Nordby,2021M03,1"), encoding="utf-8")
     problems = problems_of(here)
     assert len(problems) == 1
-    assert problems[0].startswith("data/figures2.csv: row ") and " ledige / 801 / 2021M03 is 1 here but " in problems[0]
-    assert problems[0].endswith(" in data/figures.csv (row " + problems[0].split("row ")[1].split(":")[0] + ")")
+    assert (
+        problems[0].startswith("data/figures2.csv: række ") and " ledige / 801 / 2021M03 er 1 her, men " in problems[0]
+    )
+    assert problems[0].endswith(" i data/figures.csv (række " + problems[0].split("række ")[1].split(":")[0] + ")")
 
 
 def test_many_data_problems_at_once_and_nothing_built(
@@ -286,13 +289,13 @@ def test_many_data_problems_at_once_and_nothing_built(
     result = runner.invoke(app, ["build", "--params", str(mini / "parameters"), "--data", str(mini / "data")])
     assert result.exit_code == 2
     stderr = result.stderr
-    assert "ledige is a count and cannot be negative: -5" in stderr
+    assert "ledige er et antal og kan ikke være negativt: -5" in stderr
     assert (
-        "area 'Østbyy' is not a municipality or job centre of the council (close matches: Østby, Jobcenter Østby-Åby)"
-        in stderr
+        "området 'Østbyy' er hverken en af rådets kommuner eller et af dets jobcentre; mente du Østby eller "
+        "Jobcenter Østby-Åby?" in stderr
     )
-    assert "'2021M1' is not a period code" in stderr
-    assert "value 'abc' is not a number" in stderr
+    assert "'2021M1' er ikke en periode" in stderr
+    assert "value: 'abc' er ikke et tal" in stderr
     assert not (project_copy / "book" / "generated").exists()
     assert not (project_copy / "_build").exists()
 
@@ -305,34 +308,34 @@ def _replace_figure(text: str, prefix: str, new_value: str) -> str:
 DATA_ERRORS = {
     "duplicate": (
         lambda t: t + "ledige,801,Nordby,2021M03,5\n",
-        "duplicate figure for ledige / 801 / 2021M03 (also at row ",
+        "tallet for ledige / 801 / 2021M03 står to gange (også i række ",
     ),
     "negative count": (
         lambda t: _replace_figure(t, "ledige,802,Sydby,2021M02,", "-4"),
-        "data/figures.csv: row 87: ledige is a count and cannot be negative: -4",
+        "data/figures.csv: række 87: ledige er et antal og kan ikke være negativt: -4",
     ),
     "share outside 0-100": (
         lambda t: _replace_figure(t, "rv_ufaglaerte_pct,801,Nordby,2020,", "104.5"),
-        "rv_ufaglaerte_pct is a share and must be 0-100: 104.5",
+        "rv_ufaglaerte_pct er en andel og skal være mellem 0 og 100: 104,5",
     ),
     "missing month": (
         lambda t: "".join(
             x + "\n" for x in t.splitlines() if not x.startswith("sygedagpenge_lange,801,Nordby,2020M05,")
         ),
-        "data: sygedagpenge_lange 2020M05: no figure for Jobcenter Nordby (needed by contracts/2020.yml goal "
-        "'sygedagpenge')",
+        "data: sygedagpenge_lange 2020M05: der er intet tal for Jobcenter Nordby (målet 'sygedagpenge' i "
+        "contracts/2020.yml skal bruge det)",
     ),
     "measure no file has": (
         lambda t: "".join(x + "\n" for x in t.splitlines() if not x.startswith("sygedagpenge_lange,")),
-        "goals[1].measure: measure 'sygedagpenge_lange' is not in the data (data)",
+        "2. mål (goals[1].measure): nøgletallet 'sygedagpenge_lange' findes ikke i datamappen (data)",
     ),
     "period that is not a period": (
         lambda t: t + "ledige,801,Nordby,2021-03,5\n",
-        "'2021-03' is not a period code (use a year like 2013, a month like 2013M01 or a quarter like 2013Q1)",
+        "'2021-03' er ikke en periode (skriv et år som 2013, en måned som 2013M01 eller et kvartal som 2013Q1)",
     ),
     "not a number": (
         lambda t: _replace_figure(t, "ledige,803,Østby,2021M01,", "1.2.3"),
-        "value '1.2.3' is not a number",
+        "value: '1.2.3' er ikke et tal",
     ),
 }
 
@@ -360,4 +363,4 @@ def test_two_files_disagree_via_the_command(mini: Path, monkeypatch: pytest.Monk
     monkeypatch.chdir(mini)
     result = runner.invoke(app, ["validate", "--params", "parameters", "--data", "data"])
     assert result.exit_code == 2
-    assert "data/more.csv: row " in result.stderr and ": ledige / 804 / 2021M04 is 1 here but " in result.stderr
+    assert "data/more.csv: række " in result.stderr and ": ledige / 804 / 2021M04 er 1 her, men " in result.stderr

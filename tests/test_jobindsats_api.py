@@ -126,8 +126,8 @@ def test_bad_key(server: str, tmp_path: Path) -> None:
     with pytest.raises(ApiError) as caught:
         client(server, tmp_path, key="wrong").list_periods("Y07A02")
     assert str(caught.value) == (
-        "jobindsats.dk refused the API key in JOBINDSATS_API_KEY ('Forkert nøgle eller nøglen er udløbet.'): "
-        "check it, or ask for a new one"
+        "jobindsats.dk afviste API-nøglen i JOBINDSATS_API_KEY ('Forkert nøgle eller nøglen er udløbet.'): "
+        "tjek den, eller bed om en ny"
     )
 
 
@@ -135,27 +135,27 @@ def test_empty_result(server: str, tmp_path: Path) -> None:
     with pytest.raises(ApiError) as caught:
         client(server, tmp_path).fetch("EMPTY", ["2021M01"])
     assert str(caught.value) == (
-        "table EMPTY returned no figures for 2021M01..2021M01; check the table id, the periods and the selections"
+        "tabellen EMPTY gav ingen tal for 2021M01-2021M01; tjek tabellens id, perioderne og udvalget (filters)"
     )
 
 
 def test_timeout(server: str, tmp_path: Path) -> None:
     with pytest.raises(ApiError) as caught:
         client(server, tmp_path, timeout=0.3).list_periods("SLOW")
-    assert str(caught.value) == f"no answer from {server}/tables/SLOW/json/ within 0.3 s; try again later"
+    assert str(caught.value) == f"intet svar fra {server}/tables/SLOW/json/ inden for 0,3 sek.; prøv igen senere"
 
 
 def test_not_json(server: str, tmp_path: Path) -> None:
     with pytest.raises(ApiError) as caught:
         client(server, tmp_path).list_periods("HTML")
-    assert str(caught.value).startswith(f"the answer from {server}/tables/HTML/json/ is not JSON: '<html><head>")
+    assert str(caught.value).startswith(f"svaret fra {server}/tables/HTML/json/ er ikke JSON: '<html><head>")
 
 
 def test_http_error(server: str, tmp_path: Path) -> None:
     with pytest.raises(ApiError) as caught:
         client(server, tmp_path).list_periods("Z99Z99")
     assert str(caught.value) == (
-        f'GET {server}/tables/Z99Z99/json/ answered HTTP 404: \'{{"Message": "table not found"}}\''
+        f'GET {server}/tables/Z99Z99/json/ svarede HTTP 404: \'{{"Message": "table not found"}}\''
     )
 
 
@@ -187,7 +187,7 @@ def test_fetch_command_writes_tidy_files_the_pipeline_reads(
     )
     assert result.exit_code == 0, result.output + result.stderr
     assert result.stdout.splitlines()[0] == (
-        f"ledige: table Y07A02, 2021M01..2021M02, 8 figures -> {out}/jobindsats-ledige.csv"
+        f"ledige: tabel Y07A02, januar 2021 til februar 2021, 8 tal -> {out}/jobindsats-ledige.csv"
     )
     assert (out / "jobindsats-ledige.csv").read_text(encoding="utf-8") == (
         "measure,area,area_name,period,value\n"
@@ -218,7 +218,7 @@ def test_fetch_without_a_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     result = runner.invoke(app, ["fetch", "--params", str(MINI / "parameters"), "--data", str(tmp_path)])
     assert result.exit_code == 1
     assert result.stderr.strip() == (
-        "Fetch failed: set the environment variable JOBINDSATS_API_KEY to the organisation's jobindsats.dk API key"
+        "Hentningen fejlede: sæt miljøvariablen JOBINDSATS_API_KEY til organisationens API-nøgle til jobindsats.dk"
     )
 
 
@@ -423,7 +423,7 @@ def test_an_answer_that_trickles_or_stalls_ends_at_the_deadline(odd_server: str,
     message, elapsed = failure(api.list_periods, "T1")
     url = f"{odd_server}/{mode}/v2/tables/T1/json/"
     assert re.fullmatch(
-        re.escape(f"the answer from {url} was not complete within 1 s (") + r"\d bytes? came\); try again later",
+        re.escape(f"svaret fra {url} var ikke færdigt inden for 1 sek. (") + r"\d byte nåede frem\); prøv igen senere",
         message,
     ), message
     assert DEADLINE - 0.1 < elapsed < DEADLINE + MARGIN
@@ -433,7 +433,9 @@ def test_an_answer_that_trickles_or_stalls_ends_at_the_deadline(odd_server: str,
 
 def test_headers_that_trickle_end_at_the_deadline(odd_server: str, tmp_path: Path) -> None:
     message, elapsed = failure(odd_client(odd_server, "trickle-headers", tmp_path).list_periods, "T1")
-    assert message == f"no answer from {odd_server}/trickle-headers/v2/tables/T1/json/ within 1 s; try again later"
+    assert (
+        message == f"intet svar fra {odd_server}/trickle-headers/v2/tables/T1/json/ inden for 1 sek.; prøv igen senere"
+    )
     assert DEADLINE - 0.1 < elapsed < DEADLINE + MARGIN
 
 
@@ -441,8 +443,8 @@ def test_a_huge_content_length_is_refused_at_once(odd_server: str, tmp_path: Pat
     api = odd_client(odd_server, "huge-length", tmp_path)
     message, elapsed = failure(api.fetch, "T1", ["2021M01"])
     assert message == (
-        f"the answer from {odd_server}/huge-length/v2/data/T1/json is 2,147,483,648 bytes (its Content-Length), "
-        "more than the limit of 4,096 bytes; ask for fewer periods at a time"
+        f"svaret fra {odd_server}/huge-length/v2/data/T1/json er på 2.147.483.648 byte (dets Content-Length), mere "
+        "end grænsen på 4.096 byte; hent færre perioder ad gangen (--from-year)"
     )
     assert elapsed < MARGIN
     assert api.fetched == []
@@ -453,8 +455,8 @@ def test_a_huge_body_is_refused_once_it_passes_the_limit(odd_server: str, tmp_pa
     api = odd_client(odd_server, mode, tmp_path)
     message, elapsed = failure(api.fetch, "T1", ["2021M01"])
     assert message == (
-        f"the answer from {odd_server}/{mode}/v2/data/T1/json passed the limit of 4,096 bytes before it ended; "
-        "ask for fewer periods at a time"
+        f"svaret fra {odd_server}/{mode}/v2/data/T1/json nåede grænsen på 4.096 byte, før det sluttede; "
+        "hent færre perioder ad gangen (--from-year)"
     )
     assert elapsed < MARGIN
     assert api.fetched == []
@@ -463,8 +465,8 @@ def test_a_huge_body_is_refused_once_it_passes_the_limit(odd_server: str, tmp_pa
 def test_a_huge_error_page_is_read_only_in_part(odd_server: str, tmp_path: Path) -> None:
     message, elapsed = failure(odd_client(odd_server, "huge-error", tmp_path, retries=0).list_periods, "T1")
     assert message == (
-        f"GET {odd_server}/huge-error/v2/tables/T1/json/ answered HTTP 500: '{'Internal error ' + 'x' * 185}'; "
-        "jobindsats.dk is down or busy: try again later"
+        f"GET {odd_server}/huge-error/v2/tables/T1/json/ svarede HTTP 500: '{'Internal error ' + 'x' * 185}'; "
+        "jobindsats.dk er nede eller har travlt: prøv igen senere"
     )
     assert elapsed < MARGIN
 
@@ -483,8 +485,8 @@ def test_a_persistent_500_fails_after_the_retries(odd_server: str, tmp_path: Pat
     api = odd_client(odd_server, "down", tmp_path, sleep=pauses.append)
     message, _ = failure(api.fetch, "Y07A02", ["2021M01"])
     assert message == (
-        f"POST {odd_server}/down/v2/data/Y07A02/json answered HTTP 500 to all 3 tries: 'Internal error'; "
-        "jobindsats.dk is down or busy: try again later"
+        f"POST {odd_server}/down/v2/data/Y07A02/json svarede HTTP 500 alle 3 gange: 'Internal error'; "
+        "jobindsats.dk er nede eller har travlt: prøv igen senere"
     )
     assert OddApi.hits["/down/v2/data/Y07A02/json"] == 3
     assert pauses == [0.01, 0.02]  # the backoff doubles
@@ -507,17 +509,15 @@ def test_a_persistent_429_fails_after_the_retries_respecting_retry_after(
     monkeypatch.setattr(OddApi, "retry_after", retry_after)
     message, _ = failure(odd_client(odd_server, "busy", tmp_path, sleep=waited.append).list_periods, "Y07A02")
     assert message == (
-        f"GET {odd_server}/busy/v2/tables/Y07A02/json/ answered HTTP 429 to all 3 tries: 'Too many requests'; "
-        "jobindsats.dk asks for fewer requests: wait a while, then try again"
+        f"GET {odd_server}/busy/v2/tables/Y07A02/json/ svarede HTTP 429 alle 3 gange: 'Too many requests'; "
+        "jobindsats.dk beder om færre forespørgsler: vent et stykke tid, og prøv så igen"
     )
     assert waited == pauses
 
 
 def test_a_client_error_is_not_tried_again(odd_server: str, tmp_path: Path) -> None:
     message, _ = failure(odd_client(odd_server, "gone", tmp_path).list_periods, "T1")
-    assert (
-        message == f'GET {odd_server}/gone/v2/tables/T1/json/ answered HTTP 404: \'{{"Message": "table not found"}}\''
-    )
+    assert message == f'GET {odd_server}/gone/v2/tables/T1/json/ svarede HTTP 404: \'{{"Message": "table not found"}}\''
     assert OddApi.hits["/gone/v2/tables/T1/json/"] == 1
 
 
@@ -526,41 +526,55 @@ def test_a_server_that_is_not_there(tmp_path: Path) -> None:
         spare.bind(("127.0.0.1", 0))
         port = spare.getsockname()[1]
     message, elapsed = failure(odd_client(f"http://127.0.0.1:{port}", "none", tmp_path).list_periods, "T1")
-    assert message == f"cannot reach http://127.0.0.1:{port}/none/v2/tables/T1/json/: [Errno 111] Connection refused"
+    assert message == (
+        f"http://127.0.0.1:{port}/none/v2/tables/T1/json/ kan ikke nås (forbindelsen blev afvist); tjek "
+        "netforbindelsen, og prøv igen senere"
+    )
     assert elapsed < MARGIN
 
 
-WRONG_SHAPE = "the answer for table T1 is not as expected: "
+ROW = "en række med 3 værdier, én for hver af Variables"
+COLUMNS = "en liste med mindst 3 kolonner (område, periode, tal), hver et objekt med en Label"
+WRONG_SHAPE = "svaret for tabellen T1 ser ikke ud som ventet: "
 
 
 @pytest.mark.parametrize(
     ("mode", "expected"),
     [
-        ("cut-json", 'the answer from {url} is not JSON: \'[{"Period": ["2021M01"\''),
-        ("deep-json", "the answer from {url} is nested too deeply to read: '" + "[" * 120 + "'"),
-        ("nan-json", "the answer from {url} is not JSON: '[{\"Period\": NaN}]'"),
-        ("huge-number", "the answer from {url} is not JSON: '[" + "9" * 119 + "'"),
+        ("cut-json", 'svaret fra {url} er ikke JSON: \'[{"Period": ["2021M01"\''),
+        ("deep-json", "svaret fra {url} ligger for mange niveauer inde i sig selv til at læses: '" + "[" * 120 + "'"),
+        ("nan-json", "svaret fra {url} er ikke JSON: '[{\"Period\": NaN}]'"),
+        ("huge-number", "svaret fra {url} er ikke JSON: '[" + "9" * 119 + "'"),
         (
             "object",
-            WRONG_SHAPE + "it should be a list holding an object with Period, but it is an object "
+            WRONG_SHAPE + "svaret skulle være en liste med et objekt med Period, men det er et objekt "
             '({"Message": "An error has occurred."})',
         ),
-        ("empty-list", WRONG_SHAPE + "it should be a list holding an object with Period, but it is an empty list ([])"),
-        ("text-item", WRONG_SHAPE + 'its first item should be an object with Period, but it is text ("2021M01")'),
+        (
+            "empty-list",
+            WRONG_SHAPE + "svaret skulle være en liste med et objekt med Period, men det er en tom liste ([])",
+        ),
+        (
+            "text-item",
+            WRONG_SHAPE + 'dets første element skulle være et objekt med Period, men det er tekst ("2021M01")',
+        ),
         (
             "no-period",
-            WRONG_SHAPE + "its first item should be an object with Period, but it has no Period (it has TableID, Name)",
+            WRONG_SHAPE + "dets første element skulle være et objekt med Period, men det har ingen Period (det har "
+            "TableID, Name)",
         ),
-        ("period-text", WRONG_SHAPE + 'Period should be a list of period codes, but it is text ("2021M01")'),
+        ("period-text", WRONG_SHAPE + 'Period skulle være en liste af periodekoder, men det er tekst ("2021M01")'),
         (
             "period-not-a-period",
-            WRONG_SHAPE + 'Period[1] should be a period code like 2013M01, 2013Q1 or 2013, but it is text ("soon")',
+            WRONG_SHAPE
+            + 'Period[1] skulle være en periodekode som 2013M01, 2013Q1 eller 2013, men det er tekst ("soon")',
         ),
         (
             "period-number",
-            WRONG_SHAPE + "Period[0] should be a period code like 2013M01, 2013Q1 or 2013, but it is a number (2021)",
+            WRONG_SHAPE
+            + "Period[0] skulle være en periodekode som 2013M01, 2013Q1 eller 2013, men det er et tal (2021)",
         ),
-        ("period-none", "table T1 lists no periods"),
+        ("period-none", "tabellen T1 har ingen perioder"),
     ],
 )
 def test_a_period_list_of_the_wrong_shape(odd_server: str, tmp_path: Path, mode: str, expected: str) -> None:
@@ -574,33 +588,29 @@ def test_a_period_list_of_the_wrong_shape(odd_server: str, tmp_path: Path, mode:
     [
         (
             "no-variables",
-            "its first item should be an object with Variables and Data, but it has no Variables (it has Data)",
+            "dets første element skulle være et objekt med Variables og Data, men det har ingen Variables (det har "
+            "Data)",
         ),
-        (
-            "variables-object",
-            "Variables should be a list of at least 3 columns (area, period, figures), each an object with a Label, "
-            'but it is an object ({"Label": "Område"})',
-        ),
+        ("variables-object", f'Variables skulle være {COLUMNS}, men det er et objekt ({{"Label": "Område"}})'),
         (
             "two-variables",
-            "Variables should be a list of at least 3 columns (area, period, figures), each an object with a Label, "
-            'but it has 2 ([{"Label": "Område"}, {"Label": "Periode"}])',
+            f'Variables skulle være {COLUMNS}, men den har 2 ([{{"Label": "Område"}}, {{"Label": "Periode"}}])',
         ),
         (
             "variable-no-label",
-            'Variables[1] should be an object with a text Label, but it is an object ({"Name": "Periode"})',
+            'Variables[1] skulle være et objekt med en Label som tekst, men det er et objekt ({"Name": "Periode"})',
         ),
-        ("data-object", 'Data should be a list of rows, but it is an object ({"n": 1})'),
+        ("data-object", 'Data skulle være en liste af rækker, men det er et objekt ({"n": 1})'),
         (
             "row-object",
-            'Data[0] should be a row of 3 values, one for each of the Variables, but it is an object ({"A": "Nordby"})',
+            f'Data[0] skulle være {ROW}, men det er et objekt ({{"A": "Nordby"}})',
         ),
         (
             "row-short",
-            'Data[0] should be a row of 3 values, one for each of the Variables, but it has 2 (["Nordby", "2021M01"])',
+            f'Data[0] skulle være {ROW}, men den har 2 (["Nordby", "2021M01"])',
         ),
-        ("cell-list", "Data[0][2] should be text, a number or null, but it is a list ([1])"),
-        ("cell-bool", "Data[0][2] should be text, a number or null, but it is true/false (true)"),
+        ("cell-list", "Data[0][2] skulle være tekst, et tal eller null, men det er en liste ([1])"),
+        ("cell-bool", "Data[0][2] skulle være tekst, et tal eller null, men det er true/false (true)"),
     ],
 )
 def test_a_data_answer_of_the_wrong_shape(odd_server: str, tmp_path: Path, mode: str, expected: str) -> None:
@@ -616,8 +626,8 @@ def test_figures_from_an_answer_of_the_wrong_shape(tmp_path: Path) -> None:
     with pytest.raises(ApiError) as caught:
         answer_to_figures({"Data": []}, params.measures["ledige"], AreaIndex.from_council(params.council), "x", [])
     assert str(caught.value) == (
-        "the answer for table Y07A02 is not as expected: it should be a list holding an object with Variables "
-        'and Data, but it is an object ({"Data": []})'
+        "svaret for tabellen Y07A02 ser ikke ud som ventet: svaret skulle være en liste med et objekt med Variables "
+        'og Data, men det er et objekt ({"Data": []})'
     )
 
 
@@ -634,8 +644,8 @@ def test_a_row_whose_period_is_not_a_period_is_a_problem() -> None:
     figures = answer_to_figures(answer, params.measures["ledige"], index, "raw.json", problems)
     assert [f.period for f in figures] == ["2021M01"]
     assert problems == [
-        Problem("raw.json", "Data[0]", "'2021M13' is not a period code like 2013M01, 2013Q1 or 2013"),
-        Problem("raw.json", "Data[1]", "7 is not a period code like 2013M01, 2013Q1 or 2013"),
+        Problem("raw.json", "Data[0]", "'2021M13' er ikke en periodekode som 2013M01, 2013Q1 eller 2013"),
+        Problem("raw.json", "Data[1]", "7 er ikke en periodekode som 2013M01, 2013Q1 eller 2013"),
     ]
 
 
@@ -660,8 +670,8 @@ def test_fetch_command_ends_a_trickle_at_its_timeout(
     elapsed = time.monotonic() - start
     assert result.exit_code == 1, result.output
     assert re.fullmatch(
-        re.escape(f"Fetch failed: the answer from {odd_server}/trickle/v2/tables/Y07A02/json/ was not complete ")
-        + r"within 1 s \(\d bytes? came\); try again later",
+        re.escape(f"Hentningen fejlede: svaret fra {odd_server}/trickle/v2/tables/Y07A02/json/ var ikke færdigt ")
+        + r"inden for 1 sek\. \(\d byte nåede frem\); prøv igen senere",
         result.stderr.strip(),
     ), result.stderr
     assert "Traceback" not in result.output + result.stderr
@@ -675,8 +685,8 @@ def test_fetch_command_names_the_table_of_an_answer_of_the_wrong_shape(
     result = fetch_command(f"{odd_server}/no-variables/v2", tmp_path, monkeypatch)
     assert result.exit_code == 1, result.output
     assert result.stderr.strip() == (
-        "Fetch failed: the answer for table Y07A02 is not as expected: its first item should be an object with "
-        "Variables and Data, but it has no Variables (it has Data)"
+        "Hentningen fejlede: svaret for tabellen Y07A02 ser ikke ud som ventet: dets første element skulle være et "
+        "objekt med Variables og Data, men det har ingen Variables (det har Data)"
     )
     assert "Traceback" not in result.output + result.stderr
     assert len(list((tmp_path / "raw" / "Y07A02").glob("*.json"))) == 2  # the period list and the odd answer

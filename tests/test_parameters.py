@@ -1,4 +1,4 @@
-"""Every kind of parameter error, with its exact message, all reported at once."""
+"""Every kind of parameter error, with its exact message (in Danish, at its line and column), all reported at once."""
 
 from __future__ import annotations
 
@@ -44,29 +44,49 @@ def test_the_test_council_is_valid(here: Path) -> None:
 def test_unknown_key(here: Path) -> None:
     edit(here / "parameters/council.yml", "short_name:", "colour: red\nshort_name:")
     assert problems_of(here) == [
-        "parameters/council.yml: colour: unknown key (check the spelling; see the README for the allowed keys)"
+        "parameters/council.yml, linje 2, kolonne 1: colour: ukendt nøgle 'colour'; tilladte nøgler her: name, "
+        "short_name, region, mission, vision, roles, website, job_centres, publication, annual_cycle, "
+        "data_publication_lag_days, status_tolerance_pct, status_tolerance_pp, members, agenda_templates"
+    ]
+
+
+def test_unknown_key_names_the_nearest_allowed_one(here: Path) -> None:
+    """A misspelt key: the nearest key the model allows at that place (an agenda item's, not the meeting's)."""
+    edit(here / "parameters/meetings/2021.yml", "        recommendation: Det", "        reccomendation: Det")
+    edit(here / "parameters/contracts/2021.yml", "better: lower", "beter: lower")
+    assert problems_of(here) == [
+        "parameters/contracts/2021.yml, linje 5, kolonne 5: 1. mål (goals[0].better): nøglen mangler; den skal "
+        "udfyldes",
+        "parameters/contracts/2021.yml, linje 11, kolonne 5: 1. mål (goals[0].beter): ukendt nøgle 'beter'; "
+        "mente du 'better'?",
+        "parameters/meetings/2021.yml, linje 20, kolonne 9: 2. møde, 1. punkt (meetings[1].agenda[0].reccomendation): "
+        "ukendt nøgle 'reccomendation'; mente du 'recommendation'?",
     ]
 
 
 def test_impossible_date(here: Path) -> None:
     edit(here / "parameters/meetings/2021.yml", "2021-02-10", "2021-02-30")
     assert problems_of(here) == [
-        "parameters/meetings/2021.yml: meetings[0].date: '2021-02-30' is not a valid date (write it as YYYY-MM-DD)"
+        "parameters/meetings/2021.yml, linje 3, kolonne 11: 1. møde (meetings[0].date): '2021-02-30' er ikke en "
+        "gyldig dato (skriv den som ÅÅÅÅ-MM-DD, fx 2013-03-20)"
     ]
 
 
 def test_wrong_type(here: Path) -> None:
     edit(here / "parameters/council.yml", "material_ready_days: 10", "material_ready_days: ten")
-    assert problems_of(here) == ["parameters/council.yml: publication.material_ready_days: 'ten' is not a whole number"]
+    assert problems_of(here) == [
+        "parameters/council.yml, linje 22, kolonne 24: publication.material_ready_days: 'ten' er ikke et helt tal"
+    ]
 
 
 def test_wrong_choice_and_target_form(here: Path) -> None:
     edit(here / "parameters/contracts/2021.yml", "better: lower", "better: smaller")
     edit(here / "parameters/contracts/2021.yml", "{form: change, percent: -5}", "{form: percent, percent: -5}")
     assert problems_of(here) == [
-        "parameters/contracts/2021.yml: goals[0].better: 'smaller' is not one of: 'lower' or 'higher'",
-        "parameters/contracts/2021.yml: goals[1].target: 'percent' is not a target form "
-        "(use one of: level, change, share, direction)",
+        "parameters/contracts/2021.yml, linje 11, kolonne 13: 1. mål (goals[0].better): 'smaller' er ikke en af de "
+        "tilladte værdier: lower eller higher",
+        "parameters/contracts/2021.yml, linje 22, kolonne 13: 2. mål (goals[1].target): 'percent' er ikke en form "
+        "for målsætning (brug en af: level, change, share eller direction)",
     ]
 
 
@@ -76,8 +96,8 @@ def test_meeting_in_a_year_without_contract(here: Path) -> None:
         encoding="utf-8",
     )
     assert problems_of(here) == [
-        "parameters/meetings/2022.yml: meetings[0].date: 2022-05-04: there is no contract for 2022 "
-        "(add contracts/2022.yml)",
+        "parameters/meetings/2022.yml, linje 3, kolonne 11: 1. møde (meetings[0].date): 4. maj 2022: der er ingen "
+        "kontrakt for 2022 (tilføj contracts/2022.yml, fx med councilbook new contract 2022)",
     ]
 
 
@@ -89,8 +109,9 @@ def test_meeting_whose_data_end_in_a_year_without_contract(here: Path) -> None:
         encoding="utf-8",
     )
     assert problems_of(here) == [
-        "parameters/meetings/2020.yml: meetings[0].date: 2020-01-20: the data available for this meeting "
-        "end in 2019M11, and there is no contract for 2019 to report on (add contracts/2019.yml)",
+        "parameters/meetings/2020.yml, linje 3, kolonne 11: 1. møde (meetings[0].date): 20. januar 2020: tallene til "
+        "dette møde går til og med november 2019, og der er ingen kontrakt for 2019 at gøre status på (tilføj "
+        "contracts/2019.yml)",
     ]
 
 
@@ -102,14 +123,18 @@ def test_measure_not_in_data(here: Path) -> None:
     )
     edit(here / "parameters/contracts/2021.yml", "measure: sygedagpenge_lange", "measure: ukendt")
     assert problems_of(here) == [
-        "parameters/contracts/2021.yml: goals[1].measure: measure 'ukendt' is not in the data (data)"
+        "parameters/contracts/2021.yml, linje 18, kolonne 14: 2. mål (goals[1].measure): nøgletallet 'ukendt' findes "
+        "ikke i datamappen (data)"
     ]
 
 
 def test_measure_not_in_measures_file(here: Path) -> None:
     edit(here / "parameters/contracts/2021.yml", "measure: sygedagpenge_lange", "measure: ukendt")
     problems = problems_of(here)
-    assert "parameters/contracts/2021.yml: goals[1].measure: measure 'ukendt' is not in measures.yml" in problems
+    assert (
+        "parameters/contracts/2021.yml, linje 18, kolonne 14: 2. mål (goals[1].measure): nøgletallet 'ukendt' står "
+        "ikke i measures.yml" in problems
+    )
 
 
 def test_duplicate_ids(here: Path) -> None:
@@ -117,10 +142,12 @@ def test_duplicate_ids(here: Path) -> None:
     edit(here / "parameters/council.yml", "id: sydby", "id: nordby")
     edit(here / "parameters/meetings/2021.yml", "2021-11-03", "2021-06-16")
     assert problems_of(here) == [
-        "parameters/contracts/2021.yml: goals[1].id: duplicate goal id 'ledighed'",
-        "parameters/council.yml: job_centres[1].id: duplicate job centre id 'nordby'",
-        "parameters/meetings/2021.yml: meetings[2].date: another meeting is already on 2021-06-16 "
-        "(parameters/meetings/2021.yml meetings[1])",
+        "parameters/contracts/2021.yml, linje 14, kolonne 9: 2. mål (goals[1].id): målet 'ledighed' står der "
+        "allerede; et id må kun bruges én gang",
+        "parameters/council.yml, linje 13, kolonne 9: 2. jobcenter (job_centres[1].id): jobcenteret 'nordby' står "
+        "der allerede; et id må kun bruges én gang",
+        "parameters/meetings/2021.yml, linje 24, kolonne 11: 3. møde (meetings[2].date): der er allerede et møde den "
+        "16. juni 2021 (parameters/meetings/2021.yml: 2. møde (meetings[1]))",
     ]
 
 
@@ -128,8 +155,8 @@ def test_municipality_served_twice(here: Path) -> None:
     edit(here / "parameters/council.yml", "municipalities: {802: Sydby}", "municipalities: {801: Sydby}")
     problems = problems_of(here)
     assert (
-        "parameters/council.yml: job_centres[1].municipalities: municipality 801 is already served by "
-        "job centre 'nordby'" in problems
+        "parameters/council.yml, linje 15, kolonne 21: 2. jobcenter (job_centres[1].municipalities): kommune 801 "
+        "hører allerede til jobcenteret 'nordby'" in problems
     )
 
 
@@ -141,12 +168,16 @@ def test_all_errors_at_once(here: Path) -> None:
     problems = problems_of(here)
     assert len(problems) == 4, problems
     assert any(
-        p.startswith("parameters/contracts/2020.yml: goals[0].baseline: '2019X' is not a period code") for p in problems
+        p.startswith(
+            "parameters/contracts/2020.yml, linje 12, kolonne 15: 1. mål (goals[0].baseline): '2019X' er "
+            "ikke en periode"
+        )
+        for p in problems
     )
-    assert any(p.startswith("data/figures.csv: row 2: '2018M13' is not a period code") for p in problems)
-    assert (
-        "parameters/contracts/2021.yml: colour: unknown key (check the spelling; see the README for the "
-        "allowed keys)" in problems
+    assert any(p.startswith("data/figures.csv: række 2: '2018M13' er ikke en periode") for p in problems)
+    assert any(
+        p.startswith("parameters/contracts/2021.yml, linje 3, kolonne 1: colour: ukendt nøgle 'colour'; ")
+        for p in problems
     )
 
 
@@ -154,15 +185,18 @@ def test_yaml_syntax_and_duplicate_key(here: Path) -> None:
     edit(here / "parameters/contracts/2021.yml", "title: Kontrakt 2021", "title: Kontrakt 2021\ntitle: Igen")
     (here / "parameters/evaluations/2021.yml").write_text("year: [2021\n", encoding="utf-8")
     problems = problems_of(here)
-    assert "parameters/contracts/2021.yml: line 3: key 'title' appears twice" in problems
-    assert any(p.startswith("parameters/evaluations/2021.yml: line 2: is not valid YAML") for p in problems)
+    assert "parameters/contracts/2021.yml, linje 3, kolonne 1: nøglen 'title' står to gange; slet den ene" in problems
+    assert (
+        "parameters/evaluations/2021.yml, linje 2, kolonne 1: listen, der begynder med [ i linje 1, lukkes ikke med ]; "
+        "skriv ] til sidst (eller sæt teksten i anførselstegn, hvis den selv har et komma eller et kolon)" in problems
+    )
 
 
 def test_file_name_must_match_year(here: Path) -> None:
     edit(here / "parameters/evaluations/2021.yml", "year: 2021", "year: 2020")
     assert (
-        "parameters/evaluations/2021.yml: year: 2020 does not match the file name "
-        "(expected 2021.yml to hold year 2021)" in problems_of(here)
+        "parameters/evaluations/2021.yml, linje 1, kolonne 7: year: 2020 passer ikke til filens navn (2021.yml skal "
+        "have year: 2021)" in problems_of(here)
     )
 
 
@@ -172,19 +206,18 @@ def test_validate_command_lists_problems_and_exits_2(here: Path) -> None:
     result = runner.invoke(app, ["validate", "--params", "parameters", "--data", "data"])
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        "2 problem(s) in the input; nothing was run:",
-        "  parameters/council.yml: publication.material_ready_days: 'ten' is not a whole number",
-        "  parameters/meetings/2021.yml: meetings[0].date: '2021-02-30' is not a valid date (write it as YYYY-MM-DD)",
-        "Correct each one where it says, then run the command again.",
+        "2 problemer at rette; intet er kørt:",
+        "  parameters/council.yml, linje 22, kolonne 24: publication.material_ready_days: 'ten' er ikke et helt tal",
+        "  parameters/meetings/2021.yml, linje 3, kolonne 11: 1. møde (meetings[0].date): '2021-02-30' er ikke en "
+        "gyldig dato (skriv den som ÅÅÅÅ-MM-DD, fx 2013-03-20)",
+        "Ret hvert problem, der hvor det står, og kør så kommandoen igen.",
     ]
 
 
 def test_validate_command_ok(here: Path) -> None:
     result = runner.invoke(app, ["validate", "--params", "parameters", "--data", "data"])
     assert result.exit_code == 0, result.output
-    assert result.stdout == (
-        "OK: parameters (2 contracts, 3 meetings, 1 evaluation, 3 job centres) and data (432 figures).\n"
-    )
+    assert result.stdout == "OK: parameters (2 kontrakter, 3 møder, 1 evaluering, 3 jobcentre) og data (432 tal).\n"
 
 
 def test_build_runs_nothing_on_bad_input(project_copy: Path, mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -192,7 +225,7 @@ def test_build_runs_nothing_on_bad_input(project_copy: Path, mini: Path, monkeyp
     monkeypatch.chdir(project_copy)
     result = runner.invoke(app, ["build", "--params", str(mini / "parameters"), "--data", str(mini / "data")])
     assert result.exit_code == 2
-    assert "is not a valid date" in result.stderr
+    assert "er ikke en gyldig dato" in result.stderr
     assert not (project_copy / "book" / "generated").exists()
     assert not (project_copy / "_build").exists()
 
@@ -200,4 +233,6 @@ def test_build_runs_nothing_on_bad_input(project_copy: Path, mini: Path, monkeyp
 def test_missing_parameters_folder(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         load_parameters(tmp_path / "nowhere")
-    assert "parameters directory not found" in str(caught.value)
+    assert str(caught.value).endswith(
+        "nowhere: parametermappen findes ikke; angiv den rigtige mappe med --params (standard: parameters)"
+    )

@@ -42,8 +42,8 @@ def test_plain_progress_lines_and_summary() -> None:
     assert table[0].strip() == "Rapporter"
     rows = [line for line in table if line.startswith("│")]
     assert rows == [
-        "│ evaluation 2013   │ FEJL   │ 7,0 s │ kørt   │",
-        "│ contract 2013     │ ok     │     – │ cache  │",
-        "│ status 2013-05-29 │ ok     │ 6,0 s │ kørt   │",
+        "│ evaluation 2013   │ fejlet │ 7,0 s │ kørt     │",
+        "│ contract 2013     │ ok     │     – │ genbrugt │",
+        "│ status 2013-05-29 │ ok     │ 6,0 s │ kørt     │",
     ]
     assert table[-1] == "3 rapporter: 2 kørt, 1 genbrugt, 1 fejlet, 9,5 s i alt"

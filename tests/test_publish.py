@@ -41,7 +41,7 @@ def test_publish_puts_the_site_with_its_pdf_in_place(
     site = tmp_path / "www" / "raadet"
     code, output = publish(mini, site)
     assert code == 0, output
-    assert f"Published the book to {site}" in output
+    assert f"Bogen er lagt i {site}" in output
     assert (site / "index.html").is_file() and (site / "generated/index.html").is_file()
     pdf = site / "book.pdf"
     assert pdf.read_bytes() == (project_copy / "_build/pdf/book.pdf").read_bytes()
@@ -58,14 +58,14 @@ def test_publish_puts_the_site_with_its_pdf_in_place(
     # Nothing changed: the book is not rebuilt, and the same site is published again.
     before = pages(site)
     code, output = publish(mini, site)
-    assert code == 0 and "The book is unchanged" in output, output
+    assert code == 0 and "Bogen er uændret" in output, output
     assert pages(site) == before
 
     # A preview build without PDF after the full build finds the HTML unchanged (it keeps its PDF).
     result = runner.invoke(
         app, ["build", "--no-pdf", "--params", str(mini / "parameters"), "--data", str(mini / "data")]
     )
-    assert result.exit_code == 0 and "The book is unchanged" in result.output, result.output + result.stderr
+    assert result.exit_code == 0 and "Bogen er uændret" in result.output, result.output + result.stderr
 
     # A build that fails (wrong parameters) publishes nothing: the site stays byte for byte.
     published = digest(site)
@@ -87,9 +87,9 @@ def test_publish_never_replaces_a_folder_with_other_files(
     (site / "other.html").write_text("the region's own page", encoding="utf-8")
     code, output = publish(mini, site)
     assert code == 1
-    assert "Not published:" in output and "holds files that councilbook did not publish" in output
+    assert "Ikke offentliggjort:" in output and "har filer, som councilbook ikke har lagt der" in output
     assert [p.name for p in site.iterdir()] == ["other.html"]
     assert not (project_copy / "_build/html").exists()  # refused before anything was built
 
     code, output = publish(mini, project_copy / "_build/html/copy")
-    assert code == 1 and "overlaps the book's build folder" in output, output
+    assert code == 1 and "overlapper bogens byggemappe" in output, output

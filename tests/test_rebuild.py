@@ -77,7 +77,7 @@ def test_rebuild_runs_only_what_changed(project_copy: Path, mini: Path, monkeypa
 
     code, output, again = build(project_copy, mini)
     assert code == 0 and ran(again) == set() and set(again.values()) == {"genbrugt"}, output
-    assert "The book is unchanged; nothing was rebuilt" in output
+    assert "Bogen er uændret; intet er bygget igen" in output
     assert digest(project_copy / "_build/html") == published
 
     meetings = mini / "parameters/meetings/2021.yml"
@@ -148,10 +148,10 @@ def test_failing_report_is_contained_and_the_book_stays(
         assert code == 1
         assert outcomes["evaluation 2021"] == "fejlet"
         assert {o for r, o in outcomes.items() if r != "evaluation 2021"} == {"kørt"}  # the others ran on
-        assert re.search(r"│ evaluation 2021 +│ FEJL +│", output), output  # the summary table
+        assert re.search(r"│ evaluation 2021 +│ fejlet +│", output), output  # the summary table
         assert "evaluation 2021: RuntimeError: planted failure" in output
-        assert "the executed notebook with the error: _build/failed/evaluations/2021.ipynb" in output
-        assert "What to do: check the inputs (councilbook validate) and run the build again" in output
+        assert "notesbogen med fejlen: _build/failed/evaluations/2021.ipynb" in output
+        assert "Gør sådan: kontrollér parametre og data (councilbook validate), og byg igen" in output
         failed = nbformat.read(project_copy / "_build/failed/evaluations/2021.ipynb", as_version=4)
         errors = [o for c in failed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
         assert errors and errors[0]["evalue"] == "planted failure"

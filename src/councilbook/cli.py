@@ -1,7 +1,12 @@
-"""The councilbook command line: validate, build, status, sample.
+"""The councilbook command line: validate, new, build, status, pack, minutes, publish, calendar, fetch, sample.
 
-Exit codes: 0 done; 1 a report, Sphinx or the PDF step failed; 2 the
-parameters or the data are wrong (nothing was run).
+Every message, help page and usage error is in Danish (:mod:`councilbook.terminal` for typer's own
+texts; the glossary of the words used is in :mod:`councilbook.core.errors`). Every command that takes a
+day to act as of takes it as ``--as-of ÅÅÅÅ-MM-DD`` (``status`` and ``pack`` also take the old
+``--today``, hidden, with a note).
+
+Exit codes: 0 done; 1 a report, Sphinx or the PDF step failed; 2 the parameters or the data are wrong
+(nothing was run), or the command line is.
 """
 
 from __future__ import annotations
@@ -19,35 +24,54 @@ from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text as RichText
 
-from councilbook.build.book import PDF_NAME, BookError
-from councilbook.build.execute import RunResult
-from councilbook.build.pdf import PdfError
 from councilbook.core import paths
-from councilbook.core.errors import ComputeError, InputError, display_path
-from councilbook.core.formats import format_date, format_month
+from councilbook.core.errors import ComputeError, InputError, Problem, display_path
+from councilbook.core.formats import count_noun, format_date, format_month, format_number, format_period_code, join_or
 from councilbook.core.release import BuildBusy, BuildFolderError, build_lock
-from councilbook.text import present
+from councilbook.terminal import DanishCommand, DanishGroup
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from councilbook.analysis.compute import MeetingStatus
+    from councilbook.build.execute import RunResult
     from councilbook.build.pipeline import BuildResult
+    from councilbook.parameters.model import Meeting
+    from councilbook.text import present
 
 app = typer.Typer(
     name="councilbook",
-    help="Reports for a regional employment council: goals contract, meeting status, evaluation, one book.",
+    help="Rapporter til et regionalt beskæftigelsesråd: resultatkontrakten, status på målene til hvert møde, "
+    "evalueringen og andre rapporter, samlet i én bog i HTML og PDF.",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
+    cls=DanishGroup,
 )
 
 DEFAULT_PARAMS = paths.PARAMETERS
 DEFAULT_DATA = paths.SAMPLE_DATA
+MANUAL = "docs/vejledning.md, afsnit 8"
 
 ParamsOption = Annotated[
-    Path, typer.Option("--params", help="Parameters folder (council.yml, contracts/, meetings/, ...).")
+    Path,
+    typer.Option("--params", metavar="MAPPE", help="Parametermappen (council.yml, contracts/, meetings/, ...)."),
 ]
-DataOption = Annotated[Path, typer.Option("--data", help="Data folder or tidy CSV file (default: the bundled sample).")]
+DataOption = Annotated[
+    Path, typer.Option("--data", metavar="STI", help="Datamappen, eller én datafil (standard: eksempelrådet).")
+]
+MeetingOption = Annotated[Optional[str], typer.Option("--meeting", metavar="DATO", help="Mødets dato, ÅÅÅÅ-MM-DD.")]
+OutOption = Annotated[Path, typer.Option("--out", metavar="MAPPE", help="Mappen, pakkerne skrives i.")]
+WorkersOption = Annotated[
+    Optional[int],
+    typer.Option("--workers", metavar="ANTAL", help="Rapporter, der køres ad gangen (standard: én pr. kerne)."),
+]
+# The old name of --as-of on status and pack: still taken, not shown.
+TodayOption = Annotated[Optional[str], typer.Option("--today", metavar="DATO", hidden=True)]
+
+
+def as_of_option(help_text: str) -> object:
+    return typer.Option("--as-of", metavar="DATO", help=help_text)
 
 
 def say(text: str) -> None:
@@ -59,10 +83,11 @@ def warn(text: str) -> None:
 
 
 def _fail_input(exc: InputError) -> None:
-    warn(f"{len(exc.problems)} problem(s) in the input; nothing was run:")
+    count = len(exc.problems)
+    warn(f"{count_noun(count, 'problem', 'problemer')} at rette; intet er kørt:")
     for problem in exc.problems:
         warn(f"  {problem}")
-    warn("Correct each one where it says, then run the command again.")
+    warn("Ret hvert problem, der hvor det står, og kør så kommandoen igen.")
     raise typer.Exit(2)
 
 
@@ -72,57 +97,24 @@ def _parse_date(value: Optional[str], option: str) -> Optional[date]:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        warn(f"{option}: {value!r} is not a valid date (write it as YYYY-MM-DD)")
+        warn(f"{option}: {value!r} er ikke en gyldig dato (skriv den som ÅÅÅÅ-MM-DD, fx 2013-05-29)")
         raise typer.Exit(2) from None
 
 
-@app.command()
-def validate(params: ParamsOption = DEFAULT_PARAMS, data: DataOption = DEFAULT_DATA) -> None:
-    """Check parameters and data; list every problem and exit 2 if there are any.
-
-    Example: councilbook validate --params parameters --data data/sample
-    """
-    from councilbook.analysis.validate import load_project
-
-    with user_errors("Validation failed"):
-        project = load_project(params, data)
-    p = project.params
-    counts = ", ".join(
-        _count(n, noun)
-        for n, noun in (
-            (len(p.contracts), "contract"),
-            (len(p.meetings), "meeting"),
-            (len(p.evaluations), "evaluation"),
-            (len(p.council.job_centres), "job centre"),
-        )
-    )
-    dataset = project.dataset
-    quarterly = len(dataset.quarterly) if dataset.quarterly is not None else 0
-    figures = _count(len(dataset.monthly) + quarterly + len(dataset.annual), "figure")
-    say(f"OK: {display_path(params)} ({counts}) and {display_path(data)} ({figures}).")
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
-
-
-def _report_failures(failed: list[RunResult]) -> None:
-    for result in failed:
-        warn(f"  {result.run.kind} {result.run.key}: {result.error}")
-        warn(f"    the executed notebook with the error: {display_path(result.output)}")
-    warn(
-        "What to do: check the inputs (councilbook validate) and run the build again; the reports that "
-        "succeeded are reused. If it fails again, send this message and the notebook(s) above to whoever "
-        "maintains councilbook (docs/vejledning.md, section 8)."
-    )
+def _as_of(as_of: Optional[str], today: Optional[str] = None) -> date:
+    """The day to act as of: ``--as-of``, else the old ``--today`` (with a note), else today."""
+    if today is not None:
+        warn("Bemærk: --today hedder nu --as-of; skriv --as-of ÅÅÅÅ-MM-DD (--today virker stadig, men forsvinder).")
+        if as_of is None:
+            return _parse_date(today, "--today") or date.today()
+    return _parse_date(as_of, "--as-of") or date.today()
 
 
 @contextmanager
 def user_errors(action: str) -> Iterator[None]:
     """Errors a user can act on, as messages and exit codes: 2 for wrong input (nothing was run),
-    1 for a step that failed."""
-    from councilbook.build.pipeline import ReportsFailed
-
+    1 for a step that failed. The build's own errors are known without importing the build (slow to import):
+    an error of a module not imported was not raised."""
     try:
         yield
     except InputError as exc:
@@ -130,51 +122,203 @@ def user_errors(action: str) -> Iterator[None]:
     except KeyError as exc:  # a meeting date that is not in the parameters
         warn(str(exc.args[0]))
         raise typer.Exit(2) from None
-    except ReportsFailed as exc:
-        warn(f"{action}: {len(exc.failed)} report(s) failed.")
-        _report_failures(exc.failed)
-        raise typer.Exit(1) from None
     except (BuildBusy, BuildFolderError) as exc:
         warn(f"{action}: {exc}.")
         raise typer.Exit(1) from None
-    except (BookError, PdfError, ComputeError, FileNotFoundError) as exc:
+    except Exception as exc:
+        if _raised(exc, "councilbook.build.pipeline", "ReportsFailed"):
+            failed = exc.failed  # type: ignore[attr-defined]
+            warn(f"{action}: {count_noun(len(failed), 'rapport', 'rapporter')} fejlede.")
+            _report_failures(failed)
+            raise typer.Exit(1) from None
+        step = ("councilbook.build.book", "BookError"), ("councilbook.build.pdf", "PdfError")
+        if not isinstance(exc, (ComputeError, FileNotFoundError)) and not any(_raised(exc, *s) for s in step):
+            raise
         warn(f"{action}: {exc}")
-        warn("If the message does not say what to change, run the command again; if it fails again, send the")
-        warn("message to whoever maintains councilbook (docs/vejledning.md, section 8).")
+        warn("Siger beskeden ikke, hvad der skal rettes, så kør kommandoen igen; fejler den igen, så send")
+        warn(f"beskeden til den, der vedligeholder councilbook ({MANUAL}).")
         raise typer.Exit(1) from None
 
 
-@app.command()
+def _raised(exc: BaseException, module: str, name: str) -> bool:
+    """``exc`` is ``module.name`` (a module not imported yet raised nothing)."""
+    loaded = sys.modules.get(module)
+    kind = getattr(loaded, name, None) if loaded is not None else None
+    return isinstance(kind, type) and isinstance(exc, kind)
+
+
+def _report_failures(failed: list[RunResult]) -> None:
+    for result in failed:
+        warn(f"  {result.run.kind} {result.run.key}: {result.error}")
+        warn(f"    notesbogen med fejlen: {display_path(result.output)}")
+    warn(
+        "Gør sådan: kontrollér parametre og data (councilbook validate), og byg igen; de rapporter, der lykkedes, "
+        "genbruges. Fejler det igen, så send denne besked og notesbogen (eller notesbøgerne) ovenfor til den, der "
+        f"vedligeholder councilbook ({MANUAL})."
+    )
+
+
+# ---------------------------------------------------------------------------
+# validate
+# ---------------------------------------------------------------------------
+
+
+@app.command(cls=DanishCommand)
+def validate(params: ParamsOption = DEFAULT_PARAMS, data: DataOption = DEFAULT_DATA) -> None:
+    """Kontrollér parametre og data, og vis hvert problem.
+
+    Intet køres. Hver fejl nævner filen, linjen og kolonnen (eller rækken eller cellen) og hvad der er galt;
+    afslutningskoden er 2, hvis der er fejl.
+
+    \b
+    Eksempel:
+      councilbook validate --params parameters --data data/sample
+    """
+    from councilbook.analysis.validate import load_project, save_prepared
+
+    with user_errors("Kontrollen fejlede"):
+        project = load_project(params, data)
+    try:  # the commands after this one need not validate the same files again
+        save_prepared(project, params, data, paths.BookPaths(Path.cwd()).prepared)
+    except OSError:
+        pass
+    p = project.params
+    counts = ", ".join(
+        count_noun(n, singular, plural)
+        for n, singular, plural in (
+            (len(p.contracts), "kontrakt", "kontrakter"),
+            (len(p.meetings), "møde", "møder"),
+            (len(p.evaluations), "evaluering", "evalueringer"),
+            (len(p.council.job_centres), "jobcenter", "jobcentre"),
+        )
+    )
+    dataset = project.dataset
+    quarterly = len(dataset.quarterly) if dataset.quarterly is not None else 0
+    figures = format_number(len(dataset.monthly) + quarterly + len(dataset.annual))
+    say(f"OK: {display_path(params)} ({counts}) og {display_path(data)} ({figures} tal).")
+
+
+# ---------------------------------------------------------------------------
+# new
+# ---------------------------------------------------------------------------
+
+new_app = typer.Typer(
+    help="Tilføj et møde eller et kontraktår til parametrene.\n\n"
+    "Det nye skrives med kommentarer til at udfylde; parametrene kontrolleres bagefter, og filen er, som den "
+    "var, hvis de ikke er i orden.\n\n"
+    "\b\nEksempel:\n  councilbook new meeting 2014-03-19 --kind ordinary",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    cls=DanishGroup,
+)
+app.add_typer(new_app, name="new")
+
+
+@new_app.command("meeting", cls=DanishCommand)
+def new_meeting(
+    day: Annotated[str, typer.Argument(metavar="DATO", help="Mødets dato, ÅÅÅÅ-MM-DD.")],
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind", metavar="TYPE", help="Mødets type: ordinary, theme, contract, seminar eller extraordinary."
+        ),
+    ] = "ordinary",
+    title: Annotated[
+        Optional[str], typer.Option("--title", metavar="TEKST", help="Mødets titel (standard: efter typen).")
+    ] = None,
+    theme: Annotated[
+        Optional[str],
+        typer.Option("--theme", metavar="TEKST", help="Emnet for temadrøftelsen (et temamøde skal have et)."),
+    ] = None,
+    params: ParamsOption = DEFAULT_PARAMS,
+) -> None:
+    """Tilføj et møde til meetings/<år>.yml, med en dagsorden at udfylde.
+
+    Filen laves, hvis mødet er årets første. Parametrene kontrolleres bagefter; er de ikke i orden, er filen, som
+    den var.
+
+    \b
+    Eksempel:
+      councilbook new meeting 2014-03-19 --kind theme --theme "Unge i uddannelse"
+    """
+    from councilbook.members.scaffold import new_meeting as write_meeting
+    from councilbook.parameters.model import MEETING_KIND_LABELS_DA
+
+    parsed = _parse_date(day, "DATO")
+    assert parsed is not None
+    if kind not in MEETING_KIND_LABELS_DA:
+        allowed = join_or(list(MEETING_KIND_LABELS_DA))
+        _fail_input(InputError([Problem("--kind", "", f"{kind!r} er ikke en mødetype (brug {allowed})")]))
+    with user_errors("Mødet blev ikke tilføjet"):
+        path = write_meeting(params, parsed, kind, title, theme)
+    say(
+        f"Mødet {format_date(parsed)} er tilføjet til {display_path(path)}; udfyld dagsordenen (agenda), og kør så "
+        "councilbook validate."
+    )
+
+
+@new_app.command("contract", cls=DanishCommand)
+def new_contract(
+    year: Annotated[int, typer.Argument(metavar="ÅR", help="Kontraktåret, fx 2014.")],
+    params: ParamsOption = DEFAULT_PARAMS,
+) -> None:
+    """Skriv contracts/<år>.yml ud fra sidste års kontrakt, som udkast.
+
+    Målene kopieres; basisår, målmåneder og underskriftsdato flyttes et år frem. Kontrollér målsætningerne.
+    Kontrakten er et udkast og kommer ikke med i den offentlige bog, før den har en dato for offentliggørelse
+    (published:).
+
+    \b
+    Eksempel:
+      councilbook new contract 2014 --params parameters
+    """
+    from councilbook.members.scaffold import new_contract as write_contract
+
+    with user_errors("Kontrakten blev ikke skrevet"):
+        path = write_contract(params, year)
+    say(
+        f"Skrev {display_path(path)} ud fra kontrakten for {year - 1} som udkast; kontrollér målsætningerne "
+        "(target), og tilføj så den dag, populærudgaven offentliggøres (published: ÅÅÅÅ-MM-DD); indtil da er "
+        "kontrakten et udkast og kommer ikke med i den offentlige bog."
+    )
+
+
+# ---------------------------------------------------------------------------
+# build and publish
+# ---------------------------------------------------------------------------
+
+
+@app.command(cls=DanishCommand)
 def build(
     params: ParamsOption = DEFAULT_PARAMS,
     data: DataOption = DEFAULT_DATA,
-    workers: Annotated[Optional[int], typer.Option(help="Reports run at once (default: number of cores).")] = None,
-    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also print the book to PDF.")] = True,
+    workers: WorkersOption = None,
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Lav også bogen som PDF.")] = True,
     as_of: Annotated[
         Optional[str],
-        typer.Option(
-            "--as-of", help="Publish as of this date YYYY-MM-DD (default today): later meetings are left out."
-        ),
+        as_of_option("Byg bogen, som den er offentlig på denne dag, ÅÅÅÅ-MM-DD (standard: i dag)."),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Run every report and rebuild the book, even where nothing changed.")
+        bool, typer.Option("--force", help="Kør alle rapporter, og byg bogen igen, også hvor intet er ændret.")
     ] = False,
 ) -> None:
-    """Run every report in the manifest and build the public book into _build/html and _build/pdf.
+    """Kør rapporterne, og byg den offentlige bog.
 
-    Only what is public on --as-of is built: meetings held by then, contracts published, evaluations
-    held. Confidential agenda items show "Lukket punkt" and the decision only. A report whose inputs
-    are unchanged since an earlier build is reused from _build/cache instead of run again; a book
-    whose sources are unchanged is not rebuilt. The book is published only when every report, the
-    HTML and the PDF succeeded; otherwise the published book is left as it was.
+    Bogen skrives i _build/html og _build/pdf. Kun det, der er offentligt på --as-of, kommer med: møder, der er
+    holdt, kontrakter, der er offentliggjort, og evalueringer, der er holdt. Et fortroligt punkt vises kun som
+    "Lukket punkt" med beslutningen. En rapport, hvis tal og parametre ikke er ændret, genbruges; en bog, hvis
+    indhold ikke er ændret, bygges ikke igen. Bogen offentliggøres kun, når alle rapporter, HTML og PDF er
+    lykkedes; ellers er den offentliggjorte bog, som den var.
 
-    Example: councilbook build --params parameters --data data/sample --as-of 2013-06-01
+    \b
+    Eksempel:
+      councilbook build --params parameters --data data/sample --as-of 2013-06-01
     """
     result = _build_book(params, data, workers, pdf, as_of, force)
     for note in result.notes:
-        warn(f"Note: {note}.")
+        warn(f"Bemærk: {note}.")
     if result.unchanged:
-        say("The book is unchanged; nothing was rebuilt (--force rebuilds it).")
+        say("Bogen er uændret; intet er bygget igen (--force bygger den igen).")
     say(f"HTML: {display_path(result.html / 'index.html')}")
     if result.pdf:
         say(f"PDF:  {display_path(result.pdf)}")
@@ -202,8 +346,8 @@ def _build_book(
         summarise()
         warn(f"{text} ...")
 
-    embargo = _parse_date(as_of, "--as-of") or date.today()
-    with user_errors("Build failed; the published book was left as it was"):
+    embargo = _as_of(as_of)
+    with user_errors("Bygningen fejlede; den offentliggjorte bog er, som den var"):
         try:
             result = run_build(
                 params,
@@ -223,140 +367,116 @@ def _build_book(
     return result
 
 
-@app.command()
+@app.command(cls=DanishCommand)
 def publish(
-    to: Annotated[Path, typer.Option("--to", help="The folder the council's web server serves the book from.")],
+    to: Annotated[
+        Path, typer.Option("--to", metavar="MAPPE", help="Webmappen: den mappe, rådets webserver viser bogen fra.")
+    ],
     params: ParamsOption = DEFAULT_PARAMS,
     data: DataOption = DEFAULT_DATA,
-    workers: Annotated[Optional[int], typer.Option(help="Reports run at once (default: number of cores).")] = None,
+    workers: WorkersOption = None,
     as_of: Annotated[
-        Optional[str],
-        typer.Option("--as-of", help="Publish as of this date YYYY-MM-DD (default today)."),
+        Optional[str], as_of_option("Offentliggør bogen, som den er på denne dag, ÅÅÅÅ-MM-DD (standard: i dag).")
     ] = None,
 ) -> None:
-    """Build the book (HTML and PDF; nothing is rebuilt if nothing changed), then copy it to the web folder.
+    """Byg bogen, og læg den i webmappen.
 
-    The new site is copied beside the folder and swapped in with one atomic step: readers see the old
-    site or the new one, never half of each. If the build fails, the folder is not touched. A folder
-    that holds files councilbook did not publish is never replaced.
+    Bogen bygges med HTML og PDF (intet bygges igen, hvis intet er ændret). Den nye udgave kopieres ved siden af
+    webmappen og skiftes ind i ét skridt: læserne ser den gamle eller den nye, aldrig en halv. Fejler bygningen,
+    røres webmappen ikke. En mappe med filer, som councilbook ikke selv har lagt der, bliver aldrig erstattet.
 
-    Example: councilbook publish --to /srv/www/beskaeftigelsesraadet
+    \b
+    Eksempel:
+      councilbook publish --to /srv/www/beskaeftigelsesraadet
     """
     from councilbook.build.book import BookPaths, published_keys
     from councilbook.build.website import SiteError, check_target, publish_site
 
-    paths = BookPaths(Path.cwd())
+    book_paths = BookPaths(Path.cwd())
     try:
-        check_target(to, paths.build)
+        check_target(to, book_paths.build)
         result = _build_book(params, data, workers, True, as_of, False)
         # Under the build lock and from the version folder itself: no build flips or prunes it meanwhile.
-        with build_lock(paths.build):
-            target = publish_site(result.html.resolve(), to, paths.build, published_keys(paths).get("html", ""))
+        with build_lock(book_paths.build):
+            target = publish_site(
+                result.html.resolve(), to, book_paths.build, published_keys(book_paths).get("html", "")
+            )
     except (SiteError, BuildBusy, BuildFolderError) as exc:
-        warn(f"Not published: {exc}")
+        warn(f"Ikke offentliggjort: {exc}")
         raise typer.Exit(1) from None
     if result.unchanged:
-        say("The book is unchanged; nothing was rebuilt.")
-    say(f"Published the book to {display_path(target)} (front page index.html, PDF {PDF_NAME}).")
+        say("Bogen er uændret; intet er bygget igen.")
+    say(f"Bogen er lagt i {display_path(target)} (forsiden index.html, PDF'en {paths.PDF_NAME}).")
 
 
-new_app = typer.Typer(
-    help="Write a new parameter entry as a commented stub: a meeting, or a contract year.\n\n"
-    "Example: councilbook new meeting 2014-03-19 --kind ordinary",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
-app.add_typer(new_app, name="new")
+# ---------------------------------------------------------------------------
+# status
+# ---------------------------------------------------------------------------
 
 
-@new_app.command("meeting")
-def new_meeting(
-    day: Annotated[str, typer.Argument(metavar="DATE", help="The meeting's date, YYYY-MM-DD.")],
-    kind: Annotated[str, typer.Option(help="ordinary, theme, contract, seminar or extraordinary.")] = "ordinary",
-    title: Annotated[Optional[str], typer.Option(help="Title (default: after the kind).")] = None,
-    theme: Annotated[Optional[str], typer.Option(help="The theme discussed (a theme meeting needs one).")] = None,
-    params: ParamsOption = DEFAULT_PARAMS,
-) -> None:
-    """Add a meeting to meetings/<year>.yml (made if it is the year's first), with a commented agenda to fill in.
-
-    The parameters are checked afterwards; if they would not validate, the file is left as it was.
-
-    Example: councilbook new meeting 2014-03-19 --kind theme --theme "Unge i uddannelse" --params parameters
-    """
-    from councilbook.members.scaffold import new_meeting as write_meeting
-
-    parsed = _parse_date(day, "DATE")
-    assert parsed is not None
-    with user_errors("The meeting was not added"):
-        path = write_meeting(params, parsed, kind, title, theme)
-    next_step = "fill in its agenda, then run councilbook validate."
-    say(f"Added the meeting {parsed.isoformat()} to {display_path(path)}; {next_step}")
-
-
-@new_app.command("contract")
-def new_contract(
-    year: Annotated[int, typer.Argument(metavar="YEAR", help="The contract year.")],
-    params: ParamsOption = DEFAULT_PARAMS,
-) -> None:
-    """Write contracts/<YEAR>.yml from last year's contract as a draft: the same goals with this year's baselines.
-
-    Baselines, level targets' months and the signing date are moved a year on; check the targets. The
-    contract is a draft, left out of the public book, until you add its publication date (published:).
-
-    Example: councilbook new contract 2014 --params parameters
-    """
-    from councilbook.members.scaffold import new_contract as write_contract
-
-    with user_errors("The contract was not written"):
-        path = write_contract(params, year)
-    next_step = (
-        "check its targets, then add the day its popular edition is published (published: YYYY-MM-DD); "
-        "until then it is a draft and stays out of the public book."
-    )
-    say(f"Wrote {display_path(path)} from the contract for {year - 1} as a draft; {next_step}")
-
-
-@app.command()
+@app.command(cls=DanishCommand)
 def status(
     params: ParamsOption = DEFAULT_PARAMS,
     data: DataOption = DEFAULT_DATA,
     meeting: Annotated[
-        Optional[str], typer.Option(help="Meeting date YYYY-MM-DD (default: the next meeting, else the latest).")
+        Optional[str],
+        typer.Option(
+            "--meeting",
+            metavar="DATO",
+            help="Mødets dato, ÅÅÅÅ-MM-DD (standard: det næste møde fra --as-of, ellers det seneste).",
+        ),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON on stdout.")] = False,
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the executed notebook and HTML page.")] = Path(
-        "_build/status"
-    ),
-    today: Annotated[
-        Optional[str], typer.Option(help="Take this date as today when choosing the next meeting.")
+    as_json: Annotated[bool, typer.Option("--json", help="Skriv tallene som JSON (til scripts).")] = False,
+    out_dir: Annotated[
+        Path, typer.Option("--out", metavar="MAPPE", help="Mappen til den kørte notesbog og HTML-siden.")
+    ] = Path("_build/status"),
+    as_of: Annotated[
+        Optional[str], as_of_option("Dagen, det næste møde findes fra, ÅÅÅÅ-MM-DD (standard: i dag).")
     ] = None,
+    today: TodayOption = None,
 ) -> None:
-    """Status on the contract's goals for a meeting: a terminal table, a notebook and an HTML page.
+    """Status på kontraktens mål til et møde.
 
-    Example: councilbook status --meeting 2013-05-29
+    Tabellen vises i terminalen med det samme; derefter køres rapporten, og notesbogen og en HTML-side gemmes i
+    _build/status. Går tallene ikke frem til mødets skæringsdato, siges det, og hvad man gør.
+
+    \b
+    Eksempel:
+      councilbook status --meeting 2013-05-29
     """
-    from councilbook.analysis.compute import data_behind
-    from councilbook.build.pipeline import run_status
+    from councilbook.analysis.compute import data_behind, first_status
 
     meeting_date = _parse_date(meeting, "--meeting")
-    today_date = _parse_date(today, "--today") or date.today()
-    with user_errors("Status failed"):
-        result = run_status(params, data, Path.cwd(), meeting_date, today_date, out_dir)
-    figures = present.status_figures(result.status)
-    figures["notebook"] = display_path(result.notebook)
-    figures["html"] = display_path(result.html)
+    day = _as_of(as_of, today)
+    with user_errors("Status fejlede"):
+        # The first answer: the table's figures, computed here (only those), printed before the report runs.
+        project, chosen, result = first_status(params, data, Path.cwd(), meeting_date, day, overview=not as_json)
+        if not as_json:
+            _print_status(chosen, result)
+        from councilbook.build.pipeline import status_report
+        from councilbook.text import present
+
+        report = status_report(project, chosen, params, data, Path.cwd(), out_dir)
     if as_json:
+        figures = present.status_figures(result)
+        figures["notebook"] = display_path(report.notebook)
+        figures["html"] = display_path(report.html)
         sys.stdout.write(json.dumps(figures, ensure_ascii=False, indent=2) + "\n")
         return
-    table = present.meeting_status_table(result.status, "")
-    say(f"{result.meeting.title} {format_date(result.meeting.date)}")
-    say(f"Status for kontrakten {result.status.contract.year} med tal til og med {format_month(result.status.cutoff)}")
-    print_table(table)
-    say(f"Notebook: {display_path(result.notebook)}")
-    say(f"HTML:     {display_path(result.html)}")
-    last = data_behind(result.project.dataset, result.status.cutoff)
+    say(f"Notesbog: {display_path(report.notebook)}")
+    say(f"HTML:     {display_path(report.html)}")
+    last = data_behind(project.dataset, result.cutoff)
     if last is not None:
-        _warn_data_behind(last, result.status.cutoff, data)
+        _warn_data_behind(last, result.cutoff, data)
+
+
+def _print_status(meeting: Meeting, result: MeetingStatus) -> None:
+    from councilbook.text import present
+
+    say(f"{meeting.title} {format_date(meeting.date)}")
+    say(f"Status for kontrakten {result.contract.year} med tal til og med {format_month(result.cutoff)}")
+    print_table(present.meeting_status_table(result, ""))
+    sys.stdout.flush()
 
 
 def _plain(cell: str) -> str:
@@ -382,12 +502,83 @@ def table_width(table: present.Table) -> int:
     return sum(widths) + 3 * len(widths) + 1
 
 
+GAP = 2  # spaces between the columns of a table in blocks
+
+
+def _words(text: str) -> list[str]:
+    """A cell's words: broken only at ordinary spaces (a figure and its unit, joined by a no-break space, stay
+    together)."""
+    return [word for word in _plain(text).split(" ") if word]
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    lines: list[str] = []
+    for word in _words(text):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def block_widths(table: present.Table, width: int) -> list[int] | None:
+    """Widths of the columns after the first, for :func:`table_in_blocks` to fit ``width``: each column as wide
+    as its widest cell, the widest narrowed first (its cells wrapped at spaces), never below its longest word;
+    None if they cannot fit."""
+    columns = range(1, len(table.columns))
+    cells = {i: [table.columns[i], *(row[i] for row in table.rows)] for i in columns}
+    natural = [max(len(_plain(c)) for c in cells[i]) for i in columns]
+    least = [max(len(w) for c in cells[i] for w in _words(c) or [""]) for i in columns]
+    widths = list(natural)
+    room = width - GAP * (len(widths) - 1)
+    while sum(widths) > room:
+        slack = [w - m for w, m in zip(widths, least, strict=True)]
+        if max(slack, default=0) <= 0:
+            return None
+        widest = max((i for i in range(len(widths)) if slack[i] > 0), key=lambda i: widths[i])
+        widths[widest] -= 1
+    return widths
+
+
+def table_in_blocks(table: present.Table, width: int) -> list[str] | None:
+    """A table too wide for one line per row, for a terminal ``width`` wide: the headers of the columns after
+    the first over a rule, then per row its first cell (a goal's title) on a line of its own and the other
+    cells under their headers, wrapped at spaces. None if the columns cannot fit."""
+    widths = block_widths(table, width)
+    if widths is None:
+        return None
+
+    def lines_of(cells: list[str]) -> list[str]:
+        wrapped = [_wrap(cell, w) for cell, w in zip(cells, widths, strict=True)]
+        out = []
+        for number in range(max(len(w) for w in wrapped)):
+            parts = []
+            for lines, w in zip(wrapped, widths, strict=True):  # left-aligned: a wrapped cell reads down
+                parts.append((lines[number] if number < len(lines) else "").ljust(w))
+            out.append((" " * GAP).join(parts).rstrip())
+        return out
+
+    lines = lines_of(table.columns[1:])
+    lines.append((" " * GAP).join("─" * w for w in widths))
+    for row in table.rows:
+        lines.append("")
+        lines += _wrap(row[0], width)
+        lines += lines_of(row[1:])
+    return lines
+
+
 def print_table(table: present.Table) -> None:
-    """Print a table as the HTML shows it: as a table when the terminal is wide enough (80 columns when it is
-    not a terminal), else as one card per row (label: value), as on a phone; then its notes."""
+    """Print a table as the HTML shows it: as a table when the terminal is wide enough for a row a line (80
+    columns when it is not a terminal); else in blocks, a row's first cell above its other cells; else, on a
+    very narrow terminal, as one card per row (label: value), as on a phone. Then its notes."""
     console = Console(highlight=False, soft_wrap=False)
+    blocks = table_in_blocks(table, console.width) if table_width(table) > console.width else None
     if table_width(table) <= console.width:
         console.print(terminal_table(table))
+    elif blocks is not None:
+        for line in blocks:
+            say(line)
+        say("")
     else:
         label = max(len(c) for c in table.columns[1:])
         for row in table.rows:
@@ -403,173 +594,228 @@ def print_table(table: present.Table) -> None:
 def _warn_data_behind(last: pd.Period, cutoff: pd.Period, data: Path) -> None:
     """Say that the figures a meeting needs are newer than the data (ending in ``last``), and what to do."""
     warn(
-        f"Note: the data end in {format_month(last)}, but this meeting's figures run to "
-        f"{format_month(cutoff)}, so those months show as missing. Add them (councilbook fetch, or new "
-        f"jobindsats.dk exports in {display_path(data)}), then run this again."
+        f"Bemærk: tallene slutter i {format_month(last)}, men tallene til dette møde går til og med "
+        f"{format_month(cutoff)}, så de måneder vises som manglende. Tilføj dem (councilbook fetch, eller nye "
+        f"eksporter fra jobindsats.dk i {display_path(data)}), og kør så kommandoen igen."
     )
 
 
-@app.command()
-def sample(
-    spec: Annotated[Path, typer.Option(help="Generator spec (YAML).")] = paths.SAMPLE_SPEC,
-    output: Annotated[Path, typer.Option("--data", help="Tidy CSV file to write.")] = paths.SAMPLE_TIDY,
-    excel: Annotated[
-        Optional[Path], typer.Option(help="jobindsats-style Excel export to write too.")
-    ] = paths.SAMPLE_EXCEL,
-    params: ParamsOption = DEFAULT_PARAMS,
-) -> None:
-    """Regenerate the bundled sample data from its spec (deterministic): tidy CSV and Excel export, and beside
-    each the labour-market balances for the council of --params (arbejdsmarkedsbalancen/, two a year).
-
-    Example: councilbook sample --spec data/sample-spec.yml --data data/sample-tidy/jobindsats_sample.csv
-    """
-    from councilbook.data.balance import generate_balance_exports
-    from councilbook.data.sample import generate_sample, load_spec
-
-    rows = generate_sample(spec, output, excel)
-    say(f"Wrote {rows} figures to {display_path(output)}" + (f" and {display_path(excel)}" if excel else ""))
-    from councilbook.parameters.model import load_parameters
-
-    with user_errors("Sample failed"):
-        council = load_parameters(params).council
-    first, last = load_spec(spec).first_month, load_spec(spec).last_month
-    years = list(range(max(int(first[:4]), int(last[:4]) - 1), int(last[:4]) + 1))
-    for folder in {output.parent, *([excel.parent] if excel else [])}:
-        written = generate_balance_exports(council, folder, years)
-        say(f"Wrote {len(written)} labour-market balances to {display_path(written[0].parent)}")
+# ---------------------------------------------------------------------------
+# pack and minutes
+# ---------------------------------------------------------------------------
 
 
-@app.command()
-def fetch(
-    params: ParamsOption = DEFAULT_PARAMS,
-    data: Annotated[Path, typer.Option("--data", help="Folder for the tidy CSV files.")] = paths.FETCHED_DATA,
-    from_year: Annotated[
-        Optional[int], typer.Option(help="First year to fetch (default: the year before the earliest baseline).")
-    ] = None,
-    measure: Annotated[Optional[list[str]], typer.Option(help="Only this measure id (repeatable).")] = None,
-    raw: Annotated[Path, typer.Option(help="Folder for the raw API answers.")] = paths.RAW_ANSWERS,
-    timeout: Annotated[
-        float, typer.Option(help="Seconds each request may take in all (connecting and every byte of the answer).")
-    ] = 60.0,
-) -> None:
-    """Fetch the measures the parameters name (jobindsats.table) from the jobindsats.dk API.
-
-    The key is read from the environment variable JOBINDSATS_API_KEY. Raw answers are kept under
-    --raw; the figures are written as tidy CSV files to --data, ready for --data in the other commands.
-
-    Example: JOBINDSATS_API_KEY=... councilbook fetch --params parameters --data data/jobindsats
-    """
-    from councilbook.data.jobindsats_api import ApiError, JobindsatsClient, fetch_measures
-    from councilbook.parameters.model import load_parameters
-
-    with user_errors("Fetch failed"):
-        parameters = load_parameters(params)
-    first = from_year or min(g.baseline_span.first.year for c in parameters.contracts.values() for g in c.goals) - 1
-    try:
-        client = JobindsatsClient.from_env(raw, timeout=timeout)
-        results, problems = fetch_measures(parameters, client, data, first, only=measure)
-    except ApiError as exc:
-        warn(f"Fetch failed: {exc}")
-        raise typer.Exit(1) from None
-    if problems:
-        _fail_input(InputError(problems))
-    for result in results:
-        say(
-            f"{result.measure}: table {result.table}, {result.periods[0]}..{result.periods[-1]}, "
-            f"{result.rows} figures -> {display_path(result.output)}"
-        )
-    say(f"Raw answers: {display_path(raw)}")
-
-
-@app.command()
+@app.command(cls=DanishCommand)
 def pack(
     params: ParamsOption = DEFAULT_PARAMS,
     data: DataOption = DEFAULT_DATA,
-    meeting: Annotated[Optional[str], typer.Option(help="Meeting date YYYY-MM-DD.")] = None,
-    due: Annotated[bool, typer.Option("--due", help="Every meeting whose pack is due or past (see --today).")] = False,
-    today: Annotated[Optional[str], typer.Option(help="Take this date as today with --due.")] = None,
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the packs.")] = paths.PACKS,
+    meeting: MeetingOption = None,
+    due: Annotated[
+        bool, typer.Option("--due", help="Alle møder, hvis pakke skal sendes nu eller skulle være sendt.")
+    ] = False,
+    as_of: Annotated[Optional[str], as_of_option("Dagen, --due regner fra, ÅÅÅÅ-MM-DD (standard: i dag).")] = None,
+    today: TodayOption = None,
+    out_dir: OutOption = paths.PACKS,
 ) -> None:
-    """Write the members' pack for a meeting: PDF, Excel workbook and manifest.json in packs/<date>/.
+    """Lav mødepakken til medlemmerne.
 
-    Example: councilbook pack --meeting 2013-05-29
+    Pakken skrives i packs/<dato>/: en PDF (forside, dagsorden med indstillinger, status på målene, beslutninger
+    fra sidste møde og opfølgning), et Excel-ark med tallene og manifest.json.
+
+    \b
+    Eksempel:
+      councilbook pack --meeting 2013-05-29
     """
     from councilbook.members.pack import build_pack, due_meetings
     from councilbook.parameters.model import load_parameters
 
     if (meeting is None) == (not due):
-        warn("Give either --meeting DATE or --due.")
+        warn("Angiv enten --meeting DATO eller --due.")
         raise typer.Exit(2)
-    with user_errors("Pack failed"):
+    day_as_of = _as_of(as_of, today)
+    with user_errors("Mødepakken blev ikke lavet"):
         if due:
             parameters = load_parameters(params)
-            days = [m.date for m in due_meetings(parameters, _parse_date(today, "--today") or date.today())]
+            days = [m.date for m in due_meetings(parameters, day_as_of)]
         else:
             days = [d for d in [_parse_date(meeting, "--meeting")] if d is not None]
         for day in days:
             result = build_pack(params, data, day, Path.cwd(), out_dir)
             say(
-                f"{day.isoformat()}: {display_path(result.pdf)}, {display_path(result.workbook)}, "
+                f"{format_date(day)}: {display_path(result.pdf)}, {display_path(result.workbook)}, "
                 f"{display_path(result.manifest)}"
             )
             if result.cutoff is not None and result.data_end is not None:
                 _warn_data_behind(result.data_end, result.cutoff, data)
 
 
-@app.command()
+@app.command(cls=DanishCommand)
 def minutes(
     params: ParamsOption = DEFAULT_PARAMS,
     data: DataOption = DEFAULT_DATA,
-    meeting: Annotated[str, typer.Option(help="Meeting date YYYY-MM-DD.")] = "",
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Take this date as today (default today).")] = None,
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the packs.")] = paths.PACKS,
+    meeting: MeetingOption = None,
+    as_of: Annotated[
+        Optional[str], as_of_option("Dagen, referatets tilstand regnes fra, ÅÅÅÅ-MM-DD (standard: i dag).")
+    ] = None,
+    out_dir: OutOption = paths.PACKS,
 ) -> None:
-    """After a meeting: the decision minutes (udkast or godkendt) and a press release draft, as PDF.
+    """Beslutningsreferat og pressemeddelelse efter et møde.
 
-    Example: councilbook minutes --meeting 2013-05-29 --as-of 2013-06-05
+    Referatet er et udkast, indtil indsigelsesfristen er udløbet, derefter godkendt; en beslutning, der ikke er
+    skrevet, vises som manglende. Pressemeddelelsen er et udkast til formanden. Begge som PDF i packs/<dato>/.
+
+    \b
+    Eksempel:
+      councilbook minutes --meeting 2013-05-29 --as-of 2013-06-05
     """
     from councilbook.members.minutes import build_after_meeting
 
-    day = _parse_date(meeting or None, "--meeting")
+    day = _parse_date(meeting, "--meeting")
     if day is None:
-        warn("Give --meeting DATE.")
+        warn("Angiv mødet med --meeting DATO.")
         raise typer.Exit(2)
-    with user_errors("Minutes failed"):
-        result = build_after_meeting(params, data, day, out_dir, _parse_date(as_of, "--as-of") or date.today())
+    with user_errors("Referatet blev ikke lavet"):
+        result = build_after_meeting(params, data, day, out_dir, _as_of(as_of))
     say(f"Beslutningsreferat ({result.state.label}): {display_path(result.minutes)}")
     say(f"Pressemeddelelse (udkast): {display_path(result.press_release)}")
     if result.undecided:
         warn(
-            f"Note: no decision is recorded for {len(result.undecided)} item(s): {'; '.join(result.undecided)}. "
-            "The minutes show them as missing; write each decision (decision: in the meeting's agenda) before "
-            "the minutes are sent."
+            f"Bemærk: {count_noun(len(result.undecided), 'punkt', 'punkter')} har ingen beslutning: "
+            f"{'; '.join(result.undecided)}. Referatet viser dem som manglende; skriv hver beslutning (decision: i "
+            "mødets dagsorden), før referatet sendes."
         )
 
 
-@app.command()
+# ---------------------------------------------------------------------------
+# calendar, fetch, sample
+# ---------------------------------------------------------------------------
+
+
+@app.command(cls=DanishCommand)
 def calendar(
     params: ParamsOption = DEFAULT_PARAMS,
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Take this date as today (default today).")] = None,
-    count: Annotated[int, typer.Option(help="How many coming deadlines to list.")] = 10,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the deadlines as JSON.")] = False,
+    as_of: Annotated[Optional[str], as_of_option("Dagen, fristerne regnes fra, ÅÅÅÅ-MM-DD (standard: i dag).")] = None,
+    count: Annotated[int, typer.Option("--count", metavar="ANTAL", help="Hvor mange kommende frister.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Skriv fristerne som JSON (til scripts).")] = False,
 ) -> None:
-    """The coming deadlines: packs due, meetings, minutes, objections, publication, evaluations; overdue first.
+    """De kommende frister, de overskredne først.
 
-    Example: councilbook calendar --as-of 2013-05-01
+    Mødepakker, møder, referater, indsigelsesfrister, offentliggørelser, evalueringer og de dage, rapporterne
+    offentliggøres.
+
+    \b
+    Eksempel:
+      councilbook calendar --as-of 2013-05-01
     """
     from councilbook.members.calendar import STATE_LABELS, coming_deadlines
     from councilbook.parameters.model import load_parameters
 
-    with user_errors("Calendar failed"):
+    with user_errors("Kalenderen fejlede"):
         parameters = load_parameters(params)
-    day = _parse_date(as_of, "--as-of") or date.today()
+    day = _as_of(as_of)
     deadlines = coming_deadlines(parameters, day, count)
     if as_json:
         sys.stdout.write(json.dumps([d.as_dict() for d in deadlines], ensure_ascii=False, indent=2) + "\n")
         return
     say(f"Frister pr. {format_date(day)}:")
     for d in deadlines:
-        say(f"  {d.day.isoformat()}  {STATE_LABELS[d.state]:<12} {d.what}")
+        say(f"  {d.day:%d.%m.%Y}  {STATE_LABELS[d.state]:<12} {d.what}")
+
+
+@app.command(cls=DanishCommand)
+def fetch(
+    params: ParamsOption = DEFAULT_PARAMS,
+    data: Annotated[
+        Path, typer.Option("--data", metavar="MAPPE", help="Mappen, tallene skrives i (som CSV).")
+    ] = paths.FETCHED_DATA,
+    from_year: Annotated[
+        Optional[int],
+        typer.Option(
+            "--from-year", metavar="ÅR", help="Det første år, der hentes (standard: året før det første basisår)."
+        ),
+    ] = None,
+    measure: Annotated[
+        Optional[list[str]],
+        typer.Option("--measure", metavar="ID", help="Kun dette nøgletal (kan gentages)."),
+    ] = None,
+    raw: Annotated[
+        Path, typer.Option("--raw", metavar="MAPPE", help="Mappen til API'ets rå svar.")
+    ] = paths.RAW_ANSWERS,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            "--timeout",
+            metavar="SEK",
+            help="Sekunder, hver forespørgsel højst må tage i alt (forbindelse og hele svaret).",
+        ),
+    ] = 60.0,
+) -> None:
+    """Hent tallene fra jobindsats.dk's API.
+
+    Nøgletallene med jobindsats.table i measures.yml hentes. Nøglen læses fra miljøvariablen JOBINDSATS_API_KEY.
+    De rå svar gemmes i --raw; tallene skrives som CSV i --data, klar til --data i de andre kommandoer.
+
+    \b
+    Eksempel:
+      JOBINDSATS_API_KEY=... councilbook fetch --params parameters --data data/jobindsats
+    """
+    from councilbook.data.jobindsats_api import ApiError, JobindsatsClient, fetch_measures
+    from councilbook.parameters.model import load_parameters
+
+    with user_errors("Hentningen fejlede"):
+        parameters = load_parameters(params)
+    first = from_year or min(g.baseline_span.first.year for c in parameters.contracts.values() for g in c.goals) - 1
+    try:
+        client = JobindsatsClient.from_env(raw, timeout=timeout)
+        results, problems = fetch_measures(parameters, client, data, first, only=measure)
+    except ApiError as exc:
+        warn(f"Hentningen fejlede: {exc}")
+        raise typer.Exit(1) from None
+    if problems:
+        _fail_input(InputError(problems))
+    for result in results:
+        span = f"{format_period_code(result.periods[0])} til {format_period_code(result.periods[-1])}"
+        say(
+            f"{result.measure}: tabel {result.table}, {span}, {format_number(result.rows)} tal "
+            f"-> {display_path(result.output)}"
+        )
+    say(f"Rå svar: {display_path(raw)}")
+
+
+@app.command(cls=DanishCommand)
+def sample(
+    spec: Annotated[
+        Path, typer.Option("--spec", metavar="FIL", help="Specifikationen for eksempeldata (YAML).")
+    ] = paths.SAMPLE_SPEC,
+    output: Annotated[Path, typer.Option("--data", metavar="FIL", help="CSV-filen, der skrives.")] = paths.SAMPLE_TIDY,
+    excel: Annotated[
+        Optional[Path],
+        typer.Option("--excel", metavar="FIL", help="Excel-filen som fra jobindsats.dk, der også skrives."),
+    ] = paths.SAMPLE_EXCEL,
+    params: ParamsOption = DEFAULT_PARAMS,
+) -> None:
+    """Lav eksempeldata igen ud fra specifikationen.
+
+    Det samme hver gang: CSV-filen, Excel-filen og ved siden af hver arbejdsmarkedsbalancerne for rådet i --params
+    (arbejdsmarkedsbalancen/, to om året).
+
+    \b
+    Eksempel:
+      councilbook sample --spec data/sample-spec.yml --data data/sample-tidy/jobindsats_sample.csv
+    """
+    from councilbook.data.balance import generate_balance_exports
+    from councilbook.data.sample import generate_sample, load_spec
+    from councilbook.parameters.model import load_parameters
+
+    rows = generate_sample(spec, output, excel)
+    say(f"Skrev {format_number(rows)} tal til {display_path(output)}" + (f" og {display_path(excel)}" if excel else ""))
+    with user_errors("Eksempeldata blev ikke lavet"):
+        council = load_parameters(params).council
+    first, last = load_spec(spec).first_month, load_spec(spec).last_month
+    years = list(range(max(int(first[:4]), int(last[:4]) - 1), int(last[:4]) + 1))
+    for folder in {output.parent, *([excel.parent] if excel else [])}:
+        written = generate_balance_exports(council, folder, years)
+        say(f"Skrev {len(written)} arbejdsmarkedsbalancer til {display_path(written[0].parent)}")
 
 
 def main() -> None:

@@ -60,9 +60,9 @@ def _aggregate(window: np.ndarray, below: np.ndarray | None, aggregation: str) -
     """Periods as rows, one column per series: the figure per column, NaN where a period is missing."""
     columns = window.shape[1]
     if aggregation == "ratio" and below is None:
-        raise ComputeError("aggregation 'ratio' needs a denominator")
+        raise ComputeError("aggregation 'ratio' skal have en nævner (denominator)")
     if aggregation not in AGGREGATIONS:
-        raise ComputeError(f"unknown aggregation {aggregation!r}")
+        raise ComputeError(f"ukendt aggregation {aggregation!r} (brug en af: {', '.join(AGGREGATIONS)})")
     if len(window) == 0:
         return np.full(columns, math.nan)
     complete = ~np.isnan(window).any(axis=0)

@@ -37,6 +37,7 @@ import math
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import cached_property
+from pathlib import Path
 from typing import Literal
 
 import pandas as pd
@@ -47,8 +48,11 @@ from councilbook.analysis.cutoff import compute_cutoff, compute_pack_date, meeti
 from councilbook.analysis.forecast import Forecast, compute_forecast
 from councilbook.analysis.series import goal_series, jobcentre_series, known_part, missing_areas
 from councilbook.analysis.spc import XmR, compute_xmr
+from councilbook.analysis.validate import Project, load_prepared
 from councilbook.core import figures as fig
 from councilbook.core.errors import ComputeError
+from councilbook.core.formats import format_month
+from councilbook.core.paths import BookPaths, check_project_root
 from councilbook.core.periods import (
     PERIODS_PER_YEAR,
     Freq,
@@ -98,8 +102,8 @@ def select_contract(params: Parameters, cutoff: pd.Period) -> Contract:
     contract = params.contracts.get(cutoff.year)
     if contract is None:
         raise ComputeError(
-            f"the data cut-off {cutoff.year}M{cutoff.month:02d} falls in {cutoff.year}, "
-            f"but there is no contract for {cutoff.year} in the parameters"
+            f"tallene går til og med {format_month(cutoff)}, men der er ingen kontrakt for {cutoff.year} i "
+            f"parametrene (tilføj contracts/{cutoff.year}.yml)"
         )
     return contract
 
@@ -560,8 +564,13 @@ class GoalDetail:
 
     def since_previous(self, status: GoalStatus) -> fig.Quantity:
         """The change in the year's forecast since the previous meeting, as shown."""
-        previous = math.nan if self.previous_forecast is None else self.previous_forecast
-        return fig.change(status.figures.forecast, fig.level(previous, status.share))
+        return forecast_change(status, self.previous_forecast)
+
+
+def forecast_change(status: GoalStatus, previous_forecast: float | None) -> fig.Quantity:
+    """The change in the year's forecast from ``previous_forecast`` (the previous meeting's), as shown."""
+    previous = math.nan if previous_forecast is None else previous_forecast
+    return fig.change(status.figures.forecast, fig.level(previous, status.share))
 
 
 @dataclass(frozen=True)
@@ -573,6 +582,10 @@ class MeetingStatus:
     goals: list[GoalStatus]
     jobcentres: dict[str, pd.DataFrame]
     details: dict[str, GoalDetail] = field(default_factory=dict)
+    # Each goal's forecast at the previous meeting (its date and the value), where that meeting saw the same
+    # contract year: with the details, or in the overview (compute_meeting_goals).
+    previous: dict[str, tuple[date, float]] = field(default_factory=dict)
+    overview: bool = False  # from compute_meeting_goals: no job centres, no details
 
     @property
     def final(self) -> bool:
@@ -673,19 +686,39 @@ def compute_meeting_status(
         for g, status in zip(contract.goals, goals, strict=True)
     }
     details: dict[str, GoalDetail] = {}
+    previous: dict[str, tuple[date, float]] = {}
     if with_details:
-        before = params.previous_meeting(meeting)
-        previous: dict[str, tuple[date, float]] = {}
-        if before is not None:
-            before_cutoff = meeting_cutoff(before, params.council)
-            if before_cutoff.year == contract.year and before_cutoff <= cutoff:  # same figures: "uændret"
-                for goal, status in zip(
-                    contract.goals, compute_contract_status(params, dataset, contract, before_cutoff), strict=True
-                ):
-                    previous[goal.id] = (before.date, status.forecast.value)
+        previous = previous_forecasts(params, dataset, meeting, contract, cutoff)
         for goal, status in zip(contract.goals, goals, strict=True):
             details[goal.id] = compute_goal_detail(params, dataset, goal, status, cutoff, previous.get(goal.id))
-    return MeetingStatus(meeting, pack_date, cutoff, contract, goals, tables, details)
+    return MeetingStatus(meeting, pack_date, cutoff, contract, goals, tables, details, previous)
+
+
+def previous_forecasts(
+    params: Parameters, dataset: Dataset, meeting: Meeting, contract: Contract, cutoff: pd.Period
+) -> dict[str, tuple[date, float]]:
+    """Each goal's forecast at the previous meeting, by goal id, if that meeting reported on the same year."""
+    before = params.previous_meeting(meeting)
+    previous: dict[str, tuple[date, float]] = {}
+    if before is not None:
+        before_cutoff = meeting_cutoff(before, params.council)
+        if before_cutoff.year == contract.year and before_cutoff <= cutoff:  # same figures: "uændret"
+            for goal, status in zip(
+                contract.goals, compute_contract_status(params, dataset, contract, before_cutoff), strict=True
+            ):
+                previous[goal.id] = (before.date, status.forecast.value)
+    return previous
+
+
+def compute_meeting_goals(params: Parameters, dataset: Dataset, meeting: Meeting) -> MeetingStatus:
+    """What the goals' status table shows, and only that (a fraction of the time): each goal's status and the
+    change of its forecast since the previous meeting, without the job centres and the goals' details."""
+    pack_date = compute_pack_date(meeting.date, params.council)
+    cutoff = compute_cutoff(pack_date, params.council)
+    contract = select_contract(params, cutoff)
+    goals = compute_contract_status(params, dataset, contract, cutoff)
+    previous = previous_forecasts(params, dataset, meeting, contract, cutoff)
+    return MeetingStatus(meeting, pack_date, cutoff, contract, goals, {}, {}, previous, overview=True)
 
 
 def compute_goal_attainment(status: GoalStatus) -> bool | None:
@@ -871,3 +904,22 @@ def compute_evaluation(params: Parameters, dataset: Dataset, evaluation: Evaluat
 def target_period(goal: Goal, freq: Freq, contract_year: int) -> pd.Period:
     """The period the year's forecast is for: the level target's month (or its quarter), else the year's last."""
     return year_periods(contract_year, freq)[target_position(goal, freq)]
+
+
+# ---------------------------------------------------------------------------
+# The first answer of `councilbook status`
+# ---------------------------------------------------------------------------
+
+
+def first_status(
+    params_dir: Path, data_path: Path, root: Path, meeting_date: date | None, today: date, overview: bool = False
+) -> tuple[Project, Meeting, MeetingStatus]:
+    """The project (validated once for the same input files: a validated copy is kept in the build folder), the
+    meeting asked for (else the next from ``today``, else the latest) and its status, computed in this process:
+    what ``councilbook status`` shows at once, before its report notebook runs (``overview``: only what the
+    terminal's table shows, :func:`compute_meeting_goals`)."""
+    check_project_root(root)
+    project = load_prepared(params_dir, data_path, BookPaths(root).prepared)
+    meeting = project.params.meeting_for(meeting_date, today)
+    compute = compute_meeting_goals if overview else compute_meeting_status
+    return project, meeting, compute(project.params, project.dataset, meeting)

@@ -12,9 +12,18 @@ import pandas as pd
 
 from councilbook.analysis.cutoff import meeting_cutoff
 from councilbook.core.errors import ComputeError, InputError, Problem, display_path
+from councilbook.core.formats import format_date, format_month, join_and
 from councilbook.core.periods import Freq, Span, month, parse_month, period_code, periods_within
 from councilbook.data.ingest import Dataset, load_dataset
-from councilbook.parameters.model import Goal, LevelTarget, Measure, Parameters, collect_parameters, share_weight
+from councilbook.parameters.model import (
+    Goal,
+    LevelTarget,
+    Measure,
+    Parameters,
+    collect_parameters,
+    locate,
+    share_weight,
+)
 
 
 @dataclass(frozen=True)
@@ -45,7 +54,9 @@ def check_measures_present(params: Parameters, dataset: Dataset, data_path: Path
             at = f"goals[{index}].{key}"
             if measure_id not in have:
                 problems.append(
-                    Problem(shown, at, f"measure {measure_id!r} is not in the data ({display_path(data_path)})")
+                    Problem(
+                        shown, at, f"nøgletallet {measure_id!r} findes ikke i datamappen ({display_path(data_path)})"
+                    )
                 )
                 continue
             found = dataset.frequencies(measure_id)
@@ -54,8 +65,8 @@ def check_measures_present(params: Parameters, dataset: Dataset, data_path: Path
                     Problem(
                         shown,
                         at,
-                        f"measure {measure_id!r} has both monthly and quarterly figures in the data; "
-                        "give it at one frequency (or as two measures)",
+                        f"nøgletallet {measure_id!r} har både tal for måneder og for kvartaler i data; "
+                        "giv det med én hyppighed (eller som to nøgletal)",
                     )
                 )
             elif not found & {"M", "Q"}:
@@ -63,15 +74,17 @@ def check_measures_present(params: Parameters, dataset: Dataset, data_path: Path
                     Problem(
                         shown,
                         at,
-                        f"measure {measure_id!r} has only yearly figures in the data; a goal needs monthly or "
-                        "quarterly figures",
+                        f"nøgletallet {measure_id!r} har kun årstal i data; et mål skal have tal for måneder eller "
+                        "kvartaler",
                     )
                 )
             else:
                 freqs[key] = "M" if "M" in found else "Q"
         if len(set(freqs.values())) > 1:
-            listed = ", ".join(f"{k} {'monthly' if f == 'M' else 'quarterly'}" for k, f in freqs.items())
-            problems.append(Problem(shown, f"goals[{index}]", f"its measures come at different frequencies ({listed})"))
+            listed = join_and([f"{k} {'månedlig' if f == 'M' else 'kvartalsvis'}" for k, f in freqs.items()])
+            problems.append(
+                Problem(shown, f"goals[{index}]", f"målets nøgletal kommer med forskellig hyppighed ({listed})")
+            )
         if freqs.get("measure") == "Q":
             problems.extend(_check_quarterly_goal(shown, index, goal))
     return problems
@@ -85,8 +98,8 @@ def _check_quarterly_goal(shown: str, index: int, goal: Goal) -> list[Problem]:
             Problem(
                 shown,
                 f"goals[{index}].baseline",
-                f"{goal.baseline!r} holds no whole quarter, and {goal.measure!r} is quarterly "
-                "(use a quarter like 2012Q4, or a year)",
+                f"{goal.baseline!r} rummer ikke et helt kvartal, og {goal.measure!r} har tal for kvartaler "
+                "(brug et kvartal som 2012Q4, eller et år)",
             )
         )
     if isinstance(goal.target, LevelTarget) and goal.aggregation == "end_of_period":
@@ -96,8 +109,8 @@ def _check_quarterly_goal(shown: str, index: int, goal: Goal) -> list[Problem]:
                 Problem(
                     shown,
                     f"goals[{index}].target.month",
-                    f"{goal.target.month!r} is not the last month of a quarter, and {goal.measure!r} is quarterly "
-                    f"(use {target_month.year}M{(target_month.quarter * 3):02d})",
+                    f"{goal.target.month!r} er ikke et kvartals sidste måned, og {goal.measure!r} har tal for "
+                    f"kvartaler (brug {target_month.year}M{(target_month.quarter * 3):02d})",
                 )
             )
     return problems
@@ -144,13 +157,13 @@ def check_goal_windows(params: Parameters, dataset: Dataset, data_path: Path) ->
                 ]
                 if missing:
                     reported.add((measure_id, period))
-                    names = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+                    names = join_and(missing[:5] + ([f"{len(missing) - 5} andre"] if len(missing) > 5 else []))
                     problems.append(
                         Problem(
                             shown_data,
                             f"{measure_id} {period_code(period)}",
-                            f"no figure for {names} (needed by contracts/{year}.yml goal {goal.id!r}); "
-                            "a withheld figure should be in the file as .. or empty, not left out",
+                            f"der er intet tal for {names} (målet {goal.id!r} i contracts/{year}.yml skal bruge det); "
+                            "et tal skjult af diskretionshensyn skal stå i filen som .. eller tomt, ikke udelades",
                         )
                     )
             measure = params.measures.get(measure_id)
@@ -177,8 +190,8 @@ def _check_weights(
             Problem(
                 shown,
                 weight_id,
-                f"{measure.id!r} is a share weighted by {weight_id!r}, which is not in the data (yearly, or at "
-                f"the share's frequency); needed by contracts/{year}.yml goal {goal_id!r}",
+                f"{measure.id!r} er en andel vægtet med {weight_id!r}, som ikke findes i data (som årstal, eller "
+                f"med andelens hyppighed); målet {goal_id!r} i contracts/{year}.yml skal bruge den",
             )
         ]
     yearly = dataset.yearly(weight_id)
@@ -192,9 +205,9 @@ def _check_weights(
         Problem(
             shown,
             weight_id,
-            f"no yearly figure for {', '.join(missing[:5])}{' and more' if len(missing) > 5 else ''} in "
-            f"{first_year} or before: {weight_id!r} weights the share {measure.id!r} (contracts/{year}.yml goal "
-            f"{goal_id!r})",
+            f"der er intet årstal for {join_and(missing[:5] + (['flere'] if len(missing) > 5 else []))} i "
+            f"{first_year} eller før: {weight_id!r} vægter andelen {measure.id!r} (målet {goal_id!r} i "
+            f"contracts/{year}.yml)",
         )
     ]
 
@@ -211,14 +224,16 @@ def _check_ratio(params: Parameters, dataset: Dataset, goal: Goal, year: int, sh
     cells = [(area, period) for area in over.columns for period in over.index[over[area].to_numpy()]]
     if not cells:
         return []
-    listed = ", ".join(f"{area} {period_code(period)}" for area, period in cells[:3])
-    more = f" and {len(cells) - 3} more" if len(cells) > 3 else ""
+    listed = join_and(
+        [f"{area} {period_code(period)}" for area, period in cells[:3]]
+        + ([f"{len(cells) - 3} andre"] if len(cells) > 3 else [])
+    )
     return [
         Problem(
             shown,
             f"{goal.measure} / {goal.denominator}",
-            f"{goal.measure!r} is above {goal.denominator!r} for {listed}{more}: the ratio of contracts/{year}.yml "
-            f"goal {goal.id!r} would be over 100 %",
+            f"{goal.measure!r} er større end {goal.denominator!r} for {listed}: forholdet for målet {goal.id!r} i "
+            f"contracts/{year}.yml ville blive over 100 %",
         )
     ]
 
@@ -236,9 +251,9 @@ def check_meeting_contracts(params: Parameters) -> list[Problem]:
                 Problem(
                     shown,
                     f"meetings[{index}].date",
-                    f"{meeting.date.isoformat()}: the data available for this meeting end in "
-                    f"{cutoff.year}M{cutoff.month:02d}, "
-                    f"and there is no contract for {cutoff.year} to report on (add contracts/{cutoff.year}.yml)",
+                    f"{format_date(meeting.date)}: tallene til dette møde går til og med {format_month(cutoff)}, "
+                    f"og der er ingen kontrakt for {cutoff.year} at gøre status på "
+                    f"(tilføj contracts/{cutoff.year}.yml)",
                 )
             )
     return problems
@@ -249,7 +264,7 @@ def check_parameters(params_dir: Path | str) -> tuple[Parameters | None, list[Pr
     it keeps what it wrote, and what `validate` checks before reading the data."""
     params, problems = collect_parameters(params_dir)
     if params is not None:
-        problems += check_meeting_contracts(params)
+        problems = locate(problems + check_meeting_contracts(params), params.positions)
     return params, problems
 
 
@@ -265,11 +280,11 @@ def load_project(params_dir: Path | str, data_path: Path | str) -> Project:
     try:
         dataset = load_dataset(data_path, params)
     except InputError as exc:
-        raise InputError(problems + exc.problems) from None
+        raise InputError(locate(problems + exc.problems, params.positions)) from None
     problems += check_measures_present(params, dataset, Path(data_path))
     problems += check_goal_windows(params, dataset, Path(data_path))
     if problems:
-        raise InputError(problems)
+        raise InputError(locate(problems, params.positions))
     return Project(params=params, dataset=dataset)
 
 
@@ -295,6 +310,8 @@ def save_prepared(project: Project, params_dir: Path | str, data_path: Path | st
     """Store a validated project under the digest of its inputs, for the reports of the same build."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{project_digest(params_dir, data_path)}.pickle"
+    if path.is_file():
+        return path  # the same inputs validated before: the same project
     temporary = path.with_suffix(f".{os.getpid()}.tmp")
     try:
         temporary.write_bytes(pickle.dumps(project, protocol=pickle.HIGHEST_PROTOCOL))

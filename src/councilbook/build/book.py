@@ -166,7 +166,7 @@ def jupyter_book_command() -> list[str]:
     found = shutil.which("jupyter-book")
     if found:
         return [found]
-    raise BookError("jupyter-book is not installed in this environment (run `make install`)")
+    raise BookError("jupyter-book er ikke installeret i dette miljø (kør make install)")
 
 
 def sphinx_command(paths: BookPaths, builder: str, out: Path) -> list[str]:
@@ -206,8 +206,8 @@ def run_sphinx(paths: BookPaths, builder: str, work: Path) -> Path:
             for line in _strip_ansi(completed.stdout + completed.stderr).splitlines()
             if "WARNING" in line or "ERROR" in line
         ]
-        detail = "\n".join(warnings[:20]) or "see the log"
-        raise BookError(f"the {builder} build failed (log: {display_path(log)}):\n{detail}")
+        detail = "\n".join(warnings[:20]) or "se loggen"
+        raise BookError(f"bygningen med {builder} fejlede (log: {display_path(log)}):\n{detail}")
     return out / "_build" / builder
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from councilbook.core.errors import InputError, Problem, display_path
-from councilbook.parameters.model import Parameters, read_yaml, validation_problems
+from councilbook.parameters.model import Parameters, locate, read_yaml_with_positions, validation_problems
 from councilbook.reports.registry import ReportKind, UnknownKind, get_kind, load_kinds
 
 
@@ -60,14 +60,16 @@ def load_manifest(path: Path) -> Manifest:
     that cannot be imported is an error naming the entry."""
     problems: list[Problem] = []
     if not path.is_file():
-        raise InputError([Problem(display_path(path), "", "run manifest not found")])
-    data = read_yaml(path, problems)
+        raise InputError([Problem(display_path(path), "", "kørselsmanifestet findes ikke")])
+    data, positions = read_yaml_with_positions(path, problems)
     if problems:
         raise InputError(problems)
     try:
         manifest = ManifestFile.model_validate(data)
     except ValidationError as exc:
-        raise InputError(validation_problems(exc, display_path(path))) from None
+        raise InputError(
+            validation_problems(exc, display_path(path), model=ManifestFile, positions=positions)
+        ) from None
     kinds = _import_kinds(path, manifest.modules, problems)
     for index, spec in enumerate(manifest.reports):
         if spec.kind not in kinds:
@@ -77,11 +79,11 @@ def load_manifest(path: Path) -> Manifest:
                 Problem(
                     display_path(path),
                     f"reports[{index}].notebook",
-                    f"{spec.notebook!r} not found next to the manifest",
+                    f"notesbogen {spec.notebook!r} findes ikke ved siden af manifestet",
                 )
             )
     if problems:
-        raise InputError(problems)
+        raise InputError(locate(problems, {display_path(path): positions}))
     return Manifest(list(manifest.reports), {spec.kind: kinds[spec.kind] for spec in manifest.reports})
 
 
@@ -97,7 +99,11 @@ def _import_kinds(path: Path, modules: list[str], problems: list[Problem]) -> di
             try:
                 kinds = load_kinds([module])
             except Exception as exc:  # the module's own error, named with the entry
-                problems.append(Problem(display_path(path), f"modules[{index}]", f"cannot import {module!r}: {exc}"))
+                if isinstance(exc, ModuleNotFoundError) and exc.name == module:
+                    why = f"modulet {module!r} findes ikke (læg {module}.py i projektmappen, ved siden af pipelines/)"
+                else:
+                    why = f"modulet {module!r} kan ikke importeres (fejlen i modulet: {type(exc).__name__}: {exc})"
+                problems.append(Problem(display_path(path), f"modules[{index}]", why))
         return kinds
     finally:
         if added:

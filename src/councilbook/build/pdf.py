@@ -29,7 +29,8 @@ def find_chromium() -> str:
         if found:
             return found
     raise PdfError(
-        "Chromium was not found. Install it (Debian: sudo apt-get install chromium) or run `make system-deps` as root."
+        "Chromium findes ikke. Installér det (Debian: sudo apt-get install chromium), eller kør make system-deps "
+        "som root."
     )
 
 
@@ -79,7 +80,7 @@ def chromium_flags(user_data_dir: str) -> list[str]:
 def print_to_pdf(html_file: Path, pdf_file: Path, timeout: int = 180) -> Path:
     """Print a local HTML file to PDF; raise PdfError if no PDF came out."""
     if not html_file.is_file():
-        raise PdfError(f"{html_file} does not exist")
+        raise PdfError(f"{html_file} findes ikke")
     pdf_file.parent.mkdir(parents=True, exist_ok=True)
     if pdf_file.exists():
         pdf_file.unlink()
@@ -104,12 +105,14 @@ def print_to_pdf(html_file: Path, pdf_file: Path, timeout: int = 180) -> Path:
             try:
                 completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
             except subprocess.TimeoutExpired as exc:
-                raise PdfError(f"Chromium did not finish printing {html_file} within {timeout} s") from exc
+                raise PdfError(
+                    f"Chromium blev ikke færdig med at udskrive {html_file} inden for {timeout} sek."
+                ) from exc
     finally:
         printed.unlink(missing_ok=True)
     if not pdf_file.is_file() or pdf_file.stat().st_size < 1000 or pdf_file.read_bytes()[:5] != b"%PDF-":
         raise PdfError(
-            f"Chromium wrote no PDF for {html_file} (exit {completed.returncode}): "
-            + (completed.stderr.strip().splitlines() or ["no message"])[-1]
+            f"Chromium skrev ingen PDF for {html_file} (afslutningskode {completed.returncode}): "
+            + (completed.stderr.strip().splitlines() or ["ingen besked"])[-1]
         )
     return pdf_file

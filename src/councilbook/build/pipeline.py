@@ -12,7 +12,6 @@ import re
 import shutil
 import warnings
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -28,6 +27,7 @@ from councilbook.build.execute import RunResult, execute_runs, prune_cache
 from councilbook.build.manifest import Run, expand_manifest, held_back
 from councilbook.build.runkey import run_key
 from councilbook.core import release
+from councilbook.core.paths import check_project_root
 from councilbook.data.ingest import write_snapshot
 from councilbook.parameters.model import Meeting, Parameters
 from councilbook.reports.kinds.status import meeting_nav_title, meeting_title
@@ -37,7 +37,7 @@ from councilbook.reports.registry import scope_report
 class ReportsFailed(Exception):
     def __init__(self, failed: list[RunResult]):
         self.failed = failed
-        super().__init__(f"{len(failed)} report(s) failed")
+        super().__init__(f"{len(failed)} {'rapport' if len(failed) == 1 else 'rapporter'} fejlede")
 
 
 @dataclass(frozen=True)
@@ -60,15 +60,6 @@ def notebook_path(path: Path, project_root: Path) -> str:
         )
     except ValueError:
         return str(resolved)
-
-
-def check_project_root(root: Path) -> None:
-    missing = [name for name in ("_config.yml", "book", "pipelines/manifest.yml") if not (root / name).exists()]
-    if missing:
-        raise FileNotFoundError(
-            f"{root} is not a councilbook project folder (missing: {', '.join(missing)}); "
-            "run the command from the folder that holds _config.yml"
-        )
 
 
 def manifest_runs(
@@ -191,12 +182,7 @@ def _write_book_sources(paths: book.BookPaths, project: Project, runs: list[Run]
 
 def choose_meeting(params: Parameters, meeting_date: date | None, today: date) -> Meeting:
     """The meeting asked for; else the next one from today; else the latest."""
-    if meeting_date is not None:
-        return params.meeting_on(meeting_date)
-    if not params.meetings:
-        raise KeyError("there are no meetings in the parameters")
-    ahead = [m for m in params.meetings if m.date >= today]
-    return ahead[0] if ahead else params.meetings[-1]
+    return params.meeting_for(meeting_date, today)
 
 
 @dataclass(frozen=True)
@@ -209,13 +195,51 @@ class StatusResult:
     run: RunResult
 
 
+@dataclass(frozen=True)
+class StatusReport:
+    """A meeting's status report as ``councilbook status`` writes it: the executed notebook and its HTML page."""
+
+    notebook: Path
+    html: Path
+    run: RunResult
+
+
+def first_status(
+    params_dir: Path, data_path: Path, root: Path, meeting_date: date | None, today: date
+) -> tuple[Project, Meeting, compute.MeetingStatus]:
+    """The project (validated once for the same input files), the meeting and its status, computed here:
+    what ``councilbook status`` shows before its report runs."""
+    return compute.first_status(params_dir, data_path, root, meeting_date, today)
+
+
 def run_status(
-    params_dir: Path, data_path: Path, root: Path, meeting_date: date | None, today: date, out_dir: Path
+    params_dir: Path,
+    data_path: Path,
+    root: Path,
+    meeting_date: date | None,
+    today: date,
+    out_dir: Path,
+    on_status: Callable[[Project, Meeting, compute.MeetingStatus], None] | None = None,
 ) -> StatusResult:
-    """Compute a meeting's status, execute its report notebook and write a standalone HTML page."""
-    check_project_root(root)
-    project = load_project(params_dir, data_path)
-    meeting = choose_meeting(project.params, meeting_date, today)
+    """Compute a meeting's status (``on_status`` gets it at once), then execute its report notebook and write a
+    standalone HTML page."""
+    project, meeting, status = first_status(params_dir, data_path, root, meeting_date, today)
+    if on_status is not None:
+        on_status(project, meeting, status)
+    report = status_report(project, meeting, params_dir, data_path, root, out_dir)
+    return StatusResult(meeting, status, project, report.notebook, report.html, report.run)
+
+
+def status_report(
+    project: Project,
+    meeting: Meeting,
+    params_dir: Path,
+    data_path: Path,
+    root: Path,
+    out_dir: Path,
+) -> StatusReport:
+    """Execute a meeting's status notebook (its run key as in the book, so a cached one is reused) and write it
+    as a standalone HTML page."""
     runs = [
         r
         for r in manifest_runs(project, root, params_dir, data_path)
@@ -244,16 +268,12 @@ def run_status(
     run = key_run(dataclasses.replace(run, output=notebook.name), project, None)
     paths = book.BookPaths(root)
     save_prepared(project, params_dir, data_path, paths.prepared)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        # The notebook runs in its own kernel process; the terminal's figures are computed meanwhile.
-        job = pool.submit(execute_runs, [run], out_dir, root, workers=1, cache=paths.cache)
-        status = compute.compute_meeting_status(project.params, project.dataset, meeting)
-        result = job.result()[0]
+    result = execute_runs([run], out_dir, root, workers=1, cache=paths.cache)[0]
     if not result.ok:
         raise ReportsFailed([result])
     html = notebook.with_suffix(".html")
     write_standalone_html(notebook, html, css=paths.stylesheet)
-    return StatusResult(meeting, status, project, notebook, html, result)
+    return StatusReport(notebook, html, result)
 
 
 def write_standalone_html(notebook: Path, html: Path, css: Path | None = None) -> Path:

@@ -2,7 +2,8 @@
 
 On a terminal a live line shows reports done, running, reused from the cache and
 failed, with the time; elsewhere (CI logs, a pipe) each finished report is one
-plain line, so the log reads top to bottom.
+plain line, so the log reads top to bottom. The words are those of the glossary in
+:mod:`councilbook.core.errors`: a report is "kørt", "genbrugt" or "fejlet".
 """
 
 from __future__ import annotations
@@ -98,9 +99,9 @@ class BuildProgress:
         for result in sorted(self.results, key=lambda r: (r.ok, r.run.kind, r.run.key)):
             table.add_row(
                 f"{result.run.kind} {result.run.key}",
-                "ok" if result.ok else "FEJL",
+                "ok" if result.ok else "fejlet",
                 "–" if result.cached else _seconds(result.seconds),
-                "cache" if result.cached else "kørt",
+                "genbrugt" if result.cached else "kørt",
             )
         return table
 

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from councilbook.build.book import PDF_NAME, publish
+from councilbook.core.errors import os_reason
 
 MARKER = ".councilbook-site"
 INCOMING_MARKER = ".councilbook-incoming"  # in the copy being made, until it is swapped in
@@ -28,13 +29,13 @@ def check_target(target: Path, build_dir: Path) -> None:
     """Refuse a target that is not ours to replace, before anything is built or copied."""
     resolved, build = target.resolve(), build_dir.resolve()
     if resolved == build or build in resolved.parents or resolved in build.parents:
-        raise SiteError(f"{target} overlaps the book's build folder {build_dir}; choose a folder outside it")
+        raise SiteError(f"{target} overlapper bogens byggemappe {build_dir}; vælg en mappe uden for den")
     if resolved.exists() and not resolved.is_dir():
-        raise SiteError(f"{target} is a file, not a folder")
+        raise SiteError(f"{target} er en fil, ikke en mappe")
     if resolved.is_dir() and any(resolved.iterdir()) and not (resolved / MARKER).is_file():
         raise SiteError(
-            f"{target} holds files that councilbook did not publish, so it will not replace them; "
-            "give a new or empty folder (the first publication), or the folder published before"
+            f"{target} har filer, som councilbook ikke har lagt der, så de bliver ikke erstattet; "
+            "angiv en ny eller tom mappe (første gang), eller den mappe, bogen blev lagt i sidst"
         )
 
 
@@ -44,15 +45,15 @@ def publish_site(source: Path, target: Path, build_dir: Path, key: str) -> Path:
     build the site shows."""
     check_target(target, build_dir)
     if not (source / "index.html").is_file():
-        raise SiteError(f"there is no built book in {source}; build it first (councilbook build)")
+        raise SiteError(f"der er ingen bygget bog i {source}; byg den først (councilbook build)")
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     incoming = target.with_name(f".{target.name}.incoming")
     if incoming.exists() or incoming.is_symlink():
         if not (incoming.is_dir() and not incoming.is_symlink() and (incoming / INCOMING_MARKER).is_file()):
             raise SiteError(
-                f"{incoming} is in the way and was not made by councilbook, so it will not remove it; "
-                "move it away, then publish again"
+                f"{incoming} står i vejen, og den er ikke lavet af councilbook, så den bliver ikke slettet; "
+                "flyt den væk, og offentliggør så igen"
             )
         shutil.rmtree(incoming)  # left by an interrupted publication of ours
     try:
@@ -74,5 +75,5 @@ def publish_site(source: Path, target: Path, build_dir: Path, key: str) -> Path:
         publish(incoming, target)
     except OSError as exc:
         shutil.rmtree(incoming, ignore_errors=True)
-        raise SiteError(f"could not copy the book to {target}: {exc}; the folder was left as it was") from exc
+        raise SiteError(f"bogen kunne ikke kopieres til {target} ({os_reason(exc)}); mappen er, som den var") from exc
     return target

@@ -84,6 +84,11 @@ def format_date(day: date) -> str:
     return _babel_date(day, format="d. MMMM y", locale=LOCALE)
 
 
+def format_day_month(day: date) -> str:
+    """``13. marts``: a date in a list of one year's dates."""
+    return _babel_date(day, format="d. MMMM", locale=LOCALE)
+
+
 def format_month(period: pd.Period) -> str:
     """``marts 2013``."""
     return _babel_date(date(period.year, period.month, 1), format="MMMM y", locale=LOCALE)
@@ -143,6 +148,17 @@ def format_status(status: str) -> str:
 def count_noun(n: int, singular: str, plural: str) -> str:
     """``1 kontraktmøde``, ``2 kontraktmøder``: a number with its noun in the right number."""
     return f"{n} {singular if n == 1 else plural}"
+
+
+def join_and(items: list[str], word: str = "og") -> str:
+    """``a, b og c`` (``word="eller"``: ``a, b eller c``)."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {word} {items[-1]}"
+
+
+def join_or(items: list[str]) -> str:
+    return join_and(items, "eller")
 
 
 def capitalize(text: str) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from councilbook.core import release
+from councilbook.core.formats import join_and
 
 PDF_NAME = "book.pdf"
 
@@ -24,6 +25,16 @@ RAW_ANSWERS = Path("data/raw/jobindsats")  # the API's raw answers, never change
 SNAPSHOTS = Path("data/processed")  # the normalised figures of each build
 PIPELINES = Path("pipelines")  # the report notebooks and the run manifest
 PACKS = Path("packs")  # the members' packs, a folder per meeting
+
+
+def check_project_root(root: Path) -> None:
+    """``root`` is a project folder (its book, its settings and its run manifest), else FileNotFoundError."""
+    missing = [name for name in ("_config.yml", "book/", "pipelines/manifest.yml") if not (root / name).exists()]
+    if missing:
+        raise FileNotFoundError(
+            f"{root} er ikke en projektmappe til councilbook ({join_and(missing)} mangler); "
+            "kør kommandoen fra den mappe, hvor _config.yml ligger"
+        )
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,7 @@ def parse_period(code: str) -> Span:
         year, number = int(m.group(1)), int(m.group(2))
         return Span(month(year, 3 * number - 2), month(year, 3 * number))
     raise PeriodCodeError(
-        f"{text!r} is not a period code (use a year like 2013, a month like 2013M01 or a quarter like 2013Q1)"
+        f"{text!r} er ikke en periode (skriv et år som 2013, en måned som 2013M01 eller et kvartal som 2013Q1)"
     )
 
 
@@ -96,7 +96,7 @@ def parse_month(code: str) -> pd.Period:
     """A single month code ``YYYYMmm``. Raises :class:`PeriodCodeError`."""
     span = parse_period(code)
     if span.first != span.last:
-        raise PeriodCodeError(f"{code!r} is not a month code (use a month like 2013M12)")
+        raise PeriodCodeError(f"{code!r} er ikke en måned (skriv en måned som 2013M12)")
     return span.first
 
 
@@ -118,7 +118,7 @@ def period_from_code(code: str) -> pd.Period:
         return month(int(m.group(1)), int(m.group(2)))
     if m := _QUARTER.match(text):
         return quarter(int(m.group(1)), int(m.group(2)))
-    raise PeriodCodeError(f"{code!r} is not a month or quarter code")
+    raise PeriodCodeError(f"{code!r} er hverken en måned (som 2013M01) eller et kvartal (som 2013Q1)")
 
 
 def month_end(period: pd.Period) -> date:

@@ -45,11 +45,11 @@ KILL_ENV = "COUNCILBOOK_KILL_AT"  # tests: a build kills itself (SIGKILL) at thi
 
 # Errors that mean the build folder cannot take what the build writes, each with the reason a user is told.
 _FOLDER_REASONS = {
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is used up",
-    errno.EROFS: "it is on a read-only file system",
-    errno.EACCES: "there is no permission to write there",
-    errno.EPERM: "there is no permission to write there",
+    errno.ENOSPC: "disken er fuld",
+    errno.EDQUOT: "diskkvoten er brugt op",
+    errno.EROFS: "den ligger på et skrivebeskyttet filsystem",
+    errno.EACCES: "der er ikke adgang til at skrive der",
+    errno.EPERM: "der er ikke adgang til at skrive der",
 }
 FOLDER_ERRNOS = frozenset(_FOLDER_REASONS)
 
@@ -75,14 +75,18 @@ def build_lock(build: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.seek(0)
-            holder = handle.read().strip() or "another process"
+            holder = handle.read().strip() or "en anden proces"
             raise BuildBusy(
-                f"another build of this project is running ({holder}); wait until it has finished, then run this again"
+                f"en anden bygning af dette projekt kører ({holder}); vent, til den er færdig, og kør så kommandoen "
+                "igen"
             ) from None
         try:
             handle.seek(0)
             handle.truncate()
-            handle.write(f"pid {os.getpid()}, started {datetime.now().isoformat(timespec='seconds')}")
+            from councilbook.core.formats import format_date  # only here: this module is imported early
+
+            now = datetime.now()
+            handle.write(f"pid {os.getpid()}, startet {format_date(now.date())} kl. {now:%H.%M.%S}")
             handle.flush()
         except OSError:
             pass  # a full disk: the lock holds all the same, only its note is missing
@@ -96,8 +100,8 @@ def folder_error(build: Path, exc: OSError) -> BuildFolderError:
     reason = _FOLDER_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
     where = f" ({exc.filename})" if exc.filename else ""
     return BuildFolderError(
-        f"cannot write to the build folder {build}: {reason}{where}. Free space or make the folder writable, "
-        "then run this again"
+        f"der kan ikke skrives i byggemappen {build}: {reason}{where}. Skaf plads, eller gør mappen skrivbar, "
+        "og kør så kommandoen igen"
     )
 
 

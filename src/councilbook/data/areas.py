@@ -14,6 +14,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from councilbook.core.formats import join_or
 from councilbook.parameters.model import Council
 
 AGGREGATE_PATTERNS = (
@@ -109,5 +110,5 @@ def _title(name: str) -> str:
 
 def unknown_area_message(label: str, index: AreaIndex) -> str:
     close = index.suggestions(label)
-    hint = f" (close matches: {', '.join(close)})" if close else ""
-    return f"area {label!r} is not a municipality or job centre of the council{hint}"
+    hint = f"; mente du {join_or(close)}?" if close else ""
+    return f"området {label!r} er hverken en af rådets kommuner eller et af dets jobcentre{hint}"

@@ -27,6 +27,7 @@ from typing import Any
 import pandas as pd
 
 from councilbook.core.errors import InputError, Problem, display_path
+from councilbook.core.formats import join_and, join_or
 from councilbook.data.areas import AreaIndex, is_aggregate, unknown_area_message
 from councilbook.parameters.model import Council
 
@@ -93,13 +94,18 @@ def _header(
     rows: list[tuple[int, list[Any]]], wanted: tuple[str, ...], shown: str, title: str, problems: list[Problem]
 ) -> dict[str, int] | None:
     if not rows:
-        problems.append(Problem(shown, title, "the sheet is empty"))
+        problems.append(Problem(shown, title, "arket er tomt"))
         return None
     header = [_text(v) for v in rows[0][1]]
     missing = [name for name in wanted if name not in header]
     if missing:
         problems.append(
-            Problem(shown, f"{title}!1", f"missing column(s) {', '.join(repr(m) for m in missing)} (found: {header})")
+            Problem(
+                shown,
+                f"{title}!1",
+                f"{'kolonnen' if len(missing) == 1 else 'kolonnerne'} {join_and([repr(m) for m in missing])} mangler "
+                f"(arket har: {', '.join(repr(h) for h in header if h)})",
+            )
         )
         return None
     return {name: header.index(name) for name in wanted}
@@ -119,8 +125,17 @@ def read_balance_export(path: Path, council: Council) -> Balance:
     problems: list[Problem] = []
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise InputError([Problem(shown, "", f"cannot be opened as an Excel workbook: {exc}")]) from None
+    except Exception:  # openpyxl raises many kinds for a broken file
+        raise InputError(
+            [
+                Problem(
+                    shown,
+                    "",
+                    "filen kan ikke åbnes som Excel-projektmappe (den er beskadiget, eller den er ikke en .xlsx-fil); "
+                    "åbn den i Excel, og gem den igen",
+                )
+            ]
+        ) from None
     try:
         missing = [name for name in SHEETS if name not in workbook.sheetnames]
         if missing:
@@ -129,7 +144,8 @@ def read_balance_export(path: Path, council: Council) -> Balance:
                     Problem(
                         shown,
                         "",
-                        f"missing sheet(s) {', '.join(repr(m) for m in missing)} (found: {workbook.sheetnames})",
+                        f"{'arket' if len(missing) == 1 else 'arkene'} {join_and([repr(m) for m in missing])} "
+                        f"mangler (filen har: {', '.join(repr(s) for s in workbook.sheetnames)})",
                     )
                 ]
             )
@@ -148,13 +164,13 @@ def read_balance_export(path: Path, council: Council) -> Balance:
     balance_id, published, source = "", None, ""
     for name in ("Balance", "Offentliggjort", "Kilde"):
         if name.casefold() not in facts:
-            problems.append(Problem(shown, "Om balancen", f"no row {name!r}"))
+            problems.append(Problem(shown, "Om balancen", f"rækken {name!r} mangler"))
     if "balance" in facts:
         value, number = facts["balance"]
         balance_id = _text(value)
         if not _ID.match(balance_id):
             problems.append(
-                Problem(shown, f"Om balancen!B{number}", f"balance id {balance_id!r} is not <year>-1 or <year>-2")
+                Problem(shown, f"Om balancen!B{number}", f"balancens id {balance_id!r} er hverken <år>-1 eller <år>-2")
             )
     if "offentliggjort" in facts:
         value, number = facts["offentliggjort"]
@@ -167,7 +183,7 @@ def read_balance_export(path: Path, council: Council) -> Balance:
                 published = date.fromisoformat(_text(value))
             except ValueError:
                 problems.append(
-                    Problem(shown, f"Om balancen!B{number}", f"{_text(value)!r} is not a date (YYYY-MM-DD)")
+                    Problem(shown, f"Om balancen!B{number}", f"{_text(value)!r} er ikke en dato (ÅÅÅÅ-MM-DD)")
                 )
     if "kilde" in facts:
         source = _text(facts["kilde"][0])
@@ -183,12 +199,16 @@ def read_balance_export(path: Path, council: Council) -> Balance:
             title = _text(_get(row, columns["Stillingsbetegnelse"]))
             if not _CODE.match(code):
                 problems.append(
-                    Problem(shown, _cell("Stillinger", columns["Disco-kode"], number), f"{code!r} is not a Disco code")
+                    Problem(
+                        shown, _cell("Stillinger", columns["Disco-kode"], number), f"{code!r} er ikke en Disco-kode"
+                    )
                 )
             elif code in occupations:
                 problems.append(
                     Problem(
-                        shown, _cell("Stillinger", columns["Disco-kode"], number), f"occupation {code} is listed twice"
+                        shown,
+                        _cell("Stillinger", columns["Disco-kode"], number),
+                        f"stillingen {code} står der to gange",
                     )
                 )
             elif not title:
@@ -196,13 +216,13 @@ def read_balance_export(path: Path, council: Council) -> Balance:
                     Problem(
                         shown,
                         _cell("Stillinger", columns["Stillingsbetegnelse"], number),
-                        f"occupation {code} has no title",
+                        f"stillingen {code} har ingen stillingsbetegnelse",
                     )
                 )
             else:
                 occupations[code] = title
         if not occupations and not problems:
-            problems.append(Problem(shown, "Stillinger", "no occupations"))
+            problems.append(Problem(shown, "Stillinger", "arket har ingen stillinger"))
 
     # Vurderinger
     index = AreaIndex.from_council(council)
@@ -228,16 +248,18 @@ def read_balance_export(path: Path, council: Council) -> Balance:
                     Problem(
                         shown,
                         cells["Disco-kode"],
-                        f"occupation code {code!r} is not in the sheet 'Stillinger' of this file",
+                        f"stillingskoden {code!r} står ikke i filens ark 'Stillinger'",
                     )
                 )
                 bad = True
             if prospects.casefold() not in _PROSPECTS:
-                allowed = ", ".join(repr(v) for v in PROSPECT_LABELS_DA.values())
-                problems.append(Problem(shown, cells["Jobmuligheder"], f"{prospects!r} is not one of {allowed}"))
+                allowed = join_or([repr(v) for v in PROSPECT_LABELS_DA.values()])
+                problems.append(Problem(shown, cells["Jobmuligheder"], f"{prospects!r} er ikke en af {allowed}"))
                 bad = True
             if shortage not in ("ja", "nej"):
-                problems.append(Problem(shown, cells["Mangel på arbejdskraft"], f"{shortage!r} is not 'Ja' or 'Nej'"))
+                problems.append(
+                    Problem(shown, cells["Mangel på arbejdskraft"], f"{shortage!r} er hverken 'Ja' eller 'Nej'")
+                )
                 bad = True
             if bad:
                 continue
@@ -246,8 +268,8 @@ def read_balance_export(path: Path, council: Council) -> Balance:
                 problems.append(
                     Problem(
                         shown,
-                        f"Vurderinger!{number}",
-                        f"occupation {code} in {label!r} is assessed twice (also in row {seen[(area, code)]})",
+                        f"Vurderinger, række {number}",
+                        f"stillingen {code} i {label!r} er vurderet to gange (også i række {seen[(area, code)]})",
                     )
                 )
                 continue
@@ -262,7 +284,7 @@ def read_balance_export(path: Path, council: Council) -> Balance:
                 }
             )
         if not records and not problems:
-            problems.append(Problem(shown, "Vurderinger", "no assessments"))
+            problems.append(Problem(shown, "Vurderinger", "arket har ingen vurderinger"))
     if problems:
         raise InputError(problems)
     assert published is not None
@@ -292,7 +314,7 @@ def load_balances(folder: Path, council: Council) -> dict[str, Balance]:
             continue
         if balance.id in found:
             problems.append(
-                Problem(balance.file, "Om balancen", f"balance {balance.id} is in {found[balance.id].file} too")
+                Problem(balance.file, "Om balancen", f"balancen {balance.id} står også i {found[balance.id].file}")
             )
             continue
         found[balance.id] = balance

@@ -48,19 +48,31 @@ from typing import Any
 
 import pandas as pd
 
-from councilbook.core.errors import ComputeError, InputError, Problem, display_path
+from councilbook.core.errors import ComputeError, InputError, Problem, display_path, os_reason
+from councilbook.core.formats import format_date, format_number, join_and
 from councilbook.core.periods import Freq, PeriodCodeError, last_month, normalise_code, parse_period
 from councilbook.data.areas import AreaIndex, is_aggregate, unknown_area_message
 from councilbook.data.balance import BALANCE_FOLDER, Balance, load_balances
-from councilbook.parameters.model import MAX_FIGURE, Measure, Parameters, read_yaml, sha256_file
+from councilbook.parameters.model import (
+    MAX_FIGURE,
+    Measure,
+    Parameters,
+    locate,
+    read_yaml_with_positions,
+    sha256_file,
+    unknown_key_message,
+)
 
 TIDY_COLUMNS = ("measure", "area", "period", "value")
 WITHHELD_MARKS = {"", "..", "-", "–", "x", "X", ":"}
 FOOTNOTE_START = re.compile(r"^\s*(kilde|note|noter|anm|anmærkning|fodnote|\*|source|bemærk)", re.I)
 DATA_SUFFIXES = (".csv", ".xlsx")
 TABLE_ID = re.compile(r"\b([A-Z]\d{2}[A-Z]\d{2,3}[A-Z]?)\b")
-_SAVE_AS_UTF8 = "save it as CSV UTF-8 (in Excel: Save As, 'CSV UTF-8')"
-_SAVE_OR_EXPORT = f"{_SAVE_AS_UTF8}, or export it from jobindsats.dk again"
+_SAVE_AS_UTF8 = "gem den som CSV UTF-8 (i Excel: Gem som, »CSV UTF-8«)"
+_SAVE_OR_EXPORT = f"{_SAVE_AS_UTF8}, eller hent den fra jobindsats.dk igen"
+_BROKEN_WORKBOOK = (
+    "(den er beskadiget, eller den er ikke en .xlsx-fil); åbn den i Excel, og gem den igen, eller hent den igen"
+)
 
 
 @dataclass(frozen=True)
@@ -141,7 +153,7 @@ class Dataset:
             return "M"
         if measure in self._quarters().index.get_level_values("measure"):
             return "Q"
-        raise ComputeError(f"measure {measure!r} has no monthly or quarterly figures in the data")
+        raise ComputeError(f"nøgletallet {measure!r} har ingen tal for måneder eller kvartaler i data")
 
     def frame(self, measure: str) -> pd.DataFrame:
         """A measure's figures: periods as rows (every period from the first to the last, monthly or
@@ -233,10 +245,10 @@ def figure_problem(value: float | None, raw: Any) -> str | None:
         return None
     text = str(raw).strip()
     if len(text) > 40:
-        text = f"{text[:30]}... ({len(text):,} characters)"
+        text = f"{text[:30]}... ({format_number(len(text))} tegn)"
     if math.isnan(value):
-        return f"{text!r} is not a number"
-    return f"{text!r} is too large to be a figure (the most is {MAX_FIGURE:,.0f}); check the number"
+        return f"{text!r} er ikke et tal"
+    return f"{text!r} er for stort til at være et tal (højst {format_number(MAX_FIGURE)}); tjek tallet"
 
 
 def period_code(raw: Any) -> str | None:
@@ -271,8 +283,9 @@ def read_tidy_csv(path: Path, context: ReadContext) -> list[Figure]:
         context.problems.append(
             Problem(
                 shown,
-                f"line {line}",
-                f"is not UTF-8 text ({exc.reason} at byte {exc.start}); {_SAVE_AS_UTF8}",
+                "",
+                f"filen er ikke UTF-8-tekst (byte nr. {format_number(exc.start + 1)} kan ikke læses); {_SAVE_AS_UTF8}",
+                line=line,
             )
         )
         return []
@@ -287,12 +300,19 @@ def read_tidy_csv(path: Path, context: ReadContext) -> list[Figure]:
     missing = [c for c in TIDY_COLUMNS if c not in header]
     if missing:
         context.problems.append(
-            Problem(shown, "header", f"missing column(s): {', '.join(missing)} (expected {', '.join(TIDY_COLUMNS)})")
+            Problem(
+                shown,
+                "",
+                f"kolonnen {join_and(missing)} mangler i første linje (den skal have {', '.join(TIDY_COLUMNS)})"
+                if len(missing) == 1
+                else f"kolonnerne {join_and(missing)} mangler i første linje (den skal have {', '.join(TIDY_COLUMNS)})",
+                line=1,
+            )
         )
         return []
     figures = []
     for number, row in enumerate(records, start=2):
-        where = f"row {number}"
+        where = f"række {number}"
         raw_value = (row["value"] or "").strip()
         value: float | None
         if raw_value == "":
@@ -300,11 +320,11 @@ def read_tidy_csv(path: Path, context: ReadContext) -> list[Figure]:
         elif _PLAIN_NUMBER.match(raw_value):
             value = float(raw_value)
         else:
-            context.problems.append(Problem(shown, where, f"value {raw_value!r} is not a number"))
+            context.problems.append(Problem(shown, where, f"value: {raw_value!r} er ikke et tal"))
             continue
         wrong = figure_problem(value, raw_value)
         if wrong:
-            context.problems.append(Problem(shown, where, f"value {wrong}"))
+            context.problems.append(Problem(shown, where, f"value: {wrong}"))
             continue
         raw_period = (row["period"] or "").strip()
         period = period_code(raw_period)
@@ -320,7 +340,9 @@ def read_tidy_csv(path: Path, context: ReadContext) -> list[Figure]:
 
 def _csv_problem(shown: str, line: int, exc: csv.Error) -> Problem:
     """A CSV file the csv module gives up on: most often a quote that is never closed."""
-    return Problem(shown, f"line {line}", f'cannot be read as CSV ({exc}); check for a quote (") that is not closed')
+    return Problem(
+        shown, "", 'filen kan ikke læses som CSV her; tjek, om et anførselstegn (") ikke er lukket', line=line
+    )
 
 
 def _period_message(text: str) -> str:
@@ -328,7 +350,7 @@ def _period_message(text: str) -> str:
         parse_period(text)
     except PeriodCodeError as exc:
         return str(exc)
-    return f"{text!r} is not a period code"
+    return f"{text!r} er ikke en periode"
 
 
 # ---------------------------------------------------------------------------
@@ -348,7 +370,7 @@ class ReadContext:
     def area(self, label: Any, file: str, where: str) -> str | None:
         text = "" if label is None else str(label).strip()
         if not text:
-            self.problems.append(Problem(file, where, "the area is empty"))
+            self.problems.append(Problem(file, where, "området er tomt"))
             return None
         key = self.index.match(text)
         if key is None and not self.source.ignore_unknown_areas:
@@ -367,7 +389,7 @@ class _Unsaved:
         return ""
 
     def __repr__(self) -> str:
-        return "<formula without a saved value>"
+        return "<formel uden gemt værdi>"
 
 
 UNSAVED = _Unsaved()
@@ -394,7 +416,7 @@ def read_jobindsats_excel(path: Path, context: ReadContext) -> list[Figure]:
                     Problem(
                         shown,
                         name,
-                        "holds a formula without a saved value: open the file in Excel and save it, or export again",
+                        "cellen har en formel uden gemt værdi: åbn filen i Excel, og gem den, eller hent den igen",
                     )
                 )
         # Reported: such a cell is not read as a withheld figure too (nor as a label).
@@ -419,8 +441,8 @@ def _read_sheets(
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=values)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        problems.append(Problem(shown, "", f"cannot be opened as an Excel workbook: {exc}"))
+    except Exception:  # openpyxl raises many kinds for a broken file
+        problems.append(Problem(shown, "", f"filen kan ikke åbnes som Excel-projektmappe {_BROKEN_WORKBOOK}"))
         return None
     sheets = []
     try:
@@ -437,8 +459,8 @@ def _read_sheets(
                         formulas.append(name)
                 grid.append(cells)
             sheets.append((sheet.title, grid, formulas))
-    except Exception as exc:  # a damaged sheet shows only when it is read
-        problems.append(Problem(shown, "", f"cannot be read as an Excel workbook: {exc}"))
+    except Exception:  # a damaged sheet shows only when it is read
+        problems.append(Problem(shown, "", f"filen kan ikke læses som Excel-projektmappe {_BROKEN_WORKBOOK}"))
         return None
     finally:
         workbook.close()
@@ -466,16 +488,19 @@ def export_text(data: bytes, shown: str, problems: list[Problem]) -> str | None:
     instead and what to do: UTF-16 or UTF-32 text, NUL bytes, or bytes that are neither encoding."""
     for bom, name in _WIDE_BOMS:
         if data.startswith(bom):
-            problems.append(Problem(shown, "", f"is {name} text, not UTF-8 or Windows-1252; {_SAVE_OR_EXPORT}"))
+            problems.append(
+                Problem(shown, "", f"filen er {name}-tekst, ikke UTF-8 eller Windows-1252; {_SAVE_OR_EXPORT}")
+            )
             return None
     if b"\0" in data:
         line = data.count(b"\n", 0, data.index(b"\0")) + 1
         problems.append(
             Problem(
                 shown,
-                f"line {line}",
-                f"holds NUL bytes, so it is not CSV text (UTF-16 without a byte order mark, or not text); "
+                "",
+                f"filen har NUL-tegn, så den er ikke CSV-tekst (UTF-16 uden BOM, eller slet ikke tekst); "
                 f"{_SAVE_OR_EXPORT}",
+                line=line,
             )
         )
         return None
@@ -486,9 +511,10 @@ def export_text(data: bytes, shown: str, problems: list[Problem]) -> str | None:
         problems.append(
             Problem(
                 shown,
-                f"line {line}",
-                f"is neither UTF-8 nor Windows-1252 text (byte 0x{data[exc.start]:02X} at byte {exc.start} "
-                f"is in neither); {_SAVE_OR_EXPORT}",
+                "",
+                f"filen er hverken UTF-8- eller Windows-1252-tekst (byte nr. {format_number(exc.start + 1)}, "
+                f"0x{data[exc.start]:02X}, findes i ingen af dem); {_SAVE_OR_EXPORT}",
+                line=line,
             )
         )
         return None
@@ -505,7 +531,9 @@ def read_jobindsats_csv(path: Path, context: ReadContext) -> list[Figure]:
     except csv.Error as exc:
         context.problems.append(_csv_problem(shown, reader.line_num, exc))
         return []
-    grid = [[(value, f"row {r}, column {c}") for c, value in enumerate(row, start=1)] for r, row in enumerate(rows, 1)]
+    grid = [
+        [(value, f"række {r}, kolonne {c}") for c, value in enumerate(row, start=1)] for r, row in enumerate(rows, 1)
+    ]
     return parse_export_grid(grid, shown, path.stem, context)
 
 
@@ -560,10 +588,12 @@ def _identify_measure(title: str, sheet: str, context: ReadContext) -> str | Non
 
 def parse_export_grid(grid: list[list[Cell]], file: str, sheet: str, context: ReadContext) -> list[Figure]:
     """One jobindsats table: title rows, a header, data rows, footnotes."""
-    where_sheet = f"sheet {sheet!r}" if sheet else ""
+    where_sheet = f"arket {sheet!r}" if sheet else ""
     layout = _find_layout(grid)
     if layout is None:
-        context.problems.append(Problem(file, where_sheet, "no table with period labels (like 2013M01) found"))
+        context.problems.append(
+            Problem(file, where_sheet, "der er ingen tabel med perioder som kolonne- eller rækkenavne (som 2013M01)")
+        )
         return []
     orientation, header_row, first = layout
     title = " ".join(str(v) for row in grid[:header_row] for v, _ in row if v is not None and str(v).strip())
@@ -574,9 +604,9 @@ def parse_export_grid(grid: list[list[Cell]], file: str, sheet: str, context: Re
             Problem(
                 file,
                 where_sheet,
-                f"cannot tell which measure this table holds (title: {title[:120]!r}); give a measure in "
-                f"measures.yml `jobindsats: {{table: {ids[0] if ids else 'TABLE-ID'}}}`, "
-                "or name the sheet as the measure",
+                f"det kan ikke ses, hvilket nøgletal tabellen har (titel: {title[:120]!r}); giv et nøgletal i "
+                f"measures.yml `jobindsats: {{table: {ids[0] if ids else 'TABEL-ID'}}}`, "
+                "eller giv arket nøgletallets navn",
             )
         )
         return []
@@ -637,7 +667,9 @@ def _figure(
     try:
         value = parse_export_value(raw)
     except ValueError:
-        context.problems.append(Problem(file, where, f"{raw!r} is not a number (nor a discretion mark like ..)"))
+        context.problems.append(
+            Problem(file, where, f"{raw!r} er ikke et tal (og heller ikke et tegn for diskretion som ..)")
+        )
         return []
     wrong = figure_problem(value, raw)
     if wrong:
@@ -668,7 +700,7 @@ def read_data_file(path: Path, context: ReadContext) -> list[Figure]:
     shown = display_path(path)
     if path.is_dir():
         context.problems.append(
-            Problem(shown, "", "is a folder, not a data file; rename it, or move it out of the data folder")
+            Problem(shown, "", "det er en mappe, ikke en datafil; omdøb den, eller flyt den ud af datamappen")
         )
         return []
     try:
@@ -678,7 +710,7 @@ def read_data_file(path: Path, context: ReadContext) -> list[Figure]:
             return read_tidy_csv(path, context)
         return read_jobindsats_csv(path, context)
     except OSError as exc:
-        context.problems.append(Problem(shown, "", f"cannot be read: {exc.strerror or exc}"))
+        context.problems.append(Problem(shown, "", f"filen kan ikke læses: {os_reason(exc)}"))
         return []
 
 
@@ -694,7 +726,9 @@ def check_figures(figures: list[Figure], measures: dict[str, Measure]) -> list[P
         elif first.file == f.file:
             problems.append(
                 Problem(
-                    f.file, f.where, f"duplicate figure for {f.measure} / {f.area} / {f.period} (also at {first.where})"
+                    f.file,
+                    f.where,
+                    f"tallet for {f.measure} / {f.area} / {f.period} står to gange (også i {first.where})",
                 )
             )
         elif not _same(first.value, f.value):
@@ -702,8 +736,8 @@ def check_figures(figures: list[Figure], measures: dict[str, Measure]) -> list[P
                 Problem(
                     f.file,
                     f.where,
-                    f"{f.measure} / {f.area} / {f.period} is {_show(f.value)} here "
-                    f"but {_show(first.value)} in {first.file} ({first.where})",
+                    f"{f.measure} / {f.area} / {f.period} er {_show(f.value)} her, "
+                    f"men {_show(first.value)} i {first.file} ({first.where})",
                 )
             )
         measure = measures.get(f.measure)
@@ -711,10 +745,12 @@ def check_figures(figures: list[Figure], measures: dict[str, Measure]) -> list[P
             continue
         if measure.kind == "count" and f.value < 0:
             problems.append(
-                Problem(f.file, f.where, f"{f.measure} is a count and cannot be negative: {_show(f.value)}")
+                Problem(f.file, f.where, f"{f.measure} er et antal og kan ikke være negativt: {_show(f.value)}")
             )
         if measure.kind == "share" and not 0 <= f.value <= 100:
-            problems.append(Problem(f.file, f.where, f"{f.measure} is a share and must be 0-100: {_show(f.value)}"))
+            problems.append(
+                Problem(f.file, f.where, f"{f.measure} er en andel og skal være mellem 0 og 100: {_show(f.value)}")
+            )
     return problems
 
 
@@ -726,8 +762,9 @@ def _same(a: float | None, b: float | None) -> bool:
 
 def _show(value: float | None) -> str:
     if value is None:
-        return "withheld"
-    return f"{value:g}"
+        return "skjult af diskretionshensyn"
+    decimals = f"{value:.6f}".rstrip("0").partition(".")[2]  # as many decimals as the figure has, at most 6
+    return format_number(value, len(decimals))
 
 
 def read_datasource(meta_path: Path, problems: list[Problem]) -> DataSource:
@@ -738,9 +775,16 @@ def read_datasource(meta_path: Path, problems: list[Problem]) -> DataSource:
     shown = display_path(meta_path)
     allowed = {"title", "source", "sample", "ignore_unknown_areas"}
     before = len(problems)
-    raw = read_yaml(meta_path, problems)
+    raw, positions = read_yaml_with_positions(meta_path, problems)
     if len(problems) > before:
         return DataSource()
+    found: list[Problem] = []
+    source = _datasource(raw, shown, allowed, found)
+    problems.extend(locate(found, {shown: positions}))
+    return source
+
+
+def _datasource(raw: Any, shown: str, allowed: set[str], problems: list[Problem]) -> DataSource:
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
@@ -748,20 +792,20 @@ def read_datasource(meta_path: Path, problems: list[Problem]) -> DataSource:
             Problem(
                 shown,
                 "",
-                f"should be a mapping of keys to values ({', '.join(f'{k}:' for k in sorted(allowed))}), "
-                f"not {type(raw).__name__}",
+                f"skal være nøgler med værdier ({', '.join(f'{k}:' for k in sorted(allowed))}), "
+                f"ikke {'en liste' if isinstance(raw, list) else 'en enkelt værdi'}",
             )
         )
         return DataSource()
     for key in sorted(set(raw) - allowed, key=str):
-        problems.append(Problem(shown, str(key), f"unknown key (allowed: {', '.join(sorted(allowed))})"))
+        problems.append(Problem(shown, str(key), unknown_key_message(str(key), sorted(allowed))))
     for key in ("title", "source"):
         if key in raw and (isinstance(raw[key], (bool, list, dict)) or raw[key] is None):
-            problems.append(Problem(shown, key, f"{raw[key]!r} should be text"))
+            problems.append(Problem(shown, key, f"{raw[key]!r} skal være en tekst"))
             return DataSource()
     for key in ("sample", "ignore_unknown_areas"):
         if not isinstance(raw.get(key, False), bool):
-            problems.append(Problem(shown, key, f"{raw[key]!r} is not true or false"))
+            problems.append(Problem(shown, key, f"{raw[key]!r} er hverken true eller false"))
             return DataSource()
     return DataSource(
         title=str(raw.get("title", "Data")),
@@ -775,10 +819,18 @@ def load_dataset(path: Path | str, params: Parameters) -> Dataset:
     """Read a data folder (or one file), check every figure, and index them."""
     root = Path(path)
     if not root.exists():
-        raise InputError([Problem(display_path(root), "", "data file or directory not found")])
+        raise InputError(
+            [
+                Problem(
+                    display_path(root),
+                    "",
+                    "datamappen (eller datafilen) findes ikke; angiv den rigtige med --data (standard: data/sample)",
+                )
+            ]
+        )
     files = data_files(root)
     if not files:
-        raise InputError([Problem(display_path(root), "", "no data files (*.csv, *.xlsx) found")])
+        raise InputError([Problem(display_path(root), "", "der er ingen datafiler (*.csv, *.xlsx) i datamappen")])
     problems: list[Problem] = []
     meta = (root if root.is_dir() else root.parent) / "datasource.yml"
     source = read_datasource(meta, problems)
@@ -815,10 +867,12 @@ def check_bottleneck_editions(params: Parameters, balances: dict[str, Balance], 
         shown = display_path(params.root / "bottlenecks" / f"{key}.yml")
         balance = balances.get(key)
         if balance is None:
-            known = ", ".join(balances) or "none"
+            known = join_and(list(balances)) or "ingen"
             problems.append(
                 Problem(
-                    shown, "balance", f"no balance {key} in {display_path(folder / BALANCE_FOLDER)} (balances: {known})"
+                    shown,
+                    "balance",
+                    f"balancen {key} findes ikke i {display_path(folder / BALANCE_FOLDER)} (der er: {known})",
                 )
             )
         elif edition.published < balance.published:
@@ -826,8 +880,8 @@ def check_bottleneck_editions(params: Parameters, balances: dict[str, Balance], 
                 Problem(
                     shown,
                     "published",
-                    f"{edition.published.isoformat()} is before the balance itself was published "
-                    f"({balance.published.isoformat()}, {balance.file})",
+                    f"{format_date(edition.published)} er før selve balancen blev offentliggjort "
+                    f"({format_date(balance.published)}, {balance.file})",
                 )
             )
     return problems

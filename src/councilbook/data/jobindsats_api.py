@@ -22,6 +22,7 @@ expected and what came.
 from __future__ import annotations
 
 import email.utils
+import errno
 import functools
 import hashlib
 import http.client
@@ -40,6 +41,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from councilbook.core.errors import Problem
+from councilbook.core.formats import format_number
 from councilbook.core.periods import PeriodCodeError, Span, is_whole_year, parse_period
 from councilbook.data.areas import AreaIndex, is_aggregate, unknown_area_message
 from councilbook.data.ingest import Figure, parse_export_value, period_code
@@ -59,7 +61,7 @@ BACKOFF = 1.0  # seconds before the first retry, doubled for each one after
 MAX_WAIT = 30.0  # the longest pause before a retry, whatever Retry-After asks
 CHUNK = 64 * 1024  # bytes asked for in one read
 ERROR_TEXT_BYTES = 4096  # bytes read of an error answer (only its start is shown)
-PERIOD_EXPECTED = "a period code like 2013M01, 2013Q1 or 2013"
+PERIOD_EXPECTED = "en periodekode som 2013M01, 2013Q1 eller 2013"
 # jobindsats.dk codes start with the year; kinds councilbook does not read (rolling years like
 # 2021QMAT01) are listed too, and periods_to_fetch leaves them out.
 _LISTED_PERIOD = re.compile(r"^\s*\d{4}\w*\s*$")
@@ -72,7 +74,7 @@ class ApiError(Exception):
 def api_key_from_env() -> str:
     key = os.environ.get(KEY_ENV, "").strip()
     if not key:
-        raise ApiError(f"set the environment variable {KEY_ENV} to the organisation's jobindsats.dk API key")
+        raise ApiError(f"sæt miljøvariablen {KEY_ENV} til organisationens API-nøgle til jobindsats.dk")
     return key
 
 
@@ -199,8 +201,8 @@ def _exchange(request: urllib.request.Request, timeout: float, max_bytes: int) -
             declared = _declared_length(response.headers.get("Content-Length"))
             if declared is not None and declared > max_bytes:
                 raise ApiError(
-                    f"the answer from {url} is {declared:,} bytes (its Content-Length), more than the limit of "
-                    f"{max_bytes:,} bytes; ask for fewer periods at a time"
+                    f"svaret fra {url} er på {_bytes(declared)} (dets Content-Length), mere end grænsen på "
+                    f"{_bytes(max_bytes)}; hent færre perioder ad gangen (--from-year)"
                 )
             return _Reply(response.status, _read_body(response, deadline, url, timeout, max_bytes, cut_off=False))
 
@@ -208,8 +210,25 @@ def _exchange(request: urllib.request.Request, timeout: float, max_bytes: int) -
 def _unreachable(exc: Exception, url: str, timeout: float, late: bool) -> ApiError:
     reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
     if late or isinstance(reason, TimeoutError):
-        return ApiError(f"no answer from {url} within {timeout:g} s; try again later")
-    return ApiError(f"cannot reach {url}: {reason}")
+        return ApiError(f"intet svar fra {url} inden for {_seconds(timeout)}; prøv igen senere")
+    return ApiError(f"{url} kan ikke nås ({_network_reason(reason)}); tjek netforbindelsen, og prøv igen senere")
+
+
+def _network_reason(reason: object) -> str:
+    """Why a server cannot be reached, in Danish."""
+    import ssl
+
+    if isinstance(reason, ConnectionRefusedError):
+        return "forbindelsen blev afvist"
+    if isinstance(reason, socket.gaierror):
+        return "serverens navn kan ikke slås op"
+    if isinstance(reason, ssl.SSLError):
+        return "den sikre forbindelse (TLS) kunne ikke oprettes"
+    if isinstance(reason, (ConnectionResetError, ConnectionAbortedError)):
+        return "forbindelsen blev afbrudt"
+    if isinstance(reason, OSError) and reason.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
+        return "netværket eller serveren kan ikke nås"
+    return str(reason)
 
 
 def _declared_length(value: str | None) -> int | None:
@@ -228,10 +247,10 @@ def _read_body(stream: _Stream, deadline: _Deadline, url: str, timeout: float, l
     while True:
         try:
             chunk = stream.read1(CHUNK)
-        except (OSError, http.client.HTTPException, ValueError) as exc:
+        except (OSError, http.client.HTTPException, ValueError):
             if deadline.passed:
                 raise ApiError(_late_message(url, timeout, size)) from None
-            raise ApiError(f"the answer from {url} broke off after {_bytes(size)} ({exc}); try again later") from None
+            raise ApiError(f"svaret fra {url} blev afbrudt efter {_bytes(size)}; prøv igen senere") from None
         if not chunk:
             if deadline.passed:  # the watchdog's shutdown reads as the end of the body
                 raise ApiError(_late_message(url, timeout, size))
@@ -242,17 +261,23 @@ def _read_body(stream: _Stream, deadline: _Deadline, url: str, timeout: float, l
             if cut_off:
                 return b"".join(chunks)[:limit]
             raise ApiError(
-                f"the answer from {url} passed the limit of {limit:,} bytes before it ended; "
-                "ask for fewer periods at a time"
+                f"svaret fra {url} nåede grænsen på {_bytes(limit)}, før det sluttede; "
+                "hent færre perioder ad gangen (--from-year)"
             )
 
 
 def _late_message(url: str, timeout: float, size: int) -> str:
-    return f"the answer from {url} was not complete within {timeout:g} s ({_bytes(size)} came); try again later"
+    return (
+        f"svaret fra {url} var ikke færdigt inden for {_seconds(timeout)} ({_bytes(size)} nåede frem); prøv igen senere"
+    )
 
 
 def _bytes(count: int) -> str:
-    return f"{count:,} byte" + ("" if count == 1 else "s")
+    return f"{format_number(count)} byte"
+
+
+def _seconds(seconds: float) -> str:
+    return f"{format_number(seconds, 0 if float(seconds).is_integer() else 1)} sek."
 
 
 # ---------------------------------------------------------------------------
@@ -291,17 +316,17 @@ def _status_message(method: str, url: str, reply: _Reply, tries: int) -> str:
     text = reply.body.decode("utf-8", errors="replace")
     if BAD_KEY in text:
         return _bad_key_message()
-    times = f" to all {tries} tries" if tries > 1 else ""
-    message = f"{method} {url} answered HTTP {reply.status}{times}: {text[:200]!r}"
+    times = f" alle {tries} gange" if tries > 1 else ""
+    message = f"{method} {url} svarede HTTP {reply.status}{times}: {text[:200]!r}"
     if reply.status == 429:
-        return message + "; jobindsats.dk asks for fewer requests: wait a while, then try again"
+        return message + "; jobindsats.dk beder om færre forespørgsler: vent et stykke tid, og prøv så igen"
     if _retryable(reply.status):
-        return message + "; jobindsats.dk is down or busy: try again later"
+        return message + "; jobindsats.dk er nede eller har travlt: prøv igen senere"
     return message
 
 
 def _bad_key_message() -> str:
-    return f"jobindsats.dk refused the API key in {KEY_ENV} ({BAD_KEY!r}): check it, or ask for a new one"
+    return f"jobindsats.dk afviste API-nøglen i {KEY_ENV} ({BAD_KEY!r}): tjek den, eller bed om en ny"
 
 
 def _parse_json(url: str, raw: bytes) -> Any:
@@ -309,13 +334,15 @@ def _parse_json(url: str, raw: bytes) -> Any:
     try:
         return json.loads(text, parse_constant=_no_constant)
     except RecursionError:
-        raise ApiError(f"the answer from {url} is nested too deeply to read: {text[:120]!r}") from None
+        raise ApiError(
+            f"svaret fra {url} ligger for mange niveauer inde i sig selv til at læses: {text[:120]!r}"
+        ) from None
     except ValueError:  # not JSON, or a number too long to read
-        raise ApiError(f"the answer from {url} is not JSON: {text[:120]!r}") from None
+        raise ApiError(f"svaret fra {url} er ikke JSON: {text[:120]!r}") from None
 
 
 def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
+    raise ValueError(f"{name} er ikke JSON")
 
 
 # ---------------------------------------------------------------------------
@@ -392,14 +419,14 @@ class JobindsatsClient:
 
     def fetch(self, table: str, periods: list[str], filters: dict[str, list[str]] | None = None) -> Any:
         if not periods:
-            raise ApiError(f"no periods to fetch from table {table}")
+            raise ApiError(f"der er ingen perioder at hente fra tabellen {table}")
         body: dict[str, Any] = {"area": "*", "period": periods, **(filters or {})}
         answer = self._request("POST", f"/data/{table}/json", body)
         if not read_data(table, answer).rows:
             raise ApiError(
-                f"table {table} returned no figures for {periods[0]}..{periods[-1]}"
-                + (f" with {filters}" if filters else "")
-                + "; check the table id, the periods and the selections"
+                f"tabellen {table} gav ingen tal for {periods[0]}-{periods[-1]}"
+                + (f" med {filters}" if filters else "")
+                + "; tjek tabellens id, perioderne og udvalget (filters)"
             )
         return answer
 
@@ -421,9 +448,9 @@ def read_periods(table: str, answer: Any) -> list[str]:
     """The period codes a table lists (``[0]["Period"]``), as listed. Raises :class:`ApiError`."""
     periods = _first_object(table, answer, ("Period",))["Period"]
     if not isinstance(periods, list):
-        raise _wrong(table, "Period", "a list of period codes", _is(periods))
+        raise _wrong(table, "Period", "en liste af periodekoder", _is(periods))
     if not periods:
-        raise ApiError(f"table {table} lists no periods")
+        raise ApiError(f"tabellen {table} har ingen perioder")
     for number, code in enumerate(periods):
         if not isinstance(code, str) or not _LISTED_PERIOD.match(code):
             raise _wrong(table, f"Period[{number}]", PERIOD_EXPECTED, _is(code))
@@ -436,58 +463,58 @@ def read_data(table: str, answer: Any) -> DataTable:
     labels = _labels(table, first["Variables"])
     rows = first["Data"]
     if not isinstance(rows, list):
-        raise _wrong(table, "Data", "a list of rows", _is(rows))
+        raise _wrong(table, "Data", "en liste af rækker", _is(rows))
     for number, row in enumerate(rows):
         _check_row(table, number, row, len(labels))
     return DataTable(labels, rows)
 
 
 def _first_object(table: str, answer: Any, keys: tuple[str, ...]) -> dict[str, Any]:
-    expected = f"an object with {' and '.join(keys)}"
+    expected = f"et objekt med {' og '.join(keys)}"
     if not isinstance(answer, list) or not answer:
-        raise _wrong(table, "it", f"a list holding {expected}", _is(answer))
+        raise _wrong(table, "svaret", f"en liste med {expected}", _is(answer))
     first = answer[0]
     if not isinstance(first, dict):
-        raise _wrong(table, "its first item", expected, _is(first))
+        raise _wrong(table, "dets første element", expected, _is(first))
     for key in keys:
         if key not in first:
-            has = ", ".join(map(str, first)) or "nothing"
-            raise _wrong(table, "its first item", expected, f"it has no {key} (it has {has})")
+            has = ", ".join(map(str, first)) or "intet"
+            raise _wrong(table, "dets første element", expected, f"det har ingen {key} (det har {has})")
     return first
 
 
 def _labels(table: str, variables: Any) -> list[str]:
-    expected = "a list of at least 3 columns (area, period, figures), each an object with a Label"
+    expected = "en liste med mindst 3 kolonner (område, periode, tal), hver et objekt med en Label"
     if not isinstance(variables, list):
         raise _wrong(table, "Variables", expected, _is(variables))
     if len(variables) < 3:
-        raise _wrong(table, "Variables", expected, f"it has {len(variables)} ({_short(variables)})")
+        raise _wrong(table, "Variables", expected, f"den har {len(variables)} ({_short(variables)})")
     labels = []
     for number, variable in enumerate(variables):
         label = variable.get("Label") if isinstance(variable, dict) else None
         if not isinstance(label, str):
-            raise _wrong(table, f"Variables[{number}]", "an object with a text Label", _is(variable))
+            raise _wrong(table, f"Variables[{number}]", "et objekt med en Label som tekst", _is(variable))
         labels.append(label)
     return labels
 
 
 def _check_row(table: str, number: int, row: Any, width: int) -> None:
-    expected = f"a row of {width} values, one for each of the Variables"
+    expected = f"en række med {width} værdier, én for hver af Variables"
     if not isinstance(row, list):
         raise _wrong(table, f"Data[{number}]", expected, _is(row))
     if len(row) != width:
-        raise _wrong(table, f"Data[{number}]", expected, f"it has {len(row)} ({_short(row)})")
+        raise _wrong(table, f"Data[{number}]", expected, f"den har {len(row)} ({_short(row)})")
     for column, cell in enumerate(row):
         if isinstance(cell, bool) or not isinstance(cell, (str, int, float, type(None))):
-            raise _wrong(table, f"Data[{number}][{column}]", "text, a number or null", _is(cell))
+            raise _wrong(table, f"Data[{number}][{column}]", "tekst, et tal eller null", _is(cell))
 
 
 def _wrong(table: str, where: str, expected: str, found: str) -> ApiError:
-    return ApiError(f"the answer for table {table} is not as expected: {where} should be {expected}, but {found}")
+    return ApiError(f"svaret for tabellen {table} ser ikke ud som ventet: {where} skulle være {expected}, men {found}")
 
 
 def _is(value: Any) -> str:
-    return f"it is {_kind(value)} ({_short(value)})"
+    return f"det er {_kind(value)} ({_short(value)})"
 
 
 def _kind(value: Any) -> str:
@@ -496,13 +523,13 @@ def _kind(value: Any) -> str:
     if isinstance(value, bool):
         return "true/false"
     if isinstance(value, (int, float)):
-        return "a number"
+        return "et tal"
     if isinstance(value, str):
-        return "text"
+        return "tekst"
     if isinstance(value, list):
-        return "an empty list" if not value else "a list"
+        return "en tom liste" if not value else "en liste"
     if isinstance(value, dict):
-        return "an object"
+        return "et objekt"
     return type(value).__name__
 
 
@@ -543,7 +570,9 @@ def answer_to_figures(
     if variable:
         matches = [i for i, label in enumerate(labels) if label.strip().casefold() == variable.casefold()]
         if not matches:
-            problems.append(Problem(source, "Variables", f"no column {variable!r} (columns: {', '.join(labels)})"))
+            problems.append(
+                Problem(source, "Variables", f"der er ingen kolonne {variable!r} (kolonnerne er: {', '.join(labels)})")
+            )
             return []
         value_col = matches[0]
     else:
@@ -556,7 +585,7 @@ def answer_to_figures(
             continue
         period = period_code(period_raw)
         if period is None:
-            problems.append(Problem(source, where, f"{period_raw!r} is not {PERIOD_EXPECTED}"))
+            problems.append(Problem(source, where, f"{period_raw!r} er ikke {PERIOD_EXPECTED}"))
             continue
         area = index.match(str(area_label))
         if area is None:
@@ -566,7 +595,7 @@ def answer_to_figures(
         try:
             value = parse_export_value(raw)
         except ValueError:
-            problems.append(Problem(source, where, f"{raw!r} is not a number"))
+            problems.append(Problem(source, where, f"{raw!r} er ikke et tal"))
             continue
         figures.append(Figure(measure.id, area, period, value, source, where))
     return figures
@@ -631,7 +660,9 @@ def fetch_measures(
         table = measure.jobindsats.table
         periods = periods_to_fetch(client.list_periods(table), measure.framework, first_year)
         if not periods:
-            raise ApiError(f"table {table} lists no {'years' if measure.framework else 'months'} from {first_year}")
+            raise ApiError(
+                f"tabellen {table} har ingen {'år' if measure.framework else 'måneder'} fra {first_year} og frem"
+            )
         answer = client.fetch(table, periods, measure.jobindsats.filters)
         source = client.fetched[-1].as_posix() if client.fetched else f"jobindsats.dk {table}"
         found = answer_to_figures(answer, measure, index, source, problems)

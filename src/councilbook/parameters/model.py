@@ -17,17 +17,21 @@ objects naming the file, the field path and what is wrong; loading raises one
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, BeforeValidator, Field, ValidationError
 
-from councilbook.core.errors import InputError, Problem, display_path
+from councilbook.core.errors import InputError, Problem, describe_where, display_path, os_reason, parse_path
+from councilbook.core.formats import format_date, format_day_month, format_number, join_and, join_or
 from councilbook.core.periods import PeriodCodeError, Span, parse_month, parse_period
 from councilbook.parameters.meetings import (  # noqa: F401  (re-exported)
     MEETING_KIND_LABELS_DA,
@@ -293,6 +297,8 @@ class Parameters:
     bottlenecks: dict[str, Bottlenecks] = field(default_factory=dict)
     # Where each meeting is written: its file as shown and its index there, for messages.
     meeting_places: dict[dt.date, tuple[str, int]] = field(default_factory=dict)
+    # Where each key and value of each file is (by the file as shown), for the line and column of a problem.
+    positions: dict[str, YamlPositions] = field(default_factory=dict, repr=False, compare=False)
 
     def contract_years(self) -> list[int]:
         return sorted(self.contracts)
@@ -301,11 +307,16 @@ class Parameters:
         for meeting in self.meetings:
             if meeting.date == day:
                 return meeting
-        known = ", ".join(m.date.isoformat() for m in self.meetings) or "none"
-        raise KeyError(
-            f"no meeting on {day.isoformat()} in the parameters (meetings: {known}); "
-            f"to add it: councilbook new meeting {day.isoformat()} --kind ordinary"
-        )
+        raise KeyError(unknown_meeting_message(day, [m.date for m in self.meetings]))
+
+    def meeting_for(self, day: dt.date | None, today: dt.date) -> Meeting:
+        """The meeting on ``day``; without a day the next one from ``today``, else the latest."""
+        if day is not None:
+            return self.meeting_on(day)
+        if not self.meetings:
+            raise KeyError("Der er ingen møder i parametrene; tilføj et med councilbook new meeting ÅÅÅÅ-MM-DD.")
+        ahead = [m for m in self.meetings if m.date >= today]
+        return ahead[0] if ahead else self.meetings[-1]
 
     def previous_meeting(self, meeting: Meeting) -> Meeting | None:
         earlier = [m for m in self.meetings if m.date < meeting.date]
@@ -315,13 +326,25 @@ class Parameters:
         return {display_path(p): sha256_file(p) for p in self.files}
 
 
+def unknown_meeting_message(day: dt.date, meetings: list[dt.date]) -> str:
+    """No meeting on ``day``: the meetings there are (by year), and the command that adds it."""
+    by_year: dict[int, list[str]] = {}
+    for known in sorted(meetings):
+        by_year.setdefault(known.year, []).append(format_day_month(known))
+    listed = "; ".join(f"{year}: {join_and(days)}" for year, days in by_year.items()) or "ingen"
+    return (
+        f"Der er intet møde den {format_date(day)} i parametrene (møderne er {listed}); "
+        f"tilføj det med: councilbook new meeting {day.isoformat()} --kind ordinary"
+    )
+
+
 def sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 # ---------------------------------------------------------------------------
-# YAML reading: dates stay text (pydantic checks them), duplicate keys are errors, and the size of
-# what a file may hold is limited
+# YAML reading: dates stay text (pydantic checks them), duplicate keys are errors, the size of what a
+# file may hold is limited, and the line and column of every key and value are kept for messages
 # ---------------------------------------------------------------------------
 
 # A YAML file (a parameter file, datasource.yml, the pipelines' manifest) larger than this is not
@@ -337,6 +360,8 @@ MAX_YAML_ALIASES = 100
 # is still a few kB in memory.
 MAX_YAML_ALIAS_VALUES = 10_000
 
+YamlPath = tuple[str | int, ...]
+
 
 class YamlLimitError(yaml.YAMLError):
     """A file past one of the limits above (or with a list as a key, which would crash the reader);
@@ -348,8 +373,65 @@ class YamlLimitError(yaml.YAMLError):
         self.problem_mark = mark
 
 
+@dataclass
+class YamlPositions:
+    """Line and column (from 1) of every value and every key of a YAML file, by its path (mapping keys as
+    text, list positions as numbers)."""
+
+    values: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, root: yaml.Node | None) -> YamlPositions:
+        positions = cls()
+        stack: list[tuple[YamlPath, yaml.Node]] = [((), root)] if root is not None else []
+        while stack:
+            path, node = stack.pop()
+            positions.values.setdefault(path, _position(node.start_mark))
+            if isinstance(node, yaml.MappingNode):
+                for key_node, value_node in node.value:
+                    if isinstance(key_node, yaml.ScalarNode):
+                        child = (*path, str(key_node.value))
+                        positions.keys.setdefault(child, _position(key_node.start_mark))
+                        stack.append((child, value_node))
+            elif isinstance(node, yaml.SequenceNode):
+                stack.extend(((*path, index), item) for index, item in enumerate(node.value))
+        return positions
+
+    def find(self, path: tuple[Any, ...], key: bool = False) -> tuple[int, int] | None:
+        """Where ``path`` is: its key's place (``key``) or its value's; a path not in the file (a key that is
+        missing) at the nearest place that is, the mapping it belongs in."""
+        current: YamlPath = ()
+        for item in path:
+            for candidate in (item, str(item)) if not isinstance(item, str) else (item,):
+                if (*current, candidate) in self.values:
+                    current = (*current, candidate)
+                    break
+            else:
+                break
+        else:
+            if key and current in self.keys:
+                return self.keys[current]
+        return self.values.get(current)
+
+
+def _position(mark: Any) -> tuple[int, int]:
+    return mark.line + 1, mark.column + 1
+
+
+def locate(problems: list[Problem], positions: dict[str, YamlPositions]) -> list[Problem]:
+    """Each problem in a YAML file with the line and column of the key path it names, where it has none yet."""
+    located = []
+    for problem in problems:
+        where = positions.get(problem.file)
+        path = parse_path(problem.where) if where is not None and problem.line is None else None
+        found = where.find(path) if where is not None and path else None
+        located.append(replace(problem, line=found[0], column=found[1]) if found else problem)
+    return located
+
+
 class _Loader(yaml.SafeLoader):
-    duplicate_keys: list[tuple[str, int]]
+    duplicate_keys: list[tuple[str, int, int]]
 
     def __init__(self, stream: Any):
         super().__init__(stream)
@@ -367,22 +449,23 @@ class _Loader(yaml.SafeLoader):
             self._aliases += 1
             if self._aliases > MAX_YAML_ALIASES:
                 raise YamlLimitError(
-                    f"uses more than {MAX_YAML_ALIASES} aliases (*{event.anchor} and others); "
-                    "write the values out instead",
+                    f"filen bruger mere end {MAX_YAML_ALIASES} aliasser (*{event.anchor} og andre); "
+                    "skriv værdierne ud i stedet",
                     event.start_mark,
                 )
             expanded = self._expanded.get(id(node))
             if expanded is None:
                 raise YamlLimitError(
-                    f"the alias *{event.anchor} is inside the value it repeats, so it never ends; "
-                    "write the values out instead",
+                    f"aliasset *{event.anchor} står inde i den værdi, det gentager, så det ender aldrig; "
+                    "skriv værdierne ud i stedet",
                     event.start_mark,
                 )
             self._alias_values += expanded[0]
             if self._alias_values > MAX_YAML_ALIAS_VALUES:
                 raise YamlLimitError(
-                    f"its aliases (*{event.anchor} and others) repeat more than {MAX_YAML_ALIAS_VALUES:,} "
-                    "values; write the values out instead of nesting aliases",
+                    f"filens aliasser (*{event.anchor} og andre) gentager mere end "
+                    f"{format_number(MAX_YAML_ALIAS_VALUES)} værdier; skriv værdierne ud i stedet for at "
+                    "lægge aliasser i hinanden",
                     event.start_mark,
                 )
             if self._depth + expanded[1] > MAX_YAML_DEPTH:
@@ -419,8 +502,8 @@ class _Loader(yaml.SafeLoader):
     @staticmethod
     def _too_deep() -> str:
         return (
-            f"lists and mappings are nested more than {MAX_YAML_DEPTH} levels deep; "
-            "check the brackets and the indentation"
+            f"lister og nøgler ligger mere end {MAX_YAML_DEPTH} niveauer inde i hinanden; "
+            "tjek parenteserne og indrykningen"
         )
 
     def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:
@@ -430,7 +513,8 @@ class _Loader(yaml.SafeLoader):
             return super().construct_yaml_int(node)
         except ValueError:  # past Python's limit on digits in a number
             raise YamlLimitError(
-                f"the number {node.value[:12]}... has {len(node.value):,} digits; write a number of ordinary size",
+                f"tallet {node.value[:12]}... har {format_number(len(node.value))} cifre; skriv et tal af "
+                "almindelig størrelse",
                 node.start_mark,
             ) from None
 
@@ -448,9 +532,12 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
         if not isinstance(key, Hashable):
-            raise YamlLimitError("a key is a list or a mapping; a key must be a name", key_node.start_mark)
+            raise YamlLimitError(
+                "en nøgle er en liste eller en samling nøgler; en nøgle skal være et navn", key_node.start_mark
+            )
         if key in seen:
-            loader.duplicate_keys.append((str(key), key_node.start_mark.line + 1))
+            line, column = _position(key_node.start_mark)
+            loader.duplicate_keys.append((str(key), line, column))
         seen.add(key)
     return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
 
@@ -462,23 +549,29 @@ _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 def read_yaml(path: Path, problems: list[Problem]) -> Any:
     """Parse a YAML file within the limits above; syntax errors, duplicate keys and files past a
     limit become problems (and None)."""
+    return read_yaml_with_positions(path, problems)[0]
+
+
+def read_yaml_with_positions(path: Path, problems: list[Problem]) -> tuple[Any, YamlPositions]:
+    """:func:`read_yaml`, and where each key and value is in the file."""
     shown = display_path(path)
+    nowhere = YamlPositions()
     try:
         with path.open("rb") as stream:
             raw = stream.read(MAX_YAML_BYTES + 1)
     except OSError as exc:
-        problems.append(Problem(shown, "", f"cannot be read: {exc.strerror or exc}"))
-        return None
+        problems.append(Problem(shown, "", f"filen kan ikke læses: {os_reason(exc)}"))
+        return None, nowhere
     if len(raw) > MAX_YAML_BYTES:
         problems.append(
             Problem(
                 shown,
                 "",
-                f"is {path.stat().st_size:,} bytes, and councilbook reads YAML files of at most "
-                f"{MAX_YAML_BYTES:,} bytes; is it the right file?",
+                f"filen fylder {format_number(path.stat().st_size)} bytes, og councilbook læser YAML-filer på "
+                f"højst {format_number(MAX_YAML_BYTES)} bytes; er det den rigtige fil?",
             )
         )
-        return None
+        return None, nowhere
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -486,29 +579,119 @@ def read_yaml(path: Path, problems: list[Problem]) -> Any:
         problems.append(
             Problem(
                 shown,
-                f"line {line}",
-                f"is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8 "
-                "(in the editor's Save As, or its encoding setting)",
+                "",
+                f"filen er ikke UTF-8-tekst (byte nr. {format_number(exc.start + 1)} kan ikke læses); gem den "
+                "som UTF-8 (i editorens »Gem som« eller dens indstilling for tegnsæt)",
+                line=line,
             )
         )
-        return None
+        return None, nowhere
     loader = _Loader(text)
     try:
-        data = loader.get_single_data()
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except YamlLimitError as exc:
-        where = f"line {exc.problem_mark.line + 1}" if exc.problem_mark else ""
-        problems.append(Problem(shown, where, exc.problem))
-        return None
+        place = _position(exc.problem_mark) if exc.problem_mark else None
+        problems.append(
+            Problem(shown, "", exc.problem, line=place[0] if place else None, column=place[1] if place else None)
+        )
+        return None, nowhere
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else ""
-        problems.append(Problem(shown, where, f"is not valid YAML: {getattr(exc, 'problem', exc)}"))
-        return None
+        problems.append(yaml_syntax_problem(shown, exc, text))
+        return None, nowhere
     finally:
         loader.dispose()
-    for key, line in loader.duplicate_keys:
-        problems.append(Problem(shown, f"line {line}", f"key {key!r} appears twice"))
-    return data
+    for key, line, column in loader.duplicate_keys:
+        problems.append(Problem(shown, "", f"nøglen {key!r} står to gange; slet den ene", line=line, column=column))
+    return data, YamlPositions.of(node)
+
+
+_QUOTE_EXAMPLE = re.compile(r"^(?P<indent>\s*(?:-\s+)?)(?P<key>[^\s:#'\"][^:#]*?):\s+(?P<value>.+?)\s*$")
+_KEY_LINE = re.compile(r"^\s*(?:-\s+)?[^\s:#'\"][^:]*$")
+
+
+def yaml_syntax_problem(shown: str, exc: yaml.YAMLError, text: str) -> Problem:
+    """A YAML syntax error as a problem saying, in Danish, what is wrong and what to do, at its line and
+    column (the opening quote of a text never closed, else where the reader stopped)."""
+    problem = str(getattr(exc, "problem", "") or "")
+    context = str(getattr(exc, "context", "") or "")
+    mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    lines = text.splitlines()
+    source = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
+
+    def at(message: str, where: Any = mark, line_start: bool = False) -> Problem:
+        line, column = _position(where) if where is not None else (None, None)
+        if line_start and where is not None:  # the line's first character: where its indentation ends
+            column = len(source) - len(source.lstrip()) + 1
+        return Problem(shown, "", message, line=line, column=column)
+
+    if problem.startswith("mapping values are not allowed"):
+        before = source[: mark.column] if mark is not None else ""
+        if _KEY_LINE.match(before):
+            return at(
+                "linjen er rykket længere ind end linjerne over den, så nøglen læses som en del af teksten i "
+                "linjen før; ret indrykningen, så nøglerne i samme afsnit står lige under hinanden",
+                line_start=True,
+            )
+        example = _QUOTE_EXAMPLE.match(source)
+        fix = f' (skriv {example["key"]}: "{example["value"]}")' if example and '"' not in example["value"] else ""
+        return at(
+            "teksten indeholder et kolon med mellemrum efter (»: «), og uden anførselstegn læses det som en ny "
+            f"nøgle; sæt teksten i anførselstegn{fix}"
+        )
+    if "'\\t'" in problem or "tab character" in problem:
+        return at(
+            "der står en tabulator (tab) her; YAML rykker kun ind med mellemrum: erstat tabulatoren med mellemrum"
+        )
+    if "quoted scalar" in context and "end of stream" in problem:
+        quote = text.splitlines()[context_mark.line][context_mark.column] if context_mark is not None else '"'
+        return at(
+            f"anførselstegnet {quote} her lukkes aldrig; skriv det afsluttende {quote} i slutningen af teksten",
+            context_mark,
+        )
+    if "quoted scalar" in context:
+        return at("en tekst i anførselstegn har et tegn, der ikke kan stå der; tjek tegnene efter \\ i teksten")
+    if "could not find expected ':'" in problem:
+        return at("linjen mangler et kolon efter nøglen; skriv nøgle: værdi", context_mark or mark)
+    if problem.startswith("expected <block end>") and "'-'" in problem:
+        return at(
+            "en listelinje (- ...) står, hvor der skulle stå en nøgle; ryk den ind under den nøgle, listen hører til"
+        )
+    if problem.startswith("expected <block end>") and "<scalar>" in problem and re.search(r"['\"]", source):
+        return at("der står tekst efter det afsluttende anførselstegn; sæt hele teksten i anførselstegn")
+    if (
+        problem.startswith("expected <block end>") or "did not find expected key" in problem
+    ) and source.lstrip().startswith("- "):
+        return at(
+            "listelinjen er rykket anderledes ind end de andre linjer i samme liste; ret indrykningen (kun mellemrum), "
+            "så bindestregerne (-) står lige under hinanden",
+            line_start=True,
+        )
+    if problem.startswith("expected <block end>") or "did not find expected key" in problem:
+        return at(
+            "indrykningen passer ikke: linjen er rykket anderledes ind end linjerne i samme afsnit over den; ret "
+            "indrykningen (kun mellemrum), så nøglerne i samme afsnit står lige under hinanden"
+        )
+    if "did not find expected '-'" in problem:
+        return at("en liste skal have »- « foran hvert element; ret linjen eller dens indrykning")
+    if "flow sequence" in context or "flow mapping" in context:
+        what, opening, closing = ("listen", "[", "]") if "sequence" in context else ("samlingen", "{", "}")
+        opened = f" i linje {context_mark.line + 1}" if context_mark is not None else ""
+        return at(
+            f"{what}, der begynder med {opening}{opened}, lukkes ikke med {closing}; skriv {closing} til sidst (eller "
+            "sæt teksten i anførselstegn, hvis den selv har et komma eller et kolon)"
+        )
+    if "undefined alias" in problem:
+        return at("aliasset (*navn) henviser til et anker (&navn), der ikke findes i filen")
+    if "cannot start any token" in problem:
+        return at("en værdi kan ikke begynde med dette tegn; sæt teksten i anførselstegn")
+    if "could not determine a constructor" in problem:
+        return at("et mærke (!navn) kan ikke bruges i councilbooks filer; fjern det")
+    return at(
+        "filen kan ikke læses som YAML her; tjek indrykningen (kun mellemrum), kolonerne og anførselstegnene "
+        "på linjen og linjen over"
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -518,88 +701,220 @@ def read_yaml(path: Path, problems: list[Problem]) -> Any:
 _TARGET_FORMS = ("level", "change", "share", "direction")
 
 
-def format_location(loc: tuple[Any, ...]) -> str:
-    parts: list[str] = []
+def yaml_path(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A pydantic error's location as the path in the file: without the tag pydantic adds for a
+    target's form, or the marker of a mapping's key."""
+    path: list[Any] = []
     previous: Any = None
     for item in loc:
+        if not (previous == "target" and item in _TARGET_FORMS) and item != "[key]":
+            path.append(item)
+        previous = item
+    return tuple(path)
+
+
+def format_location(loc: tuple[Any, ...]) -> str:
+    """A path as written in messages: ``meetings[3].agenda[0].title`` (shown with its positions counted
+    from 1 by :class:`~councilbook.core.errors.Problem`)."""
+    parts: list[str] = []
+    for item in yaml_path(loc):
         if isinstance(item, int):
             parts.append(f"[{item}]")
-        elif previous == "target" and item in _TARGET_FORMS:
-            pass  # the discriminator pydantic adds to the path
         else:
             parts.append(("." if parts else "") + str(item))
-        previous = item
     return "".join(parts)
 
 
-def _describe(error: Any) -> str:
+# Our own error types (parameters/types.py, parameters/meetings.py): their message is already Danish.
+_OWN_ERRORS = {"control_character", "web_address", "clock", "date_not_iso"}
+# A value's form, by the pattern it must match (parameters/types.py and the models here).
+_PATTERNS: dict[str, str] = {
+    r"^[a-z0-9][a-z0-9_-]*$": "et id skrives med små bogstaver (a-z), tal, - og _, fx ledige_30",
+    r"^\d{1,4}$": "en kommunekode er et tal med 1-4 cifre, fx 101",
+    r"^[A-Za-z0-9_]+$": "et tabel-id skrives med bogstaver og tal, fx Y07A02",
+    r"^\d{4}-[12]$": "en balance skrives år-1 eller år-2, fx 2013-1",
+}
+_TYPE_NAMES = {
+    "int": "et tal",
+    "float": "et tal",
+    "str": "en tekst",
+    "bool": "true eller false",
+    "list": "en liste",
+    "dict": "nøgler med værdier",
+    "NoneType": "tom",
+}
+
+
+def _limit(value: Any) -> str:
+    return (
+        format_number(value, 0 if float(value).is_integer() else 1) if isinstance(value, (int, float)) else str(value)
+    )
+
+
+def describe_error(error: Any, model: type[BaseModel] | None = None) -> str:
     kind = error["type"]
     value = error.get("input")
     ctx = error.get("ctx") or {}
     if kind == "extra_forbidden":
-        return "unknown key (check the spelling; see the README for the allowed keys)"
+        return unknown_key_message(str(error["loc"][-1]), _keys_at(model, yaml_path(tuple(error["loc"]))[:-1]))
+    if kind in _OWN_ERRORS:
+        return str(error["msg"])
     if kind == "missing":
-        return "is required but missing"
+        return "nøglen mangler; den skal udfyldes"
     if kind.startswith("date") or kind.startswith("datetime"):
-        return f"{value!r} is not a valid date (write it as YYYY-MM-DD)"
+        return f"{value!r} er ikke en gyldig dato (skriv den som ÅÅÅÅ-MM-DD, fx 2013-03-20)"
     if kind in ("int_parsing", "int_type", "int_from_float"):
-        return f"{value!r} is not a whole number"
+        return f"{value!r} er ikke et helt tal"
     if kind in ("float_parsing", "float_type"):
-        return f"{value!r} is not a number"
+        return f"{value!r} er ikke et tal (decimaler skrives med punktum i YAML, fx 12.5)"
     if kind == "finite_number":
         shown = {"inf": ".inf", "-inf": "-.inf", "nan": ".nan"}.get(repr(value), repr(value))
-        return f"{shown} is not a finite number; write an ordinary number (like 9500 or 12.5)"
+        return f"{shown} er ikke et endeligt tal; skriv et almindeligt tal (fx 9500 eller 12.5)"
     if kind in ("bool_parsing", "bool_type"):
-        return f"{value!r} is not true or false"
+        return f"{value!r} er hverken true eller false"
     if kind == "literal_error":
-        return f"{value!r} is not one of: {ctx.get('expected', '')}"
+        allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        return f"{value!r} er ikke en af de tilladte værdier: {join_or(allowed)}"
     if kind == "union_tag_invalid":
-        return f"{ctx.get('tag')!r} is not a target form (use one of: {', '.join(_TARGET_FORMS)})"
+        return f"{ctx.get('tag')!r} er ikke en form for målsætning (brug en af: {join_or(list(_TARGET_FORMS))})"
     if kind == "union_tag_not_found":
-        return f"needs 'form' (one of: {', '.join(_TARGET_FORMS)})"
+        return f"mangler nøglen 'form' (en af: {join_or(list(_TARGET_FORMS))})"
     if kind == "string_pattern_mismatch":
-        return f"{value!r} does not have the expected form ({ctx.get('pattern')})"
+        form = _PATTERNS.get(str(ctx.get("pattern")), f"den skal passe til mønsteret {ctx.get('pattern')}")
+        return f"{value!r} har ikke den rette form: {form}"
     if kind == "string_type":
-        return f"{value!r} should be text"
+        return f"{value!r} skal være en tekst"
     if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
-        wanted = "a list" if kind == "list_type" else "a mapping of keys to values"
-        return f"should be {wanted}, not {type(value).__name__}"
+        wanted = "en liste" if kind == "list_type" else "nøgler med værdier"
+        return f"skal være {wanted}, ikke {_TYPE_NAMES.get(type(value).__name__, type(value).__name__)}"
     if kind in ("too_short", "string_too_short"):
-        return "must not be empty"
-    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        return f"{value!r}: {error['msg'].lower()}"
-    return str(error["msg"])
+        return "må ikke være tom"
+    if kind == "string_too_long":
+        return f"må højst have {ctx.get('max_length')} tegn"
+    if kind == "too_long":
+        return f"må højst have {ctx.get('max_length')} elementer"
+    bounds = {
+        "greater_than_equal": ("ge", "mindst"),
+        "less_than_equal": ("le", "højst"),
+        "greater_than": ("gt", "større end"),
+        "less_than": ("lt", "mindre end"),
+    }
+    if kind in bounds:
+        key, word = bounds[kind]
+        return (
+            f"{value!r} er for {'lille' if key in ('ge', 'gt') else 'stort'}: skal være {word} {_limit(ctx.get(key))}"
+        )
+    return f"værdien {value!r} kan ikke bruges her"
 
 
-def validation_problems(exc: ValidationError, file: str, prefix: str = "") -> list[Problem]:
+def unknown_key_message(key: str, allowed: list[str]) -> str:
+    """``ukendt nøgle 'reccomendation'; mente du 'recommendation'?``, else the keys allowed there."""
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    if close:
+        return f"ukendt nøgle {key!r}; mente du {close[0]!r}?"
+    if allowed:
+        return f"ukendt nøgle {key!r}; tilladte nøgler her: {', '.join(allowed)}"
+    return f"ukendt nøgle {key!r}; tjek stavemåden (se eksemplerne i parametermappen)"
+
+
+def _keys_at(model: type[BaseModel] | None, path: tuple[Any, ...]) -> list[str]:
+    """The keys the model allows at ``path`` (a mapping in the file), or none known."""
+    current: Any = model
+    for item in path:
+        current = _inner_type(current, item)
+        if current is None:
+            return []
+    found = _model_of(current)
+    return list(found.model_fields) if found is not None else []
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """The types an annotation may be: Annotated and Optional unwrapped, a union's members."""
+    if get_origin(annotation) is Annotated:
+        return _unwrap(get_args(annotation)[0])
+    if get_origin(annotation) in (Union, UnionType):
+        return [t for member in get_args(annotation) if member is not type(None) for t in _unwrap(member)]
+    return [annotation]
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    models = [t for t in _unwrap(annotation) if isinstance(t, type) and issubclass(t, BaseModel)]
+    return models[0] if len(models) == 1 else None
+
+
+def _inner_type(annotation: Any, item: Any) -> Any:
+    """The type at ``item`` (a key or a list position) inside a value of type ``annotation``."""
+    for member in _unwrap(annotation):
+        if isinstance(member, type) and issubclass(member, BaseModel):
+            if isinstance(item, str) and item in member.model_fields:
+                return member.model_fields[item].annotation
+            continue
+        origin, args = get_origin(member), get_args(member)
+        if origin is list and isinstance(item, int) and args:
+            return args[0]
+        if origin is dict and len(args) == 2:
+            return args[1]
+    if isinstance(item, str):  # a target's form: the member whose form is the tag
+        for member in _unwrap(annotation):
+            form = getattr(member, "model_fields", {}).get("form")
+            if form is not None and get_args(form.annotation) == (item,):
+                return member
+    return None
+
+
+def validation_problems(
+    exc: ValidationError,
+    file: str,
+    prefix: str = "",
+    model: type[BaseModel] | None = None,
+    positions: YamlPositions | None = None,
+) -> list[Problem]:
+    """pydantic's errors as problems in Danish, each at its line and column in the file (``positions``);
+    an unknown key with the nearest key the ``model`` allows there."""
     problems = []
     for error in exc.errors():
-        where = format_location(tuple(error["loc"]))
+        loc = tuple(error["loc"])
+        if error["type"] == "control_character":  # found by the model's check of its keys: the key's place
+            loc += (error["ctx"]["key"],)
+        where = format_location(loc)
         if prefix:
             where = prefix + ("" if where.startswith("[") or not where else ".") + where
-        problems.append(Problem(file, where, _describe(error)))
+        found = positions.find(yaml_path(loc), key=error["type"] == "extra_forbidden") if positions else None
+        line, column = found if found else (None, None)
+        problems.append(Problem(file, where, describe_error(error, model), line=line, column=column))
     return problems
 
 
-def _parse_model(model: type[BaseModel], path: Path, problems: list[Problem], fill: str = "") -> Any:
+def _parse_model(
+    model: type[BaseModel],
+    path: Path,
+    problems: list[Problem],
+    fill: str = "",
+    positions: dict[str, YamlPositions] | None = None,
+) -> Any:
     """The file's model, or None with its problems added. ``fill`` says what a file of a year holds,
-    for the message when it holds nothing: such a file can be removed, council.yml and measures.yml not."""
+    for the message when it holds nothing: such a file can be removed, council.yml and measures.yml not.
+    ``positions`` gets where each key and value of the file is."""
     before = len(problems)
-    data = read_yaml(path, problems)
+    data, where = read_yaml_with_positions(path, problems)
+    shown = display_path(path)
+    if positions is not None:
+        positions[shown] = where
     if data is None and len(problems) == before:  # read, and nothing in it: empty, comments or ~
-        shown = display_path(path)
-        what = f"write its {fill}, or remove the file" if fill else "write its keys (see the README)"
+        what = f"skriv {fill} i den, eller slet filen" if fill else "skriv dens nøgler (se eksemplerne i parameters/)"
         if not path.read_text(encoding="utf-8").strip():
-            problems.append(Problem(shown, "", "is empty"))
+            problems.append(Problem(shown, "", f"filen er tom; {what}"))
         else:
-            problems.append(Problem(shown, "", f"holds nothing but comments (or ~), so nothing in it is read; {what}"))
+            problems.append(
+                Problem(shown, "", f"filen har kun kommentarer (eller ~), så intet i den bliver læst; {what}")
+            )
         return None
     if data is None:
         return None
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems.extend(validation_problems(exc, display_path(path)))
+        problems.extend(validation_problems(exc, shown, model=model, positions=where))
         return None
 
 
@@ -627,8 +942,8 @@ def _one_file_a_year(folder: Path, problems: list[Problem]) -> list[Path]:
                 Problem(
                     display_path(paths[0]),
                     "",
-                    f"{display_path(paths[1])} is there too, and a year has one file: keep one of the two "
-                    "and remove the other",
+                    f"{display_path(paths[1])} findes også, og et år har én fil: behold den ene af de to, "
+                    "og slet den anden",
                 )
             )
     return [path for path in files if len(by_stem[path.stem]) == 1]
@@ -648,49 +963,58 @@ def collect_parameters(params_dir: Path | str) -> tuple[Parameters | None, list[
     root = Path(params_dir)
     problems: list[Problem] = []
     if not root.is_dir():
-        return None, [Problem(display_path(root), "", "parameters directory not found")]
+        return None, [
+            Problem(
+                display_path(root),
+                "",
+                "parametermappen findes ikke; angiv den rigtige mappe med --params (standard: parameters)",
+            )
+        ]
 
     files: list[Path] = []
+    positions: dict[str, YamlPositions] = {}
     council = None
     council_path = root / "council.yml"
     if council_path.is_file():
         files.append(council_path)
-        council = _parse_model(Council, council_path, problems)
+        council = _parse_model(Council, council_path, problems, positions=positions)
     else:
-        problems.append(Problem(display_path(council_path), "", "file not found"))
+        problems.append(Problem(display_path(council_path), "", "filen findes ikke i parametermappen"))
 
     measures: dict[str, Measure] = {}
     measures_path = root / "measures.yml"
     if measures_path.is_file():
         files.append(measures_path)
-        parsed = _parse_model(MeasuresFile, measures_path, problems)
+        parsed = _parse_model(MeasuresFile, measures_path, problems, positions=positions)
         if parsed is not None:
             measures = {m.id: m for m in parsed.measures}
             for index, measure_id in _duplicates([m.id for m in parsed.measures]):
                 problems.append(
                     Problem(
-                        display_path(measures_path), f"measures[{index}].id", f"duplicate measure id {measure_id!r}"
+                        display_path(measures_path),
+                        f"measures[{index}].id",
+                        f"nøgletallet {measure_id!r} står der allerede; et id må kun bruges én gang",
                     )
                 )
     else:
-        problems.append(Problem(display_path(measures_path), "", "file not found"))
+        problems.append(Problem(display_path(measures_path), "", "filen findes ikke i parametermappen"))
 
     contracts: dict[int, Contract] = {}
     contract_paths: dict[int, Path] = {}
     for path in _one_file_a_year(root / "contracts", problems):
         files.append(path)
-        contract = _parse_model(Contract, path, problems, "contract")
+        contract = _parse_model(Contract, path, problems, "kontrakten", positions)
         if contract is not None and _year_matches(path, contract.year, problems):
             contracts[contract.year] = contract
             contract_paths[contract.year] = path
     if not _year_files(root / "contracts"):
-        problems.append(Problem(display_path(root / "contracts"), "", "no contract files (contracts/<year>.yml)"))
+        problems.append(Problem(display_path(root / "contracts"), "", "der er ingen kontrakter (contracts/<år>.yml)"))
 
     meetings: list[Meeting] = []
     meeting_sources: list[tuple[Path, int, Meeting]] = []
     for path in _one_file_a_year(root / "meetings", problems):
         files.append(path)
-        parsed = _parse_model(MeetingsFile, path, problems, "year and meetings")
+        parsed = _parse_model(MeetingsFile, path, problems, "året (year) og møderne (meetings)", positions)
         if parsed is None or not _year_matches(path, parsed.year, problems):
             continue
         for index, meeting in enumerate(parsed.meetings):
@@ -701,14 +1025,16 @@ def collect_parameters(params_dir: Path | str) -> tuple[Parameters | None, list[
     evaluation_paths: dict[int, Path] = {}
     for path in _one_file_a_year(root / "evaluations", problems):
         files.append(path)
-        evaluation = _parse_model(Evaluation, path, problems, "evaluation")
+        evaluation = _parse_model(Evaluation, path, problems, "evalueringen", positions)
         if evaluation is not None and _year_matches(path, evaluation.year, problems):
             evaluations[evaluation.year] = evaluation
             evaluation_paths[evaluation.year] = path
 
-    analyses = _read_publications(root / "analyses", Analysis, "analysis", files, problems)
-    keyfigures = _read_publications(root / "keyfigures", KeyFigures, "key figures", files, problems)
-    bottlenecks = _read_publications(root / "bottlenecks", Bottlenecks, "bottleneck overview", files, problems)
+    analyses = _read_publications(root / "analyses", Analysis, "analyserapporten", files, problems, positions)
+    keyfigures = _read_publications(root / "keyfigures", KeyFigures, "nøgletalsrapporten", files, problems, positions)
+    bottlenecks = _read_publications(
+        root / "bottlenecks", Bottlenecks, "flaskehalsoversigten", files, problems, positions
+    )
 
     if council is not None:
         problems.extend(_check_council(council, council_path))
@@ -731,18 +1057,21 @@ def collect_parameters(params_dir: Path | str) -> tuple[Parameters | None, list[
         for index, measure_id in enumerate(report.measures):
             if measures and measure_id not in measures:
                 problems.append(
-                    Problem(display_path(path), f"measures[{index}]", f"{measure_id!r} is not in measures.yml")
+                    Problem(
+                        display_path(path), f"measures[{index}]", f"nøgletallet {measure_id!r} står ikke i measures.yml"
+                    )
                 )
             elif measures and (measures[measure_id].framework or measures[measure_id].population):
                 problems.append(
                     Problem(
                         display_path(path),
                         f"measures[{index}]",
-                        f"{measure_id!r} is a framework condition with yearly figures; a key measure has monthly "
-                        "or quarterly figures",
+                        f"{measure_id!r} er en rammebetingelse med årstal; et nøgletal i rapporten har tal for "
+                        "måneder eller kvartaler",
                     )
                 )
 
+    problems = locate(problems, positions)
     if council is None:
         return None, problems
     return Parameters(
@@ -757,11 +1086,17 @@ def collect_parameters(params_dir: Path | str) -> tuple[Parameters | None, list[
         keyfigures={year: k for year, (_, k) in sorted(keyfigures.items())},
         bottlenecks={key: b for key, (_, b) in sorted(bottlenecks.items())},
         meeting_places={m.date: (display_path(path), index) for path, index, m in meeting_sources},
+        positions=positions,
     ), problems
 
 
 def _read_publications(
-    folder: Path, model: type[StrictModel], what: str, files: list[Path], problems: list[Problem]
+    folder: Path,
+    model: type[StrictModel],
+    what: str,
+    files: list[Path],
+    problems: list[Problem],
+    positions: dict[str, YamlPositions],
 ) -> dict[Any, tuple[Path, Any]]:
     """The files of a report's folder (``analyses/<year>.yml``, ``keyfigures/<year>.yml``,
     ``bottlenecks/<year>-<n>.yml``) by their key (the year, or the balance id), each with its path; a file
@@ -769,14 +1104,18 @@ def _read_publications(
     found: dict[Any, tuple[Path, Any]] = {}
     for path in _one_file_a_year(folder, problems):
         files.append(path)
-        parsed = _parse_model(model, path, problems, what)
+        parsed = _parse_model(model, path, problems, what, positions)
         if parsed is None:
             continue
         key = getattr(parsed, "balance", None) or parsed.year
         if path.stem != str(key):
             field_name = "balance" if isinstance(key, str) else "year"
             problems.append(
-                Problem(display_path(path), field_name, f"{key} does not match the file name (expected {key}.yml)")
+                Problem(
+                    display_path(path),
+                    field_name,
+                    f"{key} passer ikke til filens navn (filen skal hedde {key}.yml, eller {field_name} rettes)",
+                )
             )
             continue
         found[key] = (path, parsed)
@@ -789,10 +1128,14 @@ def _check_publication(path: Path, year: int, published: dt.date, contracts: set
     shown = display_path(path)
     problems = []
     if year not in contracts:
-        problems.append(Problem(shown, "year", f"there is no contract for {year} (contracts/{year}.yml)"))
+        problems.append(Problem(shown, "year", f"der er ingen kontrakt for {year} (contracts/{year}.yml)"))
     if published.year <= year:
         problems.append(
-            Problem(shown, "published", f"{published.isoformat()} is before {year} has ended; publish it in {year + 1}")
+            Problem(
+                shown,
+                "published",
+                f"{format_date(published)} er før {year} er slut; offentliggør rapporten i {year + 1}",
+            )
         )
     return problems
 
@@ -814,7 +1157,7 @@ def _year_matches(path: Path, year: int, problems: list[Problem]) -> bool:
             Problem(
                 display_path(path),
                 "year",
-                f"{year} does not match the file name (expected {path.stem}.yml to hold year {path.stem})",
+                f"{year} passer ikke til filens navn ({path.stem}.yml skal have year: {path.stem})",
             )
         )
         return False
@@ -825,7 +1168,13 @@ def _check_council(council: Council, path: Path) -> list[Problem]:
     shown = display_path(path)
     problems = []
     for index, jc_id in _duplicates([jc.id for jc in council.job_centres]):
-        problems.append(Problem(shown, f"job_centres[{index}].id", f"duplicate job centre id {jc_id!r}"))
+        problems.append(
+            Problem(
+                shown,
+                f"job_centres[{index}].id",
+                f"jobcenteret {jc_id!r} står der allerede; et id må kun bruges én gang",
+            )
+        )
     served: dict[str, str] = {}
     for index, jc in enumerate(council.job_centres):
         for code in jc.codes:
@@ -834,7 +1183,7 @@ def _check_council(council: Council, path: Path) -> list[Problem]:
                     Problem(
                         shown,
                         f"job_centres[{index}].municipalities",
-                        f"municipality {code} is already served by job centre {served[code]!r}",
+                        f"kommune {code} hører allerede til jobcenteret {served[code]!r}",
                     )
                 )
             served.setdefault(code, jc.id)
@@ -845,11 +1194,15 @@ def _check_contract(contract: Contract, path: Path, measures: dict[str, Measure]
     shown = display_path(path)
     problems = []
     for index, goal_id in _duplicates([g.id for g in contract.goals]):
-        problems.append(Problem(shown, f"goals[{index}].id", f"duplicate goal id {goal_id!r}"))
+        problems.append(
+            Problem(shown, f"goals[{index}].id", f"målet {goal_id!r} står der allerede; et id må kun bruges én gang")
+        )
     if contract.published is not None and contract.published.year not in (contract.year - 1, contract.year):
         problems.append(
             Problem(
-                shown, "published", f"{contract.published.isoformat()} is not in {contract.year - 1} or {contract.year}"
+                shown,
+                "published",
+                f"{format_date(contract.published)} ligger hverken i {contract.year - 1} eller {contract.year}",
             )
         )
     for index, goal in enumerate(contract.goals):
@@ -857,11 +1210,17 @@ def _check_contract(contract: Contract, path: Path, measures: dict[str, Measure]
         for key in ("measure", "denominator"):
             measure_id = getattr(goal, key)
             if measure_id is not None and measures and measure_id not in measures:
-                problems.append(Problem(shown, f"{at}.{key}", f"measure {measure_id!r} is not in measures.yml"))
+                problems.append(Problem(shown, f"{at}.{key}", f"nøgletallet {measure_id!r} står ikke i measures.yml"))
         if goal.aggregation == "ratio" and goal.denominator is None:
-            problems.append(Problem(shown, f"{at}.denominator", "is required when aggregation is 'ratio'"))
+            problems.append(Problem(shown, f"{at}.denominator", "skal udfyldes, når aggregation er 'ratio'"))
         if goal.aggregation != "ratio" and goal.denominator is not None:
-            problems.append(Problem(shown, f"{at}.denominator", "is only used when aggregation is 'ratio'"))
+            problems.append(
+                Problem(
+                    shown,
+                    f"{at}.denominator",
+                    "bruges kun, når aggregation er 'ratio'; slet den, eller ret aggregation",
+                )
+            )
         try:
             baseline = goal.baseline_span
         except PeriodCodeError as exc:
@@ -870,7 +1229,9 @@ def _check_contract(contract: Contract, path: Path, measures: dict[str, Measure]
             if baseline.last.year >= contract.year:
                 problems.append(
                     Problem(
-                        shown, f"{at}.baseline", f"{goal.baseline!r} must end before the contract year {contract.year}"
+                        shown,
+                        f"{at}.baseline",
+                        f"{goal.baseline!r} skal slutte før kontraktåret {contract.year}",
                     )
                 )
         target = goal.target
@@ -883,7 +1244,9 @@ def _check_contract(contract: Contract, path: Path, measures: dict[str, Measure]
                 if target_month.year != contract.year:
                     problems.append(
                         Problem(
-                            shown, f"{at}.target.month", f"{target.month!r} is not in the contract year {contract.year}"
+                            shown,
+                            f"{at}.target.month",
+                            f"{target.month!r} ligger ikke i kontraktåret {contract.year}",
                         )
                     )
         if isinstance(target, LevelTarget) and goal.aggregation != "end_of_period":
@@ -893,8 +1256,8 @@ def _check_contract(contract: Contract, path: Path, measures: dict[str, Measure]
                     Problem(
                         shown,
                         f"{at}.target.month",
-                        f"{target.month!r}: with aggregation {goal.aggregation!r} the target is for the whole year; "
-                        f"write month: {december} (a level at a month needs aggregation 'end_of_period')",
+                        f"{target.month!r}: med aggregation {goal.aggregation!r} gælder målsætningen hele året; "
+                        f"skriv month: {december} (et niveau i en bestemt måned kræver aggregation 'end_of_period')",
                     )
                 )
         measure = measures.get(goal.measure)
@@ -902,7 +1265,9 @@ def _check_contract(contract: Contract, path: Path, measures: dict[str, Measure]
             if goal.aggregation != "ratio" and (measure is None or measure.kind != "share"):
                 problems.append(
                     Problem(
-                        shown, f"{at}.target", "a share target needs aggregation 'ratio' or a measure of kind 'share'"
+                        shown,
+                        f"{at}.target",
+                        "en målsætning som andel kræver aggregation 'ratio' eller et nøgletal med kind 'share'",
                     )
                 )
         if measure is not None and measure.kind == "share" and goal.aggregation in ("sum", "ratio"):
@@ -910,8 +1275,8 @@ def _check_contract(contract: Contract, path: Path, measures: dict[str, Measure]
                 Problem(
                     shown,
                     f"{at}.aggregation",
-                    f"{goal.aggregation!r}: {goal.measure!r} is a share, and a share is never summed "
-                    "(use 'average' or 'end_of_period')",
+                    f"{goal.aggregation!r}: {goal.measure!r} er en andel, og en andel lægges aldrig sammen "
+                    "(brug 'average' eller 'end_of_period')",
                 )
             )
         if goal.denominator is not None:
@@ -921,7 +1286,7 @@ def _check_contract(contract: Contract, path: Path, measures: dict[str, Measure]
                     Problem(
                         shown,
                         f"{at}.denominator",
-                        f"{goal.denominator!r} is a share; a ratio is a count divided by a count",
+                        f"{goal.denominator!r} er en andel; et forhold (ratio) er et antal delt med et antal",
                     )
                 )
     return problems
@@ -941,29 +1306,36 @@ def _check_measures(measures: dict[str, Measure], path: Path) -> list[Problem]:
     populations = [m.id for m in measures.values() if m.population]
     if len(populations) > 1:
         problems.append(
-            Problem(shown, "measures", f"only one measure may be the population; found {', '.join(populations)}")
+            Problem(
+                shown,
+                "measures",
+                f"kun ét nøgletal kan være befolkningen (population: true); her er {len(populations)}: "
+                f"{join_and(populations)}",
+            )
         )
     for index, measure in enumerate(measures.values()):
         at = f"measures[{index}]"
         if measure.weight is not None:
             weight = measures.get(measure.weight)
             if measure.kind != "share":
-                problems.append(Problem(shown, f"{at}.weight", "only a share has a weight"))
+                problems.append(Problem(shown, f"{at}.weight", "kun en andel har en vægt (weight)"))
             elif weight is None:
-                problems.append(Problem(shown, f"{at}.weight", f"measure {measure.weight!r} is not in measures.yml"))
+                problems.append(
+                    Problem(shown, f"{at}.weight", f"nøgletallet {measure.weight!r} står ikke i measures.yml")
+                )
             elif weight.kind != "count":
-                problems.append(Problem(shown, f"{at}.weight", f"{measure.weight!r} is a share; a weight is a count"))
+                problems.append(Problem(shown, f"{at}.weight", f"{measure.weight!r} er en andel; en vægt er et antal"))
         elif measure.kind == "share" and not populations:
             problems.append(
                 Problem(
                     shown,
                     f"{at}.weight",
-                    "a share needs a weight to combine municipalities (the measure it is a share of, or a "
-                    "measure with population: true)",
+                    "en andel skal have en vægt for at lægge kommuner sammen (det nøgletal, den er en andel af, "
+                    "eller et nøgletal med population: true)",
                 )
             )
         if measure.kind == "share" and measure.population:
-            problems.append(Problem(shown, f"{at}.population", "the population is a count, not a share"))
+            problems.append(Problem(shown, f"{at}.population", "befolkningen er et antal, ikke en andel"))
     return problems
 
 
@@ -975,14 +1347,14 @@ def _check_meetings(sources: list[tuple[Path, int, Meeting]], contracts: set[int
         at = f"meetings[{index}]"
         year = int(path.stem)
         if meeting.date.year != year:
-            problems.append(Problem(shown, f"{at}.date", f"{meeting.date.isoformat()} is not in {year}"))
+            problems.append(Problem(shown, f"{at}.date", f"{format_date(meeting.date)} ligger ikke i {year}"))
         elif meeting.date.year not in contracts:
             problems.append(
                 Problem(
                     shown,
                     f"{at}.date",
-                    f"{meeting.date.isoformat()}: there is no contract for {meeting.date.year} "
-                    f"(add contracts/{meeting.date.year}.yml)",
+                    f"{format_date(meeting.date)}: der er ingen kontrakt for {meeting.date.year} "
+                    f"(tilføj contracts/{meeting.date.year}.yml, fx med councilbook new contract {meeting.date.year})",
                 )
             )
         if meeting.date in dates:
@@ -990,21 +1362,21 @@ def _check_meetings(sources: list[tuple[Path, int, Meeting]], contracts: set[int
                 Problem(
                     shown,
                     f"{at}.date",
-                    f"another meeting is already on {meeting.date.isoformat()} ({dates[meeting.date]})",
+                    f"der er allerede et møde den {format_date(meeting.date)} ({dates[meeting.date]})",
                 )
             )
-        dates.setdefault(meeting.date, f"{shown} {at}")
+        dates.setdefault(meeting.date, f"{shown}: {describe_where(at)}")
         if meeting.kind == "theme" and not meeting.theme:
-            problems.append(Problem(shown, f"{at}.theme", "a theme meeting needs a theme"))
+            problems.append(Problem(shown, f"{at}.theme", "et møde med temadrøftelse skal have et tema (theme)"))
         if meeting.minutes_sent is not None and meeting.minutes_sent < meeting.date:
-            problems.append(
-                Problem(shown, f"{at}.minutes_sent", f"{meeting.minutes_sent.isoformat()} is before the meeting")
-            )
+            problems.append(Problem(shown, f"{at}.minutes_sent", f"{format_date(meeting.minutes_sent)} er før mødet"))
         for item_index, item in enumerate(meeting.agenda):
             if item.type == "decision" and not item.recommendation:
                 problems.append(
                     Problem(
-                        shown, f"{at}.agenda[{item_index}].recommendation", "a decision item needs a recommendation"
+                        shown,
+                        f"{at}.agenda[{item_index}].recommendation",
+                        "et punkt til beslutning skal have en indstilling (recommendation)",
                     )
                 )
             if meeting.minutes_sent is not None and not item.decision:
@@ -1012,8 +1384,9 @@ def _check_meetings(sources: list[tuple[Path, int, Meeting]], contracts: set[int
                     Problem(
                         shown,
                         f"{at}.agenda[{item_index}].decision",
-                        f"the minutes were sent {meeting.minutes_sent.isoformat()}, so every item needs the "
-                        "decision as taken (for an orientation item, e.g. 'Rådet tog orienteringen til efterretning.')",
+                        f"referatet blev sendt {format_date(meeting.minutes_sent)}, så hvert punkt skal have "
+                        "beslutningen, som den blev truffet (ved et orienteringspunkt fx 'Rådet tog orienteringen til "
+                        "efterretning.')",
                     )
                 )
     return problems
@@ -1023,12 +1396,12 @@ def _check_evaluation(evaluation: Evaluation, path: Path, contracts: set[int]) -
     shown = display_path(path)
     problems = []
     if evaluation.date.year != evaluation.year:
-        problems.append(Problem(shown, "date", f"{evaluation.date.isoformat()} is not in {evaluation.year}"))
+        problems.append(Problem(shown, "date", f"{format_date(evaluation.date)} ligger ikke i {evaluation.year}"))
     if evaluation.covers not in contracts:
-        problems.append(Problem(shown, "covers", f"there is no contract for {evaluation.covers}"))
+        problems.append(Problem(shown, "covers", f"der er ingen kontrakt for {evaluation.covers}"))
     if evaluation.covers >= evaluation.year:
         problems.append(
-            Problem(shown, "covers", f"{evaluation.covers} must be a year before the evaluation year {evaluation.year}")
+            Problem(shown, "covers", f"{evaluation.covers} skal være et år før evalueringsåret {evaluation.year}")
         )
     return problems
 

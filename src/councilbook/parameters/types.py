@@ -35,7 +35,9 @@ def _iso_date(value: Any) -> Any:
         return value
     if isinstance(value, str) and _ISO_DATE.match(value.strip()):
         return value.strip()  # pydantic checks that the day exists
-    raise PydanticCustomError("date_not_iso", "a date must be written as YYYY-MM-DD")
+    raise PydanticCustomError(
+        "date_not_iso", "{value} er ikke en dato; en dato skrives ÅÅÅÅ-MM-DD, fx 2013-03-20", {"value": repr(value)}
+    )
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
@@ -51,7 +53,8 @@ def _web_address(value: Any) -> Any:
     if _WEB_ADDRESS.match(text) and len(text) <= 300:
         return text
     raise PydanticCustomError(
-        "web_address", "must be a web address like https://www.example.dk (beginning with https://, http:// or www.)"
+        "web_address",
+        "skal være en webadresse som https://www.eksempel.dk (der begynder med https://, http:// eller www.)",
     )
 
 
@@ -90,8 +93,8 @@ class StrictModel(BaseModel):
                 if found:
                     raise PydanticCustomError(
                         "control_character",
-                        "{key} holds the control character U+{code}; remove it (most editors do not show it: "
-                        "retype the text around it)",
+                        "teksten indeholder styretegnet U+{code}; fjern det (de fleste editorer viser det ikke: "
+                        "skriv teksten omkring det igen)",
                         {"key": str(key), "code": f"{ord(found.group()):04X}"},
                     )
         return data

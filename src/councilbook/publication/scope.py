@@ -206,7 +206,9 @@ def contract_scope(key: str | int, params: Parameters, dataset: Dataset, embargo
     year = int(key)
     contract = params.contracts[year]
     if contract.published is None:
-        raise ComputeError(f"the contract for {year} is a draft (no published date): it has no popular edition yet")
+        raise ComputeError(
+            f"kontrakten for {year} er et udkast (uden published-dato): den har ingen populærudgave endnu"
+        )
     cutoff = compute_cutoff(contract.published, params.council)
     meetings = [_plan_entry(m) for m in params.meetings if m.date.year == year]
     evaluation = params.evaluations.get(year)

@@ -85,7 +85,7 @@ class UnknownKind(KeyError):
         self.known = sorted(known)
 
     def __str__(self) -> str:
-        return f"unknown report kind {self.kind!r} (known kinds: {', '.join(self.known)})"
+        return f"ukendt rapporttype {self.kind!r} (de kendte typer er: {', '.join(self.known)})"
 
 
 _BUILTIN = "councilbook.reports.kinds"
@@ -103,7 +103,7 @@ def register(kind: ReportKind) -> ReportKind:
     """Add a kind (a kind module's ``KIND`` is registered when the module is loaded)."""
     existing = _registry.get(kind.id)
     if existing is not None and existing is not kind and existing.build is not kind.build:
-        raise ValueError(f"two report kinds have the id {kind.id!r}")
+        raise ValueError(f"to rapporttyper har id'et {kind.id!r}")
     _registry[kind.id] = kind
     return kind
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from councilbook.analysis.benchmark import FLAG_NOT_MEANINGFUL, FLAG_UNCERTAIN
-from councilbook.analysis.compute import GoalDetail, GoalStatus, MeetingStatus, MissingFigure
+from councilbook.analysis.compute import GoalDetail, GoalStatus, MeetingStatus, MissingFigure, forecast_change
 from councilbook.core import figures as fig
 from councilbook.core.formats import MISSING, STATUS_LABELS, format_number, format_period_code, format_periods
 from councilbook.core.periods import period_from_code
@@ -254,7 +254,12 @@ def status_row(goal: Goal, status: GoalStatus, since: fig.Quantity | None) -> di
 
 def since_previous(result: MeetingStatus, status: GoalStatus) -> fig.Quantity | None:
     detail: GoalDetail | None = result.details.get(status.goal_id)
-    return detail.since_previous(status) if detail is not None else None
+    if detail is not None:
+        return detail.since_previous(status)
+    if result.overview:  # compute_meeting_goals: the previous forecasts without the details
+        before = result.previous.get(status.goal_id)
+        return forecast_change(status, before[1] if before else None)
+    return None
 
 
 def partial_notes(statuses: Sequence[GoalStatus]) -> tuple[str, ...]:

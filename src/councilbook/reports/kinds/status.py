@@ -349,8 +349,9 @@ def meeting_notes(params: Parameters, as_of: date) -> list[str]:
         contract = params.contracts.get(year)
         if meeting.date <= as_of and contract is not None and not contract.is_public(as_of):
             found.append(
-                f"siden for mødet {format_date(meeting.date)} er holdt tilbage: den gør status på kontrakten for {year}, "
-                f"som ikke er offentliggjort endnu (skriv published: i contracts/{year}.yml, når populærudgaven er ude)"
+                f"siden for mødet {format_date(meeting.date)} er holdt tilbage: den gør status på kontrakten for "
+                f"{year}, som ikke er offentliggjort endnu (skriv published: i contracts/{year}.yml, når "
+                "populærudgaven er ude)"
             )
     return found
 
