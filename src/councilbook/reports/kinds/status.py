@@ -19,6 +19,7 @@ from councilbook.core.periods import period_from_code
 from councilbook.core.prose import escape_markdown, labelled_markdown, prose_markdown
 from councilbook.core.prose import escape_markdown as md_text
 from councilbook.data.ingest import Dataset
+from councilbook.parameters.meetings import attendance
 from councilbook.parameters.model import MEETING_KIND_LABELS_DA, Contract, Goal, Meeting, Parameters
 from councilbook.publication.provenance import collect_provenance
 from councilbook.publication.scope import CLOSED_ITEM, Scope, meeting_scope, minutes_state
@@ -88,6 +89,14 @@ def agenda_section(meeting, members: bool, params=None, as_of: date | None = Non
                 "Beslutningsreferatet er endnu ikke udsendt; beslutningerne offentliggøres, når det er godkendt.",
                 "",
             ]
+    if show_decisions and params is not None and params.council.members:  # who took the decisions
+        there, absent = attendance(params.council.members, meeting)
+        lines += [
+            f"**Til stede:** {md_text(', '.join(there))}.",
+            "",
+            f"**Afbud:** {md_text(', '.join(absent)) if absent else 'ingen'}.",
+            "",
+        ]
     for number, item in enumerate(meeting.agenda, start=1):
         kind = "Til beslutning" if item.type == "decision" else "Til orientering"
         hidden = item.confidential and not members
