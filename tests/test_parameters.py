@@ -236,3 +236,11 @@ def test_missing_parameters_folder(tmp_path: Path) -> None:
     assert str(caught.value).endswith(
         "nowhere: parametermappen findes ikke; angiv den rigtige mappe med --params (standard: parameters)"
     )
+
+
+def test_time_of_day(here: Path) -> None:
+    edit(here / "parameters/meetings/2021.yml", "    kind: ordinary", '    kind: ordinary\n    start: "25:99"')
+    assert problems_of(here) == [
+        "parameters/meetings/2021.yml, linje 5, kolonne 12: 1. møde (meetings[0].start): '25:99' er ikke et "
+        "klokkeslæt; skriv det som TT:MM, fx 15:00"
+    ]

@@ -725,8 +725,9 @@ def format_location(loc: tuple[Any, ...]) -> str:
     return "".join(parts)
 
 
-# Our own error types (parameters/types.py, parameters/meetings.py): their message is already Danish.
-_OWN_ERRORS = {"control_character", "web_address", "clock", "date_not_iso"}
+# Our own error types (parameters/types.py): their message is already Danish. A time of day
+# (parameters/meetings.py, "clock") is described here.
+_OWN_ERRORS = {"control_character", "web_address", "date_not_iso"}
 # A value's form, by the pattern it must match (parameters/types.py and the models here).
 _PATTERNS: dict[str, str] = {
     r"^[a-z0-9][a-z0-9_-]*$": "et id skrives med små bogstaver (a-z), tal, - og _, fx ledige_30",
@@ -759,6 +760,8 @@ def describe_error(error: Any, model: type[BaseModel] | None = None) -> str:
         return unknown_key_message(str(error["loc"][-1]), _keys_at(model, yaml_path(tuple(error["loc"]))[:-1]))
     if kind in _OWN_ERRORS:
         return str(error["msg"])
+    if kind == "clock":
+        return f"{value!r} er ikke et klokkeslæt; skriv det som TT:MM, fx 15:00"
     if kind == "missing":
         return "nøglen mangler; den skal udfyldes"
     if kind.startswith("date") or kind.startswith("datetime"):
