@@ -160,11 +160,11 @@ def test_calendar_on_fixed_dates() -> None:
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [
         "Frister pr. 1. maj 2013:",
-        "  2013-05-22  kommende     Materiale til medlemmerne: Rådsmøde med temadrøftelse 29. maj 2013",
-        "  2013-05-29  kommende     Møde: Rådsmøde med temadrøftelse 29. maj 2013",
-        "  2013-06-05  kommende     Beslutningsreferat sendes: Rådsmøde med temadrøftelse 29. maj 2013",
-        "  2013-06-11  kommende     Frist for indsigelser mod referatet: Rådsmøde med temadrøftelse 29. maj 2013",
-        "  2013-06-12  kommende     Referatet godkendt og offentliggjort (uden indsigelser): "
+        "  22.05.2013  kommende     Materiale til medlemmerne: Rådsmøde med temadrøftelse 29. maj 2013",
+        "  29.05.2013  kommende     Møde: Rådsmøde med temadrøftelse 29. maj 2013",
+        "  05.06.2013  kommende     Beslutningsreferat sendes: Rådsmøde med temadrøftelse 29. maj 2013",
+        "  11.06.2013  kommende     Frist for indsigelser mod referatet: Rådsmøde med temadrøftelse 29. maj 2013",
+        "  12.06.2013  kommende     Referatet godkendt og offentliggjort (uden indsigelser): "
         "Rådsmøde med temadrøftelse 29. maj 2013",
     ]
 

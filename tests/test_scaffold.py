@@ -23,13 +23,13 @@ def test_new_meeting_appends_a_commented_stub(mini: Path) -> None:
     params = mini / "parameters"
     before = (params / "meetings/2021.yml").read_text(encoding="utf-8")
     code, output = new("meeting", "2021-12-08", "--kind", "theme", "--params", str(params))
-    assert code == 2 and "meetings[3].theme: a theme meeting needs a theme" in output  # and nothing written
+    assert code == 2 and "4. møde (meetings[3].theme): et møde med temadrøftelse skal have et tema (theme)" in output  # and nothing written
     assert (params / "meetings/2021.yml").read_text(encoding="utf-8") == before
     code, output = new(
         "meeting", "2021-12-08", "--kind", "theme", "--theme", "Unge: uddannelse", "--params", str(params)
     )
     assert code == 0, output
-    assert output.startswith(f"Added the meeting 2021-12-08 to {params / 'meetings/2021.yml'}")
+    assert output.startswith(f"Mødet 8. december 2021 er tilføjet til {params / 'meetings/2021.yml'}")
     text = (params / "meetings/2021.yml").read_text(encoding="utf-8")
     assert text.startswith(before)  # what was there is kept, comments included
     assert '    theme: "Unge: uddannelse"' in text and "    # place: Mødested" in text
@@ -56,15 +56,15 @@ def test_new_meeting_refuses_a_date_taken_or_a_year_without_contract(mini: Path)
     params = mini / "parameters"
     before = (params / "meetings/2021.yml").read_text(encoding="utf-8")
     code, output = new("meeting", "2021-06-16", "--params", str(params))
-    assert code == 2 and "there is a meeting on 2021-06-16 already" in output
+    assert code == 2 and "der er allerede et møde 16. juni 2021" in output
     assert (params / "meetings/2021.yml").read_text(encoding="utf-8") == before
     code, output = new("meeting", "2023-03-15", "--params", str(params))
-    assert code == 2 and "no contract for 2023" in output
+    assert code == 2 and "der er ingen kontrakt for 2023" in output
     assert not (params / "meetings/2023.yml").exists()  # nothing half-made is left
     code, output = new("meeting", "2021-13-01", "--params", str(params))
-    assert code == 2 and "'2021-13-01' is not a valid date" in output
+    assert code == 2 and "'2021-13-01' er ikke en gyldig dato" in output
     code, output = new("meeting", "2021-12-01", "--kind", "picnic", "--params", str(params))
-    assert code == 2 and "'picnic' is not a meeting kind" in output
+    assert code == 2 and "'picnic' er ikke en mødetype" in output
 
 
 def test_new_contract_starts_from_last_years_goals(mini: Path) -> None:
@@ -72,7 +72,7 @@ def test_new_contract_starts_from_last_years_goals(mini: Path) -> None:
     code, output = new("contract", "2022", "--params", str(params))
     assert code == 0, output
     path = params / "contracts/2022.yml"
-    assert output.startswith(f"Wrote {path} from the contract for 2021")
+    assert output.startswith(f"Skrev {path} ud fra kontrakten for 2021 som udkast")
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# Result contract 2022 with the Minister for Employment: a DRAFT.")
     loaded = load_parameters(params)
@@ -87,6 +87,6 @@ def test_new_contract_starts_from_last_years_goals(mini: Path) -> None:
     # With the contract in place, the year's meetings can follow.
     assert new("meeting", "2022-03-16", "--kind", "contract", "--params", str(params))[0] == 0
     code, output = new("contract", "2022", "--params", str(params))
-    assert code == 2 and "the contract exists already" in output
+    assert code == 2 and "kontrakten findes allerede" in output
     code, output = new("contract", "2030", "--params", str(params))
-    assert code == 2 and "there is no contract for 2029 to start from" in output
+    assert code == 2 and "der er ingen kontrakt for 2029 at tage udgangspunkt i" in output

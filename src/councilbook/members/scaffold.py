@@ -23,6 +23,7 @@ import yaml
 
 from councilbook.analysis.validate import check_parameters
 from councilbook.core.errors import InputError, Problem, display_path
+from councilbook.core.formats import format_date
 from councilbook.parameters.model import MEETING_KIND_LABELS_DA, Contract, Parameters
 
 MEETINGS_HEADER = """\
@@ -105,7 +106,7 @@ def new_meeting(params_dir: Path, day: dt.date, kind: str, title: str | None = N
         )
     path = params_dir / "meetings" / f"{day.year}.yml"
     if any(m.date == day for m in params.meetings):
-        raise InputError([Problem(display_path(path), "", f"der er allerede et møde {day.isoformat()}")])
+        raise InputError([Problem(display_path(path), "", f"der er allerede et møde {format_date(day)}")])
     text = path.read_text(encoding="utf-8") if path.exists() else MEETINGS_HEADER.format(year=day.year)
     if not text.endswith("\n"):
         text += "\n"
