@@ -23,7 +23,8 @@ def test_new_meeting_appends_a_commented_stub(mini: Path) -> None:
     params = mini / "parameters"
     before = (params / "meetings/2021.yml").read_text(encoding="utf-8")
     code, output = new("meeting", "2021-12-08", "--kind", "theme", "--params", str(params))
-    assert code == 2 and "4. møde (meetings[3].theme): et møde med temadrøftelse skal have et tema (theme)" in output  # and nothing written
+    # Refused, and nothing written.
+    assert code == 2 and "4. møde (meetings[3].theme): et møde med temadrøftelse skal have et tema (theme)" in output
     assert (params / "meetings/2021.yml").read_text(encoding="utf-8") == before
     code, output = new(
         "meeting", "2021-12-08", "--kind", "theme", "--theme", "Unge: uddannelse", "--params", str(params)
