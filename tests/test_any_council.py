@@ -232,7 +232,9 @@ def test_2_a_share_cannot_be_summed_over_months(tmp_path: Path) -> None:
     params, data = make(tmp_path, [goal("andel", "andel", "sum", "lower", "2020", {"form": "direction"})])
     result = runner.invoke(app, ["validate", "--params", str(params), "--data", str(data)])
     assert result.exit_code == 2
-    assert "goals[0].aggregation: 'sum': 'andel' is a share, and a share is never summed" in result.stderr
+    assert (
+        "1. mål (goals[0].aggregation): 'sum': 'andel' er en andel, og en andel lægges aldrig sammen" in result.stderr
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -460,11 +462,11 @@ def test_13_minutes_show_a_missing_decision_as_missing_and_refuse_a_meeting_not_
     args = ["minutes", "--params", str(mini / "parameters"), "--data", str(mini / "data"), "--out", str(tmp_path)]
     result = runner.invoke(app, [*args, "--meeting", "2021-06-16", "--as-of", "2021-06-20"])
     assert result.exit_code == 0, result.stderr
-    assert "no decision is recorded for 1 item(s): 1. Lukket punkt om en virksomhed" in result.stderr
+    assert "Bemærk: 1 punkt har ingen beslutning: 1. Lukket punkt om en virksomhed." in result.stderr
     html = (tmp_path / "2021-06-16/referat.html").read_text(encoding="utf-8")
     assert "tog punktet til efterretning" not in html and "ikke registreret" in html
     early = runner.invoke(app, [*args, "--meeting", "2021-11-03", "--as-of", "2021-10-01"])
-    assert early.exit_code == 2 and "has not been held yet" in early.stderr
+    assert early.exit_code == 2 and "mødet 3. november 2021 er ikke holdt endnu" in early.stderr
 
 
 def test_13_sent_minutes_need_every_decision(mini: Path) -> None:
@@ -474,7 +476,10 @@ def test_13_sent_minutes_need_every_decision(mini: Path) -> None:
     write_yaml(path, data)
     result = runner.invoke(app, ["validate", "--params", str(mini / "parameters"), "--data", str(mini / "data")])
     assert result.exit_code == 2
-    assert "meetings[1].agenda[0].decision: the minutes were sent 2021-06-28, so every item needs" in result.stderr
+    assert (
+        "2. møde, 1. punkt (meetings[1].agenda[0].decision): referatet blev sendt 28. juni 2021, så hvert punkt skal "
+        "have beslutningen" in result.stderr
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -521,7 +526,7 @@ def test_14_new_meeting_is_checked_like_validate(mini: Path) -> None:
     write_yaml(params / "contracts/2023.yml", later)
     result = runner.invoke(app, ["new", "meeting", "2023-01-18", "--params", str(params)])  # data to Nov. 2022
     assert result.exit_code == 2
-    assert "there is no contract for 2022 to report on (add contracts/2022.yml)" in result.stderr
+    assert "der er ingen kontrakt for 2022 at gøre status på (tilføj contracts/2022.yml)" in result.stderr
     assert not (params / "meetings/2023.yml").exists()
 
 
