@@ -267,7 +267,9 @@ def test_a_sent_pack_is_never_rewritten_and_a_correction_is_a_new_version(tmp_pa
     assert sent["sent"] == "2013-02-10"
     v1_hash = sha256(first.pdf)
     params = load_parameters(SAMPLE[0])
-    assert "sendt til medlemmerne 2013-02-10" in (pack_frozen(params, params.meeting_on(day), out, before_due) or "")
+    assert "sendt til medlemmerne 10. februar 2013" in (
+        pack_frozen(params, params.meeting_on(day), out, before_due) or ""
+    )
     with pytest.raises(PackFrozen, match="skrives ikke om"):
         build_pack(*SAMPLE, day, ROOT, out, as_of=before_due)
     assert sha256(first.pdf) == v1_hash
@@ -505,3 +507,57 @@ def test_milestone_press_releases_for_the_contract_and_the_analysis_report(tmp_p
     # A draft contract has none; a year without a report neither: errors that say so.
     with pytest.raises(InputError, match="ingen analyserapport for 2011"):
         build_milestone_press_release(*SAMPLE, "analysis", 2011, tmp_path)
+
+
+def test_the_pack_commands_at_the_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pack --send, a refused rewrite, --correction and --due as the secretariat types them."""
+    require_tool("chromium", "chromium-browser")
+    from typer.testing import CliRunner
+
+    from councilbook.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    args = ["pack", "--params", str(SAMPLE[0]), "--data", str(SAMPLE[1]), "--out", "packs"]
+    first = runner.invoke(app, [*args, "--meeting", "2013-02-20", "--as-of", "2013-02-10"])
+    assert first.exit_code == 0, first.output
+    assert re.fullmatch(
+        r"20\. februar 2013: packs/2013-02-20/pakke-2013-02-20\.pdf \(\d+ sider\), "
+        r"packs/2013-02-20/status-2013-02-20\.xlsx, packs/2013-02-20/manifest\.json\n",
+        first.stdout,
+    )
+    sent = runner.invoke(app, [*args, "--meeting", "2013-02-20", "--as-of", "2013-02-11", "--send"])
+    assert sent.stdout == (
+        "20. februar 2013: version 1 af pakken er markeret som sendt 11. februar 2013; den skrives ikke om herefter.\n"
+    )
+    refused = runner.invoke(app, [*args, "--meeting", "2013-02-20", "--as-of", "2013-02-12"])
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        "Pakken til mødet 20. februar 2013 (version 1) skrives ikke om: den blev sendt til medlemmerne "
+        "11. februar 2013. En rettelse bliver en ny version ved siden af den gamle: councilbook pack --meeting "
+        '2013-02-20 --correction "hvad der er rettet"\n'
+    )
+    fixed = runner.invoke(
+        app, [*args, "--meeting", "2013-02-20", "--as-of", "2013-02-12", "--correction", "Punkt 3 manglede bilag"]
+    )
+    assert fixed.exit_code == 0, fixed.output
+    assert fixed.stdout.startswith("20. februar 2013 (version 2): packs/2013-02-20/pakke-2013-02-20-v2.pdf")
+    assert fixed.stdout.endswith("  Rettet: Punkt 3 manglede bilag\n")
+    # --due writes the packs due and leaves the sent ones (the mini council: one meeting due).
+    mini = ["pack", "--params", str(MINI / "parameters"), "--data", str(MINI / "data"), "--out", "packs"]
+    due = runner.invoke(app, [*mini, "--due", "--as-of", "2021-02-01"])
+    assert due.exit_code == 0 and due.stdout.startswith("10. februar 2021: packs/2021-02-10/pakke-2021-02-10.pdf")
+    again = runner.invoke(app, [*mini, "--due", "--as-of", "2021-02-05"])
+    assert again.stdout == (
+        "10. februar 2021: uændret – pakken er sendt (materialedatoen 31. januar 2021 er passeret, så medlemmerne "
+        "har den).\n"
+    )
+    both = runner.invoke(app, [*args, "--due", "--send"])
+    assert both.exit_code == 2 and "--send og --correction gælder ét møde" in both.stderr
+    press = runner.invoke(
+        app, ["press", "--params", str(SAMPLE[0]), "--data", str(SAMPLE[1]), "--contract", "2013", "--out", "press"]
+    )
+    assert press.stdout == (
+        "Pressemeddelelse (udkast): press/pressemeddelelse-kontrakt-2013.pdf\n"
+        "Overskrift: Ny resultatkontrakt: 4 mål for beskæftigelsen i 2013\n"
+    )

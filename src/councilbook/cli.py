@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Literal, Optional
 
 import typer
 from rich.console import Console
@@ -613,40 +613,82 @@ def pack(
     due: Annotated[
         bool, typer.Option("--due", help="Alle møder, hvis pakke skal sendes nu eller skulle være sendt.")
     ] = False,
-    as_of: Annotated[Optional[str], as_of_option("Dagen, --due regner fra, ÅÅÅÅ-MM-DD (standard: i dag).")] = None,
+    send: Annotated[
+        bool, typer.Option("--send", help="Markér mødets seneste pakke som sendt til medlemmerne (på --as-of).")
+    ] = False,
+    correction: Annotated[
+        Optional[str],
+        typer.Option(
+            "--correction",
+            metavar="TEKST",
+            help="Hvad der er rettet: en sendt pakke skrives ikke om, rettelsen bliver en ny version ved siden af.",
+        ),
+    ] = None,
+    as_of: Annotated[Optional[str], as_of_option("Dagen, pakken laves på, ÅÅÅÅ-MM-DD (standard: i dag).")] = None,
     today: TodayOption = None,
     out_dir: OutOption = paths.PACKS,
 ) -> None:
     """Lav mødepakken til medlemmerne.
 
-    Pakken skrives i packs/<dato>/: en PDF (forside, dagsorden med indstillinger, status på målene, beslutninger
-    fra sidste møde og opfølgning), et Excel-ark med tallene og manifest.json.
+    Pakken skrives i packs/<dato>/: en PDF (forside, målene på én side, dagsorden med sidetal, punkterne
+    med indstillinger og bilag, åbne handlinger, status på målene som bilag A), et Excel-ark med tallene og
+    manifest.json. En pakke, der er sendt (--send) eller hvis materialedato er passeret, skrives aldrig om:
+    en rettelse (--correction) bliver en ny version, og manifestet gemmer alle versioner.
 
     \b
-    Eksempel:
+    Eksempler:
       councilbook pack --meeting 2013-05-29
+      councilbook pack --meeting 2013-05-29 --send
+      councilbook pack --meeting 2013-05-29 --correction "Bilag 3.1 var det forkerte notat"
+      councilbook pack --due
     """
-    from councilbook.members.pack import build_pack, due_meetings
+    from councilbook.members.pack import PackFrozen, build_pack, due_meetings, pack_frozen, send_pack
+    from councilbook.members.versions import PackFolderError
     from councilbook.parameters.model import load_parameters
 
     if (meeting is None) == (not due):
         warn("Angiv enten --meeting DATO eller --due.")
         raise typer.Exit(2)
+    if due and (send or correction):
+        warn("--send og --correction gælder ét møde: angiv --meeting DATO.")
+        raise typer.Exit(2)
     day_as_of = _as_of(as_of, today)
     with user_errors("Mødepakken blev ikke lavet"):
-        if due:
-            parameters = load_parameters(params)
-            days = [m.date for m in due_meetings(parameters, day_as_of)]
-        else:
-            days = [d for d in [_parse_date(meeting, "--meeting")] if d is not None]
-        for day in days:
-            result = build_pack(params, data, day, Path.cwd(), out_dir)
-            say(
-                f"{format_date(day)}: {display_path(result.pdf)}, {display_path(result.workbook)}, "
-                f"{display_path(result.manifest)}"
-            )
-            if result.cutoff is not None and result.data_end is not None:
-                _warn_data_behind(result.data_end, result.cutoff, data)
+        try:
+            if send:
+                day = _parse_date(meeting, "--meeting")
+                assert day is not None
+                record = send_pack(params, day, Path.cwd(), out_dir, day_as_of)
+                say(
+                    f"{format_date(day)}: version {record.get('version', 1)} af pakken er markeret som sendt "
+                    f"{format_date(day_as_of)}; den skrives ikke om herefter."
+                )
+                return
+            if due:
+                parameters = load_parameters(params)
+                days = []
+                for m in due_meetings(parameters, day_as_of):
+                    why = pack_frozen(parameters, m, out_dir, day_as_of)
+                    if why is None:
+                        days.append(m.date)
+                    else:
+                        say(f"{format_date(m.date)}: uændret – pakken er sendt ({why}).")
+            else:
+                days = [d for d in [_parse_date(meeting, "--meeting")] if d is not None]
+            for day in days:
+                result = build_pack(params, data, day, Path.cwd(), out_dir, day_as_of, correction)
+                version = f" (version {result.version})" if result.version > 1 else ""
+                say(
+                    f"{format_date(day)}{version}: {display_path(result.pdf)} ({result.pages} sider), "
+                    f"{display_path(result.workbook)}, {display_path(result.manifest)}"
+                )
+                for change in result.changes:
+                    say(f"  Rettet: {change}")
+                if result.cutoff is not None and result.data_end is not None:
+                    _warn_data_behind(result.data_end, result.cutoff, data)
+        except (PackFrozen, PackFolderError) as exc:
+            warn(str(exc))
+            raise typer.Exit(2) from None
 
 
 @app.command(cls=DanishCommand)
@@ -661,8 +703,11 @@ def minutes(
 ) -> None:
     """Beslutningsreferat og pressemeddelelse efter et møde.
 
-    Referatet er et udkast, indtil indsigelsesfristen er udløbet, derefter godkendt; en beslutning, der ikke er
-    skrevet, vises som manglende. Pressemeddelelsen er et udkast til formanden. Begge som PDF i packs/<dato>/.
+    Referatet giver tid, sted, hvem der var til stede og hvem der havde meldt afbud, og hvert punkt med
+    indstilling og beslutning; det er et udkast, indtil indsigelsesfristen er udløbet, derefter godkendt. En
+    beslutning, der ikke er skrevet, vises som manglende. Referatet findes i en udgave til medlemmerne og en
+    offentlig (lukkede punkter som "Lukket punkt"). Pressemeddelelsen er et udkast til formanden med mødets
+    nyhed som overskrift. Alt som PDF i packs/<dato>/.
 
     \b
     Eksempel:
@@ -677,6 +722,8 @@ def minutes(
     with user_errors("Referatet blev ikke lavet"):
         result = build_after_meeting(params, data, day, out_dir, _as_of(as_of))
     say(f"Beslutningsreferat ({result.state.label}): {display_path(result.minutes)}")
+    if result.public_minutes is not None:
+        say(f"Offentligt referat ({result.state.label}): {display_path(result.public_minutes)}")
     say(f"Pressemeddelelse (udkast): {display_path(result.press_release)}")
     if result.undecided:
         warn(
@@ -684,6 +731,42 @@ def minutes(
             f"{'; '.join(result.undecided)}. Referatet viser dem som manglende; skriv hver beslutning (decision: i "
             "mødets dagsorden), før referatet sendes."
         )
+
+
+@app.command(cls=DanishCommand)
+def press(
+    params: ParamsOption = DEFAULT_PARAMS,
+    data: DataOption = DEFAULT_DATA,
+    contract: Annotated[
+        Optional[int],
+        typer.Option("--contract", metavar="ÅR", help="Kontrakten for ÅR er underskrevet og offentliggjort."),
+    ] = None,
+    analysis: Annotated[
+        Optional[int], typer.Option("--analysis", metavar="ÅR", help="Analyserapporten om ÅR er udgivet.")
+    ] = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="Mappen, pressemeddelelsen skrives i.")] = paths.PACKS,
+) -> None:
+    """Pressemeddelelse om en milepæl: kontrakten eller analyserapporten.
+
+    Et udkast på én side til formanden, med målene eller konklusionerne fra parametrene.
+
+    \b
+    Eksempler:
+      councilbook press --contract 2013
+      councilbook press --analysis 2012
+    """
+    from councilbook.members.press import build_milestone_press_release
+
+    if (contract is None) == (analysis is None):
+        warn("Angiv enten --contract ÅR eller --analysis ÅR.")
+        raise typer.Exit(2)
+    milestone: Literal["contract", "analysis"] = "contract" if contract is not None else "analysis"
+    year = contract if contract is not None else analysis
+    assert year is not None
+    with user_errors("Pressemeddelelsen blev ikke lavet"):
+        result = build_milestone_press_release(params, data, milestone, year, out_dir)
+    say(f"Pressemeddelelse (udkast): {display_path(result.pdf)}")
+    say(f"Overskrift: {result.headline}")
 
 
 # ---------------------------------------------------------------------------

@@ -38,7 +38,9 @@ from typer._click.formatting import HelpFormatter, join_options
 from typer.core import TyperCommand, TyperGroup
 
 # The commands in the order of the secretariat's work; a command not named here comes after them.
-COMMAND_ORDER = ("validate", "new", "build", "status", "pack", "minutes", "publish", "calendar", "fetch", "sample")
+COMMAND_ORDER = (
+    "validate", "new", "build", "status", "pack", "minutes", "press", "publish", "calendar", "fetch", "sample"
+)  # fmt: skip
 # A subgroup's commands in order (``new``: a meeting before a contract year).
 SUBCOMMAND_ORDER = ("meeting", "contract")
 

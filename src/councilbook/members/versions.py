@@ -16,6 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from councilbook.core.formats import format_date
+
 MANIFEST = "manifest.json"
 
 
@@ -80,9 +82,9 @@ class PackHistory:
             return None
         sent = self.sent_on()
         if sent is not None and sent <= as_of:
-            return f"den blev sendt til medlemmerne {sent.isoformat()}"
+            return f"den blev sendt til medlemmerne {format_date(sent)}"
         if as_of > pack_due:
-            return f"materialedatoen {pack_due.isoformat()} er passeret, så medlemmerne har den"
+            return f"materialedatoen {format_date(pack_due)} er passeret, så medlemmerne har den"
         return None
 
 
