@@ -147,24 +147,31 @@ def page_count(pdf: Path) -> int:
     return len(PdfReader(pdf).pages)
 
 
+def _layout(points: Sequence[int], counts: Sequence[int], pages: int) -> tuple[list[int], list[int]]:
+    """Where each printed page and each insert's first page go in the merged PDF (0-based): every insert
+    right after the printed page it belongs to, inserts after the same page in their order."""
+    merged: list[int] = []
+    starts = [0] * len(points)
+    position = 0
+    for page in range(pages):
+        merged.append(position)
+        position += 1
+        for i in range(len(points)):
+            if points[i] == page:
+                starts[i] = position
+                position += counts[i]
+    return merged, starts
+
+
 def plan_pages(
     bookmarks: list[Bookmark], inserts: Sequence[Insert], pages: int
 ) -> tuple[dict[str, int], dict[str, int], int]:
     """The merged PDF's page numbers (from 1): of every heading, of every insert's first page, and in all;
-    the same order as :func:`assemble_pack` puts the pages in."""
-    points = insert_points(bookmarks, inserts, pages)
+    as :func:`assemble_pack` lays the pages out (:func:`_layout`)."""
     counts = [page_count(i.pdf) for i in inserts]
-    merged: dict[int, int] = {}
-    starts: dict[str, int] = {}
-    position = 0
-    for page in range(pages):
-        merged[page] = position
-        position += 1
-        for i in sorted(i for i in range(len(inserts)) if points[i] == page):
-            starts[inserts[i].label] = position + 1
-            position += counts[i]
+    merged, starts = _layout(insert_points(bookmarks, inserts, pages), counts, pages)
     headings = {b.title: merged[b.page] + 1 for b in bookmarks}
-    return headings, starts, position
+    return headings, {i.label: start + 1 for i, start in zip(inserts, starts, strict=True)}, pages + sum(counts)
 
 
 def _stamp(labels: list[str]) -> PdfReader:
@@ -196,35 +203,27 @@ def _stamp(labels: list[str]) -> PdfReader:
     return PdfReader(buffer)
 
 
-def assemble_pack(
-    printed: Path, inserts: Sequence[Insert], output: Path, footer: str = "", titles: Sequence[str] | None = None
-) -> Path:
+def assemble_pack(printed: Path, inserts: Sequence[Insert], output: Path, titles: Sequence[str] | None = None) -> Path:
     """Merge the attachments into the printed pack, stamp "Side N af M" on every page (and the attachment's
     label on its pages), and write bookmarks: the pack's headings with each attachment under its item."""
     reader = PdfReader(printed)
     bookmarks = read_bookmarks(printed, titles)
-    points = insert_points(bookmarks, inserts, len(reader.pages))
+    attachments = [PdfReader(i.pdf) for i in inserts]
+    merged, starts = _layout(
+        insert_points(bookmarks, inserts, len(reader.pages)), [len(a.pages) for a in attachments], len(reader.pages)
+    )
+    total = len(reader.pages) + sum(len(a.pages) for a in attachments)
+    placed: list[tuple[int, Any, str]] = [(merged[n], page, "") for n, page in enumerate(reader.pages)]
+    for insert, attachment, start in zip(inserts, attachments, starts, strict=True):
+        placed += [(start + n, page, insert.label) for n, page in enumerate(attachment.pages)]
+    placed.sort(key=lambda entry: entry[0])
     writer = PdfWriter()
-    labels: list[str] = []
-    main_index: dict[int, int] = {}  # printed page -> merged page (0-based)
-    insert_start: dict[int, int] = {}
-    for page_number, page in enumerate(reader.pages):
+    for _, page, _label in placed:
         writer.add_page(page)
-        main_index[page_number] = len(writer.pages) - 1
-        labels.append("")
-        for i in (i for i in range(len(inserts)) if points[i] == page_number):
-            insert_start[i] = len(writer.pages)
-            attachment = PdfReader(inserts[i].pdf)
-            for attached in attachment.pages:
-                writer.add_page(attached)
-                labels.append(inserts[i].label)
-    total = len(writer.pages)
     stamps = _stamp(
         [
-            (f"{label} · " if label else "")
-            + (f"{footer} · " if footer and index else "")
-            + f"Side {index + 1} af {total}"
-            for index, label in enumerate(labels)
+            (f"{label} · " if label else "") + f"Side {index + 1} af {total}"
+            for index, (_, _, label) in enumerate(placed)
         ]
     )
     for index, page in enumerate(writer.pages):
@@ -234,11 +233,11 @@ def assemble_pack(
     parents: dict[int, IndirectObject] = {}
     for bookmark in bookmarks:
         parent = parents.get(bookmark.level - 1) if bookmark.level else None
-        item = writer.add_outline_item(title=bookmark.title, page_number=main_index[bookmark.page], parent=parent)
+        item = writer.add_outline_item(title=bookmark.title, page_number=merged[bookmark.page], parent=parent)
         parents[bookmark.level] = item
         for i, insert in enumerate(inserts):
             if " ".join(insert.after_heading.split()) == bookmark.title:
-                writer.add_outline_item(title=insert.title, page_number=insert_start[i], parent=item)
+                writer.add_outline_item(title=insert.title, page_number=starts[i], parent=item)
     writer.page_mode = "/UseOutlines"
     with output.open("wb") as stream:
         writer.write(stream)

@@ -30,8 +30,8 @@ from councilbook.core.errors import InputError, Problem
 from councilbook.core.formats import STATUS_LABELS, format_date, format_month
 from councilbook.core.prose import inline_html
 from councilbook.data.ingest import Dataset
-from councilbook.parameters.meetings import attendance
-from councilbook.parameters.model import MEETING_KIND_LABELS_DA, AgendaItem, Goal, Meeting, Parameters
+from councilbook.parameters.meetings import Member, attendance
+from councilbook.parameters.model import MEETING_KIND_LABELS_DA, AgendaItem, Council, Goal, Meeting, Parameters
 from councilbook.publication.scope import CLOSED_ITEM, MinutesState, minutes_state
 from councilbook.text import present
 
@@ -53,6 +53,34 @@ blockquote { font-style: italic; margin: 8pt 0 8pt 12pt; }
 """
 
 
+def meeting_facts(meeting: Meeting) -> list[tuple[str, str]]:
+    """A meeting's date, time, place and theme (those the parameters give), as label and text."""
+    facts = [("Dato", format_date(meeting.date))]
+    for label, value in (("Tid", meeting.time_span), ("Sted", meeting.place), ("Tema", meeting.theme)):
+        if value:
+            facts.append((label, value))
+    return facts
+
+
+def facts_html(facts: list[tuple[str, str]]) -> str:
+    return "<dl>" + "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in facts) + "</dl>"
+
+
+def council_chair(council: Council) -> Member | None:
+    return next((m for m in council.members if m.role == "chair"), None)
+
+
+def contact_html(council: Council, contact: str | None = None) -> str:
+    """ "Yderligere oplysninger: …": the contact given, else the chair, and the council's site."""
+    chair = council_chair(council)
+    who = contact or (f"{chair.name}, formand" if chair else None)
+    return (
+        "<p class='meta'>Yderligere oplysninger: "
+        + html.escape(", ".join(x for x in (who, council.website) if x) or council.region)
+        + "</p>"
+    )
+
+
 def minutes_html(params: Parameters, meeting: Meeting, state: MinutesState, members: bool) -> str:
     """The decision minutes: meeting, time, place, who was there and who was not, then each item with its
     recommendation and the decision as taken. In the public version (``members=False``) a confidential item
@@ -64,19 +92,13 @@ def minutes_html(params: Parameters, meeting: Meeting, state: MinutesState, memb
         f"{html.escape(format_date(meeting.date))}</h1>",
         f"<p class='state {state.state}'>{html.escape(state.label.capitalize())}</p>",
     ]
-    facts = [("Dato", format_date(meeting.date))]
-    if meeting.time_span:
-        facts.append(("Tid", meeting.time_span))
-    if meeting.place:
-        facts.append(("Sted", meeting.place))
-    if meeting.theme:
-        facts.append(("Tema", meeting.theme))
+    facts = meeting_facts(meeting)
     present_, absent = attendance(params.council.members, meeting)
     if present_:
         facts.append(("Til stede", ", ".join(present_)))
     if params.council.members:
         facts.append(("Afbud", ", ".join(absent) if absent else "ingen"))
-    parts.append("<dl>" + "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in facts) + "</dl>")
+    parts.append(facts_html(facts))
     if state.sent and state.objections_end:
         if state.state == "approved":
             parts.append(
@@ -212,7 +234,7 @@ def press_release_html(
     a named contact."""
     council = params.council
     news = find_news(meeting, status, before)
-    chair = next((m for m in council.members if m.role == "chair"), None)
+    chair = council_chair(council)
     title = headline(news, status)
     body = [
         "<p class='state'>Udkast til pressemeddelelse – til formandens godkendelse</p>",
@@ -254,12 +276,7 @@ def press_release_html(
     angle = local_angle(status)
     if angle:
         body.append("<h2>Lokalt</h2><ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in angle) + "</ul>")
-    contact = meeting.contact or (f"{chair.name}, formand" if chair else None)
-    body.append(
-        "<p class='meta'>Yderligere oplysninger: "
-        + html.escape(", ".join(x for x in (contact, council.website) if x) or council.region)
-        + "</p>"
-    )
+    body.append(contact_html(council, meeting.contact))
     return (
         f"<!DOCTYPE html><html lang='da'><head><meta charset='utf-8'><title>Pressemeddelelse "
         f"{meeting.date.isoformat()}</title><style>{CSS}</style></head><body>{''.join(body)}</body></html>"

@@ -48,7 +48,7 @@ from councilbook.members.assemble import (
     plan_pages,
     read_bookmarks,
 )
-from councilbook.members.minutes import minutes_html
+from councilbook.members.minutes import facts_html, meeting_facts, minutes_html
 from councilbook.members.versions import (
     PackHistory,
     describe_changes,
@@ -383,13 +383,7 @@ def build_pack_html(
         ("om-tallene", "Om tallene", _md(report.closing.text)),
     ]
     body = "".join(f'<h1 id="{anchor}">{html.escape(title)}</h1>\n{content}' for anchor, title, content in chapters)
-    facts = [("Dato", format_date(meeting.date))]
-    if meeting.time_span:
-        facts.append(("Tid", meeting.time_span))
-    if meeting.place:
-        facts.append(("Sted", meeting.place))
-    if meeting.theme:
-        facts.append(("Tema", meeting.theme))
+    facts = meeting_facts(meeting)
     facts.append(("Tallene går til og med", format_month(cutoff)))
     facts.append(("Materialet er udsendt", format_date(pack_date)))
     cover = (
@@ -398,8 +392,8 @@ def build_pack_html(
         f'<h1 id="forside">{html.escape(kind)} '
         f'<span class="cb-nowrap">{html.escape(format_date(meeting.date))}</span></h1>'
         f"<p>{html.escape(meeting.title)}</p>"
-        "<dl>" + "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in facts) + "</dl>"
-        '<div class="cb-confidential">Fortroligt indtil mødet er afholdt</div>'
+        + facts_html(facts)
+        + '<div class="cb-confidential">Fortroligt indtil mødet er afholdt</div>'
         + (
             f'<p class="cb-version"><strong>Version {version}, rettelse:</strong> {html.escape(correction or "")}</p>'
             if version > 1
@@ -561,7 +555,7 @@ def build_pack(
             if plan == new_plan:
                 break
             plan = new_plan
-        assemble_pack(printed, inserts, pdf_path, titles=titles)
+        assemble_pack(printed, inserts, pdf_path, titles)
     provenance = collect_provenance(params, project.dataset, status.cutoff)
     workbook = write_status_workbook(
         params, status, provenance, folder / f"status-{meeting.date.isoformat()}{suffix}.xlsx"

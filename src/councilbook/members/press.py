@@ -21,7 +21,7 @@ from councilbook.analysis.validate import Project, load_project
 from councilbook.build.pdf import print_to_pdf
 from councilbook.core.errors import InputError, Problem, display_path
 from councilbook.core.formats import format_date
-from councilbook.members.minutes import CSS
+from councilbook.members.minutes import CSS, contact_html
 from councilbook.reports.common import target_sentence
 
 Milestone = Literal["contract", "analysis"]
@@ -36,16 +36,12 @@ class PressRelease:
 
 def _page(project: Project, headline: str, body: list[str], day: date) -> str:
     council = project.params.council
-    chair = next((m for m in council.members if m.role == "chair"), None)
-    contact = f"{chair.name}, formand" if chair else None
     parts = [
         "<p class='state'>Udkast til pressemeddelelse – til formandens godkendelse</p>",
         f"<p class='meta'>{html.escape(council.name)} · {html.escape(format_date(day))}</p>",
         f"<h1>{html.escape(headline)}</h1>",
         *body,
-        "<p class='meta'>Yderligere oplysninger: "
-        + html.escape(", ".join(x for x in (contact, council.website) if x) or council.region)
-        + "</p>",
+        contact_html(council),
     ]
     return (
         f"<!DOCTYPE html><html lang='da'><head><meta charset='utf-8'><title>{html.escape(headline)}</title>"
