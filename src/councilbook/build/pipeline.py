@@ -272,14 +272,14 @@ def status_report(
     if not result.ok:
         raise ReportsFailed([result])
     html = notebook.with_suffix(".html")
-    write_standalone_html(notebook, html, css=paths.stylesheet)
+    write_standalone_html(notebook, html, css=paths.styles())
     return StatusReport(notebook, html, result)
 
 
-def write_standalone_html(notebook: Path, html: Path, css: Path | None = None) -> Path:
+def write_standalone_html(notebook: Path, html: Path, css: str = "") -> Path:
     """The executed notebook as one HTML page without code, loading nothing from the network.
 
-    The book's stylesheet (``css``) is embedded, so tables and status cells look as in the book.
+    The book's stylesheets (``css``, their text) are embedded, so tables and status cells look as in the book.
     """
     nb = nbformat.read(notebook, as_version=4)
     remover = TagRemovePreprocessor(remove_cell_tags={"remove-cell"}, enabled=True)
@@ -292,8 +292,8 @@ def write_standalone_html(notebook: Path, html: Path, css: Path | None = None) -
         warnings.filterwarnings("ignore", message="Your element with mimetype")
         body, _resources = exporter.from_notebook_node(nb)
     page = strip_remote_scripts(body)
-    if css is not None and css.is_file():
-        style = f"<style>\n{css.read_text(encoding='utf-8')}\nbody {{ max-width: 72em; margin: 0 auto; }}\n</style>"
+    if css:
+        style = f"<style>\n{css}\nbody {{ max-width: 72em; margin: 0 auto; }}\n</style>"
         page = page.replace("</head>", style + "\n</head>", 1)
     html.write_text(page, encoding="utf-8")
     return html

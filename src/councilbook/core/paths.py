@@ -52,8 +52,17 @@ class BookPaths:
 
     @property
     def stylesheet(self) -> Path:
-        """The book's CSS, which the pack's print style builds on."""
+        """The book's CSS for the screen, which the pack's print style builds on."""
         return self.book / "_static" / "councilbook.css"
+
+    @property
+    def print_stylesheet(self) -> Path:
+        """The book's print layout (A4, margins, what a printed page leaves out)."""
+        return self.book / "_static" / "councilbook-print.css"
+
+    def styles(self) -> str:
+        """The book's stylesheets as one text, for pages printed outside the book (packs, status pages)."""
+        return "\n".join(p.read_text(encoding="utf-8") for p in (self.stylesheet, self.print_stylesheet) if p.is_file())
 
     @property
     def pipelines(self) -> Path:

@@ -514,8 +514,7 @@ def build_pack(
     summary = present.meeting_status_table(
         status, f"Målene i kontrakten for {status.contract.year} med tal til og med {format_month(status.cutoff)}"
     )
-    css_path = BookPaths(root).stylesheet
-    base_css = css_path.read_text(encoding="utf-8") if css_path.is_file() else ""
+    base_css = BookPaths(root).styles()
     html_path = folder / f"pakke{suffix}.html"
     pdf_path = folder / f"pakke-{meeting.date.isoformat()}{suffix}.pdf"
     with tempfile.TemporaryDirectory(prefix="councilbook-pack-") as temporary:
