@@ -13,6 +13,7 @@ import nbformat
 import pytest
 from conftest import require_tool
 from leaks import files_with_marker, pdf_has_marker, plant_markers
+from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from councilbook.analysis import compute
@@ -82,28 +83,75 @@ def test_sample_council_book(project_copy: Path, monkeypatch: pytest.MonkeyPatch
         "Det regionale Beskæftigelsesråd Hovedstaden & Sjælland",
         "førtidspension",
         "29. maj 2013",
-        "Jobcenter Næstved",
-        "jobcentrene i forhold til rammevilkårene",  # a folded job-centre table, printed in full
         "Nøgletal for jobcentrene 2012",
         "Flaskehalsoversigt, efteråret 2013",
         "Et arbejdsmarked i langsom bedring",  # the analysis report's theme
+        "Bilaget bagerst i rapportens egen PDF har desuden",  # where the detail went
     ):
         assert phrase in text, phrase
     assert "Vis tabellen" not in text  # the fold's summary line is for the screen only
     assert "Hent tallene" not in text  # so are the downloads
-    # Every report starts on a page of its own: each meeting's title opens its page.
-    pages_text = [" ".join(page.split()) for page in text.split("\f")]
-    titles = [
-        (number, match.start())
-        for number, page in enumerate(pages_text)
-        for match in re.finditer(r"\d+\. \w+ \d{4}: status på målene", page)
-    ]
-    assert len(titles) == len(params.meetings) and all(start < 60 for _, start in titles), titles
+    assert "Bilag: Detaljerne" not in text  # the annexes stay in the reports' own PDFs
+    reader = PdfReader(pdf)
+    pages = len(reader.pages)
+    assert pages < 150, pages  # a size a person can use
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "595.92 x 841.92 pts (A4)" in info or "594.96 x 841.92 pts (A4)" in info
-    assert b"/Outlines" in pdf.read_bytes()  # bookmarks
-    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
-    assert f"{pages} / {pages}" in text  # the footer "n / N" on the last page
+    pages_text = [" ".join(page.split()) for page in text.split("\f")][:pages]
+    # The cover: council, title, the month the figures run to; then the contents with page numbers.
+    assert "Tallene går til og med" in pages_text[0] and "Side " not in pages_text[0]
+    assert pages_text[1].startswith("Indhold")
+    assert all(f"Side {n + 1} af {pages}" in page for n, page in enumerate(pages_text) if n), "page numbers"
+    # Bookmarks: the parts, each report under its part (starting on the page the contents give), its
+    # headings under it; no bookmark with its words twice or glued.
+    outline = bookmarks(reader)
+    parts = [title for title, level, _ in outline if level == 0]
+    assert (
+        parts[:2] == ["Indhold", "Resultatkontrakter"] and "Om bogen" in parts and any("Rådsmøder" in p for p in parts)
+    )
+    reports = [(title, page) for title, level, page in outline if level == 1]
+    assert len([t for t, _ in reports if "status på målene" in t]) == len(params.meetings)
+    contents = pages_text[1] + " " + pages_text[2]
+    for title, page in reports:
+        assert f"{title} {page + 1}" in contents, (title, page)
+        # each report opens its page with its cover line, the council's name and the report
+        assert pages_text[page].startswith("Det regionale Beskæftigelsesråd"), (title, pages_text[page][:80])
+    assert any(level == 2 for _, level, _ in outline)
+    for title, _, _ in outline:
+        words = title.split()
+        assert len(title) < 120 and words[: len(words) // 2] != words[len(words) // 2 :] or len(words) < 2, title
+        assert "beslutningerDagsorden" not in title and "igang" not in title
+    # Each report's own PDF beside its page, linked from it: its annex with the job centres, "Side N af M",
+    # the report's title as the running header on every page after the first.
+    meeting_pdf = html / "generated/meetings/2013-05-29.pdf"
+    page = (html / "generated/meetings/2013-05-29.html").read_text(encoding="utf-8")
+    assert 'href="2013-05-29.pdf"' in page and "Rapporten som PDF" in page
+    own = [" ".join(p.split()) for p in pdf_text(meeting_pdf).split("\f")]
+    own_pages = len(PdfReader(meeting_pdf).pages)
+    assert f"Side 1 af {own_pages}" in own[0] and f"Side {own_pages} af {own_pages}" in own[own_pages - 1]
+    title = "Rådsmøde med temadrøftelse 29. maj 2013: status på målene"
+    assert all(p.startswith(title) for p in own[1:own_pages]), [p[:60] for p in own[1:own_pages]]
+    joined = " ".join(own)
+    assert "Bilag: Detaljerne" in joined and "jobcentrene i forhold til rammevilkårene" in joined
+    own_marks = bookmarks(PdfReader(meeting_pdf))
+    assert own_marks[0][:2] == (title, 0) and "Bilag: Detaljerne" in [t for t, _, _ in own_marks]
+    for report_pdf in html.glob("generated/*/*.pdf"):
+        assert not pdf_has_marker(report_pdf), report_pdf
+
+
+def bookmarks(reader: PdfReader) -> list[tuple[str, int, int]]:
+    """A PDF's bookmarks in order as (title, depth, page from 0)."""
+    found: list[tuple[str, int, int]] = []
+
+    def walk(items: list, level: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            else:
+                found.append((str(item.title), level, reader.get_destination_page_number(item)))
+
+    walk(reader.outline, 0)
+    return found
 
 
 def test_second_council_builds_through_the_same_commands(

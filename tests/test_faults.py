@@ -99,7 +99,7 @@ def test_a_build_killed_at_any_phase_leaves_the_book_whole(
         phases: list[tuple[str, Callable[[], bool] | None, str, tuple[str, ...]]] = [
             ("reports", lambda: any((build / "cache/.running").glob("*.ipynb")), "", ("--no-pdf",)),
             ("Sphinx", lambda: any(versions.glob("*/work/html/**/*.html")), "", ("--no-pdf",)),
-            ("Chromium", lambda: any(versions.glob("*/work/singlehtml/_build/singlehtml/.print.print.html")), "", ()),
+            ("Chromium", lambda: any(versions.glob("*/work/html/**/*.cb-print.html")), "", ()),
             ("built", None, "built", ("--no-pdf",)),
             ("complete", None, "complete", ("--no-pdf",)),
         ]

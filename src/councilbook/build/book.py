@@ -4,11 +4,11 @@ The book's sources are ``book/`` (static pages and ``_static/``) plus
 ``book/generated/`` (git-ignored): the executed report notebooks, the front
 page, ``_toc.yml`` and ``_config.yml``, all made anew by each build. A book key
 hashes all of them; when it equals the key the published book was built from,
-nothing is rebuilt. Otherwise Sphinx builds from scratch into the build's own version
-folder, the HTML and the single page for the PDF side by side; only when HTML and PDF
-both succeeded is that folder published, HTML, PDF and their keys together in one
-atomic step (:mod:`release`), so a failed or killed build leaves the last good book
-where it was.
+nothing is rebuilt. Otherwise Sphinx builds the HTML from scratch into the build's own
+version folder, and the PDFs are printed from its pages (each report's print cached,
+:mod:`bookpdf`); only when HTML and PDF both succeeded is that folder published, HTML,
+PDF and their keys together in one atomic step (:mod:`release`), so a failed or killed
+build leaves the last good book where it was.
 """
 
 from __future__ import annotations
@@ -21,14 +21,15 @@ import re
 import shutil
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 import yaml
 
+from councilbook.build.bookpdf import BookCover, PrintPage, make_pdfs
 from councilbook.build.manifest import Run
-from councilbook.build.pdf import print_to_pdf
+from councilbook.build.postprocess import extract_embedded
 from councilbook.core import release
 from councilbook.core.errors import display_path
 from councilbook.core.paths import PDF_NAME, BookPaths
@@ -242,23 +243,36 @@ def is_published(paths: BookPaths, key: str, pdf: bool) -> bool:
     return html_ok and (not pdf or (keys.get("pdf") == key and paths.pdf.is_file()))
 
 
-def build_and_publish(paths: BookPaths, key: str, pdf: bool) -> tuple[Path, Path | None]:
-    """Build the HTML (and the PDF) into a new version folder, then publish it whole (:mod:`release`).
+def build_and_publish(
+    paths: BookPaths,
+    key: str,
+    pdf: bool,
+    jobs: Sequence[PrintPage] = (),
+    cover: BookCover | None = None,
+    force: bool = False,
+) -> tuple[Path, Path | None]:
+    """Build the HTML (and the PDFs) into a new version folder, then publish it whole (:mod:`release`).
 
-    The HTML build and the single-page build that is printed to PDF run side by side. Nothing is
-    published unless every step succeeded; then one atomic step publishes the HTML, the PDF and the
-    record of their keys together. Run under the build lock.
+    Sphinx builds the HTML; its embedded files become files (:mod:`postprocess`); with ``pdf``, every report
+    page in ``jobs`` is printed (or taken from the print cache, unless ``force``) into its own PDF beside it,
+    and the book's PDF is assembled from them (:mod:`bookpdf`). Nothing is published unless every step
+    succeeded; then one atomic step publishes the HTML, the PDF and the record of their keys together. Run
+    under the build lock.
     """
     release.prune(paths.build)  # what failed or killed builds left
     version = release.new_version(paths.build)
     published = False
+    printed: Path | None = None
     try:
         work = version / "work"
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            html_job = pool.submit(run_sphinx, paths, "html", work)
-            pdf_job = pool.submit(_build_pdf, paths, work) if pdf else None
-            built_html = html_job.result()
-            printed = pdf_job.result() if pdf_job else None
+        built_html = run_sphinx(paths, "html", work)
+        extract_embedded(built_html)
+        if pdf:
+            if cover is None:
+                raise BookError("bogens PDF mangler sin forside")
+            printed, _fresh = make_pdfs(
+                built_html, jobs, cover, paths.print_cache, work / "pdf" / PDF_NAME, work / "pdf-parts", force=force
+            )
         release.checkpoint("built")
         html_dir, pdf_dir = version / "html", version / "pdf"
         built_html.rename(html_dir)
@@ -290,15 +304,6 @@ def _link_or_copy(source: Path, target: Path) -> None:
         os.link(source, target)
     except OSError:
         shutil.copyfile(source, target)
-
-
-def _build_pdf(paths: BookPaths, work: Path) -> Path:
-    single_dir = run_sphinx(paths, "singlehtml", work)
-    # Sphinx writes the single page at generated/index.html but links its assets as if it
-    # stood at the top of the output; a copy at the top resolves them.
-    root_page = single_dir / "print.html"
-    shutil.copyfile(single_dir / "generated" / "index.html", root_page)
-    return print_to_pdf(root_page, work / "pdf" / PDF_NAME)
 
 
 def publish(staged: Path, target: Path) -> None:

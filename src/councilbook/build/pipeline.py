@@ -23,15 +23,18 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 from councilbook.analysis import compute
 from councilbook.analysis.validate import Project, load_project, save_prepared
 from councilbook.build import book
+from councilbook.build.bookpdf import BookCover, PrintPage
 from councilbook.build.execute import RunResult, execute_runs, prune_cache
 from councilbook.build.manifest import Run, expand_manifest, held_back
 from councilbook.build.runkey import run_key
 from councilbook.core import release
+from councilbook.core.formats import format_date, format_month
 from councilbook.core.paths import check_project_root
+from councilbook.core.periods import period_from_code
 from councilbook.data.ingest import write_snapshot
 from councilbook.parameters.model import Meeting, Parameters
 from councilbook.reports.kinds.status import meeting_nav_title, meeting_title
-from councilbook.reports.registry import scope_report
+from councilbook.reports.registry import get_kind, scope_report
 
 
 class ReportsFailed(Exception):
@@ -113,7 +116,7 @@ def build(
     try:
         with release.build_lock(paths.build):
             return _build_locked(
-                project, runs, notes, paths, params_dir, data_path, workers, pdf, on_done, stage, force, on_plan
+                project, runs, notes, paths, params_dir, data_path, workers, pdf, on_done, stage, force, on_plan, as_of
             )
     except OSError as exc:
         if exc.errno in release.FOLDER_ERRNOS:
@@ -134,6 +137,7 @@ def _build_locked(
     stage: Callable[[str], None],
     force: bool,
     on_plan: Callable[[list[Run]], None] | None,
+    as_of: date | None = None,
 ) -> BuildResult:
     save_prepared(project, params_dir, data_path, paths.prepared)  # the reports read it instead of validating again
     # Made anew: nothing left from an earlier build (nor from one that was killed half-way).
@@ -169,9 +173,63 @@ def _build_locked(
         prune_cache(paths.cache, keep={r.fingerprint for r in runs})
         return BuildResult(results, paths.html, paths.pdf if pdf else None, unchanged=True, notes=notes)
     stage("Bygger HTML og PDF" if pdf else "Bygger HTML")
-    html, pdf_path = book.build_and_publish(paths, key, pdf)
+    jobs = print_jobs(paths, project.params, runs)
+    cover = book_cover(paths, project, runs, as_of or date.today())
+    html, pdf_path = book.build_and_publish(paths, key, pdf, jobs, cover, force)
     prune_cache(paths.cache, keep={r.fingerprint for r in runs})
     return BuildResult(results, html, pdf_path, notes=notes)
+
+
+def print_jobs(paths: book.BookPaths, params: Parameters, runs: list[Run]) -> list[PrintPage]:
+    """The pages printed into the PDFs, in book order: every report (its cover line: the council, the report
+    and the day it became public), then the static pages under "Om bogen"."""
+    council = params.council
+    jobs = []
+    for caption, part_runs in book.group_runs(runs):
+        for run in part_runs:
+            public = get_kind(run.kind).public_from(run.key, params)
+            when = f" · offentlig fra {format_date(public)}" if public else ""
+            jobs.append(
+                PrintPage(
+                    page=f"generated/{Path(run.output).with_suffix('.html').as_posix()}",
+                    title=run.title,
+                    cover=f"{council.name} · {run.nav_title}{when}",
+                    part=caption,
+                )
+            )
+    for name in book.STATIC_PAGES:
+        source = paths.book / f"{name}.md"
+        if source.is_file():
+            title = next(
+                (
+                    line.lstrip("#").strip()
+                    for line in source.read_text(encoding="utf-8").splitlines()
+                    if line.startswith("# ")
+                ),
+                name,
+            )
+            jobs.append(PrintPage(page=f"{name}.html", title=title, cover=f"{council.name} · {title}", part="Om bogen"))
+    return jobs
+
+
+def book_cover(paths: book.BookPaths, project: Project, runs: list[Run], as_of: date) -> BookCover:
+    """The book PDF's cover: the council, the book's title, the month its newest figures run to (the latest
+    cut-off any report used, from the executed notebooks) and the day it was made as of."""
+    cutoffs = []
+    for run in runs:
+        notebook = paths.generated / run.output
+        if notebook.is_file():
+            provenance = nbformat.read(notebook, as_version=4).metadata.get("councilbook", {}).get("provenance") or {}
+            if provenance.get("cutoff"):
+                cutoffs.append(period_from_code(provenance["cutoff"]))
+    figures = f"Tallene går til og med {format_month(max(cutoffs))}" if cutoffs else "Bogen har endnu ingen tal"
+    return BookCover(
+        council=project.params.council.name,
+        title="Resultatkontrakter, status på målene og evalueringer",
+        figures=figures,
+        made=f"Udgivet {format_date(as_of)}",
+        sample=project.dataset.source.sample,
+    )
 
 
 def _write_book_sources(paths: book.BookPaths, project: Project, runs: list[Run], pdf: bool) -> str:

@@ -99,6 +99,11 @@ class BookPaths:
         return self.build / "cache"
 
     @property
+    def print_cache(self) -> Path:
+        """Printed report pages by the key of what was printed (:mod:`bookpdf`)."""
+        return self.build / "prints"
+
+    @property
     def prepared(self) -> Path:
         """Validated projects by the digest of their input files, shared by a build's reports."""
         return self.cache / "projects"

@@ -9,10 +9,7 @@ the attachments' pages too, and the agenda's page references are the pages of th
 
 from __future__ import annotations
 
-import html
-import io
 import os
-import re
 import shutil
 import subprocess
 import tempfile
@@ -22,9 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader, PdfWriter, Transformation
-from pypdf.generic import Destination, IndirectObject
+from pypdf.generic import IndirectObject
 
 from councilbook.build.pdf import PdfError
+from councilbook.build.pdfpages import Bookmark, heading_texts, page_stamps, read_bookmarks
+
+__all__ = ["Bookmark", "heading_texts", "read_bookmarks"]  # the pack reads them from here
 
 
 class AttachmentError(Exception):
@@ -86,46 +86,6 @@ class Insert:
     pdf: Path
 
 
-@dataclass(frozen=True)
-class Bookmark:
-    title: str
-    page: int  # 0-based, in the printed pack
-    level: int
-
-
-_HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1>", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<[^>]+>")
-
-
-def heading_texts(page: str) -> list[str]:
-    """The headings of an HTML page as text, in order: Chromium's bookmarks glue the words at a line break
-    ("medtemadrøftelse"), so the bookmarks take their titles from here."""
-    return [" ".join(html.unescape(_TAG.sub(" ", m.group(2))).split()) for m in _HEADING.finditer(page)]
-
-
-def read_bookmarks(pdf: Path, titles: Sequence[str] | None = None) -> list[Bookmark]:
-    """The printed pack's bookmarks in document order, with their page and depth; with ``titles`` (the
-    page's :func:`heading_texts`, one for each bookmark), titled from them."""
-    reader = PdfReader(pdf)
-    found: list[Bookmark] = []
-
-    def walk(items: Sequence[Any], level: int) -> None:
-        for item in items:
-            if isinstance(item, list):
-                walk(item, level + 1)
-            elif isinstance(item, Destination):
-                page = reader.get_destination_page_number(item)
-                if page is not None:
-                    found.append(Bookmark(" ".join(str(item.title).split()), page, level))
-
-    walk(reader.outline, 0)
-    if titles is not None:
-        if len(titles) != len(found):
-            raise PdfError(f"den trykte pakke har {len(found)} bogmærker, men siden har {len(titles)} overskrifter")
-        found = [Bookmark(title, b.page, b.level) for title, b in zip(titles, found, strict=True)]
-    return found
-
-
 def _page_of(bookmarks: list[Bookmark], heading: str) -> int:
     wanted = " ".join(heading.split())
     for bookmark in bookmarks:
@@ -174,35 +134,6 @@ def plan_pages(
     return headings, {i.label: start + 1 for i, start in zip(inserts, starts, strict=True)}, pages + sum(counts)
 
 
-def _stamp(labels: list[str]) -> PdfReader:
-    """One A4 page for each label, with the label at the foot on the right, as a PDF to lay over the pages."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.backends.backend_pdf import PdfPages
-
-    buffer = io.BytesIO()
-    with PdfPages(buffer) as pages:
-        for label in labels:
-            figure = plt.figure(figsize=(594.96 / 72, 841.92 / 72))
-            figure.patch.set_alpha(0)
-            figure.text(
-                1 - 14 / 210,
-                9 / 297,
-                label,
-                ha="right",
-                va="baseline",
-                fontsize=8,
-                color="#444444",
-                family="DejaVu Sans",
-            )
-            pages.savefig(figure, transparent=True)
-            plt.close(figure)
-    buffer.seek(0)
-    return PdfReader(buffer)
-
-
 def assemble_pack(printed: Path, inserts: Sequence[Insert], output: Path, titles: Sequence[str] | None = None) -> Path:
     """Merge the attachments into the printed pack, stamp "Side N af M" on every page (and the attachment's
     label on its pages), and write bookmarks: the pack's headings with each attachment under its item."""
@@ -220,7 +151,7 @@ def assemble_pack(printed: Path, inserts: Sequence[Insert], output: Path, titles
     writer = PdfWriter()
     for _, page, _label in placed:
         writer.add_page(page)
-    stamps = _stamp(
+    stamps = page_stamps(
         [
             (f"{label} · " if label else "") + f"Side {index + 1} af {total}"
             for index, (_, _, label) in enumerate(placed)

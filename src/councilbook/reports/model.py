@@ -9,6 +9,10 @@ from typing import Any
 
 from councilbook.text import present
 
+# Invisible markers around a detail section's outputs, for the print copy (:mod:`councilbook.build.bookpdf`).
+ANNEX_START = '<div class="cb-annex-start" hidden></div>'
+ANNEX_END = '<div class="cb-annex-end" hidden></div>'
+
 
 @dataclass
 class Section:
@@ -21,6 +25,9 @@ class Section:
     table: present.Table | None = None
     note: present.Markdown | None = None
     id: str = ""
+    # Detail (the job centres' analyses, a section per job centre): on screen in its place; in print, in the
+    # annex at the end of the report's own PDF, so the book's PDF, which leaves the annexes out, stays short.
+    detail: bool = False
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -52,13 +59,17 @@ class Report:
 
     def show(self) -> None:
         """Display the whole report in a notebook, then record its figures."""
-        from IPython.display import display
+        from IPython.display import HTML, display
 
         display(self.intro)
         if self.summary is not None:
             display(self.summary)
         for section in [*self.sections, self.closing]:
+            if section.detail:
+                display(HTML(ANNEX_START))
             display(*section.display_parts())
+            if section.detail:
+                display(HTML(ANNEX_END))
         self.record()
 
     def section(self, section_id: str) -> Section | None:

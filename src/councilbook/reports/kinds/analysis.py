@@ -100,6 +100,7 @@ def build_analysis_report(
                     collapsed=f"Vis tabellen med alle {len(params.council.job_centres)} jobcentre",
                 ),
                 id=f"figure-{number}-jobcentres",
+                detail=True,
             )
         )
         figures["figures"].append(

@@ -113,6 +113,7 @@ def build_keyfigures_report(
                     caption=f"{jc.name}: nøgletal, {periods[specs[0].id] if specs else latest}",
                 ),
                 id=jobcentre_anchor(jc.id),
+                detail=True,
             )
         )
     name = f"noegletal-{key}"

@@ -234,6 +234,7 @@ def status_report(
                     ),
                     chart=present.Chart.from_figure(figure, alt=charts.describe_xmr_chart(goal, measure, detail.xmr)),
                     id=f"xmr-{goal.id}",
+                    detail=True,
                 )
             )
         if not status.periods:  # no figures for the year yet: no job centre to compare
@@ -260,6 +261,7 @@ def status_report(
                     collapsed=f"Vis tabellen med alle {len(result.jobcentres[goal.id])} jobcentre (mål {number})",
                 ),
                 id=f"jobcentres-{goal.id}",
+                detail=True,
             )
         )
         adjusted = detail.adjusted.table
@@ -285,6 +287,7 @@ def status_report(
                         collapsed=f"Vis tabellen med alle {len(adjusted)} jobcentre på lige vilkår (mål {number})",
                     ),
                     id=f"adjusted-{goal.id}",
+                    detail=True,
                 )
             )
         spread = detail.spread.dropna(subset=["iqr"])
@@ -300,6 +303,7 @@ def status_report(
                         spread, f"{goal.title}: spredning år for år", goal.aggregation == "end_of_period"
                     ),
                     id=f"spread-{goal.id}",
+                    detail=True,
                 )
             )
     embargo = parse_as_of(as_of)

@@ -1,0 +1,553 @@
+"""The book's PDFs: one per report, printed from its own page and cached, and the whole book assembled from them.
+
+Each report page of the built site is printed by Chromium (:func:`pdf.print_to_pdf`) from a print copy
+(:func:`print_copy`): the article alone, a cover line (council, report, date) above its title, the report's
+title as the running header of every page, and the long detail tables (the job centres' rows, folded away
+on screen) moved into an annex at its end. The printed pages are cached under the key of what the print
+is made of (:func:`print_key`: the article, the stylesheets, the header texts), so a rebuild prints only
+the reports whose page changed.
+
+From the cached prints:
+
+- each report's own PDF (beside its page, linked from it): every page stamped "Side N af M", bookmarks
+  nested by heading, titled from the page's headings (never Chromium's glued words);
+- the book's PDF, for the archive: a cover (council, title, the month the figures run to), a contents
+  page with page numbers, the reports in the book's parts, without their annexes (the detail tables stay
+  in each report's own PDF), "Side N af M" over the whole book, bookmarks part > report > heading.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import re
+import shutil
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from bs4 import BeautifulSoup, Tag
+from pypdf import PdfReader, PdfWriter, Transformation
+from pypdf.generic import IndirectObject
+
+from councilbook.build.pdf import PdfError, print_to_pdf
+from councilbook.build.pdfpages import Bookmark, page_stamps, read_bookmarks
+
+PRINT_VERSION = "1"  # part of every print key: bump when print_copy changes what is printed
+ANNEX_TITLE = "Bilag: Detaljerne"
+ANNEX_NOTE = "Bilaget bagerst i rapportens egen PDF har desuden"
+# What goes into the annex: tables folded away on screen (the job centres', the municipalities' rows).
+DETAIL_SELECTOR = "details.cb-details"
+SCREEN_ONLY = "a.headerlink, .cb-pdf-link, .cb-downloads, .cb-report-pdf, script"
+CACHE_MAX_AGE_DAYS = 30
+
+
+@dataclass(frozen=True)
+class PrintPage:
+    """A page of the built site to print: its path in the site, its texts in print, its part of the book."""
+
+    page: str  # relative to the site's folder: "generated/meetings/2013-05-29.html"
+    title: str  # the running header, the report's bookmark and its line in the contents
+    cover: str  # the line above its title: council, report and date
+    part: str  # the caption of its part in the book
+
+    @property
+    def pdf(self) -> str:
+        """Its own PDF, beside its page in the site."""
+        return str(Path(self.page).with_suffix(".pdf").as_posix())
+
+
+@dataclass(frozen=True)
+class Printed:
+    """A printed page, cached: the PDF Chromium wrote, how many of its pages come before the annex, and
+    its bookmarks (titled from the page's headings)."""
+
+    pdf: Path
+    pages: int
+    body_pages: int
+    bookmarks: tuple[Bookmark, ...]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The print copy
+# ---------------------------------------------------------------------------------------------------------
+
+
+def css_string(text: str) -> str:
+    """A text as a CSS string literal (for ``content:``)."""
+    plain = " ".join(text.split())
+    return '"' + plain.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def print_style(title: str) -> str:
+    """The print copy's own rules: the running header, the cover line, the annex on a page of its own."""
+    return (
+        "@page { @top-left { content: " + css_string(title) + "; font-size: 8pt; color: #444; "
+        "font-family: 'DejaVu Sans', sans-serif; } }\n"
+        "@page :first { @top-left { content: none; } }\n"
+        "p.cb-print-cover { font-size: 9pt; color: #444; border-bottom: 1px solid #999; padding-bottom: 2pt; "
+        "margin: 0 0 8pt; }\n"
+        "article h1 { break-before: auto !important; margin-top: 0; }\n"
+        "section.cb-annex { break-before: page; }\n"
+        "p.cb-annex-note { font-style: italic; }\n"
+    )
+
+
+def _heading_before(element: Tag) -> str:
+    heading = element.find_previous(["h2", "h3", "h4"])
+    return " ".join(heading.get_text(" ").split()) if heading is not None else ""
+
+
+def _text(element: Tag) -> str:
+    return " ".join(element.get_text(" ").split())
+
+
+def _output_unit(marker: Tag) -> Tag | None:
+    """The marker's ancestor that is one output of the report's cell (a child of its ``cell_output``)."""
+    node = marker
+    while node.parent is not None:
+        if "cell_output" in (node.parent.get("class") or []):
+            return node
+        node = node.parent
+    return None
+
+
+def _is_end(node: Any) -> bool:
+    if not isinstance(node, Tag):
+        return False
+    return "cb-annex-end" in (node.get("class") or []) or node.select_one(".cb-annex-end") is not None
+
+
+def _blank(node: Any) -> bool:
+    return not isinstance(node, Tag) and not str(node).strip()
+
+
+def _take_detail_sections(soup: BeautifulSoup, article: Tag) -> list[Any]:
+    """Take the detail sections (between the report's annex markers) out of the article, leaving one note
+    where each run of them stood; return what was taken, in order."""
+    taken: list[Any] = []
+    note: Tag | None = None
+    for start in article.select("div.cb-annex-start"):
+        unit = _output_unit(start)
+        if unit is None:
+            continue
+        before = unit.previous_sibling
+        while before is not None and _blank(before):
+            before = before.previous_sibling
+        moved, node = [], unit.next_sibling
+        while node is not None and not _is_end(node):
+            moved.append(node)
+            node = node.next_sibling
+        if isinstance(node, Tag):
+            node["class"] = "cb-annex-gap"  # where the run may go on with the next detail section
+            node.clear()
+        titles = [
+            _text(h) for m in moved if isinstance(m, Tag) for h in ([m] if m.name in HEADINGS else m.find_all(HEADINGS))
+        ]
+        continues = isinstance(before, Tag) and "cb-annex-gap" in (before.get("class") or []) and note is not None
+        if not continues:
+            note = soup.new_tag("p", attrs={"class": "cb-annex-note"})
+            note["data-titles"] = ""
+            unit.replace_with(note)
+        else:
+            unit.decompose()
+        assert note is not None
+        listed = [t for t in str(note["data-titles"]).split("\x1f") if t] + titles
+        note["data-titles"] = "\x1f".join(listed)
+        taken += [m.extract() for m in moved]
+    for gap in article.select(".cb-annex-gap"):
+        gap.decompose()
+    for found in article.select("p.cb-annex-note[data-titles]"):
+        listed = [t for t in str(found["data-titles"]).split("\x1f") if t]
+        del found["data-titles"]
+        found.string = ANNEX_NOTE + (": " + ", ".join(f"«{t}»" for t in listed) if listed else "") + "."
+    return taken
+
+
+HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"]
+
+
+def _demote(nodes: Sequence[Any], top: int) -> None:
+    """Shift the headings in ``nodes`` so that the highest is ``h{top}``."""
+    headings = [h for n in nodes if isinstance(n, Tag) for h in ([n] if n.name in HEADINGS else n.find_all(HEADINGS))]
+    if not headings:
+        return
+    shift = top - min(int(h.name[1]) for h in headings)
+    for h in headings:
+        h.name = f"h{min(max(int(h.name[1]) + shift, 1), 6)}"
+
+
+def print_copy(page: str, title: str, cover: str) -> str:
+    """The page as it is printed: its article alone under a cover line, screen-only parts left out, and the
+    detail (the report's detail sections, the tables folded away on screen) moved into an annex."""
+    soup = BeautifulSoup(page, "html.parser")
+    article = soup.select_one("article.bd-article") or soup.body
+    if article is None or soup.head is None:
+        raise PdfError("siden har ingen artikel at udskrive")
+    for element in article.select(SCREEN_ONLY):
+        element.decompose()
+    annex = soup.new_tag("section", attrs={"class": "cb-annex"})
+    sections = _take_detail_sections(soup, article)
+    _demote(sections, 3)
+    details = [d for d in article.select(DETAIL_SELECTOR) if d.find("table") is not None]
+    if sections or details:
+        heading = soup.new_tag("h2")
+        heading.string = ANNEX_TITLE
+        annex.append(heading)
+    for node in sections:
+        annex.append(node)
+    for element in details:
+        section = _heading_before(element)
+        note = soup.new_tag("p", attrs={"class": "cb-annex-note"})
+        note.string = ANNEX_NOTE + (f": «{section}»." if section else ".")
+        element.replace_with(note)
+        if section:
+            sub = soup.new_tag("h3")
+            sub.string = section
+            annex.append(sub)
+        annex.append(element)
+    for element in annex.select("details"):
+        summary = element.find("summary")
+        if summary is not None:
+            summary.decompose()
+        element.name = "div"  # printed open
+    body = soup.new_tag("body", attrs={"class": "cb-print"})
+    line = soup.new_tag("p", attrs={"class": "cb-print-cover"})
+    line.string = cover
+    body.append(line)
+    body.append(article.extract())
+    if sections or details:
+        body.append(annex)
+    style = soup.new_tag("style")
+    style.string = print_style(title)
+    soup.head.append(style)
+    if soup.body is not None:
+        soup.body.replace_with(body)
+    return str(soup)
+
+
+def heading_list(page: str) -> list[tuple[str, int]]:
+    """The print copy's headings in order, as (text, level from 0)."""
+    soup = BeautifulSoup(page, "html.parser")
+    return [(" ".join(h.get_text(" ").split()), int(h.name[1]) - 1) for h in soup.find_all(re.compile(r"^h[1-6]$"))]
+
+
+def _stylesheets(page_file: Path, page: str) -> list[Path]:
+    hrefs = re.findall(r'<link\b[^>]*rel="stylesheet"[^>]*href="([^"?#]+)', page)
+    return [(page_file.parent / href).resolve() for href in hrefs]
+
+
+def _article(page: str) -> str:
+    start, end = page.find("<article"), page.rfind("</article>")
+    return page[start:end] if 0 <= start < end else page
+
+
+def print_key(page_file: Path, job: PrintPage) -> str:
+    """The key of a print: the page's article, the stylesheets it loads, the texts put around it and the code
+    that makes the print copy (so a change to any of them prints the page again)."""
+    page = page_file.read_text(encoding="utf-8")
+    h = hashlib.sha256(f"{PRINT_VERSION}\0{job.title}\0{job.cover}\0".encode())
+    h.update(hashlib.sha256(Path(__file__).read_bytes()).digest())
+    h.update(_article(page).encode())
+    for sheet in _stylesheets(page_file, page):
+        h.update(sheet.name.encode() + b"\0")
+        if sheet.is_file():
+            h.update(hashlib.sha256(sheet.read_bytes()).digest())
+    return h.hexdigest()[:40]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Printing, with the cache
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _load_cached(cache: Path, key: str) -> Printed | None:
+    pdf, meta = cache / f"{key}.pdf", cache / f"{key}.json"
+    if not (pdf.is_file() and meta.is_file()):
+        return None
+    try:
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        marks = tuple(Bookmark(**b) for b in data["bookmarks"])
+        printed = Printed(pdf, int(data["pages"]), int(data["body_pages"]), marks)
+    except (ValueError, KeyError, TypeError):
+        return None
+    now = time.time()
+    os.utime(pdf, (now, now))  # in use: kept by the pruning
+    return printed
+
+
+def print_page(html_dir: Path, job: PrintPage, cache: Path, force: bool = False) -> tuple[Printed, bool]:
+    """The page printed (from the cache when its key is there, unless ``force``); returns it and whether it
+    was printed now."""
+    page_file = html_dir / job.page
+    key = print_key(page_file, job)
+    cached = None if force else _load_cached(cache, key)
+    if cached is not None:
+        return cached, False
+    copy = print_copy(page_file.read_text(encoding="utf-8"), job.title, job.cover)
+    copy_file = page_file.with_name(f".{page_file.stem}.cb-print.html")  # beside the page: its files resolve
+    copy_file.write_text(copy, encoding="utf-8")
+    cache.mkdir(parents=True, exist_ok=True)
+    scratch = cache / f".{key}.{os.getpid()}.pdf"
+    try:
+        print_to_pdf(copy_file, scratch)
+    finally:
+        copy_file.unlink(missing_ok=True)
+    headings = heading_list(copy)
+    marks = read_bookmarks(scratch)
+    if len(marks) == len(headings):  # titled from the page: Chromium glues words at line breaks
+        marks = [Bookmark(text, m.page, level) for (text, level), m in zip(headings, marks, strict=True)]
+    pages = len(PdfReader(scratch).pages)
+    annex = next((m.page for m in marks if m.title == ANNEX_TITLE), pages)
+    printed = Printed(cache / f"{key}.pdf", pages, annex, tuple(marks))
+    meta = {"pages": pages, "body_pages": annex, "bookmarks": [asdict(m) for m in marks], "page": job.page}
+    (cache / f"{key}.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    scratch.replace(printed.pdf)
+    return printed, True
+
+
+def print_pages(
+    html_dir: Path, jobs: Sequence[PrintPage], cache: Path, workers: int = 2, force: bool = False
+) -> tuple[list[Printed], int]:
+    """Every page printed (side by side, ``workers`` Chromiums at a time), in order; and how many were
+    printed now (the rest came from the cache)."""
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        results = list(pool.map(lambda job: print_page(html_dir, job, cache, force), jobs))
+    return [r for r, _ in results], sum(1 for _, fresh in results if fresh)
+
+
+def prune_prints(cache: Path, keep: set[Path], max_age_days: int = CACHE_MAX_AGE_DAYS) -> None:
+    """Remove cached prints not used for ``max_age_days`` (never those in ``keep``) and scratch files."""
+    if not cache.is_dir():
+        return
+    limit = time.time() - max_age_days * 86400
+    for pdf in cache.glob("*.pdf"):
+        if pdf.name.startswith("."):
+            pdf.unlink(missing_ok=True)
+        elif pdf.name.endswith(".report.pdf"):
+            continue  # goes with its print
+        elif pdf not in keep and pdf.stat().st_mtime < limit:
+            pdf.unlink(missing_ok=True)
+            pdf.with_suffix(".json").unlink(missing_ok=True)
+            pdf.with_suffix(".report.pdf").unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Writing the PDFs
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _stamp_pages(writer: PdfWriter, labels: Sequence[str | None]) -> None:
+    """Stamp each page's label ("Side N af M") at its foot on the right; None leaves a page unstamped."""
+    wanted = [(i, label) for i, label in enumerate(labels) if label]
+    if not wanted:
+        return
+    stamps = page_stamps([label for _, label in wanted])
+    for (index, _), stamp in zip(wanted, stamps.pages, strict=True):
+        page = writer.pages[index]
+        box = page.mediabox
+        page.merge_transformed_page(stamp, Transformation().translate(float(box.right) - 594.96, float(box.bottom)))
+
+
+def _add_bookmarks(
+    writer: PdfWriter, marks: Sequence[Bookmark], offset: int, parent: IndirectObject | None, skip_title: bool
+) -> None:
+    """A report's bookmarks nested by heading level under ``parent``, its pages ``offset`` on; with
+    ``skip_title``, its title (the first heading) is the parent itself."""
+    parents: dict[int, Any] = {}
+    base = marks[0].level + (1 if skip_title else 0) if marks else 0
+    for n, mark in enumerate(marks):
+        if skip_title and n == 0:
+            continue
+        level = max(mark.level - base, 0)
+        above = next((parents[k] for k in range(level - 1, -1, -1) if k in parents), parent)
+        item = writer.add_outline_item(title=mark.title, page_number=offset + mark.page, parent=above)
+        parents[level] = item
+        for deeper in [k for k in parents if k > level]:
+            del parents[deeper]
+
+
+def write_report_pdf(printed: Printed, target: Path, title: str) -> Path:
+    """A report's own PDF: all its printed pages, "Side N af M" on each, bookmarks nested by heading."""
+    reader = PdfReader(printed.pdf)
+    writer = PdfWriter()
+    for page in reader.pages:
+        writer.add_page(page)
+    total = len(reader.pages)
+    _stamp_pages(writer, [f"Side {n + 1} af {total}" for n in range(total)])
+    _add_bookmarks(writer, printed.bookmarks, 0, None, skip_title=False)
+    writer.add_metadata({"/Title": title})
+    writer.page_mode = "/UseOutlines"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("wb") as stream:
+        writer.write(stream)
+    return target
+
+
+@dataclass(frozen=True)
+class BookCover:
+    council: str
+    title: str
+    figures: str  # "Tallene går til og med marts 2013"
+    made: str  # "Udgivet 3. december 2026"
+    sample: bool = False
+
+
+def front_matter_html(cover: BookCover, parts: Sequence[tuple[str, Sequence[tuple[str, int]]]]) -> str:
+    """The book's cover and contents (parts, each report with its first page), as a page to print."""
+    items = []
+    for caption, reports in parts:
+        items.append(f'<li class="part"><span class="t">{html.escape(caption)}</span></li>')
+        items += [
+            f'<li><span class="t">{html.escape(title)}</span><span class="p">{page}</span></li>'
+            for title, page in reports
+        ]
+    sample = (
+        '<p class="sample">Bogen er bygget på <strong>eksempeldata</strong> til afprøvning. '
+        "Tallene viser ikke de faktiske forhold.</p>"
+        if cover.sample
+        else ""
+    )
+    return f"""<!DOCTYPE html>
+<html lang="da"><head><meta charset="utf-8"><title>{html.escape(cover.title)}</title>
+<style>
+@page {{ size: A4; margin: 22mm 20mm 20mm 20mm; }}
+body {{ font-family: 'DejaVu Sans', sans-serif; font-size: 10.5pt; color: #111; }}
+section.cover {{ height: 240mm; display: flex; flex-direction: column; justify-content: center; }}
+section.cover h1 {{ font-size: 26pt; margin: 0 0 8mm; line-height: 1.15; }}
+section.cover p {{ font-size: 13pt; margin: 0 0 3mm; }}
+section.cover p.title {{ font-size: 17pt; font-weight: 600; margin-bottom: 10mm; }}
+p.sample {{ border-left: 4px solid #E69F00; background: #fff6e5; padding: 3mm; font-size: 10pt !important; }}
+section.contents {{ break-before: page; }}
+section.contents h2 {{ font-size: 18pt; margin: 0 0 6mm; }}
+ol {{ list-style: none; padding: 0; margin: 0; }}
+li {{ display: flex; gap: 3mm; padding: 1.2mm 0; border-bottom: 1px dotted #999; break-inside: avoid; }}
+li.part {{ font-weight: 700; border-bottom: 1px solid #555; margin-top: 4mm; }}
+li .t {{ flex: 1; }}
+li .p {{ min-width: 12mm; text-align: right; font-variant-numeric: tabular-nums; }}
+</style></head>
+<body>
+<section class="cover"><h1>{html.escape(cover.council)}</h1>
+<p class="title">{html.escape(cover.title)}</p>
+<p>{html.escape(cover.figures)}</p><p>{html.escape(cover.made)}</p>{sample}</section>
+<section class="contents"><h2>Indhold</h2><ol>
+{chr(10).join(items)}
+</ol></section>
+</body></html>"""
+
+
+def assemble_book(
+    jobs: Sequence[PrintPage], printed: Sequence[Printed], cover: BookCover, target: Path, work: Path
+) -> Path:
+    """The book's PDF: cover, contents with page numbers, every report's pages before its annex, in the parts
+    of the book; "Side N af M" on every page but the cover; bookmarks part > report > heading."""
+    parts: list[tuple[str, list[tuple[PrintPage, Printed]]]] = []
+    for job, done in zip(jobs, printed, strict=True):
+        if not parts or parts[-1][0] != job.part:
+            parts.append((job.part, []))
+        parts[-1][1].append((job, done))
+    work.mkdir(parents=True, exist_ok=True)
+    front_pdf = work / "forside.pdf"
+    front_pages = 2  # a guess: the cover and one page of contents; printed again if it is wrong
+    for _ in range(3):
+        numbers, page = [], front_pages + 1
+        for caption, reports in parts:
+            listed = []
+            for job, done in reports:
+                listed.append((job.title, page))
+                page += done.body_pages
+            numbers.append((caption, listed))
+        front = work / "forside.html"
+        front.write_text(front_matter_html(cover, numbers), encoding="utf-8")
+        print_to_pdf(front, front_pdf)
+        printed_front = len(PdfReader(front_pdf).pages)
+        if printed_front == front_pages:
+            break
+        front_pages = printed_front
+    else:
+        raise PdfError("bogens indholdsfortegnelse skifter længde, hver gang den udskrives")
+    writer = PdfWriter()
+    for front_page in PdfReader(front_pdf).pages:
+        writer.add_page(front_page)
+    starts: list[int] = []
+    for _caption, reports in parts:
+        for _job, done in reports:
+            starts.append(len(writer.pages))
+            reader = PdfReader(done.pdf)
+            for index in range(done.body_pages):
+                writer.add_page(reader.pages[index])
+    total = len(writer.pages)
+    _stamp_pages(writer, [None, *[f"Side {n + 1} af {total}" for n in range(1, total)]])
+    writer.add_outline_item(title="Indhold", page_number=1)
+    n = 0
+    for caption, reports in parts:
+        part_item = writer.add_outline_item(title=caption, page_number=starts[n])
+        for job, done in reports:
+            item = writer.add_outline_item(title=job.title, page_number=starts[n], parent=part_item)
+            body_marks = [m for m in done.bookmarks if m.page < done.body_pages]
+            _add_bookmarks(writer, body_marks, starts[n], item, skip_title=True)
+            n += 1
+    writer.add_metadata({"/Title": f"{cover.council}: {cover.title}"})
+    writer.page_mode = "/UseOutlines"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("wb") as stream:
+        writer.write(stream)
+    return target
+
+
+def format_size(size: int) -> str:
+    """A file's size in Danish: "840 kB", "1,2 MB"."""
+    from councilbook.core.formats import format_number
+
+    if size < 1_000_000:
+        return f"{format_number(max(size / 1000, 1))} kB"
+    return f"{format_number(size / 1_000_000, 1)} MB"
+
+
+def link_report_pdfs(html_dir: Path, jobs: Sequence[PrintPage], printed: Sequence[Printed]) -> None:
+    """Put a link to each report's own PDF (with its pages and size) under the report's title on its page."""
+    for job, done in zip(jobs, printed, strict=True):
+        page_file = html_dir / job.page
+        pdf_file = html_dir / job.pdf
+        text = page_file.read_text(encoding="utf-8")
+        pages = "1 side" if done.pages == 1 else f"{done.pages} sider"
+        link = (
+            f'<p class="cb-report-pdf">Rapporten som PDF: <a href="{html.escape(Path(job.pdf).name)}">'
+            f"{html.escape(Path(job.pdf).name)}</a> ({pages}, {format_size(pdf_file.stat().st_size)})</p>"
+        )
+        start = text.find("<article")
+        end = text.find("</h1>", max(start, 0))
+        if start >= 0 and end >= 0:
+            at = end + len("</h1>")
+            page_file.write_text(text[:at] + link + text[at:], encoding="utf-8")
+
+
+def make_pdfs(
+    html_dir: Path,
+    jobs: Sequence[PrintPage],
+    cover: BookCover,
+    cache: Path,
+    book_pdf: Path,
+    work: Path,
+    workers: int = 2,
+    force: bool = False,
+) -> tuple[Path, int]:
+    """Print (or take from the cache) every report page, write each report's own PDF beside its page and link
+    it, and assemble the book's PDF at ``book_pdf``; ``force`` prints every page again. Returns the book's PDF
+    and how many pages were printed."""
+    printed, fresh = print_pages(html_dir, jobs, cache, workers, force)
+    for job, done in zip(jobs, printed, strict=True):
+        own = done.pdf.with_suffix(".report.pdf")  # stamped and bookmarked: cached beside the print
+        if force or not own.is_file():
+            write_report_pdf(done, own.with_suffix(".tmp"), job.title).replace(own)
+        shutil.copyfile(own, html_dir / job.pdf)
+    assemble_book(jobs, printed, cover, book_pdf, work)
+    link_report_pdfs(html_dir, jobs, printed)
+    prune_prints(cache, keep={p.pdf for p in printed})
+    shutil.rmtree(work, ignore_errors=True)
+    return book_pdf, fresh

@@ -1,0 +1,162 @@
+"""The book's PDFs: the print copy of a report page, the print cache, a report's own PDF and the book's."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import require_tool
+from pypdf import PdfReader
+
+from councilbook.build import bookpdf
+from councilbook.build.bookpdf import ANNEX_TITLE, BookCover, PrintPage
+from councilbook.build.postprocess import extract_embedded
+from councilbook.reports.model import ANNEX_END, ANNEX_START
+
+PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+
+
+def report_page(body: str, title: str = "Rådsmøde 1. marts 2024: status på målene") -> str:
+    """A page shaped like the book's: the theme around an article, the report's outputs in one cell."""
+    return f"""<!DOCTYPE html><html lang="da"><head><meta charset="utf-8"><title>x</title></head>
+<body><nav class="bd-sidebar-primary">Navigation</nav><div class="onlyprint"><h1>{title}</h1></div>
+<main><article class="bd-article"><section><h1>{title}<a class="headerlink" href="#x" title="Link">#</a></h1>
+<div class="cell docutils container"><div class="cell_output docutils container">{body}</div></div>
+</section></article><footer class="prev-next-area"><a href="next.html">Næste</a></footer></main></body></html>"""
+
+
+def outputs(*parts: str) -> str:
+    return "\n".join(parts)
+
+
+def html_output(content: str) -> str:
+    return f'<div class="output text_html">{content}</div>'
+
+
+DETAIL_BODY = outputs(
+    '<h2 class="rubric">Mål 1: Færre ledige</h2>',
+    "<p>Status: på rette spor.</p>",
+    html_output(ANNEX_START),
+    '<h3 class="rubric">Er ændringen reel? (mål 1)</h3>',
+    "<p>Kontroldiagrammet.</p>",
+    html_output(ANNEX_END),
+    html_output(ANNEX_START),
+    '<h3 class="rubric">Jobcentrene (mål 1)</h3>',
+    html_output(
+        '<details class="cb-details"><summary>Vis tabellen med alle 3 jobcentre</summary>'
+        "<table><caption>Jobcentrene</caption><tr><td>Jobcenter Å</td></tr></table></details>"
+    ),
+    html_output(ANNEX_END),
+    '<h2 class="rubric">Mål 2: Flere i job</h2>',
+    "<p>Status: i risiko.</p>",
+    html_output(
+        '<details class="cb-details"><summary>Vis tabellen med alle kommuner</summary>'
+        "<table><caption>Kommunerne</caption><tr><td>Kommune B</td></tr></table></details>"
+    ),
+    '<h2 class="rubric">Om tallene</h2>',
+    "<p>Kilden.</p>",
+)
+
+
+def test_print_copy_moves_the_detail_into_an_annex() -> None:
+    copy = bookpdf.print_copy(report_page(DETAIL_BODY), "Rådsmøde: status", "Rådet · 1. marts 2024")
+    headings = bookpdf.heading_list(copy)
+    # The theme's print title, navigation and heading links are gone: one title, no "#" in it.
+    assert headings[0] == ("Rådsmøde 1. marts 2024: status på målene", 0)
+    assert "Navigation" not in copy and "Næste" not in copy and "headerlink" not in copy
+    assert [h for h, _ in headings] == [
+        "Rådsmøde 1. marts 2024: status på målene",
+        "Mål 1: Færre ledige",
+        "Mål 2: Flere i job",
+        "Om tallene",
+        ANNEX_TITLE,
+        "Er ændringen reel? (mål 1)",
+        "Jobcentrene (mål 1)",
+        "Mål 2: Flere i job",  # the folded table's section, named in the annex
+    ]
+    # The body keeps one note where the run of detail sections stood, naming them, and one for the table.
+    body, annex = copy.split(ANNEX_TITLE, 1)
+    assert body.count("Bilaget bagerst i rapportens egen PDF har desuden") == 2
+    assert "«Er ændringen reel? (mål 1)», «Jobcentrene (mål 1)»." in body
+    assert "Jobcenter Å" not in body and "Kommune B" not in body
+    assert "Jobcenter Å" in annex and "Kommune B" in annex
+    assert "<details" not in annex and "Vis tabellen" not in copy  # printed open, without the screen's line
+    # The cover line opens the page; the running header is the title, as a CSS string.
+    assert copy.index("Rådet · 1. marts 2024") < copy.index("<h1")
+    assert '@top-left { content: "Rådsmøde: status"' in copy
+
+
+def test_print_copy_without_detail_has_no_annex() -> None:
+    copy = bookpdf.print_copy(report_page("<p>Kort.</p>"), "T", "C")
+    assert '<section class="cb-annex"' not in copy and '<p class="cb-annex-note"' not in copy
+
+
+@pytest.mark.parametrize(
+    ("text", "css"),
+    [('Et "citat"', '"Et \\"citat\\""'), ("a\\b", '"a\\\\b"'), ("to\nlinjer", '"to linjer"')],
+)
+def test_css_string_escapes(text: str, css: str) -> None:
+    assert bookpdf.css_string(text) == css
+
+
+def test_embedded_files_become_files(tmp_path: Path) -> None:
+    page = tmp_path / "generated/meetings/a.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(
+        f'<img src="data:image/png;base64,{PNG}" alt="x"><a download="t.csv" href="data:text/csv;charset=utf-8;base64,'
+        'YTtiCjE7Mgo=">CSV</a><img src="plain.png" loading="eager">',
+        encoding="utf-8",
+    )
+    result = extract_embedded(tmp_path)
+    text = page.read_text(encoding="utf-8")
+    assert "data:" not in text and result.files == 2
+    assert text.count("../../_files/") == 2 and 'loading="lazy"' in text and 'loading="eager"' in text
+    assert (tmp_path / "_files").is_dir() and any(p.suffix == ".csv" for p in (tmp_path / "_files").iterdir())
+
+
+def test_format_size() -> None:
+    assert bookpdf.format_size(840_000) == "840 kB"
+    assert bookpdf.format_size(1_234_567) == "1,2 MB"
+
+
+@pytest.mark.needs_chromium
+def test_prints_are_cached_by_what_is_printed(tmp_path: Path) -> None:
+    """A page is printed once; printed again only when its article (not its navigation) changes; the book is
+    assembled from the prints with its cover, contents and page numbers."""
+    require_tool("chromium", "chromium-browser")
+    site = tmp_path / "site"
+    (site / "generated").mkdir(parents=True)
+    first = site / "generated/a.html"
+    second = site / "generated/b.html"
+    first.write_text(report_page(DETAIL_BODY, "Første rapport"), encoding="utf-8")
+    second.write_text(report_page("<p>Kort.</p>", "Anden rapport"), encoding="utf-8")
+    jobs = [
+        PrintPage("generated/a.html", "Første rapport", "Rådet · Første", "Del 1"),
+        PrintPage("generated/b.html", "Anden rapport", "Rådet · Anden", "Del 2"),
+    ]
+    cache = tmp_path / "prints"
+    printed, fresh = bookpdf.print_pages(site, jobs, cache)
+    assert fresh == 2 and printed[0].body_pages < printed[0].pages  # the annex on pages of its own
+    first.write_text(first.read_text(encoding="utf-8").replace("Navigation", "Ny navigation"), encoding="utf-8")
+    assert bookpdf.print_pages(site, jobs, cache)[1] == 0
+    second.write_text(report_page("<p>Ændret.</p>", "Anden rapport"), encoding="utf-8")
+    again, fresh = bookpdf.print_pages(site, jobs, cache)
+    assert fresh == 1 and again[0] == printed[0]
+    cover = BookCover("Rådet", "Bogen", "Tallene går til og med marts 2024", "Udgivet 1. april 2024")
+    book = bookpdf.assemble_book(jobs, again, cover, tmp_path / "book.pdf", tmp_path / "work")
+    reader = PdfReader(book)
+    assert len(reader.pages) == 2 + again[0].body_pages + again[1].body_pages
+    text = reader.pages[1].extract_text()
+    assert "Indhold" in text and "Første rapport" in text and "Del 2" in text
+    assert f"Side 2 af {len(reader.pages)}" in text
+    assert "Side" not in reader.pages[0].extract_text()  # the cover is not numbered
+    own = bookpdf.write_report_pdf(again[0], tmp_path / "a.pdf", "Første rapport")
+    own_reader = PdfReader(own)
+    assert f"Side 1 af {len(own_reader.pages)}" in own_reader.pages[0].extract_text()
+    assert [str(item.title) for item in own_reader.outline if not isinstance(item, list)] == ["Første rapport"]
+    # Old prints go; the ones in use stay.
+    for path in cache.glob("*.pdf"):
+        os.utime(path, (0, 0))
+    bookpdf.prune_prints(cache, keep={again[0].pdf})
+    assert again[0].pdf.is_file() and not again[1].pdf.is_file()
