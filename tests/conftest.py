@@ -53,6 +53,22 @@ def copy_project(target: Path) -> Path:
     return target
 
 
+def build_html(project: Path) -> Path:
+    """``councilbook build --no-pdf`` in ``project``; its HTML folder."""
+    from typer.testing import CliRunner
+
+    from councilbook.cli import app
+
+    cwd = Path.cwd()
+    os.chdir(project)
+    try:
+        result = CliRunner().invoke(app, ["build", "--no-pdf"])
+        assert result.exit_code == 0, result.output + result.stderr
+    finally:
+        os.chdir(cwd)
+    return project / "_build/html"
+
+
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
     """A copy of the project folder for building books."""

@@ -4,16 +4,13 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
 import pytest
-from conftest import chrome_driver, copy_project, served
-from typer.testing import CliRunner
+from conftest import build_html, chrome_driver, copy_project, served
 
-from councilbook.cli import app
 from councilbook.core.formats import format_date
 from councilbook.parameters.model import load_parameters
 
@@ -24,15 +21,7 @@ pytestmark = [pytest.mark.book, pytest.mark.needs_chromium]
 @pytest.fixture(scope="module")
 def html_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample book's HTML, built without PDF."""
-    project = copy_project(tmp_path_factory.mktemp("browser") / "project")
-    cwd = Path.cwd()
-    os.chdir(project)
-    try:
-        result = CliRunner().invoke(app, ["build", "--no-pdf"])
-        assert result.exit_code == 0, result.output + result.stderr
-    finally:
-        os.chdir(cwd)
-    return project / "_build/html"
+    return build_html(copy_project(tmp_path_factory.mktemp("browser") / "project"))
 
 
 @pytest.fixture(scope="module")

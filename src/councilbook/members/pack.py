@@ -380,7 +380,14 @@ def build_pack_html(
             + previous_decisions_html(params, meeting),
         ),
         ("status", "Bilag A: Status på kontraktens mål", report_html(report)),
-        ("om-tallene", "Om tallene", _md(report.closing.text)),
+        (
+            "om-tallene",
+            "Om tallene",
+            "".join(
+                _md(p) if isinstance(p, present.Markdown) else p._repr_html_()
+                for p in report.closing.display_parts()[1:]
+            ),
+        ),
     ]
     body = "".join(f'<h1 id="{anchor}">{html.escape(title)}</h1>\n{content}' for anchor, title, content in chapters)
     facts = meeting_facts(meeting)

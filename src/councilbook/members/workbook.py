@@ -8,14 +8,11 @@ fitted; status as symbol and word, with fill colour only as a third cue.
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from councilbook.analysis.compute import MeetingStatus
@@ -24,6 +21,7 @@ from councilbook.core.formats import STATUS_LABELS, format_date, format_month
 from councilbook.parameters.model import MEETING_KIND_LABELS_DA, Parameters
 from councilbook.publication.provenance import Provenance
 from councilbook.text import present
+from councilbook.text.sheets import cell_value, excel_format, fit_widths, store_text_as_text, write_table
 
 _GOOD, _WARN, _BAD, _NONE = (PatternFill("solid", fgColor=c) for c in ("E3F1E8", "FDF1D6", "F8E0DC", "EEEEEE"))
 FILLS = {
@@ -35,111 +33,11 @@ FILLS = {
     "unknown": _NONE,
     "no_data": _NONE,
 }
-HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
-
-
-def _value(x: object) -> object:
-    if x is None:
-        return None
-    if isinstance(x, float) and math.isnan(x):
-        return None
-    if x is pd.NA:
-        return None
-    if hasattr(x, "item"):
-        return x.item()  # numpy scalars
-    return x
-
-
-def _write_table(
-    ws: Worksheet, headers: list[str], rows: Sequence[Sequence[object]], formats: dict[int, str], start_row: int = 1
-) -> None:
-    for col, title in enumerate(headers, start=1):
-        cell = ws.cell(row=start_row, column=col, value=title)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for r, row in enumerate(rows, start=start_row + 1):
-        for c, value in enumerate(row, start=1):
-            cell = ws.cell(row=r, column=c, value=_value(value))
-            if c - 1 in formats:
-                cell.number_format = formats[c - 1]
-    ws.freeze_panes = ws.cell(row=start_row + 1, column=1)
-    # Printed: landscape A4, all columns on one page width, the header row repeated.
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{start_row}:{start_row}"
-    ws.page_margins.left = ws.page_margins.right = 0.3
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddHeader.left.text = "&A"  # the sheet's name
-    ws.oddHeader.left.size = 11
-    ws.oddFooter.right.text = "Side &P af &N"
-    ws.oddFooter.right.size = 11
-    last = get_column_letter(len(headers))
-    ws.auto_filter.ref = f"A{start_row}:{last}{start_row + max(len(rows), 1)}"
-    _fit_widths(ws, start_row)
-
-
-# Column widths in characters: text columns wrap at TEXT_WIDTH, so that a printed sheet fits an A4 page in
-# landscape at nearly full size (fitted to the page's width, never scaled down to unreadable type).
-TEXT_WIDTH = 20
-NUMBER_WIDTH = 11
-
-
-def _fit_widths(ws: Worksheet, header_row: int = 1, text_width: int = TEXT_WIDTH) -> None:
-    """Widths from the table's cells below its header row (titles above it and the header's own words wrap
-    instead of widening a column)."""
-    widths: dict[int, int] = {}
-    texts: set[int] = set()
-    for row in ws.iter_rows(min_row=header_row + 1):
-        for cell in row:
-            if cell.value is None:
-                continue
-            cell.alignment = Alignment(vertical="top", wrap_text=cell.alignment.wrap_text)
-            if isinstance(cell.value, (int, float)):
-                suffix = "".join(re.findall(r'"([^"]*)"', cell.number_format.split(";")[0]))
-                shown = len(f"{cell.value:+,.1f}") + len(suffix) + 1
-                widths[cell.column] = max(widths.get(cell.column, 0), NUMBER_WIDTH, shown)
-                continue
-            texts.add(cell.column)
-            widths[cell.column] = max(widths.get(cell.column, 0), len(str(cell.value)) + 2)
-    for column, width in widths.items():
-        letter = get_column_letter(column)
-        ws.column_dimensions[letter].width = max(min(width, text_width) if column in texts else width, 9)
-        if column in texts and width > text_width:
-            for row in ws.iter_rows(min_row=header_row + 1, min_col=column, max_col=column):
-                for cell in row:
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
-    # Spreadsheet programs do not grow a row for wrapped text written by openpyxl: give each row the
-    # height of its tallest wrapped cell (about 15 points a line at 11 pt).
-    for row in ws.iter_rows(min_row=header_row):
-        lines = 1
-        for cell in row:
-            if cell.value is None or isinstance(cell.value, (int, float)):
-                continue
-            if cell.row == header_row or (cell.alignment and cell.alignment.wrap_text):
-                width = ws.column_dimensions[get_column_letter(cell.column)].width or 9
-                lines = max(lines, math.ceil(len(str(cell.value)) * 1.1 / max(width - 1, 1)))
-        if lines > 1:
-            ws.row_dimensions[row[0].row].height = 15 * min(lines, 8)
 
 
 def _status_text(status: str) -> str:
     symbol, word = STATUS_LABELS[status]
     return f"{symbol} {word}"
-
-
-def excel_format(quantity: fig.Quantity) -> str:
-    """The number format that shows a figure as the reports do: its unit and decimals (Danish separators
-    come from the spreadsheet program's locale)."""
-    digits = "0" + ("." + "0" * quantity.decimals if quantity.decimals else "")
-    body = "#,##" + digits if quantity.unit == "count" else digits
-    suffix = {"count": "", "percent": '" %"', "pp": '" pct.-point"', "ratio": ""}[quantity.unit]
-    if quantity.signed:
-        return f'+{body}{suffix};-{body}{suffix};"±"{body}{suffix}'
-    return body + suffix
 
 
 def _cell(ws: Worksheet, row: int, column: int, quantity: fig.Quantity) -> None:
@@ -166,7 +64,7 @@ def write_status_workbook(params: Parameters, result: MeetingStatus, provenance:
         "Prognose siden sidste møde (pct.-point for andele, % for antal)",
         "Målsætning (som i teksten)",
     ]
-    _write_table(overview, headers, [[goal.title] for goal in result.contract.goals], {})
+    write_table(overview, headers, [[goal.title] for goal in result.contract.goals], {})
     for r, status in enumerate(result.goals, start=2):
         f = status.figures
         overview.cell(row=r, column=2, value="procent" if status.share else "antal")
@@ -180,7 +78,7 @@ def write_status_workbook(params: Parameters, result: MeetingStatus, provenance:
         overview.cell(row=r, column=12, value=present.target_cell(status))  # as the pack says it: højst, mindst
     for offset, note in enumerate(present.partial_notes(result.goals), start=len(result.goals) + 3):
         overview.cell(row=offset, column=1, value=note)
-    _fit_widths(overview)
+    fit_widths(overview)
 
     for number, (goal, status) in enumerate(zip(result.contract.goals, result.goals, strict=True), start=1):
         ws = wb.create_sheet(f"Mål {number}")
@@ -215,9 +113,7 @@ def write_status_workbook(params: Parameters, result: MeetingStatus, provenance:
             "Placering på lige vilkår (nr.)",
             "I forhold til klyngen (forhold)",
         ]
-        _write_table(
-            ws, headers, [[record.jobcentre, record.cluster] for record in table.itertuples()], {}, start_row=4
-        )
+        write_table(ws, headers, [[record.jobcentre, record.cluster] for record in table.itertuples()], {}, start_row=4)
         for r, record in enumerate(table.itertuples(), start=5):
             actual, before = fig.level(record.actual, status.share), fig.level(record.last_year, status.share)
             _cell(ws, r, 3, actual)
@@ -225,18 +121,18 @@ def write_status_workbook(params: Parameters, result: MeetingStatus, provenance:
             _cell(ws, r, 5, fig.change(actual, before))
             if not status.share:
                 _cell(ws, r, 6, fig.Quantity(record.contribution_pp, "pp", 1, signed=True))
-            ws.cell(row=r, column=7 - skip, value=_value(record.rank))
+            ws.cell(row=r, column=7 - skip, value=cell_value(record.rank))
             if record.jobcentre_id in adjusted.index:
                 extra = adjusted.loc[record.jobcentre_id]
                 _cell(ws, r, 8 - skip, present.adjusted_level(extra["level"], status.share))
                 _cell(ws, r, 9 - skip, present.adjusted_level(extra["expected"], status.share))
                 ratio = math.nan if extra["flag"] == "not_meaningful" else extra["actual_over_expected"]
                 _cell(ws, r, 10 - skip, fig.ratio(ratio))
-                ws.cell(row=r, column=11 - skip, value=_value(extra["adjusted_rank"]))
+                ws.cell(row=r, column=11 - skip, value=cell_value(extra["adjusted_rank"]))
                 _cell(ws, r, 12 - skip, fig.ratio(extra["vs_cluster"]))
         for offset, note in enumerate(present.partial_notes([status]), start=len(table) + 6):
             ws.cell(row=offset, column=1, value=note)
-        _fit_widths(ws, 4)
+        fit_widths(ws, 4)
 
     about = wb.create_sheet("Om data")
     meeting = result.meeting
@@ -251,19 +147,9 @@ def write_status_workbook(params: Parameters, result: MeetingStatus, provenance:
     ]
     lines += [[f"Datafil: {f['path']}", f"{f['periods']}, SHA-256 {f['sha256']}"] for f in provenance.data_files]
     lines += [[f"Parameterfil: {f['path']}", f"SHA-256 {f['sha256']}"] for f in provenance.parameter_files]
-    _write_table(about, ["Oplysning", "Værdi"], lines, {})
-    _fit_widths(about, 1, text_width=80)
+    write_table(about, ["Oplysning", "Værdi"], lines, {})
+    fit_widths(about, 1, text_width=80)
     wb.properties.creator = "councilbook"
     store_text_as_text(wb)
     wb.save(path)
     return path
-
-
-def store_text_as_text(wb: Workbook) -> None:
-    """Every text cell a string, never a formula: the workbook writes no formulas, so a text that begins
-    with "=" (a council's or a job centre's name, a goal's title …) is stored as the text it is."""
-    for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.data_type == "f":
-                    cell.data_type = "s"

@@ -56,9 +56,15 @@ class Provenance:
     cutoff: str | None
     snapshot_sha256: str = ""
     scope_sha256: str = ""  # the figures the report may read (its measures, up to its cut-off)
+    source_title: str = ""  # the data source's title (datasource.yml), e.g. "Jobindsats"
+    source: str = ""  # where the data come from, e.g. "jobindsats.dk"
+    sample: bool = False  # the data are a generated sample
 
     def as_dict(self) -> dict[str, object]:
         return {
+            "source_title": self.source_title,
+            "source": self.source,
+            "sample": self.sample,
             "snapshot_sha256": self.snapshot_sha256,
             "scope_sha256": self.scope_sha256,
             "data_files": self.data_files,
@@ -117,4 +123,7 @@ def collect_provenance(
         cutoff=month_code(cutoff) if cutoff is not None else None,
         snapshot_sha256=dataset.snapshot_sha256,
         scope_sha256=scope.data_sha256() if scope is not None else "",
+        source_title=dataset.source.title,
+        source=dataset.source.source,
+        sample=dataset.source.sample,
     )

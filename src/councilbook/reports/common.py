@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -63,28 +64,33 @@ def _figure_label(goal: Goal, status: compute.GoalStatus) -> str:
     return f"{'Andel' if status.share else 'Antal'} pr. {per}"
 
 
-def history_figure(
+def history_drawing(
     project: Project, goal: Goal, contract_year: int, cutoff: pd.Period, status: compute.GoalStatus
-) -> tuple[PlotFigure, str]:
+) -> tuple[Callable[..., PlotFigure], str]:
+    """What draws the goal's history chart (``draw(narrow=…)``, narrow for a phone) and its alt text."""
     data = project.dataset.until(cutoff)
     values, denominator = goal_series(project.params, data, goal)
     series = compute.monthly_figure(values, denominator, goal.aggregation)
     first_year = _chart_first_year(goal, contract_year)
     series = series[series.index >= year_periods(first_year, freq_of_index(series.index))[0]]
     measure = project.params.measures[goal.measure]
-    figure = charts.plot_goal_history(
-        series,
-        goal,
-        measure,
-        contract_year,
-        status.baseline,
-        status.target,
-        cutoff,
-        figure_label=_figure_label(goal, status),
-        first_year=first_year,
-        target_when=compute.target_period(goal, status.freq, contract_year),
-    )
-    return figure, charts.describe_goal_history(goal, measure, series, status.baseline, status.target, cutoff)
+
+    def draw(*, narrow: bool) -> PlotFigure:
+        return charts.plot_goal_history(
+            series,
+            goal,
+            measure,
+            contract_year,
+            status.baseline,
+            status.target,
+            cutoff,
+            figure_label=_figure_label(goal, status),
+            first_year=first_year,
+            target_when=compute.target_period(goal, status.freq, contract_year),
+            narrow=narrow,
+        )
+
+    return draw, charts.describe_goal_history(goal, measure, series, status.baseline, status.target, cutoff)
 
 
 def _chart_first_year(goal: Goal, contract_year: int) -> int:
@@ -178,24 +184,40 @@ def goal_measure_ids(contract: Contract) -> list[str]:
     return [m for g in contract.goals for m in (g.measure, g.denominator) if m]
 
 
+def history_chart(
+    project: Project, goal: Goal, contract_year: int, cutoff: pd.Period, status: compute.GoalStatus
+) -> present.Chart:
+    """The goal's history chart, wide and for a phone."""
+    draw, alt = history_drawing(project, goal, contract_year, cutoff, status)
+    return present.Chart.drawn(draw, alt=alt)
+
+
 def forecast_chart(
     project: Project, goal: Goal, contract_year: int, cutoff: pd.Period, status: compute.GoalStatus
 ) -> present.Chart:
-    figure, alt = history_figure(project, goal, contract_year, cutoff, status)
+    """The goal's history chart with the year's forecast marked, wide and for a phone."""
+    history, alt = history_drawing(project, goal, contract_year, cutoff, status)
     measure = project.params.measures[goal.measure]
     f = status.forecast
     when = compute.target_period(goal, status.freq, contract_year)
-    if not status.final and last_month(when) > cutoff and status.figures.forecast.known:
+    if status.final or last_month(when) <= cutoff or not status.figures.forecast.known:
+        return present.Chart.drawn(history, alt=alt)
+
+    def draw(*, narrow: bool) -> PlotFigure:
+        figure = history(narrow=narrow)
         charts.add_forecast(figure, goal, measure, f.value, f.low, f.high, when)
-        alt += f" Prognosen for året er {status.figures.forecast.text}."
-    return present.Chart.from_figure(figure, alt=alt)
+        return figure
+
+    return present.Chart.drawn(draw, alt=alt + f" Prognosen for året er {status.figures.forecast.text}.")
 
 
-def provenance_section(provenance: Provenance, lead: str = "") -> Section:
-    """A report's closing "Om tallene": where its figures and parameters come from (id ``provenance``); ``lead``
-    is a paragraph before it on sources of the report's own (Markdown)."""
+def provenance_section(provenance: Provenance, lead: str = "", made: date | None = None) -> Section:
+    """A report's closing "Om tallene" (id ``provenance``): for readers where its figures come from, the month
+    they run to and (``made``) the day whose published figures it uses, then folded away the technical
+    documentation; ``lead`` is a paragraph before it on sources of the report's own (Markdown)."""
     return Section(
         heading=present.Markdown(present.PROVENANCE_HEADING),
-        text=present.Markdown("\n\n".join(filter(None, [lead, present.provenance_markdown(provenance)]))),
+        text=present.Markdown("\n\n".join(filter(None, [lead, present.provenance_markdown(provenance, made)]))),
+        details=present.provenance_details(provenance),
         id="provenance",
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from councilbook.text import present
+from councilbook.text.downloads import Downloads, figure_tables
 
 # Invisible markers around a detail section's outputs, for the print copy (:mod:`councilbook.build.bookpdf`).
 ANNEX_START = '<div class="cb-annex-start" hidden></div>'
@@ -24,6 +25,7 @@ class Section:
     chart: present.Chart | None = None
     table: present.Table | None = None
     note: present.Markdown | None = None
+    details: present.Details | None = None  # folded away on screen (the technical documentation)
     id: str = ""
     # Detail (the job centres' analyses, a section per job centre): on screen in its place; in print, in the
     # annex at the end of the report's own PDF, so the book's PDF, which leaves the annexes out, stays short.
@@ -35,7 +37,8 @@ class Section:
 
     def display_parts(self) -> list[Any]:
         """What a notebook displays for the section, in order."""
-        return [p for p in (self.heading, self.text, self.chart, self.note, self.table) if p is not None]
+        parts = (self.heading, self.text, self.chart, self.note, self.table, self.details)
+        return [p for p in parts if p is not None]
 
 
 def slug(text: str) -> str:
@@ -56,12 +59,26 @@ class Report:
     figures: dict[str, Any] = field(default_factory=dict)
     # Plain text glued for other pages (the front page's status lines): key -> text
     glued: dict[str, str] = field(default_factory=dict)
+    # The downloads' file name without suffix (``status-2013-05-29``); by default from the title.
+    name: str = ""
+
+    def tables(self) -> list[present.Table]:
+        """Every table the report shows, in order (folded ones included)."""
+        sections = [*self.sections, self.closing]
+        return [t for t in [self.summary, *(s.table for s in sections)] if t is not None]
+
+    def downloads(self) -> Downloads:
+        """The report's figures to take away: the tables it shows, as CSV and Excel."""
+        return Downloads(self.name or slug(self.title), figure_tables(self.tables()))
 
     def show(self) -> None:
         """Display the whole report in a notebook, then record its figures."""
         from IPython.display import HTML, display
 
         display(self.intro)
+        downloads = self.downloads()
+        if downloads.tables:  # near the top: "Hent rapportens tal: CSV · Excel"
+            display(downloads)
         if self.summary is not None:
             display(self.summary)
         for section in [*self.sections, self.closing]:

@@ -7,14 +7,18 @@ so nothing is shown twice in a notebook and no global state leaks between charts
 from __future__ import annotations
 
 import math
+import textwrap
+from dataclasses import dataclass
 from datetime import date
 
 import matplotlib
 import matplotlib.dates as mdates
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.projections.polar import PolarAxes
-from matplotlib.ticker import FuncFormatter
+from matplotlib.text import Text
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from councilbook.core.formats import format_number, format_percent, format_period, format_period_code, round_half_up
 from councilbook.core.periods import freq_of_index, last_month, month, year_periods
@@ -30,6 +34,118 @@ ORANGE = "#E69F00"
 VERMILLION = "#D55E00"
 GREY = "#555555"
 FIGSIZE = (8.0, 4.6)
+
+# The narrow variant of a chart, for a phone: drawn 340 px wide (a 390 px screen's content column, shown at
+# its natural size) with no text under 8,5 pt, i.e. 11,8 px at 100 dpi (a reader's phone needs 11 px at least).
+NARROW_WIDTH_IN = 3.4
+NARROW_DPI = 100
+NARROW_MIN_PT = 8.5
+NARROW_TITLE_PT = 9.5
+NARROW_PLOT_IN = 2.9  # a narrow chart's axes with their tick labels; title and legend come on top of it
+# The wide variant (desktop and print) is shown at up to about 800 px of its 880: 9 pt is 13,75 px at 110 dpi.
+WIDE_MIN_PT = 9.0
+# On a phone the job centres' chart shows only the best and the worst ones, this many of each.
+PHONE_EACH_END = 5
+
+
+def text_px(figure: Figure) -> float:
+    """The smallest text in ``figure`` in pixels at its natural size (points x dpi / 72): every visible text
+    object with words, tick labels included (they exist once the figure is drawn)."""
+    figure.canvas.draw()
+    sizes = [float(t.get_fontsize()) for t in figure.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    return min(sizes) * figure.dpi / 72 if sizes else math.inf
+
+
+def is_narrow(figure: Figure) -> bool:
+    return figure.get_figwidth() <= NARROW_WIDTH_IN + 1e-9
+
+
+def fit_lines(text: str, size_pt: float, width_pt: float) -> str:
+    """``text`` broken between words into lines no wider than ``width_pt`` at ``size_pt`` (measured with the
+    font the chart is drawn in); a single word wider than that stays whole on its line."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    measure, font = TextToPath(), FontProperties(size=size_pt)
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split():
+            trial = f"{line} {word}".strip()
+            if line and measure.get_text_width_height_descent(trial, font, ismath=False)[0] > width_pt:
+                lines.append(line)
+                line = word
+            else:
+                line = trial
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _narrow_width_pt(margin_pt: float = 14) -> float:
+    return NARROW_WIDTH_IN * 72 - margin_pt
+
+
+def _figure(narrow: bool, wide: tuple[float, float], narrow_height: float = NARROW_PLOT_IN, dpi: int = 110) -> Figure:
+    """A figure on an Agg canvas (which measures text as it is drawn), wide or narrow."""
+    if narrow:
+        figure = Figure(figsize=(NARROW_WIDTH_IN, narrow_height), dpi=NARROW_DPI, layout="constrained")
+    else:
+        figure = Figure(figsize=wide, dpi=dpi, layout="constrained")
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def _title(ax, title: str, wide_size: float = 11) -> None:  # noqa: ANN001 - a matplotlib Axes
+    """The chart's title, left; narrow: over the whole width, in lines measured to fit (never clipped)."""
+    if is_narrow(ax.figure):
+        ax.figure.suptitle(
+            fit_lines(title, NARROW_TITLE_PT, _narrow_width_pt()), x=0.02, ha="left", fontsize=NARROW_TITLE_PT
+        )
+    else:
+        ax.set_title(title, loc="left", fontsize=wide_size, wrap=True)
+
+
+def _legend(ax, wide_ncol: int, wide_size: float, below: float, **kwargs) -> None:  # noqa: ANN001
+    """The legend under the axes; narrow: under the figure, one entry a line, in room the layout makes for it."""
+    figure = ax.figure
+    if is_narrow(figure):
+        for old in list(figure.legends):
+            old.remove()
+        handles, labels = (kwargs.pop("handles"), None) if "handles" in kwargs else ax.get_legend_handles_labels()
+        if labels is None:
+            labels = [h.get_label() for h in handles]
+        labels = [fit_lines(label, NARROW_MIN_PT, _narrow_width_pt(40)) for label in labels]
+        figure.legend(handles, labels, loc="outside lower left", ncol=1, fontsize=NARROW_MIN_PT, frameon=False)
+    else:
+        ax.legend(
+            loc="upper center", bbox_to_anchor=(0.5, below), ncol=wide_ncol, fontsize=wide_size, frameon=False, **kwargs
+        )
+
+
+def _readable(figure: Figure, plot_in: float | None = NARROW_PLOT_IN) -> Figure:
+    """A figure's every text at least :data:`WIDE_MIN_PT`, a narrow one's :data:`NARROW_MIN_PT` (tick labels
+    included), and (``plot_in``) a narrow figure as tall as its axes' ``plot_in`` inches and the title and
+    legend above and below them."""
+    if not is_narrow(figure):
+        _at_least(figure, WIDE_MIN_PT)
+    if is_narrow(figure):
+        for ax in figure.axes:
+            ax.tick_params(labelsize=NARROW_MIN_PT)
+        _at_least(figure, NARROW_MIN_PT)
+        if plot_in is not None:
+            renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined] # an Agg canvas (_figure)
+            title = figure.get_suptitle() and figure._suptitle  # type: ignore[attr-defined]
+            around = [*figure.legends, *([title] if title else [])]
+            extra = sum(item.get_window_extent(renderer).height for item in around) / figure.dpi
+            figure.set_figheight(plot_in + extra + 0.1 * len(around))
+    return figure
+
+
+def _at_least(figure: Figure, size_pt: float) -> None:
+    figure.canvas.draw()  # the tick labels exist once drawn
+    for text in figure.findobj(Text):
+        if float(text.get_fontsize()) < size_pt:
+            text.set_fontsize(size_pt)
 
 
 def _value_formatter(share: bool, ticks: list[float] | None = None) -> FuncFormatter:
@@ -67,9 +183,10 @@ def plot_goal_history(
     figure_label: str,
     first_year: int | None = None,
     target_when: pd.Period | None = None,
+    narrow: bool = False,
 ) -> Figure:
     """The goal's figure period by period up to the cut-off, with baseline and target marked
-    (``target_when``: the period of a level target)."""
+    (``target_when``: the period of a level target); ``narrow``: drawn for a phone."""
     share = is_share(goal, measure)
     series = _until(figure_values, cutoff)
     if first_year is not None:
@@ -78,7 +195,7 @@ def plot_goal_history(
     known = series.dropna()
     if len(known):
         series = series[(series.index >= known.index[0]) & (series.index <= known.index[-1])]
-    fig = Figure(figsize=FIGSIZE, dpi=110, layout="constrained")
+    fig = _figure(narrow, FIGSIZE)
     ax = fig.add_subplot()
     x = series.index.to_timestamp()
     ax.plot(x, series.to_numpy(), color=BLUE, linewidth=2, label=figure_label)
@@ -116,7 +233,7 @@ def plot_goal_history(
                 linewidth=2,
                 label=f"Mål {contract_year}: {_bound(goal)} {_fmt(target, share)}",
             )
-    ax.set_title(goal.title, loc="left", fontsize=11, wrap=True)
+    _title(ax, goal.title)
     ax.set_ylabel(measure.unit if not share else "Procent")
     left = (
         month(first_year, 1)
@@ -130,8 +247,12 @@ def plot_goal_history(
     _format_values(ax, share)
     ax.grid(axis="y", color="#dddddd", linewidth=0.8)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=9, frameon=False)
-    return fig
+    _history_legend(ax)
+    return _readable(fig)
+
+
+def _history_legend(ax) -> None:  # noqa: ANN001 - a matplotlib Axes
+    _legend(ax, 2, 9, -0.28 if is_narrow(ax.figure) else -0.2)
 
 
 def _fmt(value: float, share: bool, decimals: int | None = None) -> str:
@@ -189,7 +310,8 @@ def add_forecast(
         linestyle="none",
         label=f"Prognose: {_fmt(value, share)}",
     )
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=9, frameon=False)
+    _history_legend(ax)
+    _readable(fig)
 
 
 def plot_xmr(
@@ -201,11 +323,13 @@ def plot_xmr(
     goal: Goal,
     measure: Measure,
     value_label: str,
+    narrow: bool = False,
 ) -> Figure:
-    """An XmR chart: the points (months or quarters), centre line, limits, and signals by symbol and colour."""
+    """An XmR chart: the points (months or quarters), centre line, limits, and signals by symbol and colour;
+    ``narrow``: drawn for a phone (a tick a year)."""
     share = is_share(goal, measure)
     freq = freq_of_index(points.index)
-    fig = Figure(figsize=(8.0, 4.2), dpi=110, layout="constrained")
+    fig = _figure(narrow, (8.0, 4.2))
     ax = fig.add_subplot()
     x = points.index.to_timestamp()
     ax.plot(x, points.to_numpy(), color=GREY, linewidth=1.2, marker="o", markersize=3.5, label=value_label)
@@ -235,11 +359,11 @@ def plot_xmr(
                 color=colour,
                 label=label,
             )
-    ax.set_title(f"Er ændringen reel? {goal.title}", loc="left", fontsize=11, wrap=True)
+    _title(ax, f"Er ændringen reel? {goal.title}")
     ax.set_ylabel(measure.unit if not share else "Procent")
     ax.set_xlabel("Kvartal" if freq == "Q" else "Måned")
     _format_values(ax, share)
-    if freq == "Q":
+    if freq == "Q" or narrow:
         ax.xaxis.set_major_locator(mdates.YearLocator())
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     else:
@@ -247,41 +371,101 @@ def plot_xmr(
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%m/%Y"))
     ax.grid(axis="y", color="#dddddd", linewidth=0.8)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3, fontsize=8.5, frameon=False)
-    return fig
+    _legend(ax, 3, 8.5, -0.28 if narrow else -0.22)
+    return _readable(fig)
 
 
-def plot_adjusted(table: pd.DataFrame, goal: Goal) -> Figure:
-    """Actual ÷ expected per ranked job centre (flagged ones left out), best at the top, 1,0 marked."""
-    data = table.dropna(subset=["adjusted_rank"]).sort_values("adjusted_rank", ascending=False)
-    height = max(3.0, 0.22 * len(data) + 1.2)
-    fig = Figure(figsize=(8.0, height), dpi=110, layout="constrained")
+@dataclass(frozen=True)
+class Ends:
+    """The job centres a phone's chart shows: the best and the worst by rank, ties at a cut kept together;
+    ``worst`` empty when every ranked one is shown (no more than twice :data:`PHONE_EACH_END`)."""
+
+    best: pd.DataFrame
+    worst: pd.DataFrame
+    ranked: int
+
+    @property
+    def shown(self) -> int:
+        return len(self.best) + len(self.worst)
+
+    @property
+    def left_out(self) -> int:
+        return self.ranked - self.shown
+
+
+def ranked_ends(table: pd.DataFrame, each: int = PHONE_EACH_END) -> Ends:
+    """The ``each`` best and ``each`` worst ranked job centres (flagged ones have no rank), in rank order; a
+    job centre tied with the last one taken is taken too; all of them when that leaves none out."""
+    ranked = table.dropna(subset=["adjusted_rank"]).sort_values(["adjusted_rank", "jobcentre"])
+    every = Ends(ranked, ranked.iloc[0:0], len(ranked))
+    if len(ranked) <= 2 * each:
+        return every
+    ranks = ranked["adjusted_rank"]
+    best = ranked[ranks <= ranks.iloc[each - 1]]
+    worst = ranked[ranks >= ranks.iloc[-each]]
+    return every if len(best) + len(worst) >= len(ranked) else Ends(best, worst, len(ranked))
+
+
+def describe_ends(ends: Ends) -> str:
+    """``De 5 bedste og de 5 med størst udfordring af 44 jobcentre``: what a phone's chart shows."""
+    return f"De {len(ends.best)} bedste og de {len(ends.worst)} med størst udfordring af {ends.ranked} jobcentre"
+
+
+def plot_adjusted(table: pd.DataFrame, goal: Goal, narrow: bool = False) -> Figure:
+    """Actual ÷ expected per ranked job centre (flagged ones left out), best at the top, 1,0 marked; ``narrow``:
+    for a phone, with more than 2 x :data:`PHONE_EACH_END` ranked, only the best and the worst, so named."""
+    ends = ranked_ends(table) if narrow else Ends(table.dropna(subset=["adjusted_rank"]), table.iloc[0:0], 0)
+    # Bars from the bottom up: the worst first, a gap row naming those left out, then the best.
+    rows: list[pd.Series | None] = [r for _, r in ends.worst.iloc[::-1].iterrows()]
+    if ends.left_out > 0:
+        rows.append(None)
+    rows += [r for _, r in ends.best.sort_values(["adjusted_rank", "jobcentre"], ascending=[False, False]).iterrows()]
+    shown = [r for r in rows if r is not None]
+    if narrow:
+        fig = _figure(True, FIGSIZE)
+    else:
+        height = max(3.0, 0.22 * len(shown) + 1.2)
+        fig = _figure(False, (8.0, height), height)
     ax = fig.add_subplot()
-    ratios = data["actual_over_expected"].to_numpy()
-    shown = [round_half_up(r, 2) for r in ratios]  # as the table shows them: 1,00 is "som forventet"
-    colours = [GREY if v == 1 else BLUE if (v < 1) == (goal.better == "lower") else ORANGE for v in shown]
-    ax.barh(data["jobcentre"].str.replace("Jobcenter ", "", regex=False), ratios - 1, left=1, color=colours, height=0.7)
+    positions = [i for i, r in enumerate(rows) if r is not None]
+    ratios = [float(r["actual_over_expected"]) for r in shown]
+    rounded = [round_half_up(v, 2) for v in ratios]  # as the table shows them: 1,00 is "som forventet"
+    colours = [GREY if v == 1 else BLUE if (v < 1) == (goal.better == "lower") else ORANGE for v in rounded]
+    ax.barh(positions, [v - 1 for v in ratios], left=1, color=colours, height=0.7)
+    labels = [MISSING_ROW.format(n=ends.left_out) if r is None else _jobcentre(r["jobcentre"]) for r in rows]
+    ax.set_yticks(range(len(rows)), labels)
+    ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.axvline(1, color="#222222", linewidth=1)
-    ax.set_title(f"Faktisk i forhold til forventet: {goal.title}", loc="left", fontsize=11, wrap=True)
-    ax.set_xlabel("Faktisk ÷ forventet niveau (1,0 = som forventet ud fra rammevilkårene)")
+    title = f"Faktisk i forhold til forventet: {goal.title}"
+    if ends.left_out > 0:
+        title += f"\n{describe_ends(ends)}"
+    _title(ax, title)
+    if narrow:
+        ax.set_xlabel("Faktisk ÷ forventet niveau\n(1,0 = som forventet)")
+    else:
+        ax.set_xlabel("Faktisk ÷ forventet niveau (1,0 = som forventet ud fra rammevilkårene)")
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: format_number(v, 2)))
+    if narrow:
+        ax.xaxis.set_major_locator(MaxNLocator(4))
     ax.tick_params(axis="y", labelsize=8)
     ax.spines[["top", "right"]].set_visible(False)
     from matplotlib.patches import Patch
 
-    ax.legend(
-        handles=[
-            Patch(color=BLUE, label="Bedre end forventet"),
-            Patch(color=ORANGE, label="Dårligere end forventet"),
-            Patch(color=GREY, label="Som forventet"),
-        ],
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.09 - 1.2 / height),  # below the axis label, never over a bar
-        ncol=3,
-        fontsize=8,
-        frameon=False,
-    )
-    return fig
+    handles = [
+        Patch(color=BLUE, label="Bedre end forventet"),
+        Patch(color=ORANGE, label="Dårligere end forventet"),
+        Patch(color=GREY, label="Som forventet"),
+    ]
+    # below the axis label, never over a bar
+    _legend(ax, 3, 8, -0.09 - 1.2 / fig.get_figheight(), handles=handles)
+    return _readable(fig, plot_in=0.27 * len(rows) + 0.9)
+
+
+MISSING_ROW = "… {n} andre …"
+
+
+def _jobcentre(name: str) -> str:
+    return name.replace("Jobcenter ", "")
 
 
 def describe_xmr_chart(goal: Goal, measure: Measure, xmr) -> str:
@@ -306,27 +490,42 @@ def describe_adjusted_chart(goal: Goal, table: pd.DataFrame) -> str:
     if ranked.empty:
         return f"Søjlediagram for målet »{goal.title}« uden tal."
     best, worst = ranked.iloc[0], ranked.iloc[-1]
+    ends = ranked_ends(table)
+    phone = f" På en smal skærm viser diagrammet kun {describe_ends(ends).lower()}." if ends.left_out else ""
     return (
         f"Søjlediagram for målet »{goal.title}«: {len(ranked)} jobcentres faktiske niveau i forhold til det "
         f"forventede givet rammevilkårene (1,00 = som forventet). "
         f"Bedst: {best['jobcentre']} ({format_number(best['actual_over_expected'], 2)}). "
-        f"Størst udfordring: {worst['jobcentre']} ({format_number(worst['actual_over_expected'], 2)})."
+        f"Størst udfordring: {worst['jobcentre']} ({format_number(worst['actual_over_expected'], 2)}).{phone}"
     )
 
 
 MONTHS_DA = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 
 
-def plot_annual_cycle(year: int, events: list[tuple[date, str, str]]) -> Figure:
-    """The year as a wheel: months around the circle and the council's events (date, label, kind) on it."""
+def plot_annual_cycle(year: int, events: list[tuple[date, str, str]], narrow: bool = False) -> Figure:
+    """The year as a wheel: months around the circle and the council's events (date, label, kind) on it;
+    ``narrow``: for a phone, the events numbered on the wheel and listed under it."""
     import numpy as np
 
-    fig = Figure(figsize=(8.0, 8.0), dpi=100, layout="constrained")
-    ax: PolarAxes = fig.add_subplot(projection="polar")  # type: ignore[assignment]
+    listed = [
+        textwrap.fill(f"{n}. {label}", 40, subsequent_indent="    ")
+        for n, (_, label, _) in enumerate(sorted(events), start=1)
+    ]
+    lines = sum(text.count("\n") + 1 for text in listed)
+    fig = _figure(narrow, (8.0, 8.0), NARROW_WIDTH_IN + 0.6 + 0.17 * lines, dpi=100)
+    if narrow:
+        grid = fig.add_gridspec(2, 1, height_ratios=[NARROW_WIDTH_IN, 0.17 * lines + 0.3])
+        ax: PolarAxes = fig.add_subplot(grid[0], projection="polar")  # type: ignore[assignment]
+        notes = fig.add_subplot(grid[1])
+        notes.axis("off")
+        notes.text(0, 1, "\n".join(listed), va="top", ha="left", fontsize=NARROW_MIN_PT, linespacing=1.35)
+    else:
+        ax = fig.add_subplot(projection="polar")  # type: ignore[assignment]
     ax.set_theta_zero_location("N")
     ax.set_theta_direction(-1)
     ax.set_xticks([2 * np.pi * (m + 0.5) / 12 for m in range(12)])
-    ax.set_xticklabels(MONTHS_DA, fontsize=11)
+    ax.set_xticklabels(MONTHS_DA, fontsize=NARROW_MIN_PT if narrow else 11)
     ax.set_xticks([2 * np.pi * m / 12 for m in range(12)], minor=True)
     ax.grid(which="minor", color="#bbbbbb")
     ax.grid(which="major", visible=False)
@@ -350,23 +549,31 @@ def plot_annual_cycle(year: int, events: list[tuple[date, str, str]]) -> Figure:
             [radius],
             marker=marker,
             color=colour,
-            markersize=10,
+            markersize=7 if narrow else 10,
             linestyle="none",
             label=None if legend in used else legend,
         )
         used.add(legend)
-        ax.annotate(label, (angle, radius), textcoords="offset points", xytext=(8, 4), fontsize=8)
-    ax.set_title(f"Årshjulet {year}", fontsize=13, pad=20)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.04), ncol=4, fontsize=9, frameon=False)
-    return fig
+        shown = str(index + 1) if narrow else label
+        ax.annotate(shown, (angle, radius), textcoords="offset points", xytext=(5 if narrow else 8, 4), fontsize=8)
+    ax.set_title(f"Årshjulet {year}", fontsize=NARROW_TITLE_PT if narrow else 13, pad=12 if narrow else 20)
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.04),
+        ncol=2 if narrow else 4,
+        fontsize=NARROW_MIN_PT if narrow else 9,
+        frameon=False,
+    )
+    return _readable(fig, plot_in=None)
 
 
-def plot_yearly_levels(frame: pd.DataFrame, title: str, share: bool, periods: str) -> Figure:
-    """The figure for the region and each cluster, a group of bars per year (the comparable periods)."""
+def plot_yearly_levels(frame: pd.DataFrame, title: str, share: bool, periods: str, narrow: bool = False) -> Figure:
+    """The figure for the region and each cluster, a group of bars per year (the comparable periods);
+    ``narrow``: for a phone, the area names under the bars wrapped."""
     areas = frame[frame["area_type"].isin(["region", "cluster"])]
     years = sorted(int(y) for y in areas["year"].unique())
     names = list(dict.fromkeys(areas["area"]))
-    fig = Figure(figsize=FIGSIZE, dpi=110, layout="constrained")
+    fig = _figure(narrow, FIGSIZE)
     ax = fig.add_subplot()
     colours = [BLUE, ORANGE, VERMILLION, GREY, "#009E73", "#56B4E9", "#CC79A7", "#F0E442"]
     width = 0.8 / max(1, len(years))
@@ -385,13 +592,21 @@ def plot_yearly_levels(frame: pd.DataFrame, title: str, share: bool, periods: st
             label=str(year),
         )
     ax.set_xticks(range(len(names)))
-    ax.set_xticklabels([n.split(":")[0] for n in names], fontsize=9)
-    ax.set_title(f"{title}, {periods}", loc="left", fontsize=11, wrap=True)
+    short = [n.split(":")[0] for n in names]
+    if narrow:
+        short = [textwrap.fill(n, 1, break_long_words=False) for n in short]  # a word a line
+    ax.set_xticklabels(short, fontsize=9)
+    _title(ax, f"{title}, {periods}")
     ax.set_ylabel("Andel" if share else "Antal")
     _format_values(ax, share)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(title="År", fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=len(years))
-    return fig
+    if narrow:
+        fig.legend(fontsize=NARROW_MIN_PT, frameon=False, loc="outside lower center", ncol=len(years))
+    else:
+        ax.legend(
+            title="År", fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=len(years)
+        )
+    return _readable(fig)
 
 
 def describe_yearly_levels_chart(frame: pd.DataFrame, title: str, share: bool, periods: str) -> str:

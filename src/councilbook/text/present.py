@@ -14,8 +14,9 @@ import html
 import io
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -23,7 +24,14 @@ import pandas as pd
 from councilbook.analysis.benchmark import FLAG_NOT_MEANINGFUL, FLAG_UNCERTAIN
 from councilbook.analysis.compute import GoalDetail, GoalStatus, MeetingStatus, MissingFigure, forecast_change
 from councilbook.core import figures as fig
-from councilbook.core.formats import MISSING, STATUS_LABELS, format_number, format_period_code, format_periods
+from councilbook.core.formats import (
+    MISSING,
+    STATUS_LABELS,
+    format_date,
+    format_number,
+    format_period_code,
+    format_periods,
+)
 from councilbook.core.periods import period_from_code
 from councilbook.core.prose import escape_markdown, safe_markdown
 from councilbook.parameters.model import Contract, Goal
@@ -114,27 +122,68 @@ def _unbroken_figures(text: str) -> str:
     return _FIGURE.sub(lambda m: f'<span class="cb-figure">{m.group(0)}</span>', text)
 
 
+PHONE_MEDIA = "(max-width: 640px)"  # the screens that get a chart's narrow variant
+
+
 @dataclass(frozen=True)
-class Chart:
-    """A chart as an embedded PNG with Danish alt text, so it travels with the page."""
+class ChartImage:
+    """One drawing of a chart: a PNG, its natural size in pixels and its smallest text there (px)."""
 
     png: bytes
-    alt: str
     width_px: int
+    height_px: int
+    font_px: float
 
     @classmethod
-    def from_figure(cls, figure: Figure, alt: str) -> Chart:
+    def from_figure(cls, figure: Figure) -> ChartImage:
+        from councilbook.text.charts import text_px
+
         buffer = io.BytesIO()
         # No creation metadata: the same figure gives the same bytes.
         figure.savefig(buffer, format="png", dpi=figure.dpi, metadata={"Software": None})
-        return cls(png=buffer.getvalue(), alt=alt, width_px=int(figure.get_figwidth() * figure.dpi))
+        width, height = (round(x * figure.dpi) for x in figure.get_size_inches())
+        return cls(png=buffer.getvalue(), width_px=width, height_px=height, font_px=text_px(figure))
+
+    def attributes(self) -> str:
+        """Its size and smallest text (rounded down, so a test reading it never overstates it)."""
+        font = math.floor(self.font_px * 10) / 10
+        return f'width="{self.width_px}" height="{self.height_px}" data-font-px="{font:.1f}"'
+
+    def data_uri(self) -> str:
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart as an embedded PNG with Danish alt text, so it travels with the page: drawn wide (desktop and
+    print) and, given ``narrow``, drawn again for a phone's width, which screens up to :data:`PHONE_MEDIA`
+    show. ``alt`` is true of both drawings."""
+
+    wide: ChartImage
+    alt: str
+    narrow: ChartImage | None = None
+
+    @classmethod
+    def from_figure(cls, figure: Figure, alt: str, narrow: Figure | None = None) -> Chart:
+        return cls(
+            wide=ChartImage.from_figure(figure),
+            alt=alt,
+            narrow=ChartImage.from_figure(narrow) if narrow is not None else None,
+        )
+
+    @classmethod
+    def drawn(cls, draw: Callable[..., Figure], *args: Any, alt: str) -> Chart:
+        """The chart ``draw(*args, narrow=…)`` draws, wide and narrow."""
+        return cls.from_figure(draw(*args, narrow=False), alt, narrow=draw(*args, narrow=True))
 
     def _repr_html_(self) -> str:
-        data = base64.b64encode(self.png).decode("ascii")
-        return (
-            f'<figure class="cb-chart"><img src="data:image/png;base64,{data}" '
-            f'alt="{html.escape(self.alt)}" width="{self.width_px}" /></figure>'
+        source = (
+            f'<source media="{PHONE_MEDIA}" srcset="{self.narrow.data_uri()}" {self.narrow.attributes()} />'
+            if self.narrow is not None
+            else ""
         )
+        image = f'<img src="{self.wide.data_uri()}" alt="{html.escape(self.alt)}" {self.wide.attributes()} />'
+        return f'<figure class="cb-chart"><picture>{source}{image}</picture></figure>'
 
     def __repr__(self) -> str:
         return f"[Figur: {self.alt}]"
@@ -525,42 +574,92 @@ def attainment_table(
 
 
 PROVENANCE_HEADING = "## Om tallene"
+TECHNICAL_SUMMARY = "Teknisk dokumentation"
 
 
-def provenance_markdown(provenance: Provenance) -> str:
-    """The body of a report's "Om tallene" (:data:`PROVENANCE_HEADING`)."""
-    cutoff = period_from_code(provenance.cutoff) if provenance.cutoff else None
-    lines: list[str] = []
-    if cutoff is not None:
-        lines.append(
-            f"Rapporten bruger tal til og med **{format_period_code(provenance.cutoff or '')}** (de seneste, der var "
-            f"offentliggjort, da den blev lavet). Kodeversion: `{provenance.code}`."
+@dataclass(frozen=True)
+class Details:
+    """A part folded away on screen behind ``summary`` (printed unfolded: class ``cb-details``), of councilbook's
+    own making: paragraphs and lists of plain text, every one escaped here, so nothing in them is markup."""
+
+    summary: str
+    blocks: tuple[str | tuple[str, ...], ...]  # a paragraph, or a list's items
+
+    def _repr_html_(self) -> str:
+        parts = []
+        for block in self.blocks:
+            if isinstance(block, str):
+                parts.append(f"<p>{html.escape(block)}</p>")
+            else:
+                parts.append("<ul>" + "".join(f"<li>{html.escape(item)}</li>" for item in block) + "</ul>")
+        return (
+            f'<details class="cb-details cb-technical"><summary>{html.escape(self.summary)}</summary>'
+            + "".join(parts)
+            + "</details>"
         )
+
+    def __repr__(self) -> str:
+        lines = [self.summary]
+        for block in self.blocks:
+            lines += [block] if isinstance(block, str) else [f"- {item}" for item in block]
+        return "\n".join(lines)
+
+
+def provenance_markdown(provenance: Provenance, made: date | None = None) -> str:
+    """The body of a report's "Om tallene" (:data:`PROVENANCE_HEADING`) for readers: the source, the month the
+    figures run to and (``made``) the day whose published figures the report uses. The hashes, files and code
+    version are in :func:`provenance_details`."""
+    lines: list[str] = []
+    title = escape_markdown(provenance.source_title or "Data")
+    if provenance.sample:
+        lines.append(
+            f"**Kilde:** {title}. Det er eksempeldata, dannet af en generator til afprøvning af værktøjet: de "
+            "viser ikke de faktiske forhold."
+        )
+    elif provenance.source:
+        lines.append(f"**Kilde:** {title} fra {escape_markdown(provenance.source)}.")
     else:
-        lines.append(f"Kodeversion: `{provenance.code}`.")
+        lines.append(f"**Kilde:** {title}.")
+    if provenance.cutoff:
+        lines.append(f"**Tallene går til og med:** {format_period_code(provenance.cutoff)}.")
+    if made is not None:
+        lines.append(f"**Udarbejdet:** med de tal, der var offentliggjort {format_date(made)}.")
+    lines.append(
+        "Hvilke filer og hvilken version af programmet tallene er lavet med, står under "
+        f"*{TECHNICAL_SUMMARY}*, så enhver kan genskabe dem."
+    )
+    return "\n\n".join(lines)
+
+
+def provenance_details(provenance: Provenance) -> Details:
+    """The technical part of "Om tallene": code version, hashes, data and parameter files (named within the
+    project's folders, never by a path on the machine that built the report)."""
+    blocks: list[str | tuple[str, ...]] = [f"Kodeversion: {provenance.code}."]
     if provenance.snapshot_sha256:
-        lines += [
-            "",
-            f"Det normaliserede datasæt (alle tal efter indlæsning) har SHA-256 `{provenance.snapshot_sha256[:16]}…`.",
-        ]
+        blocks.append(
+            f"Det normaliserede datasæt (alle tal efter indlæsning) har SHA-256 {provenance.snapshot_sha256[:16]}…"
+        )
     if provenance.scope_sha256:
-        lines += [
-            "",
+        blocks.append(
             "De tal, rapporten bygger på (dens mål og rammevilkår til og med "
-            f"{format_period_code(provenance.cutoff or '')}), har SHA-256 `{provenance.scope_sha256[:16]}…`.",
-        ]
-    lines += ["", "Datafiler, da rapporten blev kørt:", ""]
-    for f in provenance.data_files:
-        rows = format_number(int(f["rows"]))
-        lines.append(f"- `{f['path']}` ({f['periods']}, {rows} tal), SHA-256 `{f['sha256'][:16]}…`")
-    if provenance.scope_sha256:
-        lines += ["", "Parametre (SHA-256 af de poster, rapporten bruger):", ""]
-    else:
-        lines += ["", "Parameterfiler:", ""]
-    for f in provenance.parameter_files:
-        used = f" ({f['entries']})" if f.get("entries") else ""
-        lines.append(f"- `{f['path']}`{used}, SHA-256 `{f['sha256'][:16]}…`")
-    return "\n".join(lines)
+            f"{format_period_code(provenance.cutoff or '')}), har SHA-256 {provenance.scope_sha256[:16]}…"
+        )
+    blocks.append("Datafiler, da rapporten blev kørt:")
+    blocks.append(
+        tuple(
+            f"{f['path']} ({f['periods']}, {format_number(int(f['rows']))} tal), SHA-256 {f['sha256'][:16]}…"
+            for f in provenance.data_files
+        )
+    )
+    blocks.append(
+        "Parametre (SHA-256 af de poster, rapporten bruger):" if provenance.scope_sha256 else "Parameterfiler:"
+    )
+    blocks.append(tuple(f"{f['path']}{_entries(f)}, SHA-256 {f['sha256'][:16]}…" for f in provenance.parameter_files))
+    return Details(TECHNICAL_SUMMARY, tuple(blocks))
+
+
+def _entries(file: dict[str, str]) -> str:
+    return f" ({file['entries']})" if file.get("entries") else ""
 
 
 SAMPLE_NOTICE = (

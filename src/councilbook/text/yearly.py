@@ -1,19 +1,11 @@
-"""Tables, sentences and downloads for a figure year by year (:mod:`councilbook.analysis.yearly`).
+"""Tables and sentences for a figure year by year (:mod:`councilbook.analysis.yearly`).
 
 Every value is a :class:`councilbook.core.figures.Quantity`: a share in % with one decimal, a count without
 decimals, a change in percentage points between shares and in % between counts, computed from the figures
-as shown. The downloads carry the same rounded values and name their unit.
+as shown.
 """
 
 from __future__ import annotations
-
-import base64
-import html
-import io
-import math
-import re
-import zipfile
-from datetime import datetime
 
 import pandas as pd
 
@@ -21,8 +13,6 @@ from councilbook.analysis.yearly import FigureSpec, comparable_periods
 from councilbook.core import figures as fig
 from councilbook.core.formats import format_periods
 from councilbook.text import present
-
-UNIT_LABELS_DA = {"percent": "procent", "count": "antal", "pp": "procentpoint"}
 
 
 def period_text(spec_freq: str, year: int, latest: int, cutoff: pd.Period) -> str:
@@ -94,74 +84,6 @@ def describe_region(spec: FigureSpec, frame: pd.DataFrame, years: list[int], per
     if first.known and len(years) > 2:
         text += f" I {years[0]} var det {first.text}."
     return text
-
-
-def download_frame(specs: list[FigureSpec], frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """The figures behind a page, as shown: one row per figure, area and year, with the unit named."""
-    rows = []
-    for spec in specs:
-        frame = frames.get(spec.id)
-        if frame is None:
-            continue
-        for row in frame.itertuples(index=False):
-            shown = quantity(spec, row.value)
-            rows.append(
-                {
-                    "Tal": spec.title,
-                    "Område": row.area,
-                    "Type": {"region": "region", "cluster": "klynge", "jobcentre": "jobcenter"}[row.area_type],
-                    "Klynge": row.cluster,
-                    "År": int(row.year),
-                    "Perioder": int(row.periods),
-                    "Værdi": shown.rounded if shown.known else None,
-                    "Enhed": UNIT_LABELS_DA[shown.unit],
-                }
-            )
-    return pd.DataFrame(rows, columns=["Tal", "Område", "Type", "Klynge", "År", "Perioder", "Værdi", "Enhed"])
-
-
-def workbook_bytes(frame: pd.DataFrame) -> bytes:
-    """``frame`` as an Excel workbook (sheet "Tal"), the same bytes for the same figures: fixed document dates
-    and zip entry times, so a report's output (and its page) does not change from one run to the next."""
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Tal"
-    sheet.append(list(frame.columns))
-    for row in frame.itertuples(index=False):
-        sheet.append([None if isinstance(v, float) and math.isnan(v) else v for v in row])
-    stamp = datetime(2000, 1, 1)
-    workbook.properties.created = stamp
-    workbook.properties.modified = stamp
-    workbook.properties.creator = "councilbook"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    stable = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source, zipfile.ZipFile(stable, "w") as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":  # openpyxl stamps the time of saving as "modified"
-                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", content)
-            target.writestr(entry, content)
-    return stable.getvalue()
-
-
-def download_links(frame: pd.DataFrame, name: str) -> str:
-    """Links that download ``frame`` as CSV (semicolon, decimal comma, UTF-8 with BOM: opens in a Danish
-    Excel) and as an Excel workbook, embedded in the page so they travel with it."""
-    csv_text = frame.to_csv(sep=";", decimal=",", index=False)
-    csv_data = base64.b64encode(("\ufeff" + csv_text).encode("utf-8")).decode("ascii")
-    xlsx_data = base64.b64encode(workbook_bytes(frame)).decode("ascii")
-    safe = html.escape(name, quote=True)
-    return (
-        '<p class="cb-downloads">Hent tallene: '
-        f'<a download="{safe}.csv" href="data:text/csv;charset=utf-8;base64,{csv_data}">CSV</a> · '
-        f'<a download="{safe}.xlsx" href="data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;'
-        f'base64,{xlsx_data}">Excel</a></p>'
-    )
 
 
 def level_records(spec: FigureSpec, frame: pd.DataFrame) -> list[dict[str, object]]:

@@ -8,7 +8,6 @@ them the secretariat's own analysis (its themes) and after them its conclusions,
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -28,8 +27,6 @@ from councilbook.reports.registry import Deadline, Item, ReportKind
 from councilbook.text import charts, present
 from councilbook.text.yearly import (
     describe_region,
-    download_frame,
-    download_links,
     level_records,
     levels_table,
     period_text,
@@ -77,8 +74,12 @@ def build_analysis_report(
                     f"{md_text(region_text)} Tallene for hvert år er for de samme måneder eller kvartaler "
                     f"({periods} og de samme perioder i årene før)."
                 ),
-                chart=present.Chart.from_figure(
-                    charts.plot_yearly_levels(frame, spec.title, spec.share, periods),
+                chart=present.Chart.drawn(
+                    charts.plot_yearly_levels,
+                    frame,
+                    spec.title,
+                    spec.share,
+                    periods,
                     alt=charts.describe_yearly_levels_chart(frame, spec.title, spec.share, periods),
                 ),
                 table=_region_and_clusters(spec, frame, years, periods),
@@ -118,14 +119,12 @@ def build_analysis_report(
                 id="conclusions",
             )
         )
-    links = download_links(download_frame(specs, frames), f"analyserapport-{year}")
     intro = report_intro(
         project,
         f"Analyserapporten beskriver arbejdsmarkedet i regionen i {year}: udviklingen i de mål, rådets kontrakt "
         f"for {year} sætter, for regionen, klyngerne og jobcentrene, sammenlignet med årene før. Den er "
         f"offentliggjort {format_date(analysis.published)} med tal til og med {format_month(cutoff)}.",
     )
-    intro = replace(intro, notice=intro.notice + links)
     provenance = collect_provenance(params, project.dataset, cutoff, scope)
     figures["provenance"] = provenance.as_dict()
     return Report(
@@ -133,8 +132,9 @@ def build_analysis_report(
         intro=intro,
         summary=None,
         sections=sections,
-        closing=provenance_section(provenance),
+        closing=provenance_section(provenance, made=analysis.published),
         figures=figures,
+        name=f"analyserapport-{year}",
     )
 
 

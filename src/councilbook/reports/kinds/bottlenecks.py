@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from councilbook.core.formats import count_noun, format_date, format_month, format_number
+from councilbook.core.formats import count_noun, format_date, format_number
 from councilbook.core.prose import escape_markdown as md_text
 from councilbook.core.prose import prose_markdown
 from councilbook.data.balance import (
@@ -203,8 +203,8 @@ def build_bottlenecks_report(
         provenance,
         lead=f"Arbejdsmarkedsbalancen: `{balance.file}` (balance {key}, offentliggjort {format_date(balance.published)}"
         + (f"; sammenlignet med balance {before_key}" if before_key else "")
-        + f"). Oversigten er offentliggjort {format_date(edition.published)}; tal til og med "
-        f"{format_month(scope.cutoff)}.",
+        + ").",
+        made=edition.published,
     )
     return Report(
         title=bottlenecks_title(key),
@@ -213,6 +213,7 @@ def build_bottlenecks_report(
         sections=sections,
         closing=closing,
         figures=figures,
+        name=f"flaskehalse-{key}",
     )
 
 

@@ -20,7 +20,7 @@ from councilbook.publication.scope import contract_scope
 from councilbook.reports.common import (
     figures_until_text,
     goal_measure_ids,
-    history_figure,
+    history_chart,
     missing_note,
     provenance_section,
     report_intro,
@@ -72,12 +72,11 @@ def build_contract_report(
             f"**Hvor står vi?** {md_text(baseline_text)} {md_text(stand)}\n\n"
             f"**Det gør rådet:**\n\n{actions}"
         )
-        figure, alt = history_figure(project, goal, contract.year, cutoff, latest)
         sections.append(
             Section(
                 heading=present.Markdown(f"## Mål {number}: {md_text(goal.title)}"),
                 text=present.Markdown(text),
-                chart=present.Chart.from_figure(figure, alt=alt),
+                chart=history_chart(project, goal, contract.year, cutoff, latest),
                 note=missing_note(project, goal, contract.year, cutoff),
             )
         )
@@ -113,8 +112,9 @@ def build_contract_report(
         intro=intro,
         summary=None,
         sections=sections,
-        closing=provenance_section(provenance),
+        closing=provenance_section(provenance, made=contract.published),
         figures=figures,
+        name=f"kontrakt-{contract.year}",
     )
 
 
@@ -163,7 +163,6 @@ def _plan_sections(params, year: int, as_of: date | None) -> list[Section]:
             merged[day] = (day, label, kind)
     events = list(merged.values())
     if events:
-        figure = charts.plot_annual_cycle(year, events)
         alt = (
             f"Årshjul for {year} med "
             + "; ".join(f"{format_date(d)}: {label.split(' ', 1)[1]}" for d, label, _ in sorted(events))
@@ -173,7 +172,7 @@ def _plan_sections(params, year: int, as_of: date | None) -> list[Section]:
             Section(
                 heading=present.Markdown(f"## Årshjulet {year}"),
                 text=present.Markdown("Rådets møder og andre faste begivenheder i løbet af året."),
-                chart=present.Chart.from_figure(figure, alt=alt),
+                chart=present.Chart.drawn(charts.plot_annual_cycle, year, events, alt=alt),
             )
         )
     return sections

@@ -293,8 +293,9 @@ def build_evaluation_report(
         intro=intro,
         summary=summary,
         sections=sections,
-        closing=provenance_section(provenance),
+        closing=provenance_section(provenance, made=result.evaluation.date),
         figures=figures,
+        name=f"evaluering-{contract.year}",
     )
 
 

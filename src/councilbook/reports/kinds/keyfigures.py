@@ -33,8 +33,6 @@ from councilbook.reports.registry import Deadline, Item, ReportKind
 from councilbook.text import present
 from councilbook.text.yearly import (
     development,
-    download_frame,
-    download_links,
     level_records,
     period_text,
     quantity,
@@ -133,9 +131,7 @@ def build_keyfigures_report(
     )
     intro = replace(
         intro,
-        notice=intro.notice
-        + download_links(download_frame(specs, frames), name)
-        + f'<p class="cb-jobcentres">Jobcentrene: {jobcentre_links}.</p>',
+        notice=intro.notice + f'<p class="cb-jobcentres">Jobcentrene: {jobcentre_links}.</p>',
     )
     provenance = collect_provenance(params, project.dataset, cutoff, scope)
     figures: dict[str, Any] = {
@@ -158,8 +154,9 @@ def build_keyfigures_report(
         intro=intro,
         summary=None,
         sections=sections,
-        closing=provenance_section(provenance),
+        closing=provenance_section(provenance, made=report.published if len(key) == 4 else None),
         figures=figures,
+        name=name,
     )
 
 

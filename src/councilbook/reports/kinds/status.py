@@ -214,15 +214,12 @@ def status_report(
         )
         if detail.xmr is not None:
             per = "kvartal" if status.freq == "Q" else "måned"
-            figure = charts.plot_xmr(
-                detail.xmr.points,
-                detail.xmr.centre,
-                detail.xmr.lower,
-                detail.xmr.upper,
-                detail.xmr.signals,
-                goal,
-                measure,
+            xmr = detail.xmr
+            chart = present.Chart.drawn(
+                charts.plot_xmr,
+                *(xmr.points, xmr.centre, xmr.lower, xmr.upper, xmr.signals, goal, measure),
                 f"{'Andel' if status.share else 'Antal'} pr. {per}",
+                alt=charts.describe_xmr_chart(goal, measure, xmr),
             )
             unit = "kvartaler" if status.freq == "Q" else "måneder"
             sections.append(
@@ -232,7 +229,7 @@ def status_report(
                         f"Kontrolgrænserne er beregnet ud fra de {detail.xmr.baseline_points} {unit} før "
                         f"{contract.year}. Punkter med ▲ eller ▼ er signaler om en reel ændring."
                     ),
-                    chart=present.Chart.from_figure(figure, alt=charts.describe_xmr_chart(goal, measure, detail.xmr)),
+                    chart=chart,
                     id=f"xmr-{goal.id}",
                     detail=True,
                 )
@@ -274,8 +271,11 @@ def status_report(
                         f"{describe_fit(detail.adjusted.fit, detail.adjusted.framework_years)} Et forhold under 1 "
                         "betyder et lavere niveau end forventet."
                     ),
-                    chart=present.Chart.from_figure(
-                        charts.plot_adjusted(adjusted, goal), alt=charts.describe_adjusted_chart(goal, adjusted)
+                    chart=present.Chart.drawn(
+                        charts.plot_adjusted,
+                        adjusted,
+                        goal,
+                        alt=charts.describe_adjusted_chart(goal, adjusted),
                     ),
                     table=replace(
                         present.adjusted_table(
@@ -318,8 +318,9 @@ def status_report(
         intro=intro,
         summary=summary,
         sections=sections,
-        closing=provenance_section(provenance),
+        closing=provenance_section(provenance, made=result.pack_date),
         figures=figures,
+        name=f"status-{meeting.date.isoformat()}",
         glued={
             status_line_key(goal): status_line(goal, status)
             for goal, status in zip(contract.goals, result.goals, strict=True)
