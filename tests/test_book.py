@@ -90,7 +90,7 @@ def test_sample_council_book(project_copy: Path, monkeypatch: pytest.MonkeyPatch
     ):
         assert phrase in text, phrase
     assert "Vis tabellen" not in text  # the fold's summary line is for the screen only
-    assert "Hent tallene" not in text  # so are the downloads
+    assert "Hent rapportens tal" not in text and "Hent tallene" not in text  # so are the downloads
     assert "Bilag: Detaljerne" not in text  # the annexes stay in the reports' own PDFs
     reader = PdfReader(pdf)
     pages = len(reader.pages)

@@ -51,7 +51,12 @@ PHONE_EACH_END = 5
 def text_px(figure: Figure) -> float:
     """The smallest text in ``figure`` in pixels at its natural size (points x dpi / 72): every visible text
     object with words, tick labels included (they exist once the figure is drawn)."""
-    figure.canvas.draw()
+    figure.draw_without_rendering()  # lays it out and makes the tick labels, without painting a pixel
+    return smallest_text_px(figure)
+
+
+def smallest_text_px(figure: Figure) -> float:
+    """:func:`text_px` of a figure already drawn (saved): its texts as they were drawn."""
     sizes = [float(t.get_fontsize()) for t in figure.findobj(Text) if t.get_visible() and t.get_text().strip()]
     return min(sizes) * figure.dpi / 72 if sizes else math.inf
 
@@ -142,7 +147,12 @@ def _readable(figure: Figure, plot_in: float | None = NARROW_PLOT_IN) -> Figure:
 
 
 def _at_least(figure: Figure, size_pt: float) -> None:
-    figure.canvas.draw()  # the tick labels exist once drawn
+    # Tick labels are made as the figure is drawn: their size is set on the axis (no drawing needed here).
+    for ax in figure.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            ticks = axis.get_major_ticks()
+            if ticks and float(ticks[0].label1.get_fontsize()) < size_pt:
+                axis.set_tick_params(which="both", labelsize=size_pt)
     for text in figure.findobj(Text):
         if float(text.get_fontsize()) < size_pt:
             text.set_fontsize(size_pt)

@@ -136,13 +136,13 @@ class ChartImage:
 
     @classmethod
     def from_figure(cls, figure: Figure) -> ChartImage:
-        from councilbook.text.charts import text_px
+        from councilbook.text.charts import smallest_text_px
 
         buffer = io.BytesIO()
         # No creation metadata: the same figure gives the same bytes.
         figure.savefig(buffer, format="png", dpi=figure.dpi, metadata={"Software": None})
         width, height = (round(x * figure.dpi) for x in figure.get_size_inches())
-        return cls(png=buffer.getvalue(), width_px=width, height_px=height, font_px=text_px(figure))
+        return cls(png=buffer.getvalue(), width_px=width, height_px=height, font_px=smallest_text_px(figure))
 
     def attributes(self) -> str:
         """Its size and smallest text (rounded down, so a test reading it never overstates it)."""
