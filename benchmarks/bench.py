@@ -34,7 +34,7 @@ import yaml
 from papermill.parameterize import parameterize_notebook
 
 from councilbook.analysis.validate import load_project
-from councilbook.build import book
+from councilbook.build import book, frontpage
 from councilbook.build.pipeline import plan_runs
 from councilbook.data.sample import SampleMeasure, SampleMunicipality, SampleSpec, generate_rows, render_csv
 
@@ -133,9 +133,9 @@ def write_plain_book(project: Path) -> book.BookPaths:
         target.parent.mkdir(parents=True, exist_ok=True)
         nb.cells.insert(0, nbformat.v4.new_markdown_cell(f"# {r.title}"))
         nbformat.write(nb, target)
-    book.write_front_page(paths, loaded.params, loaded.dataset, runs)
-    book.write_toc(paths, runs)
-    config = book.write_config(paths, loaded.params)
+    frontpage.write_front_page(paths, loaded.params, loaded.dataset, runs)
+    frontpage.write_toc(paths, runs)
+    config = frontpage.write_config(paths, loaded.params)
     settings = yaml.safe_load(config.read_text(encoding="utf-8"))
     settings["execute"] = {"execute_notebooks": "force", "timeout": 600}
     config.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Assemble the book: generated pages, table of contents, config, Sphinx builds, PDF, publishing.
+"""Assemble the book: Sphinx builds, PDF, publishing (the front page, contents and config: :mod:`frontpage`).
 
 The book's sources are ``book/`` (static pages and ``_static/``) plus
 ``book/generated/`` (git-ignored): the executed report notebooks, the front
@@ -14,7 +14,6 @@ build leaves the last good book where it was.
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import os
 import re
@@ -22,142 +21,17 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 
-import yaml
-
 from councilbook.build.bookpdf import BookCover, PrintPage, make_pdfs
-from councilbook.build.manifest import Run
 from councilbook.build.postprocess import extract_embedded
 from councilbook.core import release
 from councilbook.core.errors import display_path
 from councilbook.core.paths import PDF_NAME, BookPaths
-from councilbook.core.prose import escape_markdown, prose_markdown
-from councilbook.data.ingest import Dataset
-from councilbook.parameters.model import Parameters
-from councilbook.reports.registry import ReportKind, get_kind
-
-STATIC_PAGES = ("metode", "om")  # pages in book/ listed under "Om bogen"
 
 
 class BookError(Exception):
     """Sphinx or the PDF step failed."""
-
-
-def write_front_page(paths: BookPaths, params: Parameters, dataset: Dataset, runs: list[Run], pdf: bool = True) -> Path:
-    """The front page; with ``pdf``, it links the whole book as PDF (placed beside the HTML)."""
-    council = params.council
-    lines = [f"# {escape_markdown(council.name)}", ""]
-    if dataset.source.sample:
-        lines += [
-            '<div class="admonition warning cb-sample"><p class="admonition-title">Eksempeldata</p>'
-            "<p>Bogen er bygget på <strong>eksempeldata</strong> til afprøvning. Tallene viser ikke de "
-            "faktiske forhold.</p></div>",
-            "",
-        ]
-    lines += [
-        f"Denne bog samler {escape_markdown(council.short_name)}s resultatkontrakter med beskæftigelsesministeren, "
-        "status på kontraktens mål ved hvert rådsmøde og rådets årlige evalueringer.",
-        "",
-        "## Mission",
-        "",
-        prose_markdown(council.mission),
-        "",
-        "## Vision",
-        "",
-        prose_markdown(council.vision),
-        "",
-        *status_lines(params, dataset, runs),
-        "## Det nyeste",
-        "",
-    ]
-    for label, run in latest_runs(runs, params):
-        lines.append(f"- {label}: [{escape_markdown(run.nav_title)}]({Path(run.output).with_suffix('').as_posix()})")
-    lines.append("")
-    if pdf:  # for readers of the site; the PDF itself does not show it
-        lines += [f'<p class="cb-pdf-link">Hele bogen som PDF: <a href="../{PDF_NAME}">{PDF_NAME}</a></p>', ""]
-    if council.website:
-        lines += [f"Rådets hjemmeside: {prose_markdown(f'<{council.website}>')}", ""]
-    path = paths.generated / "index.md"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return path
-
-
-def status_lines(params: Parameters, dataset: Dataset, runs: list[Run]) -> list[str]:
-    """What each kind puts on the front page from its newest public report (the goals' status at the latest
-    meeting), in book order."""
-    lines: list[str] = []
-    for kind in sorted({get_kind(r.kind) for r in runs}, key=lambda k: k.order):
-        if kind.front_page is None:
-            continue
-        latest = newest(kind, [r for r in runs if r.kind == kind.id], params)
-        page = Path(latest.output).with_suffix("").as_posix()
-        lines += kind.front_page(latest.key, page, latest.nav_title, params, dataset)
-    return lines
-
-
-def newest(kind: ReportKind, runs: list[Run], params: Parameters) -> Run:
-    """The report of a kind that became public last (the latest key on the same day)."""
-    return max(runs, key=lambda r: (kind.public_from(r.key, params) or date.min, r.key))
-
-
-def latest_runs(runs: list[Run], params: Parameters) -> list[tuple[str, Run]]:
-    """The newest report of each kind, in book order, with its kind's label, for the front page."""
-    found = []
-    for kind in sorted({get_kind(r.kind) for r in runs}, key=lambda k: k.order):
-        found.append((kind.latest_label, newest(kind, [r for r in runs if r.kind == kind.id], params)))
-    return found
-
-
-def group_runs(runs: list[Run]) -> list[tuple[str, list[Run]]]:
-    """Book parts in reading order: the kinds in their order, each kind's parts by the part rank its items give
-    (contracts and evaluations newest first, meetings by year with the newest year first), runs by their rank."""
-    parts: dict[tuple[int, tuple[object, ...], str], list[Run]] = {}
-    for run in runs:
-        parts.setdefault((get_kind(run.kind).order, run.part_rank, run.part), []).append(run)
-    return [
-        (caption, sorted(part, key=lambda r: (r.rank, r.key)))
-        for (_order, _rank, caption), part in sorted(parts.items(), key=lambda entry: entry[0])
-    ]
-
-
-def write_toc(paths: BookPaths, runs: list[Run]) -> Path:
-    parts = []
-    for caption, part_runs in group_runs(runs):
-        parts.append(
-            {
-                "caption": caption,
-                "chapters": [
-                    {"file": f"generated/{Path(r.output).with_suffix('').as_posix()}", "title": r.nav_title}
-                    for r in part_runs
-                ],
-            }
-        )
-    static = [{"file": page} for page in STATIC_PAGES if (paths.book / f"{page}.md").is_file()]
-    if static:
-        parts.append({"caption": "Om bogen", "chapters": static})
-    toc = {"format": "jb-book", "root": "generated/index", "parts": parts}
-    path = paths.generated / "_toc.yml"
-    path.write_text(yaml.safe_dump(toc, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
-
-
-def write_config(paths: BookPaths, params: Parameters) -> Path:
-    base = yaml.safe_load(paths.config.read_text(encoding="utf-8"))
-    council = params.council
-    # Sphinx escapes the title where it prints it; the theme's navigation bar and footer print the title,
-    # author and copyright as HTML, unescaped: the navigation bar gets the title escaped as its logo text.
-    base["title"] = council.name
-    base["author"] = html.escape(council.region, quote=False)
-    base["copyright"] = council.region  # escaped where the theme prints it
-    options = base.setdefault("sphinx", {}).setdefault("config", {}).setdefault("html_theme_options", {})
-    options.setdefault("logo", {})["text"] = html.escape(council.name, quote=False)
-    base.setdefault("html", {})["extra_footer"] = f"<p>{html.escape(council.short_name)}. Bygget med councilbook.</p>"
-    path = paths.generated / "_config.yml"
-    path.write_text(yaml.safe_dump(base, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
 
 
 def jupyter_book_command() -> list[str]:

@@ -22,7 +22,7 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 
 from councilbook.analysis import compute
 from councilbook.analysis.validate import Project, load_project, save_prepared
-from councilbook.build import book
+from councilbook.build import book, frontpage
 from councilbook.build.bookpdf import BookCover, PrintPage
 from councilbook.build.execute import RunResult, execute_runs, prune_cache
 from councilbook.build.manifest import Run, expand_manifest, held_back
@@ -160,8 +160,8 @@ def _build_locked(
     failed = [r for r in results if not r.ok]
     if failed:
         raise ReportsFailed(failed)
-    book.write_toc(paths, runs)
-    book.write_config(paths, project.params)
+    frontpage.write_toc(paths, runs)
+    frontpage.write_config(paths, project.params)
     key = _write_book_sources(paths, project, runs, pdf)
     unchanged = not force and book.is_published(paths, key, pdf)
     if not force and not unchanged and not pdf:
@@ -185,7 +185,7 @@ def print_jobs(paths: book.BookPaths, params: Parameters, runs: list[Run]) -> li
     and the day it became public), then the static pages under "Om bogen"."""
     council = params.council
     jobs = []
-    for caption, part_runs in book.group_runs(runs):
+    for caption, part_runs in frontpage.group_runs(runs):
         for run in part_runs:
             public = get_kind(run.kind).public_from(run.key, params)
             when = f" · offentlig fra {format_date(public)}" if public else ""
@@ -197,7 +197,7 @@ def print_jobs(paths: book.BookPaths, params: Parameters, runs: list[Run]) -> li
                     part=caption,
                 )
             )
-    for name in book.STATIC_PAGES:
+    for name in frontpage.STATIC_PAGES:
         source = paths.book / f"{name}.md"
         if source.is_file():
             title = next(
@@ -234,7 +234,7 @@ def book_cover(paths: book.BookPaths, project: Project, runs: list[Run], as_of: 
 
 def _write_book_sources(paths: book.BookPaths, project: Project, runs: list[Run], pdf: bool) -> str:
     """Write the front page (which links the PDF only in a build with PDF) and return the book's key."""
-    book.write_front_page(paths, project.params, project.dataset, runs, pdf)
+    frontpage.write_front_page(paths, project.params, project.dataset, runs, pdf)
     return book.book_key(paths)
 
 

@@ -47,7 +47,7 @@ class BookPaths:
 
     @property
     def config(self) -> Path:
-        """The project's Jupyter Book settings (``book.write_config`` fills in the council)."""
+        """The project's Jupyter Book settings (``frontpage.write_config`` fills in the council)."""
         return self.project / "_config.yml"
 
     @property
