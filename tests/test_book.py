@@ -21,7 +21,7 @@ from councilbook.analysis.validate import load_project
 from councilbook.build.execute import recorded_figures
 from councilbook.cli import app
 from councilbook.parameters.model import load_parameters
-from councilbook.text.sentences import status_line
+from councilbook.text import present
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -167,15 +167,16 @@ def test_second_council_builds_through_the_same_commands(
     index = (html / "generated/index.html").read_text(encoding="utf-8")
     assert "Testrådet for Beskæftigelse i Fjordregionen" in index
     assert "Hovedstaden" not in index
-    # The front page: each goal's status at the latest meeting, glued from that meeting's report.
+    # The front page: each goal's status, forecast and target at the latest meeting, as its report shows them.
     project = load_project(mini / "parameters", mini / "data")
     latest = project.params.meetings[-1]
     status = compute.compute_meeting_status(project.params, project.dataset, latest)
-    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", index))
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", index))
     assert "Målene lige nu" in text and "ved 3. november 2021: Ordinært rådsmøde" in text
     for goal, goal_status in zip(status.contract.goals, status.goals, strict=True):
-        line = status_line(goal, goal_status)
-        assert f"{goal.title}: {line}" in text
+        status_word, target = present.status_cell(goal_status.status), present.target_cell(goal_status)
+        for shown in (f"{goal.title} {status_word}", f"mål: {target}"):
+            assert re.sub(r"\s+", " ", shown) in text, shown
     text = pdf_text(project_copy / "_build/pdf/book.pdf")
     assert "Jobcenter Østby-Åby" in text and "Færre lange sygedagpengeforløb" in text
 

@@ -161,14 +161,14 @@ def _build_locked(
     if failed:
         raise ReportsFailed(failed)
     frontpage.write_toc(paths, runs)
-    frontpage.write_config(paths, project.params)
-    key = _write_book_sources(paths, project, runs, pdf)
+    frontpage.write_config(paths, project.params, runs)
+    key = _write_book_sources(paths, project, runs, pdf, as_of)
     unchanged = not force and book.is_published(paths, key, pdf)
     if not force and not unchanged and not pdf:
         # HTML built with its PDF from the same sources also serves a build without PDF.
-        unchanged = book.is_published(paths, _write_book_sources(paths, project, runs, pdf=True), pdf=False)
+        unchanged = book.is_published(paths, _write_book_sources(paths, project, runs, True, as_of), pdf=False)
         if not unchanged:
-            key = _write_book_sources(paths, project, runs, pdf=False)
+            key = _write_book_sources(paths, project, runs, False, as_of)
     if unchanged:
         prune_cache(paths.cache, keep={r.fingerprint for r in runs})
         return BuildResult(results, paths.html, paths.pdf if pdf else None, unchanged=True, notes=notes)
@@ -232,9 +232,11 @@ def book_cover(paths: book.BookPaths, project: Project, runs: list[Run], as_of: 
     )
 
 
-def _write_book_sources(paths: book.BookPaths, project: Project, runs: list[Run], pdf: bool) -> str:
+def _write_book_sources(
+    paths: book.BookPaths, project: Project, runs: list[Run], pdf: bool, as_of: date | None = None
+) -> str:
     """Write the front page (which links the PDF only in a build with PDF) and return the book's key."""
-    frontpage.write_front_page(paths, project.params, project.dataset, runs, pdf)
+    frontpage.write_front_page(paths, project.params, project.dataset, runs, pdf, as_of)
     return book.book_key(paths)
 
 

@@ -53,6 +53,21 @@ class Deadline:
     text: str
 
 
+@dataclass(frozen=True)
+class FrontPage:
+    """What a kind's lines on the front page are made from: its newest public report, what that report
+    recorded, and the book around it."""
+
+    key: str
+    page: str  # the report's page from the front page, without suffix ("meetings/2013-12-11")
+    nav_title: str
+    params: Parameters
+    dataset: Dataset
+    figures: Mapping[str, Any]  # what the report recorded (Report.record); {} if nothing
+    keys: tuple[str, ...]  # every report of the kind in the book
+    as_of: date | None  # the day the book is built as of (None: everything counts as public)
+
+
 ScopeFn = Callable[[str, Parameters, Dataset, date | None, bool], Scope]
 
 
@@ -70,8 +85,8 @@ class ReportKind:
     cost: int = 1  # a rough running time, so the slowest reports start first
     deadlines: Callable[[Parameters], list[Deadline]] = lambda _params: []
     notes: Callable[[Parameters, date], list[str]] = lambda _params, _as_of: []  # why items are held back
-    # Lines for the front page from its newest public report: (key, page, nav title, params, dataset) -> Markdown
-    front_page: Callable[[str, str, str, Parameters, Dataset], list[str]] | None = None
+    # Lines (Markdown) for the front page from its newest public report
+    front_page: Callable[[FrontPage], list[str]] | None = None
 
     def is_public(self, key: str, params: Parameters, as_of: date) -> bool:
         day = self.public_from(key, params)

@@ -23,13 +23,12 @@ from councilbook.analysis.yearly import FigureSpec, compute_adjusted_year, compu
 from councilbook.core import figures as fig
 from councilbook.core.formats import count_noun, format_date, format_month, format_number
 from councilbook.core.prose import escape_markdown as md_text
-from councilbook.data.ingest import Dataset
 from councilbook.parameters.model import Parameters
 from councilbook.publication.provenance import collect_provenance
 from councilbook.publication.scope import keyfigures_scope
 from councilbook.reports.common import figures_until, provenance_section, report_intro, scoped_project
 from councilbook.reports.model import Report, Section
-from councilbook.reports.registry import Deadline, Item, ReportKind
+from councilbook.reports.registry import Deadline, FrontPage, Item, ReportKind
 from councilbook.text import present
 from councilbook.text.yearly import (
     development,
@@ -246,7 +245,7 @@ def keyfigures_items(params: Parameters) -> list[Item]:
                     nav_title=f"Nøgletal {format_date(m.date)}",
                     year=year,
                     part="Nøgletal for jobcentrene",
-                    rank=(-year, 1, m.date),
+                    rank=(-year, 1, -m.date.toordinal()),
                 )
                 for m in params.meetings
                 if m.date.year == year
@@ -273,16 +272,16 @@ def keyfigures_deadlines(params: Parameters) -> list[Deadline]:
     ]
 
 
-def keyfigures_front_page(key: str, page: str, nav_title: str, params: Parameters, dataset: Dataset) -> list[str]:
+def keyfigures_front_page(front: FrontPage) -> list[str]:
     """Each job centre linked to its section of the newest key figures: "find your job centre"."""
     links = ", ".join(
-        f'<a href="{page}.html#{jobcentre_anchor(jc.id)}">{html.escape(jc.name)}</a>'
-        for jc in params.council.job_centres
+        f'<a href="{front.page}.html#{jobcentre_anchor(jc.id)}">{html.escape(jc.name)}</a>'
+        for jc in front.params.council.job_centres
     )
     return [
         "## Find dit jobcenter",
         "",
-        f"Jobcentrenes resultater i [{md_text(nav_title)}]({page}):",
+        f"Jobcentrenes resultater i [{md_text(front.nav_title)}]({front.page}):",
         "",
         f'<p class="cb-jobcentres">{links}</p>',
         "",

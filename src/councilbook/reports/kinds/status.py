@@ -16,9 +16,8 @@ from councilbook.core.formats import (
     format_periods,
 )
 from councilbook.core.periods import period_from_code
-from councilbook.core.prose import escape_markdown, labelled_markdown, prose_markdown
 from councilbook.core.prose import escape_markdown as md_text
-from councilbook.data.ingest import Dataset
+from councilbook.core.prose import labelled_markdown, prose_markdown
 from councilbook.parameters.meetings import attendance
 from councilbook.parameters.model import MEETING_KIND_LABELS_DA, Contract, Goal, Meeting, Parameters
 from councilbook.publication.provenance import collect_provenance
@@ -35,8 +34,9 @@ from councilbook.reports.common import (
     where_we_stand,
 )
 from councilbook.reports.model import Report, Section
-from councilbook.reports.registry import Item, ReportKind, scope_report
+from councilbook.reports.registry import FrontPage, Item, ReportKind
 from councilbook.text import charts, present
+from councilbook.text.front import decision_lines, goal_list, next_meeting_line, status_heading_line
 from councilbook.text.sentences import (
     STATUS_WORDS,
     describe_adjusted,
@@ -329,7 +329,7 @@ def status_report(
 
 
 def meeting_items(params: Parameters) -> list[Item]:
-    """Every meeting, by year (the newest year first) and in date order within the year."""
+    """Every meeting, by year and within the year the newest first (the book's order everywhere)."""
     return [
         Item(
             key=m.date.isoformat(),
@@ -339,7 +339,7 @@ def meeting_items(params: Parameters) -> list[Item]:
             year=m.date.year,
             part=f"Rådsmøder {m.date.year}",
             part_rank=(-m.date.year,),
-            rank=(m.date,),
+            rank=(-m.date.toordinal(),),  # newest first, as every part: prev/next walks back in time
             fields={"date": m.date.isoformat()},
         )
         for m in params.meetings
@@ -370,21 +370,22 @@ def meeting_notes(params: Parameters, as_of: date) -> list[str]:
     return found
 
 
-def meeting_front_page(key: str, page: str, nav_title: str, params: Parameters, dataset: Dataset) -> list[str]:
-    """The goals' status at the newest public meeting, a line each, glued from that meeting's report."""
-    (contract,) = scope_report("status", key, params, dataset).params.contracts.values()
-    lines = [
+def meeting_front_page(front: FrontPage) -> list[str]:
+    """How the council is doing, for the first screen: each goal's status, forecast and target at the newest
+    public meeting (from what that meeting's report recorded), the month of its figures, the next meeting and
+    the latest approved decisions."""
+    if not front.figures.get("goals"):
+        return []
+    days = [date.fromisoformat(key) for key in front.keys]
+    return [
         "## Målene lige nu",
         "",
-        f"Status på målene i kontrakten for {contract.year} ved [{escape_markdown(nav_title)}]({page}):",
+        status_heading_line(front.figures, front.page, front.nav_title)
+        + goal_list(front.figures)
+        + next_meeting_line(front.params, front.as_of or max(days)),
         "",
+        *decision_lines(front.params, days, front.as_of),
     ]
-    # glue:text reads another page's glue as plain text; its content ends in a format spec (":s")
-    lines += [
-        f"- **{escape_markdown(goal.title)}**: {{glue:text}}`{page}.ipynb::{status_line_key(goal)}:s`"
-        for goal in contract.goals
-    ]
-    return [*lines, ""]
 
 
 KIND = ReportKind(
