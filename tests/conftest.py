@@ -69,6 +69,24 @@ def build_html(project: Path) -> Path:
     return project / "_build/html"
 
 
+@pytest.fixture(scope="session")
+def sample_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample book's HTML (``build --no-pdf``), built once for the whole test run and shared by the xdist
+    workers (the first to ask builds it, under a lock): read it, never change it."""
+    import fcntl
+
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # one run's folder, not older runs'
+    target = root / "shared-sample-html"
+    with (root / "shared-sample-html.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (target / "done").is_file():
+            shutil.rmtree(target, ignore_errors=True)
+            build_html(copy_project(target / "project"))
+            (target / "done").touch()
+    return target / "project/_build/html"
+
+
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
     """A copy of the project folder for building books."""

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import quote, urlparse
 
 import pytest
-from conftest import build_html, chrome_driver, copy_project, served
+from conftest import chrome_driver, served
 
 from councilbook.core.formats import format_date
 from councilbook.parameters.model import load_parameters
@@ -19,9 +19,9 @@ pytestmark = [pytest.mark.book, pytest.mark.needs_chromium]
 
 
 @pytest.fixture(scope="module")
-def html_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample book's HTML, built without PDF."""
-    return build_html(copy_project(tmp_path_factory.mktemp("browser") / "project"))
+def html_dir(sample_html: Path) -> Path:
+    """The sample book's HTML, built without PDF (once for the run: conftest's ``sample_html``)."""
+    return sample_html
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +66,15 @@ def _console_errors(driver) -> list[str]:
 
 
 def _images_loaded(driver) -> bool:
-    return driver.execute_script("return [...document.images].every(i => i.complete && i.naturalWidth > 0)")
+    """Every image on the page loads (images load lazily: each is brought into view first)."""
+    import time
+
+    driver.execute_script("for (const i of document.images) { i.loading = 'eager'; }")
+    deadline = time.monotonic() + 10
+    script = "return [...document.images].every(i => i.complete && i.naturalWidth > 0)"
+    while not driver.execute_script(script) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return driver.execute_script(script)
 
 
 def test_pages_in_the_browser(site: str, browser) -> None:

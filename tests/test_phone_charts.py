@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import build_html, chrome_driver, copy_project, served
+from conftest import chrome_driver, copy_project, served
 from matplotlib.text import Text
 from openpyxl import load_workbook
 from selenium.webdriver.support.ui import WebDriverWait
@@ -318,9 +318,8 @@ def test_every_report_kind_offers_its_figures(reports) -> None:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    html = build_html(copy_project(tmp_path_factory.mktemp("phone-book") / "project"))
-    with served(html) as url:
+def site(sample_html: Path) -> Iterator[str]:
+    with served(sample_html) as url:
         yield url
 
 
