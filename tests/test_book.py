@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from councilbook.analysis import compute
 from councilbook.analysis.validate import load_project
 from councilbook.build.execute import recorded_figures
+from councilbook.build.pdfpages import read_bookmarks
 from councilbook.cli import app
 from councilbook.parameters.model import load_parameters
 from councilbook.text import present
@@ -104,7 +105,7 @@ def test_sample_council_book(project_copy: Path, monkeypatch: pytest.MonkeyPatch
     assert all(f"Side {n + 1} af {pages}" in page for n, page in enumerate(pages_text) if n), "page numbers"
     # Bookmarks: the parts, each report under its part (starting on the page the contents give), its
     # headings under it; no bookmark with its words twice or glued.
-    outline = bookmarks(reader)
+    outline = bookmarks(pdf)
     parts = [title for title, level, _ in outline if level == 0]
     assert (
         parts[:2] == ["Indhold", "Resultatkontrakter"] and "Om bogen" in parts and any("Rådsmøder" in p for p in parts)
@@ -133,25 +134,15 @@ def test_sample_council_book(project_copy: Path, monkeypatch: pytest.MonkeyPatch
     assert all(p.startswith(title) for p in own[1:own_pages]), [p[:60] for p in own[1:own_pages]]
     joined = " ".join(own)
     assert "Bilag: Detaljerne" in joined and "jobcentrene i forhold til rammevilkårene" in joined
-    own_marks = bookmarks(PdfReader(meeting_pdf))
+    own_marks = bookmarks(meeting_pdf)
     assert own_marks[0][:2] == (title, 0) and "Bilag: Detaljerne" in [t for t, _, _ in own_marks]
     for report_pdf in html.glob("generated/*/*.pdf"):
         assert not pdf_has_marker(report_pdf), report_pdf
 
 
-def bookmarks(reader: PdfReader) -> list[tuple[str, int, int]]:
-    """A PDF's bookmarks in order as (title, depth, page from 0)."""
-    found: list[tuple[str, int, int]] = []
-
-    def walk(items: list, level: int) -> None:
-        for item in items:
-            if isinstance(item, list):
-                walk(item, level + 1)
-            else:
-                found.append((str(item.title), level, reader.get_destination_page_number(item)))
-
-    walk(reader.outline, 0)
-    return found
+def bookmarks(pdf: Path) -> list[tuple[str, int, int]]:
+    """A PDF's bookmarks in order as (title, depth, page from 0), as the package reads them."""
+    return [(b.title, b.level, b.page) for b in read_bookmarks(pdf)]
 
 
 def test_second_council_builds_through_the_same_commands(
