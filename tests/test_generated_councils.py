@@ -198,16 +198,21 @@ def _check_status(goal_json: dict) -> None:
     status = goal_json["status"]
     if goal_json["final"]:
         assert status in ("attained", "not_attained", "unknown", "no_data")
-    if forecast is None or target is None:
+    # A year done with a figure missing: the known figures are a lower bound ("mindst ..."), which settles the
+    # status only where it proves it (above a "lower is better" target, at or above a "higher" one).
+    value = forecast if forecast is not None or not goal_json["final"] else goal_json.get(f"at_least_{unit}")
+    if value is None or target is None:
         assert status in ("unknown", "no_data")
         return
     better = goal_json["better"]
     strict = goal_json["target_form"] == "direction"
     meets = (
-        (forecast > target or (forecast == target and not strict))
+        (value > target or (value == target and not strict))
         if better == "higher"
-        else (forecast < target or (forecast == target and not strict))
+        else (value < target or (value == target and not strict))
     )
+    if forecast is None:  # settled by the lower bound: only the direction it proves
+        assert status == ("attained" if better == "higher" else "not_attained") or status == "unknown", goal_json
     if status in ("on_track", "attained"):
         assert meets, goal_json
     if status in ("at_risk", "off_track", "not_attained"):
