@@ -9,6 +9,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PARAMS ?= parameters
 DATA ?= data/sample
+# Where `make fetch` writes the figures from jobindsats.dk's API (give it as DATA= to the other targets).
+FETCHED ?= data/jobindsats
+TABLE ?=
 PYTEST_ARGS ?=
 SITE ?=
 RUNS ?= 3
@@ -18,7 +21,7 @@ AS_OF_ARG := $(if $(AS_OF),--as-of $(AS_OF))
 # Debian packages the PDF and the tests need.
 DEBIAN_PACKAGES := chromium chromium-driver poppler-utils fonts-dejavu-core libreoffice-calc-nogui libreoffice-writer-nogui
 
-.PHONY: help install system-deps sample validate book html publish contract-status packs calendar lint test bench clean lock
+.PHONY: help install system-deps sample validate book html publish contract-status packs calendar tables fetch lint test bench clean lock
 
 help: ## Vis make-kommandoerne
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -77,6 +80,12 @@ packs: $(STAMP) system-deps ## Mødepakker til alle møder, hvis pakke skal send
 
 calendar: $(STAMP) ## De kommende frister: pakker, møder, referater, indsigelser, evalueringer, rapporter
 	$(BIN)/councilbook calendar --params $(PARAMS) $(AS_OF_ARG)
+
+tables: $(STAMP) ## Tabellerne på jobindsats.dk (API version 3; TABLE=y25i01 for én tabels mål og opdelinger)
+	$(BIN)/councilbook tables $(TABLE)
+
+fetch: $(STAMP) ## Hent nøgletallene fra jobindsats.dk's API (version 3) til FETCHED= (nøglen i JOBINDSATS_API_KEY)
+	$(BIN)/councilbook fetch --params $(PARAMS) --data $(FETCHED)
 
 lint: $(STAMP) ## Kontrollér stil (ruff), typer (mypy) og lagene (import-linter)
 	$(BIN)/ruff check src tests

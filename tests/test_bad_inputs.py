@@ -394,7 +394,7 @@ def test_dates_as_python_dates_still_work() -> None:
 
 DATA = "data/sample"
 TIDY_HEADER = "measure,area,area_name,period,value\n"
-EXPORT_HEAD = "Jobindsats.dk\nTabel: Langtidsledige (S01A01)\n\nOmråde;2013M01\n"
+EXPORT_HEAD = "Jobindsats.dk\nTabel: Langtidsledige (Y25I09)\n\nOmråde;2013M01\n"
 
 
 def _set_excel_cell(project: Path, cell: str, value: object) -> None:
@@ -402,7 +402,7 @@ def _set_excel_cell(project: Path, cell: str, value: object) -> None:
 
     path = project / DATA / "jobindsats_sample.xlsx"
     workbook = load_workbook(path)
-    workbook["S01A01"][cell] = value
+    workbook["Y25I09"][cell] = value
     workbook.save(path)
 
 
@@ -448,8 +448,8 @@ DATA_FAULTS: dict[str, tuple[Callable[[Path], object], list[str]]] = {
     "datasource.yml that is a list": (
         lambda p: (p / DATA / "datasource.yml").write_text("- title: Data\n- sample: true\n", encoding="utf-8"),
         [
-            f"{DATA}/datasource.yml: skal være nøgler med værdier (ignore_unknown_areas:, sample:, source:, title:), "
-            "ikke en liste"
+            f"{DATA}/datasource.yml: skal være nøgler med værdier (fetched:, ignore_unknown_areas:, sample:, source:, "
+            "title:), ikke en liste"
         ],
     ),
     "datasource.yml not UTF-8": (
@@ -473,13 +473,13 @@ DATA_FAULTS: dict[str, tuple[Callable[[Path], object], list[str]]] = {
     "Excel formula without a saved value": (
         lambda p: _set_excel_cell(p, "C8", "=B8+1"),
         [
-            f"{DATA}/jobindsats_sample.xlsx: S01A01!C8: cellen har en formel uden gemt værdi: åbn filen i Excel, og "
+            f"{DATA}/jobindsats_sample.xlsx: Y25I09!C8: cellen har en formel uden gemt værdi: åbn filen i Excel, og "
             "gem den, eller hent den igen"
         ],
     ),
     "Excel number past the largest figure": (
         lambda p: _set_excel_cell(p, "C8", 1e300),
-        [f"{DATA}/jobindsats_sample.xlsx: S01A01!C8: '1e+300' {TOO_LARGE}"],
+        [f"{DATA}/jobindsats_sample.xlsx: Y25I09!C8: '1e+300' {TOO_LARGE}"],
     ),
     "tidy CSV number read as infinity": (
         lambda p: (p / DATA / "extra.csv").write_text(

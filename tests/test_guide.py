@@ -17,6 +17,9 @@ from pathlib import Path
 
 import pytest
 from conftest import copy_project, require_tool
+from jobindsats_v3 import KEY, read_tidy_figures, serve, universe_for
+
+from councilbook.parameters.model import load_parameters
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDE = ROOT / "docs" / "vejledning.md"
@@ -135,15 +138,21 @@ def test_follow_the_guide_from_a_fresh_clone(tmp_path: Path) -> None:
     env.pop("VIRTUAL_ENV", None)  # councilbook is on PATH only once the guide activates it
     for name in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"):  # a user's shell, not `make test`'s
         env.pop(name, None)
-    done = subprocess.run(
-        ["bash", "-c", script(steps)],
-        cwd=project,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=1200,
+    # jobindsats.dk's API, as a local server with the sample council's figures (the guide fetches from it).
+    universe = universe_for(
+        load_parameters(project / "parameters"), read_tidy_figures(ROOT / "data/sample-tidy/jobindsats_sample.csv")
     )
+    with serve(universe) as api:
+        env.update(JOBINDSATS_API_KEY=KEY, JOBINDSATS_API_URL=api)
+        done = subprocess.run(
+            ["bash", "-c", script(steps)],
+            cwd=project,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=1200,
+        )
     parts = re.split(r"\n@@STEP (\d+)@@\n", "\n" + done.stdout)
     outputs = {int(number): output for number, output in zip(parts[1::2], parts[2::2], strict=True)}
     last = max(outputs)
@@ -159,7 +168,9 @@ def test_follow_the_guide_from_a_fresh_clone(tmp_path: Path) -> None:
                 f"{step.expected}"
             )
 
-    # Where the guide leads: a new contract year and meeting, a pack, minutes, a published book.
+    # Where the guide leads: figures fetched from the API, a new contract year and meeting, a pack, minutes, a
+    # published book.
+    assert (project / "data/jobindsats/jobindsats-langtidsledige.csv").is_file()
     assert (project / "parameters/contracts/2014.yml").is_file()
     assert {p.name for p in (project / "packs/2013-12-11").iterdir()} >= {
         "pakke-2013-12-11.pdf",

@@ -1,4 +1,5 @@
-"""The councilbook command line: validate, new, build, status, pack, minutes, publish, calendar, fetch, sample.
+"""The councilbook command line: validate, new, build, status, pack, minutes, publish, calendar, fetch, tables,
+sample.
 
 Every message, help page and usage error is in Danish (:mod:`councilbook.terminal` for typer's own
 texts; the glossary of the words used is in :mod:`councilbook.core.errors`). Every command that takes a
@@ -831,38 +832,108 @@ def fetch(
             metavar="SEK",
             help="Sekunder, hver forespørgsel højst må tage i alt (forbindelse og hele svaret).",
         ),
-    ] = 60.0,
+    ] = 180.0,
+    everything: Annotated[bool, typer.Option("--all", help="Hent alle perioder igen, ikke kun de nye.")] = False,
 ) -> None:
-    """Hent tallene fra jobindsats.dk's API.
+    """Hent tallene fra jobindsats.dk's API (version 3).
 
-    Nøgletallene med jobindsats.table i measures.yml hentes. Nøglen læses fra miljøvariablen JOBINDSATS_API_KEY.
-    De rå svar gemmes i --raw; tallene skrives som CSV i --data, klar til --data i de andre kommandoer.
+    Hvert nøgletal med en jobindsats-tabel i measures.yml (table, measure, select, period) hentes for rådets
+    kommuner; andre opdelinger tages i alt. Nøglen læses fra miljøvariablen JOBINDSATS_API_KEY (en anden adresse
+    end https://api.jobindsats.dk/v3 fra JOBINDSATS_API_URL). Kun nye perioder hentes (og den nyeste, der var
+    hentet før), og intet, når tabellen ikke er opdateret siden. De rå svar gemmes i --raw; tallene skrives som
+    CSV i --data, klar til --data i de andre kommandoer, og hvor de kommer fra i datasource.yml.
 
     \b
     Eksempel:
       JOBINDSATS_API_KEY=... councilbook fetch --params parameters --data data/jobindsats
     """
-    from councilbook.data.jobindsats_api import ApiError, JobindsatsClient, fetch_measures
+    from councilbook.data.jobindsats_api import JobindsatsClient, fetch_measures
     from councilbook.parameters.model import load_parameters
 
     with user_errors("Hentningen fejlede"):
         parameters = load_parameters(params)
     first = from_year or min(g.baseline_span.first.year for c in parameters.contracts.values() for g in c.goals) - 1
-    try:
-        client = JobindsatsClient.from_env(raw, timeout=timeout)
-        results, problems = fetch_measures(parameters, client, data, first, only=measure)
-    except ApiError as exc:
-        warn(f"Hentningen fejlede: {exc}")
-        raise typer.Exit(1) from None
+    with _api_errors("Hentningen fejlede"), JobindsatsClient.from_env(raw, timeout=timeout) as client:
+        results, problems = fetch_measures(parameters, client, data, first, only=measure, everything=everything)
     if problems:
         _fail_input(InputError(problems))
     for result in results:
-        span = f"{format_period_code(result.periods[0])} til {format_period_code(result.periods[-1])}"
-        say(
-            f"{result.measure}: tabel {result.table}, {span}, {format_number(result.rows)} tal "
-            f"-> {display_path(result.output)}"
-        )
+        say(_fetched_line(result))
     say(f"Rå svar: {display_path(raw)}")
+
+
+@contextmanager
+def _api_errors(action: str) -> Iterator[None]:
+    """An error of jobindsats.dk's API (its message says what to do) as ``action: message``, exit 1."""
+    from councilbook.data.jobindsats_http import ApiError
+
+    try:
+        yield
+    except ApiError as exc:
+        warn(f"{action}: {exc}")
+        raise typer.Exit(1) from None
+
+
+def _fetched_line(result: object) -> str:
+    from councilbook.data.jobindsats_api import FetchResult
+
+    assert isinstance(result, FetchResult)
+    head = f"{result.measure}: tabel {result.table} ({result.measure_name})"
+    if result.unchanged:
+        return (
+            f"{head}: ingen nye tal (tabellen er opdateret {_day(result.update_latest)}, som sidst); "
+            f"{format_number(result.rows)} tal i {display_path(result.output)}"
+        )
+    span = (
+        f"{format_period_code(result.periods[0])} til {format_period_code(result.periods[-1])}"
+        if result.periods
+        else "ingen nye perioder"
+    )
+    withheld = f", {format_number(result.withheld)} skjult af diskretionshensyn" if result.withheld else ""
+    return f"{head}, hentet {span}: {format_number(result.rows)} tal{withheld} -> {display_path(result.output)}"
+
+
+def _day(iso: str) -> str:
+    try:
+        return format_date(date.fromisoformat(iso[:10]))
+    except ValueError:
+        return iso or "ukendt"
+
+
+@app.command(cls=DanishCommand)
+def tables(
+    table: Annotated[
+        Optional[str], typer.Argument(metavar="[TABEL]", help="En tabels id (fx y25i01): dens mål og opdelinger.")
+    ] = None,
+    search: Annotated[
+        Optional[str], typer.Option("--search", metavar="TEKST", help="Kun tabeller, hvis navn eller emne har teksten.")
+    ] = None,
+    raw: Annotated[
+        Path, typer.Option("--raw", metavar="MAPPE", help="Mappen til API'ets rå svar.")
+    ] = paths.RAW_ANSWERS,
+) -> None:
+    """Tabellerne på jobindsats.dk, eller én tabels mål og opdelinger.
+
+    Uden TABEL: kataloget med emne, tabel-id, navn, seneste og næste opdatering. Med TABEL: det, der skal stå i
+    measures.yml (table, measure, select, period). Nøglen læses fra JOBINDSATS_API_KEY.
+
+    \b
+    Eksempler:
+      councilbook tables --search ledighed
+      councilbook tables y25i01
+    """
+    from councilbook.data.jobindsats_api import JobindsatsClient
+    from councilbook.data.jobindsats_tables import describe_catalogue, describe_table
+
+    with _api_errors("Tabellerne kunne ikke hentes"), JobindsatsClient.from_env(raw) as client:
+        catalogue = client.catalogue()
+        if table is None:
+            lines = describe_catalogue(catalogue, search)
+        else:
+            listed = catalogue.get(table.lower())
+            lines = describe_table(client.table_spec(table, listed.update_latest if listed else ""), listed)
+    for line in lines:
+        say(line)
 
 
 @app.command(cls=DanishCommand)

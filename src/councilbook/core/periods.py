@@ -1,7 +1,11 @@
 """Period codes as jobindsats.dk writes them, and the month spans they cover.
 
 ``2013`` is a year, ``2013M01`` a month, ``2013Q1`` a quarter (jobindsats' Danish
-exports write it ``2013K1``; both are read, ``2013Q1`` is what councilbook writes).
+exports write it ``2013K1``; both are read, ``2013Q1`` is what councilbook writes). Version 3 of the
+jobindsats.dk API writes a quarter ``2013Q01`` and a year ``2013Y01``; both are read too
+(:func:`normalise_code` turns them into ``2013Q1`` and ``2013``). A rolling year (``2013QMAT01``, the
+twelve months up to the end of a quarter) is understood by :func:`parse_api_period`, but it is no period
+of councilbook's: figures of rolling years overlap, and no measure is read by them.
 Internally a month is a :class:`pandas.Period` with monthly frequency and a quarter
 one with quarterly frequency; a measure's figures are all monthly or all quarterly
 (its *frequency*, ``"M"`` or ``"Q"``).
@@ -26,7 +30,9 @@ import pandas as pd
 
 _YEAR = re.compile(r"^(\d{4})$")
 _MONTH = re.compile(r"^(\d{4})M(0[1-9]|1[0-2])$")
-_QUARTER = re.compile(r"^(\d{4})[QK]([1-4])$")
+_QUARTER = re.compile(r"^(\d{4})[QK]0?([1-4])$")
+_API_YEAR = re.compile(r"^(\d{4})Y01$")  # the API's year
+_ROLLING_YEAR = re.compile(r"^(\d{4})QMAT0?([1-4])$")  # the twelve months up to the quarter's end
 
 Freq = Literal["M", "Q"]
 PERIODS_PER_YEAR: dict[str, int] = {"M": 12, "Q": 4}
@@ -70,7 +76,7 @@ def quarter(year: int, number: int) -> pd.Period:
 def parse_period(code: str) -> Span:
     """The months a period code covers. Raises :class:`PeriodCodeError`."""
     text = str(code).strip()
-    if m := _YEAR.match(text):
+    if m := _YEAR.match(text) or _API_YEAR.match(text):
         year = int(m.group(1))
         return Span(month(year, 1), month(year, 12))
     if m := _MONTH.match(text):
@@ -79,16 +85,38 @@ def parse_period(code: str) -> Span:
     if m := _QUARTER.match(text):
         year, number = int(m.group(1)), int(m.group(2))
         return Span(month(year, 3 * number - 2), month(year, 3 * number))
+    if _ROLLING_YEAR.match(text):
+        raise PeriodCodeError(
+            f"{text!r} er et rullende år (12 måneder til et kvartals udgang); councilbook læser måneder, kvartaler "
+            "og år, ikke rullende år"
+        )
     raise PeriodCodeError(
         f"{text!r} er ikke en periode (skriv et år som 2013, en måned som 2013M01 eller et kvartal som 2013Q1)"
     )
 
 
+def parse_api_period(code: str) -> tuple[str, Span]:
+    """The kind (``M``, ``Q``, ``Y`` or ``QMAT``) and the months of a period id of the jobindsats.dk API
+    (``2025M05``, ``2025Q04``, ``2025Y01``, ``2025QMAT01``). Raises :class:`PeriodCodeError`."""
+    text = str(code).strip()
+    if m := _ROLLING_YEAR.match(text):
+        year, number = int(m.group(1)), int(m.group(2))
+        last = month(year, 3 * number)
+        return "QMAT", Span(last - 11, last)
+    span = parse_period(text)
+    if span.first == span.last:
+        return "M", span
+    return ("Y" if is_whole_year(span) else "Q"), span
+
+
 def normalise_code(code: str) -> str:
-    """A period code as councilbook writes it: ``2013K1`` → ``2013Q1``; others as they are."""
+    """A period code as councilbook writes it: ``2013K1`` and ``2013Q01`` → ``2013Q1``, ``2013Y01`` → ``2013``;
+    others as they are."""
     text = str(code).strip()
     if m := _QUARTER.match(text):
         return f"{m.group(1)}Q{m.group(2)}"
+    if m := _API_YEAR.match(text):
+        return m.group(1)
     return text
 
 

@@ -27,6 +27,9 @@ and an optional ``datasource.yml``::
     source: jobindsats.dk
     sample: false               # true prints a sample-data notice on every report
     ignore_unknown_areas: false # true skips areas outside the council (national files)
+    fetched:                    # written by `councilbook fetch`: each measure's origin on the API
+      langtidsledige: {table: y25i09, measure: Antal langtidsledige personer, selection: ...,
+                       update_latest: '2026-07-21', fetched: '2026-08-01T09:00:00+00:00'}
 
 Raw files are never changed. Every figure keeps its file and row or cell, so a
 problem can be named precisely. A figure is a finite number of at most
@@ -75,12 +78,17 @@ _BROKEN_WORKBOOK = (
 )
 
 
+ORIGIN_KEYS = ("table", "table_name", "measure", "measure_id", "selection", "period", "update_latest", "fetched")
+
+
 @dataclass(frozen=True)
 class DataSource:
     title: str = "Data"
     source: str = "jobindsats.dk"
     sample: bool = False
     ignore_unknown_areas: bool = False
+    # measure id -> where `councilbook fetch` got it (ORIGIN_KEYS: table, measure, selection, update_latest, ...)
+    fetched: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -541,7 +549,7 @@ def _blank(row: list[Cell]) -> bool:
     return all(v is None or str(v).strip() == "" for v, _ in row)
 
 
-_PERIOD_LIKE = re.compile(r"^\d{4}(M\d{1,2}|[QK]\d)?$")
+_PERIOD_LIKE = re.compile(r"^\d{4}(M\d{1,2}|[QK]\d{1,2}|Y\d{2})?$")
 
 
 def looks_like_period(raw: Any) -> bool:
@@ -577,7 +585,7 @@ def _identify_measure(title: str, sheet: str, context: ReadContext) -> str | Non
         by_table = [
             m
             for m in by_table
-            if m.jobindsats and m.jobindsats.variable and m.jobindsats.variable.casefold() in title.casefold()
+            if m.jobindsats and m.jobindsats.measure and m.jobindsats.measure.casefold() in title.casefold()
         ] or by_table
     if len(by_table) == 1:
         return by_table[0].id
@@ -736,8 +744,8 @@ def check_figures(figures: list[Figure], measures: dict[str, Measure]) -> list[P
                 Problem(
                     f.file,
                     f.where,
-                    f"{f.measure} / {f.area} / {f.period} er {_show(f.value)} her, "
-                    f"men {_show(first.value)} i {first.file} ({first.where})",
+                    f"{f.measure} / {f.area} / {f.period} er {show_value(f.value)} her, "
+                    f"men {show_value(first.value)} i {first.file} ({first.where})",
                 )
             )
         measure = measures.get(f.measure)
@@ -745,11 +753,11 @@ def check_figures(figures: list[Figure], measures: dict[str, Measure]) -> list[P
             continue
         if measure.kind == "count" and f.value < 0:
             problems.append(
-                Problem(f.file, f.where, f"{f.measure} er et antal og kan ikke være negativt: {_show(f.value)}")
+                Problem(f.file, f.where, f"{f.measure} er et antal og kan ikke være negativt: {show_value(f.value)}")
             )
         if measure.kind == "share" and not 0 <= f.value <= 100:
             problems.append(
-                Problem(f.file, f.where, f"{f.measure} er en andel og skal være mellem 0 og 100: {_show(f.value)}")
+                Problem(f.file, f.where, f"{f.measure} er en andel og skal være mellem 0 og 100: {show_value(f.value)}")
             )
     return problems
 
@@ -760,7 +768,8 @@ def _same(a: float | None, b: float | None) -> bool:
     return abs(a - b) <= 1e-9 * max(1.0, abs(a))
 
 
-def _show(value: float | None) -> str:
+def show_value(value: float | None) -> str:
+    """A figure as read, in Danish with as many decimals as it has (at most 6), or that it is withheld."""
     if value is None:
         return "skjult af diskretionshensyn"
     decimals = f"{value:.6f}".rstrip("0").partition(".")[2]  # as many decimals as the figure has, at most 6
@@ -773,7 +782,7 @@ def read_datasource(meta_path: Path, problems: list[Problem]) -> DataSource:
     if not meta_path.exists():
         return DataSource()
     shown = display_path(meta_path)
-    allowed = {"title", "source", "sample", "ignore_unknown_areas"}
+    allowed = {"title", "source", "sample", "ignore_unknown_areas", "fetched"}
     before = len(problems)
     raw, positions = read_yaml_with_positions(meta_path, problems)
     if len(problems) > before:
@@ -807,7 +816,17 @@ def _datasource(raw: Any, shown: str, allowed: set[str], problems: list[Problem]
         if not isinstance(raw.get(key, False), bool):
             problems.append(Problem(shown, key, f"{raw[key]!r} er hverken true eller false"))
             return DataSource()
+    fetched = raw.get("fetched") or {}
+    if not isinstance(fetched, dict) or not all(isinstance(v, dict) for v in fetched.values()):
+        problems.append(
+            Problem(shown, "fetched", "skal være nøgletal med deres oprindelse (skrevet af councilbook fetch)")
+        )
+        return DataSource()
     return DataSource(
+        fetched={
+            str(measure): {key: str(origin[key]) for key in ORIGIN_KEYS if origin.get(key) is not None}
+            for measure, origin in fetched.items()
+        },
         title=str(raw.get("title", "Data")),
         source=str(raw.get("source", "jobindsats.dk")),
         sample=bool(raw.get("sample", False)),

@@ -1,673 +1,472 @@
-"""A client for the jobindsats.dk API (v2), caching every raw answer, converting to tidy rows.
+"""`councilbook fetch`: the measures of measures.yml from the jobindsats.dk API (version 3), as tidy CSV.
 
-* ``GET  {base}/tables/{table}/json/`` lists a table's periods (``[0]["Period"]``).
-* ``POST {base}/data/{table}/json`` with ``{"area": "*", "period": [...], ...selections}``
-  returns ``[0]["Variables"]`` (column labels) and ``[0]["Data"]`` (rows).
+For each measure with a ``jobindsats`` entry (``table``, ``measure``, ``select``, ``period``):
 
-The key is sent raw in the ``Authorization`` header and read from the environment
-variable ``JOBINDSATS_API_KEY``, never from a file in the repository. Each answer
-is stored under ``data/raw/jobindsats/<table>/`` with the request and the time it
-was fetched; raw answers are never changed afterwards.
+1. the catalogue (``GET /v3/tables``) says when the table was last updated; a measure fetched since, with the
+   same request, is left as it is;
+2. the table's spec (``GET /v3/table/{id}``; kept beside the raw answers and reused while the table has not
+   been updated) resolves the entry: the measure, the period type and its ids, the municipalities by name,
+   the chosen breakdown values, every other breakdown at its total (:mod:`councilbook.data.jobindsats_spec`);
+3. the figures (``GET /v3/data/{id}``) are asked for in chunks of at most :data:`CHUNK_PERIODS` periods
+   (``latest:N`` where the spec lists no period ids; a 422 "only M periods are available" is asked again
+   with M), only the periods not yet fetched and the newest one fetched before (the newest month is often
+   revised);
+4. the answers are read as they come (:mod:`councilbook.data.jobindsats_answer`) into
+   ``<data>/jobindsats-<measure>.csv``, and where each measure's figures come from (table, measure, selection,
+   the table's ``update_latest``, the time fetched) into ``<data>/datasource.yml``, which the reports' "Om
+   tallene" show.
 
-Every request has a deadline for the whole of it (connecting, sending, every byte of
-the answer: a watchdog shuts the socket when the time is up, so an answer trickling
-in byte by byte ends there too) and a size limit (a larger Content-Length is refused
-before the body is read, a longer body as soon as it passes the limit). HTTP 429 and
-5xx answers are tried again after a pause that doubles each time, or as long as the
-answer's Retry-After asks, within a cap. Every answer's shape is checked before it
-is used; anything unexpected is an :class:`ApiError` naming the table, what was
-expected and what came.
+Every answer is kept unchanged under ``<raw>/<table>/`` with its request (never the key) and the time fetched.
 """
 
 from __future__ import annotations
 
-import email.utils
-import errno
-import functools
+import csv
 import hashlib
-import http.client
+import io
 import json
 import os
 import re
-import socket
-import threading
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from councilbook.core.errors import Problem
-from councilbook.core.formats import format_number
-from councilbook.core.periods import PeriodCodeError, Span, is_whole_year, parse_period
-from councilbook.data.areas import AreaIndex, is_aggregate, unknown_area_message
-from councilbook.data.ingest import Figure, parse_export_value, period_code
+import yaml
+
+from councilbook.core.errors import Problem, display_path
+from councilbook.core.periods import PeriodCodeError, normalise_code, parse_api_period, parse_period
+from councilbook.data.areas import AreaIndex
+from councilbook.data.ingest import Figure
+from councilbook.data.jobindsats_answer import DataAnswer, Reading, read_answer, read_figures
+from councilbook.data.jobindsats_http import (
+    API_URL,
+    DEADLINE,
+    KEY_ENV,
+    URL_ENV,
+    ApiError,
+    Session,
+    parse_json,
+)
+from councilbook.data.jobindsats_spec import (
+    CatalogueTable,
+    Plan,
+    SpecMismatch,
+    TableSpec,
+    read_catalogue,
+    read_spec,
+    resolve,
+)
 from councilbook.parameters.model import Measure, Parameters
 
-API_URL = "https://api.jobindsats.dk/v2"
-KEY_ENV = "JOBINDSATS_API_KEY"
-URL_ENV = "JOBINDSATS_API_URL"  # another address for the same API (a proxy, or a test server)
-BAD_KEY = "Forkert nøgle eller nøglen er udløbet."
-AREA_LABELS = ("område", "area", "omraade")
-PERIOD_LABELS = ("periode", "period")
+__all__ = ["ApiError", "JobindsatsClient", "fetch_measures", "FetchResult", "api_key_from_env"]
 
-DEADLINE = 60.0  # seconds for one request as a whole
-MAX_BYTES = 50 * 1024 * 1024  # the largest answer read
-RETRIES = 3  # tries after the first, for HTTP 429 and 5xx
-BACKOFF = 1.0  # seconds before the first retry, doubled for each one after
-MAX_WAIT = 30.0  # the longest pause before a retry, whatever Retry-After asks
-CHUNK = 64 * 1024  # bytes asked for in one read
-ERROR_TEXT_BYTES = 4096  # bytes read of an error answer (only its start is shown)
-PERIOD_EXPECTED = "en periodekode som 2013M01, 2013Q1 eller 2013"
-# jobindsats.dk codes start with the year; kinds councilbook does not read (rolling years like
-# 2021QMAT01) are listed too, and periods_to_fetch leaves them out.
-_LISTED_PERIOD = re.compile(r"^\s*\d{4}\w*\s*$")
-
-
-class ApiError(Exception):
-    """The API could not give the figures; the message says why and what to do."""
+CHUNK_PERIODS = 24  # periods in one request: real requests of 120 months timed out at 60 s
+CATALOGUE_FOLDER = "_katalog"
+DATASOURCE = "datasource.yml"
+_ONLY_AVAILABLE = re.compile(r"only (\d+) periods are available", re.I)
 
 
 def api_key_from_env() -> str:
     key = os.environ.get(KEY_ENV, "").strip()
     if not key:
-        raise ApiError(f"sæt miljøvariablen {KEY_ENV} til organisationens API-nøgle til jobindsats.dk")
+        raise ApiError(
+            f"sæt miljøvariablen {KEY_ENV} til organisationens API-nøgle til jobindsats.dk (STAR udsteder den), "
+            f"fx {KEY_ENV}=... councilbook fetch"
+        )
     return key
 
 
-# ---------------------------------------------------------------------------
-# One try of a request, within its deadline and size limit
-# ---------------------------------------------------------------------------
-
-
-class _Deadline:
-    """Shuts the request's socket when its time is up, so that no read, however slowly its bytes come,
-    outlasts the deadline (a socket timeout only bounds the wait for each next byte)."""
-
-    def __init__(self, seconds: float) -> None:
-        self.passed = False
-        self._sock: socket.socket | None = None
-        self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._cut)
-        self._timer.daemon = True
-        self._timer.start()
-
-    def __enter__(self) -> _Deadline:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._timer.cancel()
-
-    def watch(self, sock: socket.socket) -> None:
-        with self._lock:
-            self._sock = sock
-            if self.passed:
-                _shut(sock)
-
-    def _cut(self) -> None:
-        with self._lock:
-            self.passed = True
-            if self._sock is not None:
-                _shut(self._sock)
-
-
-def _shut(sock: socket.socket) -> None:
-    """End every read on the socket at once (the plain socket call: a TLS socket's own would change its state)."""
-    try:
-        socket.socket.shutdown(sock, socket.SHUT_RDWR)
-    except OSError:  # closed already
-        pass
-
-
-class _Watched:
-    """A connection whose deadline watches each socket it gets (the plain one, then the TLS one over it)."""
-
-    _deadline: _Deadline
-    _watched: socket.socket | None = None
-
-    @property
-    def sock(self) -> socket.socket | None:
-        return self._watched
-
-    @sock.setter
-    def sock(self, value: socket.socket | None) -> None:
-        self._watched = value
-        if value is not None:
-            self._deadline.watch(value)
-
-
-class _WatchedHTTP(_Watched, http.client.HTTPConnection):
-    def __init__(self, host: str, *, deadline: _Deadline, **kwargs: Any) -> None:
-        self._deadline = deadline
-        super().__init__(host, **kwargs)
-
-
-class _WatchedHTTPS(_Watched, http.client.HTTPSConnection):
-    def __init__(self, host: str, *, deadline: _Deadline, **kwargs: Any) -> None:
-        self._deadline = deadline
-        super().__init__(host, **kwargs)
-
-
-class _WatchedHTTPHandler(urllib.request.HTTPHandler):
-    def __init__(self, deadline: _Deadline) -> None:
-        super().__init__()
-        self._deadline = deadline
-
-    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(functools.partial(_WatchedHTTP, deadline=self._deadline), req)
-
-
-class _WatchedHTTPSHandler(urllib.request.HTTPSHandler):
-    def __init__(self, deadline: _Deadline) -> None:
-        super().__init__()
-        self._deadline = deadline
-
-    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(functools.partial(_WatchedHTTPS, deadline=self._deadline), req)
-
-
-class _Stream(Protocol):
-    def read1(self, size: int = ..., /) -> bytes: ...
-
-
-@dataclass(frozen=True)
-class _Reply:
-    status: int
-    body: bytes
-    retry_after: str | None = None
-
-
-def _exchange(request: urllib.request.Request, timeout: float, max_bytes: int) -> _Reply:
-    """One try: the answer's status and body, all within ``timeout`` seconds and ``max_bytes`` bytes.
-
-    urllib's own handlers stay in use (proxies from the environment, redirects)."""
-    url = request.full_url
-    with _Deadline(timeout) as deadline:
-        opener = urllib.request.build_opener(_WatchedHTTPHandler(deadline), _WatchedHTTPSHandler(deadline))
-        try:
-            response = opener.open(request, timeout=timeout)
-        except urllib.error.HTTPError as exc:
-            try:
-                text = _read_body(exc, deadline, url, timeout, ERROR_TEXT_BYTES, cut_off=True)
-            finally:
-                exc.close()
-            return _Reply(exc.code, text, exc.headers.get("Retry-After"))
-        except (OSError, http.client.HTTPException, ValueError) as exc:  # URLError is an OSError
-            raise _unreachable(exc, url, timeout, deadline.passed) from None
-        with response:
-            declared = _declared_length(response.headers.get("Content-Length"))
-            if declared is not None and declared > max_bytes:
-                raise ApiError(
-                    f"svaret fra {url} er på {_bytes(declared)} (dets Content-Length), mere end grænsen på "
-                    f"{_bytes(max_bytes)}; hent færre perioder ad gangen (--from-year)"
-                )
-            return _Reply(response.status, _read_body(response, deadline, url, timeout, max_bytes, cut_off=False))
-
-
-def _unreachable(exc: Exception, url: str, timeout: float, late: bool) -> ApiError:
-    reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
-    if late or isinstance(reason, TimeoutError):
-        return ApiError(f"intet svar fra {url} inden for {_seconds(timeout)}; prøv igen senere")
-    return ApiError(f"{url} kan ikke nås ({_network_reason(reason)}); tjek netforbindelsen, og prøv igen senere")
-
-
-def _network_reason(reason: object) -> str:
-    """Why a server cannot be reached, in Danish."""
-    import ssl
-
-    if isinstance(reason, ConnectionRefusedError):
-        return "forbindelsen blev afvist"
-    if isinstance(reason, socket.gaierror):
-        return "serverens navn kan ikke slås op"
-    if isinstance(reason, ssl.SSLError):
-        return "den sikre forbindelse (TLS) kunne ikke oprettes"
-    if isinstance(reason, (ConnectionResetError, ConnectionAbortedError)):
-        return "forbindelsen blev afbrudt"
-    if isinstance(reason, OSError) and reason.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
-        return "netværket eller serveren kan ikke nås"
-    return str(reason)
-
-
-def _declared_length(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
-def _read_body(stream: _Stream, deadline: _Deadline, url: str, timeout: float, limit: int, cut_off: bool) -> bytes:
-    """The body as it comes, chunk by chunk: all of it, or only its first ``limit`` bytes when ``cut_off``.
-
-    A longer body is refused otherwise, and so is a body not complete when the deadline passes."""
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        try:
-            chunk = stream.read1(CHUNK)
-        except (OSError, http.client.HTTPException, ValueError):
-            if deadline.passed:
-                raise ApiError(_late_message(url, timeout, size)) from None
-            raise ApiError(f"svaret fra {url} blev afbrudt efter {_bytes(size)}; prøv igen senere") from None
-        if not chunk:
-            if deadline.passed:  # the watchdog's shutdown reads as the end of the body
-                raise ApiError(_late_message(url, timeout, size))
-            return b"".join(chunks)
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > limit:
-            if cut_off:
-                return b"".join(chunks)[:limit]
-            raise ApiError(
-                f"svaret fra {url} nåede grænsen på {_bytes(limit)}, før det sluttede; "
-                "hent færre perioder ad gangen (--from-year)"
-            )
-
-
-def _late_message(url: str, timeout: float, size: int) -> str:
-    return (
-        f"svaret fra {url} var ikke færdigt inden for {_seconds(timeout)} ({_bytes(size)} nåede frem); prøv igen senere"
-    )
-
-
-def _bytes(count: int) -> str:
-    return f"{format_number(count)} byte"
-
-
-def _seconds(seconds: float) -> str:
-    return f"{format_number(seconds, 0 if float(seconds).is_integer() else 1)} sek."
-
-
-# ---------------------------------------------------------------------------
-# Retries, statuses and the JSON
-# ---------------------------------------------------------------------------
-
-
-def _retryable(status: int) -> bool:
-    return status == 429 or 500 <= status <= 599
-
-
-def _retry_wait(retry_after: str | None, retry: int, backoff: float, max_wait: float) -> float:
-    """Seconds before retry number ``retry``: what Retry-After asks, else the backoff doubled per retry; capped."""
-    asked = _retry_after_seconds(retry_after)
-    wait = asked if asked is not None else backoff * 2 ** (retry - 1)
-    return max(0.0, min(wait, max_wait))
-
-
-def _retry_after_seconds(value: str | None) -> float | None:
-    """Retry-After as seconds from now: it is a number of seconds or an HTTP date; None if neither."""
-    text = (value or "").strip()
-    if not text:
-        return None
-    if text.isdigit():
-        return float(text)
-    try:
-        when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return (when - datetime.now(UTC)).total_seconds()
-
-
-def _status_message(method: str, url: str, reply: _Reply, tries: int) -> str:
-    text = reply.body.decode("utf-8", errors="replace")
-    if BAD_KEY in text:
-        return _bad_key_message()
-    times = f" alle {tries} gange" if tries > 1 else ""
-    message = f"{method} {url} svarede HTTP {reply.status}{times}: {text[:200]!r}"
-    if reply.status == 429:
-        return message + "; jobindsats.dk beder om færre forespørgsler: vent et stykke tid, og prøv så igen"
-    if _retryable(reply.status):
-        return message + "; jobindsats.dk er nede eller har travlt: prøv igen senere"
-    return message
-
-
-def _bad_key_message() -> str:
-    return f"jobindsats.dk afviste API-nøglen i {KEY_ENV} ({BAD_KEY!r}): tjek den, eller bed om en ny"
-
-
-def _parse_json(url: str, raw: bytes) -> Any:
-    text = raw.decode("utf-8-sig", errors="replace")
-    try:
-        return json.loads(text, parse_constant=_no_constant)
-    except RecursionError:
-        raise ApiError(
-            f"svaret fra {url} ligger for mange niveauer inde i sig selv til at læses: {text[:120]!r}"
-        ) from None
-    except ValueError:  # not JSON, or a number too long to read
-        raise ApiError(f"svaret fra {url} er ikke JSON: {text[:120]!r}") from None
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} er ikke JSON")
-
-
-# ---------------------------------------------------------------------------
-# The client
-# ---------------------------------------------------------------------------
+def _stamp(now: datetime) -> str:
+    return f"{now:%Y%m%dT%H%M%S%fZ}"
 
 
 @dataclass
 class JobindsatsClient:
-    """The API with a key. ``timeout`` bounds each request as a whole; an answer over ``max_bytes`` is refused;
-    HTTP 429 and 5xx are tried again up to ``retries`` times, ``backoff`` seconds after the first try and twice
-    as long each time after (or as long as Retry-After asks), never waiting more than ``max_wait``."""
+    """The API with a key, keeping every answer under ``cache_dir`` (``fetched`` lists the files written)."""
 
-    key: str
-    base_url: str = API_URL
-    timeout: float = DEADLINE
+    session: Session
     cache_dir: Path | None = None
     fetched: list[Path] = field(default_factory=list)
-    max_bytes: int = MAX_BYTES
-    retries: int = RETRIES
-    backoff: float = BACKOFF
-    max_wait: float = MAX_WAIT
-    sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
+    clock: Any = field(default=lambda: datetime.now(UTC), repr=False)
 
     @classmethod
     def from_env(cls, cache_dir: Path | None, timeout: float = DEADLINE) -> JobindsatsClient:
-        return cls(api_key_from_env(), os.environ.get(URL_ENV, API_URL).rstrip("/"), timeout, cache_dir)
+        session = Session(api_key_from_env(), os.environ.get(URL_ENV) or API_URL, timeout)
+        return cls(session, cache_dir)
 
-    def _request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        request = self._http_request(method, path, body)
-        reply, tries = self._send(request)
-        if not 200 <= reply.status < 300:
-            raise ApiError(_status_message(method, request.full_url, reply, tries))
-        answer = _parse_json(request.full_url, reply.body)
-        if isinstance(answer, dict) and BAD_KEY in answer:
-            raise ApiError(_bad_key_message())
-        self._cache(method, path, body, answer)
-        return answer
+    def _get(self, path: str, params: dict[str, str], folder: str, kind: str, **extra: str) -> tuple[Any, Path | None]:
+        """The answer's JSON, kept as it came under ``cache_dir/folder`` with its request and time."""
+        reply = self.session.get(path, params)
+        answer = parse_json(reply.url, reply.body)
+        return answer, self._keep(folder, kind, {"url": self.session.url(path), "params": params}, answer, extra)
 
-    def _http_request(self, method: str, path: str, body: dict[str, Any] | None) -> urllib.request.Request:
-        data = json.dumps(body, ensure_ascii=False).encode("utf-8") if body is not None else None
-        request = urllib.request.Request(f"{self.base_url}{path}", data=data, method=method)
-        request.add_header("Authorization", self.key)
-        request.add_header("Accept", "application/json")
-        if data is not None:
-            request.add_header("Content-Type", "application/json; charset=utf-8")
-        return request
-
-    def _send(self, request: urllib.request.Request) -> tuple[_Reply, int]:
-        """The last reply and the number of tries: HTTP 429 and 5xx are tried again while retries are left."""
-        tries = 1
-        reply = _exchange(request, self.timeout, self.max_bytes)
-        while _retryable(reply.status) and tries <= self.retries:
-            self.sleep(_retry_wait(reply.retry_after, tries, self.backoff, self.max_wait))
-            tries += 1
-            reply = _exchange(request, self.timeout, self.max_bytes)
-        return reply, tries
-
-    def _cache(self, method: str, path: str, body: dict[str, Any] | None, answer: Any) -> None:
+    def _keep(self, folder: str, kind: str, request: dict[str, Any], answer: Any, extra: dict[str, str]) -> Path | None:
         if self.cache_dir is None:
-            return
-        request = {"method": method, "url": f"{self.base_url}{path}", "body": body}
+            return None
+        now = self.clock()
         digest = hashlib.sha256(json.dumps(request, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]
-        now = datetime.now(UTC)
-        table = path.strip("/").split("/")[1] if path.count("/") >= 2 else "other"
-        target = self.cache_dir / table / f"{now:%Y%m%dT%H%M%S%fZ}-{digest}.json"
+        target = self.cache_dir / folder / f"{_stamp(now)}-{kind}-{digest}.json"
         target.parent.mkdir(parents=True, exist_ok=True)
-        record = {"request": request, "fetched": now.isoformat(timespec="seconds"), "response": answer}
+        record = {"request": request, "fetched": now.isoformat(timespec="seconds"), **extra, "response": answer}
         target.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
         self.fetched.append(target)
+        return target
 
-    def list_periods(self, table: str) -> list[str]:
-        return read_periods(table, self._request("GET", f"/tables/{table}/json/"))
+    def catalogue(self) -> dict[str, CatalogueTable]:
+        answer, _ = self._get("/tables", {}, CATALOGUE_FOLDER, "katalog")
+        return read_catalogue(answer)
 
-    def fetch(self, table: str, periods: list[str], filters: dict[str, list[str]] | None = None) -> Any:
-        if not periods:
-            raise ApiError(f"der er ingen perioder at hente fra tabellen {table}")
-        body: dict[str, Any] = {"area": "*", "period": periods, **(filters or {})}
-        answer = self._request("POST", f"/data/{table}/json", body)
-        if not read_data(table, answer).rows:
-            raise ApiError(
-                f"tabellen {table} gav ingen tal for {periods[0]}-{periods[-1]}"
-                + (f" med {filters}" if filters else "")
-                + "; tjek tabellens id, perioderne og udvalget (filters)"
-            )
-        return answer
+    def table_spec(self, table: str, update_latest: str = "") -> TableSpec:
+        """The table's spec: the one kept from an earlier run while the table has not been updated since
+        (the catalogue's ``update_latest``), else asked for anew."""
+        table = table.lower()
+        kept = self._kept_spec(table, update_latest) if update_latest else None
+        if kept is not None:
+            return read_spec(table, kept)
+        answer, _ = self._get(f"/table/{table}", {}, table, "tabel", update_latest=update_latest)
+        return read_spec(table, answer)
 
+    def _kept_spec(self, table: str, update_latest: str) -> Any:
+        if self.cache_dir is None:
+            return None
+        for path in sorted((self.cache_dir / table).glob("*-tabel-*.json"), reverse=True):
+            try:
+                record = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if isinstance(record, dict) and record.get("update_latest") == update_latest:
+                return record.get("response")
+        return None
 
-# ---------------------------------------------------------------------------
-# The answers' shapes
-# ---------------------------------------------------------------------------
+    def data(self, table: str, params: dict[str, str]) -> tuple[DataAnswer, str]:
+        """A data answer, read (its shape checked), and the name its raw answer is kept under."""
+        table = table.lower()
+        answer, kept = self._get(f"/data/{table}", params, table, "data")
+        source = kept.as_posix() if kept is not None else f"jobindsats.dk {table}"
+        return read_answer(table, answer), source
 
+    def close(self) -> None:
+        self.session.close()
 
-@dataclass(frozen=True)
-class DataTable:
-    """A data answer, checked: a label per column, and rows of as many JSON scalars."""
+    def __enter__(self) -> JobindsatsClient:
+        return self
 
-    labels: list[str]
-    rows: list[list[Any]]
-
-
-def read_periods(table: str, answer: Any) -> list[str]:
-    """The period codes a table lists (``[0]["Period"]``), as listed. Raises :class:`ApiError`."""
-    periods = _first_object(table, answer, ("Period",))["Period"]
-    if not isinstance(periods, list):
-        raise _wrong(table, "Period", "en liste af periodekoder", _is(periods))
-    if not periods:
-        raise ApiError(f"tabellen {table} har ingen perioder")
-    for number, code in enumerate(periods):
-        if not isinstance(code, str) or not _LISTED_PERIOD.match(code):
-            raise _wrong(table, f"Period[{number}]", PERIOD_EXPECTED, _is(code))
-    return list(periods)
-
-
-def read_data(table: str, answer: Any) -> DataTable:
-    """The columns and rows of a data answer (``[0]["Variables"]``, ``[0]["Data"]``). Raises :class:`ApiError`."""
-    first = _first_object(table, answer, ("Variables", "Data"))
-    labels = _labels(table, first["Variables"])
-    rows = first["Data"]
-    if not isinstance(rows, list):
-        raise _wrong(table, "Data", "en liste af rækker", _is(rows))
-    for number, row in enumerate(rows):
-        _check_row(table, number, row, len(labels))
-    return DataTable(labels, rows)
-
-
-def _first_object(table: str, answer: Any, keys: tuple[str, ...]) -> dict[str, Any]:
-    expected = f"et objekt med {' og '.join(keys)}"
-    if not isinstance(answer, list) or not answer:
-        raise _wrong(table, "svaret", f"en liste med {expected}", _is(answer))
-    first = answer[0]
-    if not isinstance(first, dict):
-        raise _wrong(table, "dets første element", expected, _is(first))
-    for key in keys:
-        if key not in first:
-            has = ", ".join(map(str, first)) or "intet"
-            raise _wrong(table, "dets første element", expected, f"det har ingen {key} (det har {has})")
-    return first
-
-
-def _labels(table: str, variables: Any) -> list[str]:
-    expected = "en liste med mindst 3 kolonner (område, periode, tal), hver et objekt med en Label"
-    if not isinstance(variables, list):
-        raise _wrong(table, "Variables", expected, _is(variables))
-    if len(variables) < 3:
-        raise _wrong(table, "Variables", expected, f"den har {len(variables)} ({_short(variables)})")
-    labels = []
-    for number, variable in enumerate(variables):
-        label = variable.get("Label") if isinstance(variable, dict) else None
-        if not isinstance(label, str):
-            raise _wrong(table, f"Variables[{number}]", "et objekt med en Label som tekst", _is(variable))
-        labels.append(label)
-    return labels
-
-
-def _check_row(table: str, number: int, row: Any, width: int) -> None:
-    expected = f"en række med {width} værdier, én for hver af Variables"
-    if not isinstance(row, list):
-        raise _wrong(table, f"Data[{number}]", expected, _is(row))
-    if len(row) != width:
-        raise _wrong(table, f"Data[{number}]", expected, f"den har {len(row)} ({_short(row)})")
-    for column, cell in enumerate(row):
-        if isinstance(cell, bool) or not isinstance(cell, (str, int, float, type(None))):
-            raise _wrong(table, f"Data[{number}][{column}]", "tekst, et tal eller null", _is(cell))
-
-
-def _wrong(table: str, where: str, expected: str, found: str) -> ApiError:
-    return ApiError(f"svaret for tabellen {table} ser ikke ud som ventet: {where} skulle være {expected}, men {found}")
-
-
-def _is(value: Any) -> str:
-    return f"det er {_kind(value)} ({_short(value)})"
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float)):
-        return "et tal"
-    if isinstance(value, str):
-        return "tekst"
-    if isinstance(value, list):
-        return "en tom liste" if not value else "en liste"
-    if isinstance(value, dict):
-        return "et objekt"
-    return type(value).__name__
-
-
-def _short(value: Any, width: int = 80) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= width else text[: width - 3] + "..."
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 # ---------------------------------------------------------------------------
-# Figures and tidy files
+# The periods to ask for
 # ---------------------------------------------------------------------------
 
 
-def _column(labels: list[str], wanted: tuple[str, ...], fallback: int) -> int:
-    for index, label in enumerate(labels):
-        if label.strip().casefold() in wanted:
-            return index
-    return fallback
-
-
-def answer_to_figures(
-    answer: Any,
-    measure: Measure,
-    index: AreaIndex,
-    source: str,
-    problems: list[Problem],
-    ignore_unknown_areas: bool = False,
-) -> list[Figure]:
-    """The rows of a data answer as figures of one measure (aggregate rows left out).
-
-    Raises :class:`ApiError` for an answer of the wrong shape; a cell that is no period, area or number is
-    a problem."""
-    data = read_data(measure.jobindsats.table if measure.jobindsats else source, answer)
-    labels = data.labels
-    area_col = _column(labels, AREA_LABELS, 0)
-    period_col = _column(labels, PERIOD_LABELS, 1)
-    variable = measure.jobindsats.variable if measure.jobindsats else None
-    if variable:
-        matches = [i for i, label in enumerate(labels) if label.strip().casefold() == variable.casefold()]
-        if not matches:
-            problems.append(
-                Problem(source, "Variables", f"der er ingen kolonne {variable!r} (kolonnerne er: {', '.join(labels)})")
-            )
-            return []
-        value_col = matches[0]
-    else:
-        value_col = len(labels) - 1
-    figures = []
-    for number, row in enumerate(data.rows, start=1):
-        where = f"Data[{number - 1}]"
-        area_label, period_raw, raw = row[area_col], row[period_col], row[value_col]
-        if is_aggregate(str(area_label)):
-            continue
-        period = period_code(period_raw)
-        if period is None:
-            problems.append(Problem(source, where, f"{period_raw!r} er ikke {PERIOD_EXPECTED}"))
-            continue
-        area = index.match(str(area_label))
-        if area is None:
-            if not ignore_unknown_areas:
-                problems.append(Problem(source, where, unknown_area_message(str(area_label), index)))
-            continue
+def periods_from(ids: list[str], first_year: int) -> list[str]:
+    """The table's period ids from ``first_year`` on, in time order (ids that are no period left out)."""
+    dated = []
+    for code in ids:
         try:
-            value = parse_export_value(raw)
-        except ValueError:
-            problems.append(Problem(source, where, f"{raw!r} er ikke et tal"))
+            kind, span = parse_api_period(code)
+        except PeriodCodeError:
             continue
-        figures.append(Figure(measure.id, area, period, value, source, where))
+        if span.first.year >= first_year:
+            dated.append((span.first, span.last, code))
+    return [code for _, _, code in sorted(dated)]
+
+
+def fetch_figures(
+    client: JobindsatsClient, plan: Plan, wanted: list[str], first_year: int, today: date
+) -> list[tuple[DataAnswer, str]]:
+    """The answers for ``wanted`` period ids (chunks of at most :data:`CHUNK_PERIODS`); with no ids listed in
+    the spec, the latest ones since ``first_year`` (``latest:N``, N lowered to what the API says it has)."""
+    if plan.periods:
+        return [
+            client.data(plan.table, plan.params(",".join(wanted[i : i + CHUNK_PERIODS])))
+            for i in range(0, len(wanted), CHUNK_PERIODS)
+        ]
+    per_year = {"M": 12, "Q": 4, "Y": 1}[plan.period_type]
+    count = max(1, (today.year - first_year + 1) * per_year)
+    try:
+        return [client.data(plan.table, plan.params(f"latest:{count}"))]
+    except ApiError as exc:
+        found = _ONLY_AVAILABLE.search(exc.cause) if exc.status == 422 else None
+        if found is None or int(found.group(1)) >= count or int(found.group(1)) < 1:
+            raise
+        return [client.data(plan.table, plan.params(f"latest:{int(found.group(1))}"))]
+
+
+# ---------------------------------------------------------------------------
+# What was fetched before: the tidy files and datasource.yml
+# ---------------------------------------------------------------------------
+
+
+def tidy_path(out_dir: Path, measure_id: str) -> Path:
+    return out_dir / f"jobindsats-{measure_id}.csv"
+
+
+def read_tidy(path: Path, measure_id: str) -> list[Figure]:
+    """The figures of a tidy file written by :func:`write_tidy` (none if it is not there)."""
+    if not path.exists():
+        return []
+    figures = []
+    for number, row in enumerate(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))), start=2):
+        if row.get("measure") != measure_id:
+            continue
+        value = row.get("value") or ""
+        figures.append(
+            Figure(
+                measure_id, row["area"], row["period"], float(value) if value else None, path.name, f"række {number}"
+            )
+        )
     return figures
 
 
-def periods_to_fetch(available: list[str], framework: bool, first_year: int) -> list[str]:
-    """Months from ``first_year`` on (years for framework measures), as the table lists them.
-
-    Other kinds of period (quarters, rolling years like 2021QMAT01) are left out."""
-    wanted = []
-    for code in available:
-        span = _span(code)
-        if span is None or span.first.year < first_year:
-            continue
-        if is_whole_year(span) if framework else span.first == span.last:
-            wanted.append(code)
-    return wanted
-
-
-def _span(code: str) -> Span | None:
-    try:
-        return parse_period(code)
-    except PeriodCodeError:
-        return None
-
-
 def write_tidy(figures: list[Figure], index: AreaIndex, path: Path) -> None:
-    """Figures as the project's tidy CSV (job-centre-level figures under the job centre's name)."""
-    lines = ["measure,area,area_name,period,value"]
-    for f in sorted(figures, key=lambda f: (f.area, f.period)):
-        area = index.display.get(f.area, f.area) if f.area.startswith("jc:") else f.area
-        name = "" if f.area.startswith("jc:") else index.display.get(f.area, "").partition(" ")[2]
-        value = "" if f.value is None else repr(f.value)
-        lines.append(",".join(_csv_field(x) for x in (f.measure, area, name, f.period, value)))
+    """Figures as the project's tidy CSV (``value`` empty where withheld), sorted by area and period."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["measure", "area", "area_name", "period", "value"])
+    for f in sorted(figures, key=lambda f: (f.area, parse_period(f.period).first, f.period)):
+        name = index.display.get(f.area, "").partition(" ")[2]
+        writer.writerow([f.measure, f.area, name, f.period, "" if f.value is None else _number(f.value)])
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(out.getvalue(), encoding="utf-8")
+    temporary.replace(path)
 
 
-def _csv_field(text: str) -> str:
-    return f'"{text}"' if "," in text or '"' in text else text
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def read_origins(out_dir: Path) -> dict[str, dict[str, Any]]:
+    """The ``fetched`` entries of the data folder's datasource.yml (none if it has none)."""
+    path = out_dir / DATASOURCE
+    if not path.exists():
+        return {}
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return {}
+    fetched = raw.get("fetched") if isinstance(raw, dict) else None
+    return {str(k): dict(v) for k, v in fetched.items() if isinstance(v, dict)} if isinstance(fetched, dict) else {}
+
+
+def write_origins(out_dir: Path, origins: dict[str, dict[str, Any]]) -> None:
+    """datasource.yml with the ``fetched`` entries; a title and source written by hand are kept."""
+    path = out_dir / DATASOURCE
+    raw: dict[str, Any] = {}
+    if path.exists():
+        try:
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+            raw = loaded if isinstance(loaded, dict) else {}
+        except (OSError, yaml.YAMLError):
+            raw = {}
+    raw.setdefault("title", "Jobindsats")
+    raw.setdefault("source", "jobindsats.dk (API version 3)")
+    raw["fetched"] = {key: origins[key] for key in sorted(origins)}
+    header = (
+        "# Written by `councilbook fetch`: where each measure's figures come from (shown in the reports' 'Om "
+        "tallene').\n# title and source may be edited; `fetched` is rewritten by every fetch.\n"
+    )
+    text = header + yaml.safe_dump(raw, allow_unicode=True, sort_keys=False, width=1000)
+    temporary = path.with_name(path.name + ".tmp")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
+
+
+def request_key(plan: Plan) -> str:
+    """What identifies a measure's request but for its periods: a change means fetching it all again."""
+    query = plan.params("")
+    query.pop(f"period.{plan.period_type}")
+    return hashlib.sha256(json.dumps(query, sort_keys=True).encode()).hexdigest()[:16]
+
+
+# ---------------------------------------------------------------------------
+# Fetching the measures
+# ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class FetchResult:
     measure: str
     table: str
-    periods: list[str]
-    rows: int
+    measure_name: str
+    periods: list[str]  # the periods asked for this time (none: nothing new)
+    rows: int  # the measure's figures in its file
+    withheld: int
     output: Path
+    left_out: dict[str, int]
+    update_latest: str = ""
+    unchanged: bool = False
 
 
 def fetch_measures(
-    params: Parameters, client: JobindsatsClient, out_dir: Path, first_year: int, only: list[str] | None = None
+    params: Parameters,
+    client: JobindsatsClient,
+    out_dir: Path,
+    first_year: int,
+    only: list[str] | None = None,
+    everything: bool = False,
+    today: date | None = None,
 ) -> tuple[list[FetchResult], list[Problem]]:
-    """Fetch every measure with a ``jobindsats.table`` (or those in ``only``) into tidy CSV files."""
+    """Fetch every measure with a ``jobindsats`` entry (or those in ``only``) into tidy CSV files.
+
+    First every measure's request is resolved against its table's spec: a name in measures.yml that a table
+    does not hold is a problem, and then no figures are asked for. Then the figures; a row of an answer
+    that cannot be read is a problem too. With any problem nothing is written (the files of an earlier
+    fetch stay as they were). API failures raise :class:`ApiError`."""
+    today = today or date.today()
+    measures = [m for m in params.measures.values() if m.jobindsats is not None and (not only or m.id in only)]
+    shown = display_path(params.root / "measures.yml")
+    unknown = sorted(set(only or []) - {m.id for m in measures})
+    problems = [
+        Problem(shown, "", f"nøgletallet {name!r} findes ikke, eller det har ingen jobindsats-tabel (--measure)")
+        for name in unknown
+    ]
+    if not measures and not problems:
+        problems.append(Problem(shown, "", "intet nøgletal har en jobindsats-tabel (jobindsats: {table: ...})"))
+    if problems:
+        return [], problems
+    catalogue = client.catalogue()
+    origins = read_origins(out_dir)
+    jobs = [
+        _plan_one(client, params, m, catalogue, origins, out_dir, first_year, everything, problems) for m in measures
+    ]
+    if problems:
+        return [], problems
     index = AreaIndex.from_council(params.council)
-    results: list[FetchResult] = []
-    problems: list[Problem] = []
-    for measure in params.measures.values():
-        if measure.jobindsats is None or (only and measure.id not in only):
-            continue
-        table = measure.jobindsats.table
-        periods = periods_to_fetch(client.list_periods(table), measure.framework, first_year)
-        if not periods:
-            raise ApiError(
-                f"tabellen {table} har ingen {'år' if measure.framework else 'måneder'} fra {first_year} og frem"
-            )
-        answer = client.fetch(table, periods, measure.jobindsats.filters)
-        source = client.fetched[-1].as_posix() if client.fetched else f"jobindsats.dk {table}"
-        found = answer_to_figures(answer, measure, index, source, problems)
-        output = out_dir / f"jobindsats-{measure.id}.csv"
-        if not problems:
-            write_tidy(found, index, output)
-        results.append(FetchResult(measure.id, table, periods, len(found), output))
+    done = [_fetch_one(client, job, index, first_year, today, problems) for job in jobs if job is not None]
+    if problems:
+        return [], problems
+    results = []
+    for job, figures, reading in done:
+        if not job.unchanged:
+            write_tidy(figures, index, job.output)
+            origins[job.measure.id] = job.origin(client.clock())
+        results.append(job.result(figures, reading))
+    write_origins(out_dir, origins)
     return results, problems
+
+
+@dataclass
+class _Job:
+    """One measure's fetch, resolved against its table before any figure is asked for."""
+
+    measure: Measure
+    plan: Plan
+    listed: CatalogueTable
+    table_name: str
+    output: Path
+    key: str
+    held: list[Figure]  # the figures fetched before with the same request
+    wanted: list[str]  # the period ids to ask for
+    unchanged: bool  # the table has not been updated since the last fetch
+
+    def origin(self, now: datetime) -> dict[str, Any]:
+        return {
+            "table": self.plan.table,
+            "table_name": self.table_name,
+            "measure": self.plan.measure.name,
+            "measure_id": self.plan.measure.id,
+            "selection": self.plan.selection_text(),
+            "period": self.plan.period_type,
+            "update_latest": self.listed.update_latest,
+            "fetched": now.isoformat(timespec="seconds"),
+            "request": self.key,
+        }
+
+    def result(self, figures: list[Figure], reading: Reading) -> FetchResult:
+        asked = [normalise_code(p) for p in self.wanted] or _in_order({f.period for f in reading.figures})
+        return FetchResult(
+            measure=self.measure.id,
+            table=self.plan.table,
+            measure_name=self.plan.measure.name,
+            periods=[] if self.unchanged else asked,
+            rows=len(figures),
+            withheld=sum(f.value is None for f in figures),
+            output=self.output,
+            left_out=dict(reading.left_out),
+            update_latest=self.listed.update_latest,
+            unchanged=self.unchanged,
+        )
+
+
+def _plan_one(
+    client: JobindsatsClient,
+    params: Parameters,
+    measure: Measure,
+    catalogue: dict[str, CatalogueTable],
+    origins: dict[str, dict[str, Any]],
+    out_dir: Path,
+    first_year: int,
+    everything: bool,
+    problems: list[Problem],
+) -> _Job | None:
+    source = measure.jobindsats
+    assert source is not None
+    table = source.api_table
+    listed = catalogue.get(table) or CatalogueTable(table, "", "", "", "", {})
+    try:
+        spec = client.table_spec(table, listed.update_latest)
+    except ApiError as exc:
+        if exc.status != 404 or table in catalogue:
+            raise
+        problems.append(_measure_problem(params, measure, "table", _not_listed(table, catalogue)))
+        return None
+    try:
+        plan = resolve(spec, source, measure, params.council)
+    except SpecMismatch as exc:
+        problems.append(_measure_problem(params, measure, exc.field, str(exc)))
+        return None
+    available = periods_from(plan.periods, first_year)
+    if plan.periods and not available:
+        message = f"tabellen {table} har ingen perioder af typen {plan.period_type} fra {first_year} og frem"
+        problems.append(_measure_problem(params, measure, "period", message))
+        return None
+    output = tidy_path(out_dir, measure.id)
+    key = request_key(plan)
+    before = origins.get(measure.id, {})
+    held = read_tidy(output, measure.id) if before.get("request") == key and not everything else []
+    unchanged = bool(held) and bool(listed.update_latest) and before.get("update_latest") == listed.update_latest
+    held_codes = {f.period for f in held}
+    new = [p for p in available if normalise_code(p) not in held_codes]
+    newest_held = [p for p in available if normalise_code(p) in held_codes][-1:]  # the newest is often revised
+    wanted = [] if unchanged else [p for p in available if p in set(new) | set(newest_held)]
+    return _Job(measure, plan, listed, spec.name or listed.name, output, key, held, wanted, unchanged)
+
+
+def _fetch_one(
+    client: JobindsatsClient, job: _Job, index: AreaIndex, first_year: int, today: date, problems: list[Problem]
+) -> tuple[_Job, list[Figure], Reading]:
+    """The job's figures: those held, with the periods asked for replaced by what the answers give."""
+    if job.unchanged:
+        return job, job.held, Reading()
+    answers = (
+        fetch_figures(client, job.plan, job.wanted, first_year, today) if job.wanted or not job.plan.periods else []
+    )
+    reading = read_figures(answers, job.plan, job.measure.id, index, problems)
+    reading.figures = [f for f in reading.figures if parse_period(f.period).first.year >= first_year]
+    asked = {normalise_code(p) for p in job.wanted} | {f.period for f in reading.figures}
+    return job, [f for f in job.held if f.period not in asked] + reading.figures, reading
+
+
+def _in_order(periods: set[str]) -> list[str]:
+    return sorted(periods, key=lambda p: parse_period(p).first)
+
+
+def _measure_problem(params: Parameters, measure: Measure, key: str, message: str) -> Problem:
+    position = list(params.measures).index(measure.id)
+    return Problem(display_path(params.root / "measures.yml"), f"measures[{position}].jobindsats.{key}", message)
+
+
+def _not_listed(table: str, catalogue: dict[str, CatalogueTable]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(table, list(catalogue), n=3, cutoff=0.6)
+    hint = f"; mente du {' eller '.join(repr(c) for c in close)}?" if close else ""
+    return (
+        f"tabellen {table} findes ikke i jobindsats.dk's katalog (version 3; nogle tabeller fra version 2 findes "
+        f"ikke længere){hint}; se tabellerne med `councilbook tables`"
+    )

@@ -41,7 +41,7 @@ class SampleMunicipality(_Strict):
 class ExportTable(_Strict):
     """How a measure looks in the jobindsats-style Excel export."""
 
-    table: str  # table id in the title, e.g. S01A01
+    table: str  # table id in the title, e.g. Y25I09
     title: str  # Danish table title
     unit: str = "Antal personer"
     as_text: bool = False  # write the numbers as Danish text ("1.234", "12,5"), as some exports do

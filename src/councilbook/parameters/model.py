@@ -28,7 +28,8 @@ from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, Field, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
 
 from councilbook.core.errors import InputError, Problem, describe_where, display_path, os_reason, parse_path
 from councilbook.core.formats import format_date, format_day_month, format_number, join_and, join_or
@@ -127,14 +128,49 @@ class Council(StrictModel):
     agenda_templates: dict[Literal["default"] | MeetingKind, AgendaTemplate] = {}
 
 
-class JobindsatsSource(StrictModel):
-    """Where a measure comes from on jobindsats.dk."""
+_V2_KEYS = {
+    "variable": "`variable` er fra version 2 af jobindsats.dk's API, som er lukket; skriv målets navn som "
+    "`measure:` (fx measure: Antal ledige personer; `councilbook tables TABEL` viser tabellens mål)",
+    "filters": "`filters` er fra version 2 af jobindsats.dk's API, som er lukket; skriv udvalget som `select:` "
+    "med hierarkiets id og værdiens navn (fx select: {_kon: Kvinder}; `councilbook tables TABEL` viser dem)",
+}
 
-    table: Annotated[str, Field(pattern=r"^[A-Za-z0-9_]+$")]  # e.g. Y07A02
-    # The measure's column label in API answers and export titles, e.g. "Antal personer".
-    variable: str | None = None
-    # Extra selections for the API request, e.g. {"_kon": ["Kvinder"]}.
-    filters: dict[str, list[str]] = {}
+
+class JobindsatsSource(StrictModel):
+    """Where a measure comes from on jobindsats.dk (version 3 of its API, and its exports)::
+
+    jobindsats:
+      table: y25i01                           # the table's id
+      measure: Antal ledige fuldtidspersoner  # the measure's name in the table, or its id
+      select: {_ygrpi09: Kontanthjælp}        # breakdown -> value name(s); every other at its total
+      period: M                               # M, Q or Y (default: Y for framework measures, else M)
+    """
+
+    table: Annotated[str, Field(pattern=r"^[A-Za-z0-9_]+$")]
+    # The measure's name (measure_name in the table's spec) or id (measure_id); `councilbook fetch` needs it.
+    measure: Text | None = None
+    # Breakdowns (hierarchy ids, e.g. _ygrpi09) -> the value name or names to take; several are summed
+    # (counts only). Every breakdown not named is taken at its total.
+    select: dict[Annotated[str, Field(pattern=r"^_[A-Za-z0-9_]+$")], Text | list[Text]] = {}
+    period: Literal["M", "Q", "Y"] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _not_version_2(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for key, message in _V2_KEYS.items():
+                if key in data:
+                    raise PydanticCustomError("api_version_2", message, {"key": key})
+        return data
+
+    @property
+    def api_table(self) -> str:
+        """The table's id as the API takes it: lower case."""
+        return self.table.lower()
+
+    def selected(self) -> dict[str, list[str]]:
+        """The selection with every value as a list."""
+        return {key: [value] if isinstance(value, str) else list(value) for key, value in self.select.items()}
 
 
 class Measure(StrictModel):
@@ -727,12 +763,13 @@ def format_location(loc: tuple[Any, ...]) -> str:
 
 # Our own error types (parameters/types.py): their message is already Danish. A time of day
 # (parameters/meetings.py, "clock") is described here.
-_OWN_ERRORS = {"control_character", "web_address", "date_not_iso"}
+_OWN_ERRORS = {"control_character", "web_address", "date_not_iso", "api_version_2"}
 # A value's form, by the pattern it must match (parameters/types.py and the models here).
 _PATTERNS: dict[str, str] = {
     r"^[a-z0-9][a-z0-9_-]*$": "et id skrives med små bogstaver (a-z), tal, - og _, fx ledige_30",
     r"^\d{1,4}$": "en kommunekode er et tal med 1-4 cifre, fx 101",
-    r"^[A-Za-z0-9_]+$": "et tabel-id skrives med bogstaver og tal, fx Y07A02",
+    r"^[A-Za-z0-9_]+$": "et tabel-id skrives med bogstaver, tal og _, fx y25i01",
+    r"^_[A-Za-z0-9_]+$": "et hierarki skrives med sit id, der begynder med _, fx _ygrpi09",
     r"^\d{4}-[12]$": "en balance skrives år-1 eller år-2, fx 2013-1",
 }
 _TYPE_NAMES = {

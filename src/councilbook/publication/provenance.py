@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -59,9 +59,12 @@ class Provenance:
     source_title: str = ""  # the data source's title (datasource.yml), e.g. "Jobindsats"
     source: str = ""  # where the data come from, e.g. "jobindsats.dk"
     sample: bool = False  # the data are a generated sample
+    # measure label -> where `councilbook fetch` got its figures (table, measure, selection, update_latest, fetched)
+    fetched: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
         return {
+            "fetched": self.fetched,
             "source_title": self.source_title,
             "source": self.source,
             "sample": self.sample,
@@ -126,4 +129,9 @@ def collect_provenance(
         source_title=dataset.source.title,
         source=dataset.source.source,
         sample=dataset.source.sample,
+        fetched={
+            params.measures[m].label: origin
+            for m, origin in sorted(dataset.source.fetched.items())
+            if m in params.measures and m in dataset.measures
+        },
     )

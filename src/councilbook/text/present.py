@@ -620,6 +620,9 @@ def provenance_markdown(provenance: Provenance, made: date | None = None) -> str
         lines.append(f"**Kilde:** {title} fra {escape_markdown(provenance.source)}.")
     else:
         lines.append(f"**Kilde:** {title}.")
+    if provenance.fetched:
+        lines.append("**Hentet fra jobindsats.dk's API (version 3):**")
+        lines.append("\n".join(f"- {fetched_origin(label, origin)}" for label, origin in provenance.fetched.items()))
     if provenance.cutoff:
         lines.append(f"**Tallene går til og med:** {format_period_code(provenance.cutoff)}.")
     if made is not None:
@@ -629,6 +632,27 @@ def provenance_markdown(provenance: Provenance, made: date | None = None) -> str
         f"*{TECHNICAL_SUMMARY}*, så enhver kan genskabe dem."
     )
     return "\n\n".join(lines)
+
+
+def fetched_origin(label: str, origin: dict[str, str]) -> str:
+    """One measure's origin on the API, in Danish: table, measure, selection, updated, fetched (Markdown)."""
+    parts = [f"tabel {origin.get('table', '?')}" + (f" ({origin['table_name']})" if origin.get("table_name") else "")]
+    if origin.get("measure"):
+        parts.append(f"målet »{origin['measure']}«")
+    if origin.get("selection"):
+        parts.append(f"udvalg: {origin['selection']}")
+    if origin.get("update_latest"):
+        parts.append(f"tabellen opdateret {_iso_day(origin['update_latest'])}")
+    if origin.get("fetched"):
+        parts.append(f"hentet {_iso_day(origin['fetched'])}")
+    return escape_markdown(f"{label}: " + ", ".join(parts) + ".")
+
+
+def _iso_day(text: str) -> str:
+    try:
+        return format_date(date.fromisoformat(text[:10]))
+    except ValueError:
+        return text
 
 
 def provenance_details(provenance: Provenance) -> Details:
