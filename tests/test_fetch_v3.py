@@ -124,12 +124,17 @@ def test_a_later_fetch_asks_only_for_what_is_new(tmp_path: Path, monkeypatch: py
     universe = universe_for(params, early)
     data, raw = tmp_path / "data", tmp_path / "raw"
     with serve(universe) as url:
-        assert fetch(url, MINI / "parameters", data, raw, monkeypatch=monkeypatch).exit_code == 0
+        assert fetch(url, MINI / "parameters", data, raw, "--from-year", "2019", monkeypatch=monkeypatch).exit_code == 0
         first = len(universe.requests)
-        again = fetch(url, MINI / "parameters", data, raw, monkeypatch=monkeypatch)
+        again = fetch(url, MINI / "parameters", data, raw, "--from-year", "2019", monkeypatch=monkeypatch)
         assert again.exit_code == 0, again.stderr
         assert "ingen nye tal (tabellen er opdateret 21. juli 2026, som sidst)" in again.output
         assert [r["path"] for r in universe.requests[first:]] == ["/v3/tables"]  # not even the specs
+        # An earlier first year, the tables not updated: only the year not held (the default: 2018).
+        earlier = fetch(url, MINI / "parameters", data, raw, monkeypatch=monkeypatch)
+        assert earlier.exit_code == 0, earlier.stderr
+        asked = [r["query"]["period.M"].split(",") for r in data_requests(universe)[-2:]]
+        assert asked == [[f"2018M{m:02d}" for m in range(1, 13)]] * 2
         # The tables are updated with July 2020 onwards.
         later = universe_for(params, figures)
         later.requests = universe.requests

@@ -57,7 +57,7 @@ from councilbook.data.jobindsats_spec import (
     read_spec,
     resolve,
 )
-from councilbook.parameters.model import Measure, Parameters
+from councilbook.parameters.model import Measure, Parameters, locate, read_yaml_with_positions
 
 __all__ = ["ApiError", "JobindsatsClient", "fetch_measures", "FetchResult", "api_key_from_env"]
 
@@ -335,7 +335,7 @@ def fetch_measures(
         _plan_one(client, params, m, catalogue, origins, out_dir, first_year, everything, problems) for m in measures
     ]
     if problems:
-        return [], problems
+        return [], _located(params, problems)
     index = AreaIndex.from_council(params.council)
     done = [_fetch_one(client, job, index, first_year, today, problems) for job in jobs if job is not None]
     if problems:
@@ -429,12 +429,14 @@ def _plan_one(
     key = request_key(plan)
     before = origins.get(measure.id, {})
     held = read_tidy(output, measure.id) if before.get("request") == key and not everything else []
-    unchanged = bool(held) and bool(listed.update_latest) and before.get("update_latest") == listed.update_latest
     held_codes = {f.period for f in held}
     new = [p for p in available if normalise_code(p) not in held_codes]
+    if held and listed.update_latest and before.get("update_latest") == listed.update_latest:
+        # Not updated since: only periods not held (an earlier --from-year), else nothing at all.
+        return _Job(measure, plan, listed, spec.name or listed.name, output, key, held, new, unchanged=not new)
     newest_held = [p for p in available if normalise_code(p) in held_codes][-1:]  # the newest is often revised
-    wanted = [] if unchanged else [p for p in available if p in set(new) | set(newest_held)]
-    return _Job(measure, plan, listed, spec.name or listed.name, output, key, held, wanted, unchanged)
+    wanted = [p for p in available if p in set(new) | set(newest_held)]
+    return _Job(measure, plan, listed, spec.name or listed.name, output, key, held, wanted, unchanged=False)
 
 
 def _fetch_one(
@@ -454,6 +456,12 @@ def _fetch_one(
 
 def _in_order(periods: set[str]) -> list[str]:
     return sorted(periods, key=lambda p: parse_period(p).first)
+
+
+def _located(params: Parameters, problems: list[Problem]) -> list[Problem]:
+    """Problems in measures.yml with the line and column of the key they name."""
+    _, positions = read_yaml_with_positions(params.root / "measures.yml", [])
+    return locate(problems, {display_path(params.root / "measures.yml"): positions})
 
 
 def _measure_problem(params: Parameters, measure: Measure, key: str, message: str) -> Problem:
