@@ -290,7 +290,7 @@ def mini_universe() -> Any:
             {"table": "y99x99", "measure": "Antal personer"},
             "jobindsats.table",
             "tabellen y99x99 findes ikke i jobindsats.dk's katalog (version 3; nogle tabeller fra version 2 findes "
-            "ikke længere); se tabellerne med `councilbook tables`",
+            "ikke længere): se tabellerne med `councilbook tables`",
         ),
     ],
 )
@@ -421,6 +421,7 @@ def test_tables_lists_the_catalogue_and_one_table(
         listing = runner.invoke(app, ["tables", *raw])
         one = runner.invoke(app, ["tables", "Y07A02", *raw])
         none = runner.invoke(app, ["tables", "--search", "ingen-tabel-hedder-sådan", *raw])
+        missing = runner.invoke(app, ["tables", "y07a20", *raw])
     assert listing.exit_code == 0, listing.stderr
     assert listing.stdout.splitlines()[:4] == [
         "2 tabeller på jobindsats.dk (version 3):",
@@ -441,6 +442,11 @@ def test_tables_lists_the_catalogue_and_one_table(
     ):
         assert line in one.stdout.splitlines(), (line, one.stdout)
     assert none.stdout.strip() == "Ingen tabel i kataloget har 'ingen-tabel-hedder-sådan' i navnet eller emnet."
+    assert missing.exit_code == 1
+    assert missing.stderr.strip() == (
+        "Tabellerne kunne ikke hentes: tabellen y07a20 findes ikke i jobindsats.dk's katalog (version 3; nogle "
+        "tabeller fra version 2 findes ikke længere): se tabellerne med `councilbook tables`; mente du 'y07a02'?"
+    )
 
 
 def test_the_catalogue_as_recorded() -> None:

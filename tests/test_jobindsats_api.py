@@ -1203,9 +1203,9 @@ def test_fetch_command_names_a_measure_the_table_no_longer_has(
     assert result.exit_code == 2, result.output + result.stderr
     assert result.stderr.splitlines() == [
         "1 problem at rette; intet er kørt:",
-        f"  {MEASURES_YML}: 2. nøgletal (measures[1].jobindsats.measure): tabellen y25c01 har intet mål 'Antal "
-        "forløb over 26 uger' (navn eller id); den har 'Antal forløb i alt', 'Antal forløb over 26 ugers varighed'; "
-        "mente du 'Antal forløb over 26 ugers varighed'?",
+        f"  {MEASURES_YML}, linje 8, kolonne 42: 2. nøgletal (measures[1].jobindsats.measure): tabellen y25c01 har "
+        "intet mål 'Antal forløb over 26 uger' (navn eller id); den har 'Antal forløb i alt', 'Antal forløb over 26 "
+        "ugers varighed'; mente du 'Antal forløb over 26 ugers varighed'?",
         "Ret hvert problem, der hvor det står, og kør så kommandoen igen.",
     ]
     # Every measure is resolved before any figure is asked for; with a problem, none is, and nothing is written.
@@ -1220,8 +1220,9 @@ def test_fetch_command_names_a_table_the_catalogue_does_not_have(
     assert result.exit_code == 2, result.output + result.stderr
     assert result.stderr.splitlines() == [
         "1 problem at rette; intet er kørt:",
-        f"  {MEASURES_YML}: 2. nøgletal (measures[1].jobindsats.table): tabellen y25c01 findes ikke i jobindsats.dk's "
-        "katalog (version 3; nogle tabeller fra version 2 findes ikke længere); se tabellerne med `councilbook tables`",
+        f"  {MEASURES_YML}, linje 8, kolonne 25: 2. nøgletal (measures[1].jobindsats.table): tabellen y25c01 findes "
+        "ikke i jobindsats.dk's katalog (version 3; nogle tabeller fra version 2 findes ikke længere): se tabellerne "
+        "med `councilbook tables`",
         "Ret hvert problem, der hvor det står, og kør så kommandoen igen.",
     ]
     assert OddApi.hits == {"/unlisted/v3/tables": 1, "/unlisted/v3/table/y25c01": 1}

@@ -922,7 +922,7 @@ def tables(
       councilbook tables --search ledighed
       councilbook tables y25i01
     """
-    from councilbook.data.jobindsats_api import JobindsatsClient
+    from councilbook.data.jobindsats_api import ApiError, JobindsatsClient, not_listed
     from councilbook.data.jobindsats_tables import describe_catalogue, describe_table
 
     with _api_errors("Tabellerne kunne ikke hentes"), JobindsatsClient.from_env(raw) as client:
@@ -931,7 +931,11 @@ def tables(
             lines = describe_catalogue(catalogue, search)
         else:
             listed = catalogue.get(table.lower())
-            lines = describe_table(client.table_spec(table, listed.update_latest if listed else ""), listed)
+            try:
+                spec = client.table_spec(table, listed.update_latest if listed else "")
+            except ApiError as exc:
+                raise ApiError(not_listed(table.lower(), catalogue)) if exc.status == 404 else exc from None
+            lines = describe_table(spec, listed)
     for line in lines:
         say(line)
 

@@ -22,6 +22,7 @@ Every answer is kept unchanged under ``<raw>/<table>/`` with its request (never 
 from __future__ import annotations
 
 import csv
+import difflib
 import hashlib
 import io
 import json
@@ -35,6 +36,7 @@ from typing import Any
 import yaml
 
 from councilbook.core.errors import Problem, display_path
+from councilbook.core.formats import join_or
 from councilbook.core.periods import PeriodCodeError, normalise_code, parse_api_period, parse_period
 from councilbook.data.areas import AreaIndex
 from councilbook.data.ingest import Figure
@@ -413,7 +415,7 @@ def _plan_one(
     except ApiError as exc:
         if exc.status != 404 or table in catalogue:
             raise
-        problems.append(_measure_problem(params, measure, "table", _not_listed(table, catalogue)))
+        problems.append(_measure_problem(params, measure, "table", not_listed(table, catalogue)))
         return None
     try:
         plan = resolve(spec, source, measure, params.council)
@@ -469,12 +471,11 @@ def _measure_problem(params: Parameters, measure: Measure, key: str, message: st
     return Problem(display_path(params.root / "measures.yml"), f"measures[{position}].jobindsats.{key}", message)
 
 
-def _not_listed(table: str, catalogue: dict[str, CatalogueTable]) -> str:
-    import difflib
-
+def not_listed(table: str, catalogue: dict[str, CatalogueTable]) -> str:
+    """A table id that jobindsats.dk does not know, with the close ones it does."""
     close = difflib.get_close_matches(table, list(catalogue), n=3, cutoff=0.6)
-    hint = f"; mente du {' eller '.join(repr(c) for c in close)}?" if close else ""
+    hint = f"; mente du {join_or([repr(c) for c in close])}?" if close else ""
     return (
         f"tabellen {table} findes ikke i jobindsats.dk's katalog (version 3; nogle tabeller fra version 2 findes "
-        f"ikke længere){hint}; se tabellerne med `councilbook tables`"
+        f"ikke længere): se tabellerne med `councilbook tables`{hint}"
     )
