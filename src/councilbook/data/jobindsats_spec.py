@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from councilbook.core.formats import join_and, join_or
-from councilbook.core.periods import PeriodCodeError, parse_api_period
 from councilbook.data.areas import AreaIndex, is_aggregate
 from councilbook.data.jobindsats_http import ApiError
 from councilbook.parameters.model import Council, JobindsatsSource, Measure
@@ -191,7 +190,6 @@ class CatalogueTable:
     update_latest: str
     update_next: str
     period_types: dict[str, str]  # type -> the newest period, as the catalogue gives them
-    measure_groups: list[str] = field(default_factory=list)
 
 
 def read_catalogue(answer: Any) -> dict[str, CatalogueTable]:
@@ -206,9 +204,6 @@ def read_catalogue(answer: Any) -> dict[str, CatalogueTable]:
             for k in (kinds if isinstance(kinds, list) else [])
             if isinstance(k, dict) and k.get("periodtype_id")
         }
-        groups = [
-            str(g.get("mgroup_name") or g.get("mgroup_id")) for g in entry.get("mgroups") or [] if isinstance(g, dict)
-        ]
         found[table] = CatalogueTable(
             table=table,
             name=str(entry.get("table_name") or ""),
@@ -216,7 +211,6 @@ def read_catalogue(answer: Any) -> dict[str, CatalogueTable]:
             update_latest=str(entry.get("update_latest") or ""),
             update_next=str(entry.get("update_next") or ""),
             period_types=types,
-            measure_groups=groups,
         )
     if not found:
         shown = json.dumps(answer, ensure_ascii=False, default=str)[:80]
@@ -401,11 +395,3 @@ def _municipalities(spec: TableSpec, area: Hierarchy, council: Council) -> dict[
             "en kommune findes ved sit navn: giv den sit navn i council.yml (municipalities: {kode: navn})",
         )
     return {value_id: code for code, value_id in by_code.items()}
-
-
-def period_kind(code: str) -> str | None:
-    """The period type of an API period id (``M``, ``Q``, ``Y``, ``QMAT``), None if it is no period id."""
-    try:
-        return parse_api_period(code)[0]
-    except PeriodCodeError:
-        return None
