@@ -45,10 +45,18 @@ def _start(project: Path, mini: Path, *extra: str, kill_at: str = "") -> subproc
 
 def _wait_for(ready: Callable[[], bool], process: subprocess.Popen[bytes], what: str) -> None:
     deadline = time.monotonic() + 180
-    while not ready():
+    while not _looks_ready(ready):
         assert process.poll() is None, f"the build ended before {what}: {process.stderr.read().decode()[-2000:]}"  # type: ignore[union-attr]
         assert time.monotonic() < deadline, f"the build never reached {what}"
         time.sleep(0.05)
+
+
+def _looks_ready(ready: Callable[[], bool]) -> bool:
+    """``ready()``, where a folder the build removes while the check walks the tree means "not yet"."""
+    try:
+        return ready()
+    except FileNotFoundError:
+        return False
 
 
 def _left_behind(project: Path) -> list[str]:
