@@ -107,10 +107,9 @@ def test_fetch_the_sample_then_validate_and_status(tmp_path: Path, monkeypatch: 
     result = runner.invoke(app, ["validate", "--params", str(ROOT / "parameters"), "--data", str(data)])
     assert result.exit_code == 0, result.output + result.stderr
     assert "(17.250 tal)" in result.output
-    as_fetched = runner.invoke(app, ["status", "--data", str(data), "--as-of", "2013-06-10", "--json"])
-    as_bundled = runner.invoke(
-        app, ["status", "--data", str(ROOT / "data/sample-tidy"), "--as-of", "2013-06-10", "--json"]
-    )
+    status = ["status", "--as-of", "2013-06-10", "--json", "--out", str(tmp_path / "status"), "--data"]
+    as_fetched = runner.invoke(app, [*status, str(data)])
+    as_bundled = runner.invoke(app, [*status, str(ROOT / "data/sample-tidy")])
     assert as_fetched.exit_code == 0, as_fetched.output + as_fetched.stderr
     assert json.loads(as_fetched.stdout)["goals"] == json.loads(as_bundled.stdout)["goals"]
 
