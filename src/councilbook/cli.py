@@ -27,7 +27,15 @@ from rich.text import Text as RichText
 
 from councilbook.core import paths
 from councilbook.core.errors import ComputeError, InputError, Problem, display_path
-from councilbook.core.formats import count_noun, format_date, format_month, format_number, format_period_code, join_or
+from councilbook.core.formats import (
+    count_noun,
+    format_date,
+    format_iso_day,
+    format_month,
+    format_number,
+    format_period_code,
+    join_or,
+)
 from councilbook.core.release import BuildBusy, BuildFolderError, build_lock
 from councilbook.terminal import DanishCommand, DanishGroup
 
@@ -881,7 +889,7 @@ def _fetched_line(result: object) -> str:
     head = f"{result.measure}: tabel {result.table} ({result.measure_name})"
     if result.unchanged:
         return (
-            f"{head}: ingen nye tal (tabellen er opdateret {_day(result.update_latest)}, som sidst); "
+            f"{head}: ingen nye tal (tabellen er opdateret {format_iso_day(result.update_latest)}, som sidst); "
             f"{format_number(result.rows)} tal i {display_path(result.output)}"
         )
     span = (
@@ -891,13 +899,6 @@ def _fetched_line(result: object) -> str:
     )
     withheld = f", {format_number(result.withheld)} skjult af diskretionshensyn" if result.withheld else ""
     return f"{head}, hentet {span}: {format_number(result.rows)} tal{withheld} -> {display_path(result.output)}"
-
-
-def _day(iso: str) -> str:
-    try:
-        return format_date(date.fromisoformat(iso[:10]))
-    except ValueError:
-        return iso or "ukendt"
 
 
 @app.command(cls=DanishCommand)

@@ -84,6 +84,15 @@ def format_date(day: date) -> str:
     return _babel_date(day, format="d. MMMM y", locale=LOCALE)
 
 
+def format_iso_day(text: str) -> str:
+    """A day an API or a file gives as ISO text (``2026-07-21``, or a time stamp starting with it) as
+    ``21. juli 2026``; text that is no such day as it is, and nothing as ``ukendt``."""
+    try:
+        return format_date(date.fromisoformat(text[:10]))
+    except ValueError:
+        return text or "ukendt"
+
+
 def format_day_month(day: date) -> str:
     """``13. marts``: a date in a list of one year's dates."""
     return _babel_date(day, format="d. MMMM", locale=LOCALE)

@@ -3,20 +3,11 @@ secretariat can write a measure's ``jobindsats`` entry in measures.yml without r
 
 from __future__ import annotations
 
-from datetime import date
-
-from councilbook.core.formats import count_noun, format_date, format_number, format_period_code
+from councilbook.core.formats import count_noun, format_iso_day, format_number, format_period_code
 from councilbook.core.periods import PeriodCodeError, normalise_code, parse_api_period
 from councilbook.data.jobindsats_spec import AREA_DIMENSION, MUNICIPALITIES, PERIOD_TYPES, CatalogueTable, TableSpec
 
 MOST_VALUES = 20  # a breakdown's values shown; the rest are counted
-
-
-def _day(iso: str) -> str:
-    try:
-        return format_date(date.fromisoformat(iso[:10]))
-    except ValueError:
-        return iso or "ukendt"
 
 
 def _period(code: str) -> str:
@@ -44,8 +35,8 @@ def describe_catalogue(catalogue: dict[str, CatalogueTable], search: str | None 
         newest = ", ".join(f"{PERIOD_TYPES.get(k, k)} til {_period(v)}" for k, v in entry.period_types.items())
         lines.append(f"  {entry.table:<12} {entry.name}")
         lines.append(
-            f"  {'':<12} {newest or 'perioder ukendte'}; opdateret {_day(entry.update_latest)}, "
-            f"næste gang {_day(entry.update_next)}"
+            f"  {'':<12} {newest or 'perioder ukendte'}; opdateret {format_iso_day(entry.update_latest)}, "
+            f"næste gang {format_iso_day(entry.update_next)}"
         )
     lines += ["", "Se én tabels mål og opdelinger med: councilbook tables TABEL"]
     return lines
@@ -55,7 +46,9 @@ def describe_table(spec: TableSpec, listed: CatalogueTable | None) -> list[str]:
     """One table: its measures, period types, areas and breakdowns with their values, and an example entry."""
     lines = [f"Tabel {spec.table}: {spec.name or (listed.name if listed else '')}".rstrip(": ")]
     if listed is not None:
-        lines.append(f"Opdateret {_day(listed.update_latest)}, næste gang {_day(listed.update_next)}.")
+        lines.append(
+            f"Opdateret {format_iso_day(listed.update_latest)}, næste gang {format_iso_day(listed.update_next)}."
+        )
     lines += ["", "Mål (measure: navnet eller id'et):"]
     lines += [f"  {m.name}  (id {m.id})" for m in spec.measures] or ["  ingen"]
     lines += ["", "Perioder (period:):"]

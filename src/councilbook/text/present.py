@@ -28,6 +28,7 @@ from councilbook.core.formats import (
     MISSING,
     STATUS_LABELS,
     format_date,
+    format_iso_day,
     format_number,
     format_period_code,
     format_periods,
@@ -642,17 +643,10 @@ def fetched_origin(label: str, origin: dict[str, str]) -> str:
     if origin.get("selection"):
         parts.append(f"udvalg: {origin['selection']}")
     if origin.get("update_latest"):
-        parts.append(f"tabellen opdateret {_iso_day(origin['update_latest'])}")
+        parts.append(f"tabellen opdateret {format_iso_day(origin['update_latest'])}")
     if origin.get("fetched"):
-        parts.append(f"hentet {_iso_day(origin['fetched'])}")
+        parts.append(f"hentet {format_iso_day(origin['fetched'])}")
     return escape_markdown(f"{label}: " + ", ".join(parts) + ".")
-
-
-def _iso_day(text: str) -> str:
-    try:
-        return format_date(date.fromisoformat(text[:10]))
-    except ValueError:
-        return text
 
 
 def provenance_details(provenance: Provenance) -> Details:
