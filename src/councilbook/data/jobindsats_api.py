@@ -39,7 +39,7 @@ from councilbook.core.errors import Problem, display_path
 from councilbook.core.formats import join_or
 from councilbook.core.periods import PeriodCodeError, normalise_code, parse_api_period, parse_period
 from councilbook.data.areas import AreaIndex
-from councilbook.data.ingest import Figure
+from councilbook.data.ingest import DataSource, Figure, ReadContext, read_tidy_csv
 from councilbook.data.jobindsats_answer import DataAnswer, Reading, read_answer, read_figures
 from councilbook.data.jobindsats_http import (
     API_URL,
@@ -206,21 +206,15 @@ def tidy_path(out_dir: Path, measure_id: str) -> Path:
     return out_dir / f"jobindsats-{measure_id}.csv"
 
 
-def read_tidy(path: Path, measure_id: str) -> list[Figure]:
-    """The figures of a tidy file written by :func:`write_tidy` (none if it is not there)."""
+def read_held(path: Path, measure: str, params: Parameters) -> list[Figure]:
+    """The measure's figures in a tidy file an earlier fetch wrote, read as every tidy file is; none if it is not
+    there or cannot be read as it was written (then everything is fetched again)."""
     if not path.exists():
         return []
-    figures = []
-    for number, row in enumerate(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))), start=2):
-        if row.get("measure") != measure_id:
-            continue
-        value = row.get("value") or ""
-        figures.append(
-            Figure(
-                measure_id, row["area"], row["period"], float(value) if value else None, path.name, f"række {number}"
-            )
-        )
-    return figures
+    problems: list[Problem] = []
+    context = ReadContext(AreaIndex.from_council(params.council), params.measures, DataSource(), problems)
+    figures = [f for f in read_tidy_csv(path, context) if f.measure == measure]
+    return [] if problems else figures
 
 
 def write_tidy(figures: list[Figure], index: AreaIndex, path: Path) -> None:
@@ -430,7 +424,7 @@ def _plan_one(
     output = tidy_path(out_dir, measure.id)
     key = request_key(plan)
     before = origins.get(measure.id, {})
-    held = read_tidy(output, measure.id) if before.get("request") == key and not everything else []
+    held = read_held(output, measure.id, params) if before.get("request") == key and not everything else []
     held_codes = {f.period for f in held}
     new = [p for p in available if normalise_code(p) not in held_codes]
     if held and listed.update_latest and before.get("update_latest") == listed.update_latest:
