@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -93,11 +94,19 @@ def project_copy(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "project")
 
 
+class QuietServer(ThreadingHTTPServer):
+    """A local test server that takes a client leaving early (as some tests' clients do on purpose) calmly."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
 @contextmanager
-def served(folder: Path) -> Iterator[str]:
-    """Serve ``folder`` on localhost, as a web server would publish the book."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def running(server: ThreadingHTTPServer) -> Iterator[str]:
+    """``server`` answering on its own thread while the block runs; yields its address (``http://127.0.0.1:PORT``)."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -105,6 +114,14 @@ def served(folder: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def served(folder: Path) -> Iterator[str]:
+    """Serve ``folder`` on localhost, as a web server would publish the book."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    with running(ThreadingHTTPServer(("127.0.0.1", 0), handler)) as url:
+        yield url
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):

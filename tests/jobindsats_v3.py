@@ -20,17 +20,18 @@ from __future__ import annotations
 import json
 import random
 import re
-import sys
 import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from conftest import QuietServer, running
 
 from councilbook.core.periods import parse_period
 from councilbook.parameters.model import Parameters
@@ -418,26 +419,13 @@ class _Handler(BaseHTTPRequestHandler):
             pass
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
-            super().handle_error(request, client_address)
-
-
 @contextmanager
 def serve(universe: Universe) -> Iterator[str]:
     """The universe on 127.0.0.1; yields the API's address (``http://127.0.0.1:PORT/v3``)."""
-    server = _Server(("127.0.0.1", 0), _Handler)
+    server = QuietServer(("127.0.0.1", 0), _Handler)
     server.universe = universe  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v3"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with running(server) as root:
+        yield f"{root}/v3"
 
 
 def read_tidy_figures(path: Path) -> dict[tuple[str, str, str], float | None]:

@@ -305,41 +305,44 @@ def test_a_name_the_table_does_not_hold_is_an_error_naming_what_it_holds(
     assert not (tmp_path / "data").exists() or not list((tmp_path / "data").glob("*.csv"))
 
 
-def test_a_table_without_municipalities_is_refused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mini_universe: Any
-) -> None:
-    mini_universe.tables["y07a02"].nykom = False
-    with serve(mini_universe) as url:
-        result = fetch(url, MINI / "parameters", tmp_path / "data", tmp_path / "raw", monkeypatch=monkeypatch)
-    assert result.exit_code == 2
-    assert (
-        "tabellen y07a02 har ikke tal for kommuner (hierarkiet _nykom i _omrade); dens områder er _region: vælg "
-        "en tabel med kommuner (councilbook tables)"
-    ) in result.stderr
-    assert not data_requests(mini_universe)
+def _without_municipalities(table: Any) -> None:
+    table.nykom = False
 
 
-def test_a_municipality_the_table_does_not_name(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mini_universe: Any
-) -> None:
-    table = mini_universe.tables["y07a02"]
+def _without_aaby(table: Any) -> None:
     table.municipalities = [m for m in table.municipalities if m[1] != "Åby"]
-    with serve(mini_universe) as url:
-        result = fetch(url, MINI / "parameters", tmp_path / "data", tmp_path / "raw", monkeypatch=monkeypatch)
-    assert result.exit_code == 2
-    assert "kommunerne i tabellen y07a02 (_nykom) har ikke 804 Åby fra council.yml" in result.stderr
 
 
-def test_a_rolling_year_table_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mini_universe: Any) -> None:
-    table = mini_universe.tables["y07a02"]
+def _rolling_years_only(table: Any) -> None:
     table.periods = {"QMAT": ["2020QMAT01", "2020QMAT02"]}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            _without_municipalities,
+            "tabellen y07a02 har ikke tal for kommuner (hierarkiet _nykom i _omrade); dens områder er _region: vælg "
+            "en tabel med kommuner (councilbook tables)",
+        ),
+        (_without_aaby, "kommunerne i tabellen y07a02 (_nykom) har ikke 804 Åby fra council.yml"),
+        (
+            _rolling_years_only,
+            "tabellen y07a02 har kun QMAT (rullende år); councilbook læser måneder, kvartaler og år, ikke rullende "
+            "år: vælg en anden tabel (councilbook tables)",
+        ),
+    ],
+    ids=["no _nykom", "a municipality missing", "rolling years only"],
+)
+def test_a_table_the_council_cannot_read_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mini_universe: Any, change: Any, message: str
+) -> None:
+    change(mini_universe.tables["y07a02"])
     with serve(mini_universe) as url:
         result = fetch(url, MINI / "parameters", tmp_path / "data", tmp_path / "raw", monkeypatch=monkeypatch)
     assert result.exit_code == 2
-    assert (
-        "tabellen y07a02 har kun QMAT (rullende år); councilbook læser måneder, kvartaler og år, ikke rullende "
-        "år: vælg en anden tabel (councilbook tables)"
-    ) in result.stderr
+    assert message in result.stderr
+    assert not data_requests(mini_universe)
 
 
 @pytest.mark.parametrize(

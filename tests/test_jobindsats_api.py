@@ -8,13 +8,12 @@ import json
 import re
 import shutil
 import socket
-import sys
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import parse_qsl, urlsplit
@@ -22,6 +21,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pandas as pd
 import pytest
 import yaml
+from conftest import QuietServer, running
 from typer.testing import CliRunner
 
 from councilbook.analysis.validate import load_project
@@ -111,23 +111,9 @@ class RecordedApi(BaseHTTPRequestHandler):
         send(self, 200, file.read_bytes())
 
 
-class QuietServer(ThreadingHTTPServer):
-    """A test server that takes a client leaving early (as these tests' clients do on purpose) calmly."""
-
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
-            super().handle_error(request, client_address)
-
-
 def serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
-    httpd = QuietServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with running(QuietServer(("127.0.0.1", 0), handler)) as root:
+        yield root
 
 
 @pytest.fixture(scope="module")
