@@ -659,3 +659,16 @@ def test_an_unknown_area_and_a_figure_given_twice_are_problems_naming_the_row() 
         Problem("svar.json", "rows[5]", "området 'Aarhus' er hverken en af rådets kommuner eller et af dets jobcentre"),
     ]
     assert reading.left_out == {"ens rækker": 1}
+
+
+def test_two_measures_of_one_table_ask_for_its_spec_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mini_universe: Any
+) -> None:
+    """Even where the catalogue gives no update day (so no spec kept from before can be trusted)."""
+    params = mini_copy(tmp_path, sygedagpenge_lange={"table": "y07a02", "measure": "Antal fuldtidspersoner"})
+    mini_universe.tables["y07a02"].update_latest = ""
+    with serve(mini_universe) as url:
+        result = fetch(url, params, tmp_path / "data", tmp_path / "raw", monkeypatch=monkeypatch)
+    assert result.exit_code == 0, result.stderr
+    assert [r["path"] for r in mini_universe.requests].count("/v3/table/y07a02") == 1
+    assert len(data_requests(mini_universe)) == 4  # two measures, 48 months each in two chunks

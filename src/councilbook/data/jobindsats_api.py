@@ -91,6 +91,7 @@ class JobindsatsClient:
     cache_dir: Path | None = None
     fetched: list[Path] = field(default_factory=list)
     clock: Any = field(default=lambda: datetime.now(UTC), repr=False)
+    _specs: dict[tuple[str, str], TableSpec] = field(default_factory=dict, repr=False)  # this run's, by table
 
     @classmethod
     def from_env(cls, cache_dir: Path | None, timeout: float = DEADLINE) -> JobindsatsClient:
@@ -123,11 +124,12 @@ class JobindsatsClient:
         """The table's spec: the one kept from an earlier run while the table has not been updated since
         (the catalogue's ``update_latest``), else asked for anew."""
         table = table.lower()
-        kept = self._kept_spec(table, update_latest) if update_latest else None
-        if kept is not None:
-            return read_spec(table, kept)
-        answer, _ = self._get(f"/table/{table}", {}, table, "tabel", update_latest=update_latest)
-        return read_spec(table, answer)
+        if (table, update_latest) not in self._specs:  # several measures of one table: one spec
+            kept = self._kept_spec(table, update_latest) if update_latest else None
+            if kept is None:
+                kept, _ = self._get(f"/table/{table}", {}, table, "tabel", update_latest=update_latest)
+            self._specs[(table, update_latest)] = read_spec(table, kept)
+        return self._specs[(table, update_latest)]
 
     def _kept_spec(self, table: str, update_latest: str) -> Any:
         if self.cache_dir is None:
