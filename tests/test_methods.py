@@ -175,3 +175,30 @@ def test_dispersion() -> None:
     result = benchmark.dispersion(pd.Series([0.8, 0.9, 1.0, 1.1, 1.2]))
     assert result["iqr"] == pytest.approx(0.2)
     assert result["sd"] == pytest.approx(np.std([0.8, 0.9, 1.0, 1.1, 1.2], ddof=1))
+
+
+def test_ranking_on_equal_terms_goes_by_the_ratio_as_shown() -> None:
+    """Job centres showing the same 0,89 share the best rank, and the next rank is skipped (issue 28)."""
+    from types import SimpleNamespace
+
+    from conftest import MINI
+
+    from councilbook.analysis.validate import load_project
+    from councilbook.text.present import adjusted_table
+
+    project = load_project(MINI / "parameters", MINI / "data")
+    params = project.params
+    goal = params.contracts[2021].goals[0]  # a count, lower is better
+    ids = [jc.id for jc in params.council.job_centres]
+    # Actual ÷ expected 0,8851, 0,8949 and 1,0: shown 0,89, 0,89 and 1,00.
+    actual = pd.Series([885.1, 894.9, 1000.0], index=ids)
+    adjusted = benchmark.compute_adjusted(params, project.dataset, goal, actual, pd.Series(1000.0, index=ids), 2021)
+    table = adjusted_table(adjusted.table, goal, SimpleNamespace(share=False), "")
+    shown = {row[0]: (row[4].split()[0], row[5]) for row in table.rows}
+    names = [jc.name for jc in params.council.job_centres]
+    assert shown == {names[0]: ("0,89", "1."), names[1]: ("0,89", "1."), names[2]: ("1,00", "3.")}
+
+
+def test_the_fit_publishes_r2_as_shown() -> None:
+    assert benchmark.Fit("regression", 0.123456789, {}, 30).as_dict()["r2_ratio"] == 0.12
+    assert benchmark.Fit("regression", math.nan, {}, 2).as_dict()["r2_ratio"] is None

@@ -12,7 +12,8 @@
   on the framework-condition figures (measures with ``framework: true``), for
   the same period. The fit (R², coefficients) is shown with the results.
 * **Actual ÷ expected** per job centre, and its rank (1 = best given the goal's
-  direction; equal ratios share the better rank). An expected level at or below
+  direction) on the ratio *as shown* (two decimals, :func:`figures.ratio`): job centres
+  showing the same ratio share the best of their ranks and the next ranks are skipped. An expected level at or below
   zero (a regression can extrapolate there) is *not meaningful*: no ratio. An
   expected level below a quarter of the median expected level is *uncertain*: the
   ratio is shown, flagged, and not ranked. Flagged job centres are left out of the
@@ -34,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from councilbook.analysis.series import yearly_by_jobcentre
+from councilbook.core import figures as fig
 from councilbook.data.ingest import Dataset
 from councilbook.parameters.model import Goal, Parameters, is_share
 
@@ -50,11 +52,13 @@ class Fit:
     n: int
 
     def as_dict(self) -> dict[str, object]:
-        return {"method": self.method, "r2_ratio": _clean(self.r2), "coefficients": self.coefficients, "n": self.n}
-
-
-def _clean(x: float) -> float | None:
-    return None if isinstance(x, float) and math.isnan(x) else x
+        """The fit for JSON, R² as shown (two decimals)."""
+        return {
+            "method": self.method,
+            "r2_ratio": fig.ratio(self.r2).json,
+            "coefficients": self.coefficients,
+            "n": self.n,
+        }
 
 
 def population_measure(params: Parameters) -> str | None:
@@ -152,7 +156,7 @@ def compute_adjusted(
     expected = expected.reindex(levels.index)
     flags = flag_expected(expected).where(levels.notna(), "")
     ratio = (levels / expected).where(flags != FLAG_NOT_MEANINGFUL)
-    ranked = ratio.where(flags == "")
+    ranked = shown_ratios(ratio.where(flags == ""))
     good = -ranked if goal.better == "lower" else ranked
     clusters = {jc.id: jc.cluster for jc in params.council.job_centres}
     table = pd.DataFrame(
@@ -171,6 +175,12 @@ def compute_adjusted(
     table["cluster_average"] = cluster_mean
     table["vs_cluster"] = table["level"] / cluster_mean
     return Adjusted(table.reset_index(drop=True), fit, tuple(sorted(years)))
+
+
+def shown_ratios(ratios: pd.Series) -> pd.Series:
+    """The ratios as shown (two decimals, rounded half up): what the ranking goes by, so that job centres
+    showing the same ratio share a rank."""
+    return ratios.map(lambda value: fig.ratio(value).rounded).astype(float)
 
 
 def dispersion(ratios: pd.Series) -> dict[str, float]:
