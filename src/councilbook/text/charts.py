@@ -10,6 +10,7 @@ import math
 import textwrap
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 import matplotlib
 import matplotlib.dates as mdates
@@ -18,7 +19,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.projections.polar import PolarAxes
 from matplotlib.text import Text
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import Formatter, FuncFormatter, MaxNLocator
 
 from councilbook.core.formats import format_number, format_percent, format_period, format_period_code, round_half_up
 from councilbook.core.periods import freq_of_index, last_month, month, year_periods
@@ -110,20 +111,21 @@ def _title(ax, title: str, wide_size: float = 11) -> None:  # noqa: ANN001 - a m
         ax.set_title(title, loc="left", fontsize=wide_size, wrap=True)
 
 
-def _legend(ax, wide_ncol: int, wide_size: float, below: float, **kwargs) -> None:  # noqa: ANN001
-    """The legend under the axes; narrow: under the figure, one entry a line, in room the layout makes for it."""
+def _legend(ax, wide_ncol: int, wide_size: float, **kwargs) -> None:  # noqa: ANN001 - a matplotlib Axes
+    """The legend under the figure, in room the layout makes for it (never cut off, never over a label): wide in
+    ``wide_ncol`` columns, narrow one entry a line. Drawn again, it replaces the one before."""
     figure = ax.figure
+    for old in list(figure.legends):
+        old.remove()
+    handles, labels = (kwargs.pop("handles"), None) if "handles" in kwargs else ax.get_legend_handles_labels()
+    if labels is None:
+        labels = [h.get_label() for h in handles]
     if is_narrow(figure):
-        for old in list(figure.legends):
-            old.remove()
-        handles, labels = (kwargs.pop("handles"), None) if "handles" in kwargs else ax.get_legend_handles_labels()
-        if labels is None:
-            labels = [h.get_label() for h in handles]
         labels = [fit_lines(label, NARROW_MIN_PT, _narrow_width_pt(40)) for label in labels]
         figure.legend(handles, labels, loc="outside lower left", ncol=1, fontsize=NARROW_MIN_PT, frameon=False)
     else:
-        ax.legend(
-            loc="upper center", bbox_to_anchor=(0.5, below), ncol=wide_ncol, fontsize=wide_size, frameon=False, **kwargs
+        figure.legend(
+            handles, labels, loc="outside lower center", ncol=wide_ncol, fontsize=wide_size, frameon=False, **kwargs
         )
 
 
@@ -143,7 +145,83 @@ def _readable(figure: Figure, plot_in: float | None = NARROW_PLOT_IN) -> Figure:
             around = [*figure.legends, *([title] if title else [])]
             extra = sum(item.get_window_extent(renderer).height for item in around) / figure.dpi
             figure.set_figheight(plot_in + extra + 0.1 * len(around))
+    _settle(figure)
     return figure
+
+
+def _settle(figure: Figure, rounds: int = 3) -> None:
+    """The figure laid out, then x tick labels that would run into each other turned (45°, then 90°) and
+    the plot widened where a marker at its edge would be cut in half; laid out again until nothing changes."""
+    for _ in range(rounds):
+        figure.draw_without_rendering()
+        changed = False
+        for ax in figure.axes:
+            if isinstance(ax, PolarAxes) or not ax.axison:
+                continue
+            changed |= _turn_crowded_labels(ax)
+            changed |= _room_for_marks(ax)
+        if not changed:
+            return
+
+
+def _drawn_labels(axis, limits: tuple[float, float]) -> list[Text]:  # noqa: ANN001 - a matplotlib Axis
+    """The tick labels an axis draws: those of its ticks in view, with text."""
+    low, high = min(limits), max(limits)
+    slack = 1e-9 * (high - low)
+    locs = axis.get_majorticklocs()
+    return [
+        tick.label1
+        for loc, tick in zip(locs, axis.get_major_ticks(len(locs)), strict=True)
+        if low - slack <= loc <= high + slack and tick.label1.get_visible() and tick.label1.get_text().strip()
+    ]
+
+
+LABEL_GAP_PX = 2.0
+
+
+def _turn_crowded_labels(ax) -> bool:  # noqa: ANN001 - a matplotlib Axes
+    """Turn the x tick labels a step (0° → 45° → 90°) when two of them would touch; whether it did."""
+    renderer = ax.figure.canvas.get_renderer()
+    boxes = [label.get_window_extent(renderer) for label in _drawn_labels(ax.xaxis, ax.get_xlim())]
+    boxes.sort(key=lambda b: b.x0)
+    crowded = any(
+        a.x1 + LABEL_GAP_PX > b.x0 and a.y0 < b.y1 and b.y0 < a.y1 for a, b in zip(boxes, boxes[1:], strict=False)
+    )
+    turned = float(ax.xaxis.get_major_ticks()[0].label1.get_rotation()) if boxes else 0.0
+    if not crowded or turned >= 90:
+        return False
+    ax.tick_params(axis="x", labelrotation=45 if turned < 45 else 90, labelrotation_mode="xtick")
+    return True
+
+
+def _room_for_marks(ax) -> bool:  # noqa: ANN001 - a matplotlib Axes
+    """Widen the axes' limits so that every marker (a point, the forecast, a target's diamond, an error bar's
+    caps) is drawn whole inside the plot; whether it did."""
+    frame = ax.get_window_extent()
+    dpi = ax.figure.dpi
+    need = {"left": 0.0, "right": 0.0, "bottom": 0.0, "top": 0.0}
+    for line in ax.get_lines():
+        if not line.get_visible() or line.get_marker() in (None, "", "None", " ", "none"):
+            continue
+        radius = (line.get_markersize() + line.get_markeredgewidth()) / 2 * dpi / 72 + 1
+        for x, y in ax.transData.transform(line.get_xydata()):
+            if math.isfinite(x) and math.isfinite(y):
+                need["left"] = max(need["left"], frame.x0 + radius - x)
+                need["right"] = max(need["right"], x + radius - frame.x1)
+                need["bottom"] = max(need["bottom"], frame.y0 + radius - y)
+                need["top"] = max(need["top"], y + radius - frame.y1)
+    changed = False
+    for low, high, length, limits, setter in (
+        (need["left"], need["right"], frame.width, ax.get_xlim(), ax.set_xlim),
+        (need["bottom"], need["top"], frame.height, ax.get_ylim(), ax.set_ylim),
+    ):
+        if low <= 0.5 and high <= 0.5:
+            continue
+        low, high = max(low, 0.0), max(high, 0.0)
+        per_px = (limits[1] - limits[0]) / max(length - low - high, 1.0)
+        setter(limits[0] - low * per_px, limits[1] + high * per_px)
+        changed = True
+    return changed
 
 
 def _at_least(figure: Figure, size_pt: float) -> None:
@@ -158,18 +236,49 @@ def _at_least(figure: Figure, size_pt: float) -> None:
             text.set_fontsize(size_pt)
 
 
-def _value_formatter(share: bool, ticks: list[float] | None = None) -> FuncFormatter:
-    """Tick labels in Danish; a share with one decimal where whole per cents would repeat (15 %, 15 %)."""
-    steps = [b - a for a, b in zip(ticks[:-1], ticks[1:], strict=True)] if ticks and len(ticks) > 1 else []
-    fractional = any(abs(t - round(t)) > 1e-9 for t in ticks or [])  # ticks at 2,5: "2,5 %", not "3 %"
-    decimals = 1 if (steps and min(steps) < 1) or fractional else 0
-    if share:
-        return FuncFormatter(lambda v, _pos: format_percent(v, decimals))
-    return FuncFormatter(lambda v, _pos: format_number(v, decimals))
+MAX_TICK_DECIMALS = 4
+
+
+def tick_decimals(values: list[float], at_least: int = 0) -> int:
+    """The fewest decimals (from ``at_least``) that show every tick value exactly: ticks at 2,5-steps get
+    one ("2,5", "5,0"), never "3" and "5"."""
+    for decimals in range(at_least, MAX_TICK_DECIMALS + 1):
+        if all(abs(v - round(v, decimals)) <= 1e-9 * max(1.0, abs(v)) for v in values):
+            return decimals
+    return MAX_TICK_DECIMALS
+
+
+class DanishTicks(Formatter):
+    """Tick labels in Danish that say the value where each tick stands: the decimals are chosen when the
+    figure is drawn, from the ticks drawn then (a figure laid out again gets its labels again)."""
+
+    def __init__(self, share: bool = False, at_least: int = 0) -> None:
+        self.share = share
+        self.at_least = at_least
+        self.decimals: int | None = None  # those of the ticks last labelled
+
+    def format_ticks(self, values: list[float]) -> list[str]:
+        self.decimals = tick_decimals(list(values), self.at_least)
+        return [self._text(v, self.decimals) for v in values]
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return self._text(x, self.decimals if self.decimals is not None else tick_decimals([x], self.at_least))
+
+    def _text(self, x: float, decimals: int) -> str:
+        value = 0.0 if abs(x) < 1e-12 else x  # never "-0"
+        return format_percent(value, decimals) if self.share else format_number(value, decimals)
+
+
+def _value_locator(integer: bool, nbins: int | Literal["auto"] = "auto") -> MaxNLocator:
+    """Ticks at 1-, 2- or 5-steps (no 2,5-steps, whose labels need a decimal more); with ``integer`` (a
+    count) at whole numbers where there are enough of them."""
+    return MaxNLocator(nbins=nbins, steps=[1, 2, 5, 10], integer=integer, min_n_ticks=3)
 
 
 def _format_values(ax, share: bool) -> None:  # noqa: ANN001 - a matplotlib Axes
-    ax.yaxis.set_major_formatter(_value_formatter(share, list(ax.get_yticks())))
+    """The value axis (y): Danish labels that say the ticks' values."""
+    ax.yaxis.set_major_locator(_value_locator(integer=not share))
+    ax.yaxis.set_major_formatter(DanishTicks(share))
 
 
 def _until(series: pd.Series, cutoff: pd.Period) -> pd.Series:
@@ -262,7 +371,7 @@ def plot_goal_history(
 
 
 def _history_legend(ax) -> None:  # noqa: ANN001 - a matplotlib Axes
-    _legend(ax, 2, 9, -0.28 if is_narrow(ax.figure) else -0.2)
+    _legend(ax, 2, 9)
 
 
 def _fmt(value: float, share: bool, decimals: int | None = None) -> str:
@@ -378,10 +487,10 @@ def plot_xmr(
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     else:
         ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%m/%Y"))
+        ax.xaxis.set_major_formatter(FuncFormatter(_month_label))
     ax.grid(axis="y", color="#dddddd", linewidth=0.8)
     ax.spines[["top", "right"]].set_visible(False)
-    _legend(ax, 3, 8.5, -0.28 if narrow else -0.22)
+    _legend(ax, 3, 8.5)
     return _readable(fig)
 
 
@@ -454,9 +563,8 @@ def plot_adjusted(table: pd.DataFrame, goal: Goal, narrow: bool = False) -> Figu
         ax.set_xlabel("Faktisk ÷ forventet niveau\n(1,0 = som forventet)")
     else:
         ax.set_xlabel("Faktisk ÷ forventet niveau (1,0 = som forventet ud fra rammevilkårene)")
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: format_number(v, 2)))
-    if narrow:
-        ax.xaxis.set_major_locator(MaxNLocator(4))
+    ax.xaxis.set_major_locator(_value_locator(integer=False, nbins=4 if narrow else "auto"))
+    ax.xaxis.set_major_formatter(DanishTicks(at_least=2))
     ax.tick_params(axis="y", labelsize=8)
     ax.spines[["top", "right"]].set_visible(False)
     from matplotlib.patches import Patch
@@ -466,8 +574,7 @@ def plot_adjusted(table: pd.DataFrame, goal: Goal, narrow: bool = False) -> Figu
         Patch(color=ORANGE, label="Dårligere end forventet"),
         Patch(color=GREY, label="Som forventet"),
     ]
-    # below the axis label, never over a bar
-    _legend(ax, 3, 8, -0.09 - 1.2 / fig.get_figheight(), handles=handles)
+    _legend(ax, 3, 8, handles=handles)
     return _readable(fig, plot_in=0.27 * len(rows) + 0.9)
 
 
@@ -511,6 +618,13 @@ def describe_adjusted_chart(goal: Goal, table: pd.DataFrame) -> str:
 
 
 MONTHS_DA = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+
+
+def _month_label(x: float, _pos: int | None = None) -> str:
+    """``jan. 2011``: a month on a date axis, in Danish (never ``01/2011``)."""
+    day = mdates.num2date(x)
+    name = MONTHS_DA[day.month - 1]
+    return f"{name}{'' if name == 'maj' else '.'} {day.year}"
 
 
 def plot_annual_cycle(year: int, events: list[tuple[date, str, str]], narrow: bool = False) -> Figure:
@@ -579,7 +693,7 @@ def plot_annual_cycle(year: int, events: list[tuple[date, str, str]], narrow: bo
 
 def plot_yearly_levels(frame: pd.DataFrame, title: str, share: bool, periods: str, narrow: bool = False) -> Figure:
     """The figure for the region and each cluster, a group of bars per year (the comparable periods);
-    ``narrow``: for a phone, the area names under the bars wrapped."""
+    ``narrow``: for a phone."""
     areas = frame[frame["area_type"].isin(["region", "cluster"])]
     years = sorted(int(y) for y in areas["year"].unique())
     names = list(dict.fromkeys(areas["area"]))
@@ -602,10 +716,7 @@ def plot_yearly_levels(frame: pd.DataFrame, title: str, share: bool, periods: st
             label=str(year),
         )
     ax.set_xticks(range(len(names)))
-    short = [n.split(":")[0] for n in names]
-    if narrow:
-        short = [textwrap.fill(n, 1, break_long_words=False) for n in short]  # a word a line
-    ax.set_xticklabels(short, fontsize=9)
+    ax.set_xticklabels([n.split(":")[0] for n in names], fontsize=9)  # turned where they would meet (_settle)
     _title(ax, f"{title}, {periods}")
     ax.set_ylabel("Andel" if share else "Antal")
     _format_values(ax, share)
