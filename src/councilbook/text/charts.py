@@ -21,7 +21,14 @@ from matplotlib.projections.polar import PolarAxes
 from matplotlib.text import Text
 from matplotlib.ticker import Formatter, FuncFormatter, MaxNLocator
 
-from councilbook.core.formats import format_number, format_percent, format_period, format_period_code, round_half_up
+from councilbook.core.formats import (
+    count_noun,
+    format_number,
+    format_percent,
+    format_period,
+    format_period_code,
+    round_half_up,
+)
 from councilbook.core.periods import freq_of_index, last_month, month, year_periods
 from councilbook.parameters.model import Goal, LevelTarget, Measure, is_share
 from councilbook.text.danish import subject
@@ -459,15 +466,7 @@ def plot_xmr(
         ("improvement", BLUE, "^", "Signal: forbedring"),
         ("concern", VERMILLION, "v", "Signal: bekymring"),
     ):
-        months = sorted(
-            {
-                m
-                for s in signals
-                if s.judgement == judgement
-                for m in pd.period_range(s.first, s.last, freq=freq)
-                if m in points.index
-            }
-        )
+        months = signal_points(points, signals, judgement)
         if months:
             ax.plot(
                 [m.to_timestamp() for m in months],
@@ -548,8 +547,7 @@ def plot_adjusted(table: pd.DataFrame, goal: Goal, narrow: bool = False) -> Figu
     ax = fig.add_subplot()
     positions = [i for i, r in enumerate(rows) if r is not None]
     ratios = [float(r["actual_over_expected"]) for r in shown]
-    rounded = [round_half_up(v, 2) for v in ratios]  # as the table shows them: 1,00 is "som forventet"
-    colours = [GREY if v == 1 else BLUE if (v < 1) == (goal.better == "lower") else ORANGE for v in rounded]
+    colours = [VERDICT_COLOURS[adjusted_verdict(v, goal.better)] for v in ratios]
     ax.barh(positions, [v - 1 for v in ratios], left=1, color=colours, height=0.7)
     labels = [MISSING_ROW.format(n=ends.left_out) if r is None else _jobcentre(r["jobcentre"]) for r in rows]
     ax.set_yticks(range(len(rows)), labels)
@@ -569,49 +567,83 @@ def plot_adjusted(table: pd.DataFrame, goal: Goal, narrow: bool = False) -> Figu
     ax.spines[["top", "right"]].set_visible(False)
     from matplotlib.patches import Patch
 
-    handles = [
-        Patch(color=BLUE, label="Bedre end forventet"),
-        Patch(color=ORANGE, label="Dårligere end forventet"),
-        Patch(color=GREY, label="Som forventet"),
-    ]
+    handles = [Patch(color=VERDICT_COLOURS[v], label=VERDICT_LABELS[v]) for v in ("better", "worse", "as_expected")]
     _legend(ax, 3, 8, handles=handles)
     return _readable(fig, plot_in=0.27 * len(rows) + 0.9)
 
 
 MISSING_ROW = "… {n} andre …"
+VERDICT_COLOURS = {"better": BLUE, "worse": ORANGE, "as_expected": GREY}
+VERDICT_LABELS = {"better": "Bedre end forventet", "worse": "Dårligere end forventet", "as_expected": "Som forventet"}
+
+
+def adjusted_verdict(ratio: float, better: str) -> str:
+    """``better``, ``worse`` or ``as_expected``: a job centre's actual ÷ expected as the table shows it (two
+    decimals: 1,00 is "som forventet"), what its bar's colour says."""
+    shown = round_half_up(ratio, 2)
+    if shown == 1:
+        return "as_expected"
+    return "better" if (shown < 1) == (better == "lower") else "worse"
 
 
 def _jobcentre(name: str) -> str:
     return name.replace("Jobcenter ", "")
 
 
+def signal_points(points: pd.Series, signals: list, judgement: str) -> list[pd.Period]:
+    """The points an XmR chart marks as signals of ``judgement`` ("improvement" or "concern"): every point
+    of every such signal, each once (signals may share points)."""
+    freq = freq_of_index(points.index)
+    return sorted(
+        {
+            m
+            for s in signals
+            if s.judgement == judgement
+            for m in pd.period_range(s.first, s.last, freq=freq)
+            if m in points.index
+        }
+    )
+
+
+def _signals_marked(points: pd.Series, signals: list, judgement: str, word: str) -> str:
+    """``10 punkter i 4 signaler om forbedring``: the points the chart marks and the signals they make up."""
+    marked = signal_points(points, signals, judgement)
+    shown = [s for s in signals if s.judgement == judgement and signal_points(points, [s], judgement)]
+    if not shown:
+        return f"ingen signaler om {word}"
+    return f"{count_noun(len(marked), 'punkt', 'punkter')} i {count_noun(len(shown), 'signal', 'signaler')} om {word}"
+
+
 def describe_xmr_chart(goal: Goal, measure: Measure, xmr) -> str:
-    """Danish alt text for an XmR chart."""
+    """Danish alt text for an XmR chart: the points it marks as signals, counted from what it draws."""
     share = is_share(goal, measure)
-    improvements = sum(s.judgement == "improvement" for s in xmr.signals)
-    concerns = sum(s.judgement == "concern" for s in xmr.signals)
     unit = "kvartaler" if freq_of_index(xmr.points.index) == "Q" else "måneder"
     decimals = 1 if share else 0
-    signals = lambda n: f"{n} signal" if n == 1 else f"{n} signaler"  # noqa: E731
+    improvements = _signals_marked(xmr.points, xmr.signals, "improvement", "forbedring")
+    concerns = _signals_marked(xmr.points, xmr.signals, "concern", "bekymring")
     return (
         f"Kontroldiagram for målet »{goal.title}«: {subject(goal, measure)} i {len(xmr.points)} {unit} "
         f"med gennemsnit {_fmt(xmr.centre, share, decimals)} og kontrolgrænser {_fmt(xmr.lower, share, decimals)} "
-        f"og {_fmt(xmr.upper, share, decimals)}. {signals(improvements)} om forbedring og {signals(concerns)} om "
-        "bekymring."
+        f"og {_fmt(xmr.upper, share, decimals)}. Markeret: {improvements} og {concerns}."
     )
 
 
 def describe_adjusted_chart(goal: Goal, table: pd.DataFrame) -> str:
-    """Danish alt text for the job centres' actual ÷ expected chart."""
-    ranked = table.dropna(subset=["adjusted_rank"]).sort_values("adjusted_rank")
+    """Danish alt text for the job centres' actual ÷ expected chart: the bars it draws and their colours,
+    counted from the same figures, and the first and the last bar."""
+    ranked = table.dropna(subset=["adjusted_rank"]).sort_values(["adjusted_rank", "jobcentre"])
     if ranked.empty:
         return f"Søjlediagram for målet »{goal.title}« uden tal."
     best, worst = ranked.iloc[0], ranked.iloc[-1]
+    verdicts = [adjusted_verdict(float(v), goal.better) for v in ranked["actual_over_expected"]]
+    counts = ", ".join(
+        f"{verdicts.count(v)} {VERDICT_LABELS[v].lower()}" for v in ("better", "worse", "as_expected") if v in verdicts
+    )
     ends = ranked_ends(table)
     phone = f" På en smal skærm viser diagrammet kun {describe_ends(ends).lower()}." if ends.left_out else ""
     return (
         f"Søjlediagram for målet »{goal.title}«: {len(ranked)} jobcentres faktiske niveau i forhold til det "
-        f"forventede givet rammevilkårene (1,00 = som forventet). "
+        f"forventede givet rammevilkårene (1,00 = som forventet): {counts}. "
         f"Bedst: {best['jobcentre']} ({format_number(best['actual_over_expected'], 2)}). "
         f"Størst udfordring: {worst['jobcentre']} ({format_number(worst['actual_over_expected'], 2)}).{phone}"
     )
