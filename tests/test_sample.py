@@ -76,3 +76,31 @@ def test_withheld_month_is_shown_as_missing_with_a_note() -> None:
         "diskretionshensyn."
     )
     assert notes["## Mål 3: Langtidsledigheden skal begrænses"] is None
+
+
+def test_the_sample_analysis_themes_say_what_its_figures_show() -> None:
+    """The sample is what a new user judges the product by: the secretariat's theme texts in
+    parameters/analyses/2012.yml must agree with the tables printed under them (the shown figures)."""
+    from councilbook.reports.kinds.analysis import build_analysis_report
+
+    report = build_analysis_report(ROOT / "parameters", ROOT / "data/sample", 2012)
+    analysis = load_parameters(ROOT / "parameters").analyses[2012]
+    levels = {f["figure_id"]: pd.DataFrame(f["levels"]) for f in report.figures["figures"]}
+
+    def shown(figure: str, area_type: str, column: str) -> pd.Series:
+        frame = levels[figure][levels[figure]["area_type"] == area_type].set_index(["area_id", "year"])[column]
+        return frame.unstack("year")
+
+    # "Unge uden uddannelse": up in all five clusters; most in the clusters with (very) good conditions, least in
+    # those with difficult and very difficult ones (the changes in percentage points as the table shows them).
+    assert "i alle fem klynger" in analysis.themes[1].text
+    clusters = shown("unge-uddannelse", "cluster", "value_pct")
+    change = (clusters[2012] - clusters[2011]).round(1)
+    assert len(change) == 5 and (change > 0).all()
+    order = list(change.sort_values(ascending=False).index)
+    assert set(order[:2]) == {"Klynge 1: meget gode rammevilkår", "Klynge 2: gode rammevilkår"}, change
+    assert set(order[-2:]) == {"Klynge 4: vanskelige rammevilkår", "Klynge 5: meget vanskelige rammevilkår"}, change
+
+    # "Langtidsledigheden faldt i 2012, men den er fortsat langt højere end i 2009".
+    region = shown("langtidsledighed", "region", "value_count").iloc[0]
+    assert region[2012] < region[2011] and region[2012] > 1.2 * region[2009], region

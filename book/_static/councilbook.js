@@ -106,7 +106,39 @@
   var searchTerms = /[?&]highlight=/.test(window.location.search) ||
     !!(window.localStorage && localStorage.getItem("sphinx_highlight_terms"));
 
+  /* Find your job centre: show the field and filter the list as one types (any part of the name, case and
+   * accents aside); Enter opens the job centre when one is left. Without this, the list is a plain list. */
+  function fold(text) {
+    return text.toLocaleLowerCase("da").normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  }
+
+  function picker(nav) {
+    var search = nav.querySelector(".cb-picker-search");
+    var input = nav.querySelector("input[type=search]");
+    var none = nav.querySelector(".cb-picker-none");
+    var items = Array.prototype.slice.call(nav.querySelectorAll(".cb-picker-list li"));
+    if (!search || !input) return;
+    search.hidden = false;
+    function filter() {
+      var wanted = fold(input.value.trim());
+      var shown = items.filter(function (li) {
+        var match = !wanted || fold(li.textContent).indexOf(wanted) !== -1;
+        li.hidden = !match;
+        return match;
+      });
+      if (none) none.hidden = shown.length > 0;
+      return shown;
+    }
+    input.addEventListener("input", filter);
+    input.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter") return;
+      var shown = filter();
+      if (shown.length === 1) window.location.href = shown[0].querySelector("a").href;
+    });
+  }
+
   function ready() {
+    document.querySelectorAll("nav.cb-picker").forEach(picker);
     watchSearchSummary();
     measure();
     window.addEventListener("resize", measure);

@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from councilbook.build import sitetext
+from councilbook.build import sitetext, subpages
 from councilbook.build.execute import recorded_figures
 from councilbook.build.manifest import Run
 from councilbook.core.paths import PDF_NAME, BookPaths
@@ -65,7 +65,8 @@ def write_front_page(
         lines += [f"Rådets hjemmeside: {prose_markdown(f'<{council.website}>')}", ""]
     path = paths.generated / "index.md"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines), encoding="utf-8")
+    text = subpages.link_addresses("\n".join(lines), "", subpages.read_addresses(paths.generated))
+    path.write_text(text, encoding="utf-8")
     return path
 
 

@@ -22,7 +22,7 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 
 from councilbook.analysis import compute
 from councilbook.analysis.validate import Project, load_project, save_prepared
-from councilbook.build import book, frontpage
+from councilbook.build import book, frontpage, subpages
 from councilbook.build.bookpdf import BookCover, PrintPage
 from councilbook.build.execute import RunResult, execute_runs, prune_cache
 from councilbook.build.manifest import Run, expand_manifest, held_back
@@ -160,7 +160,12 @@ def _build_locked(
     failed = [r for r in results if not r.ok]
     if failed:
         raise ReportsFailed(failed)
-    frontpage.write_toc(paths, runs)
+    # The sections that are pages of their own (a job centre's page) moved out of their reports, and every
+    # link to a page given its address.
+    in_book_order = [run.output for _caption, part in frontpage.group_runs(runs) for run in part]
+    pages = subpages.split_all(paths.generated, in_book_order)
+    subpages.resolve_page_links(paths.generated, subpages.read_addresses(paths.generated))
+    subpages.add_to_toc(frontpage.write_toc(paths, runs), pages)
     frontpage.write_config(paths, project.params, runs)
     key = _write_book_sources(paths, project, runs, pdf, as_of)
     unchanged = not force and book.is_published(paths, key, pdf)

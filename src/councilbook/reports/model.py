@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from councilbook.text import present
@@ -13,6 +14,10 @@ from councilbook.text.downloads import Downloads, figure_tables
 # Invisible markers around a detail section's outputs, for the print copy (:mod:`councilbook.build.bookpdf`).
 ANNEX_START = '<div class="cb-annex-start" hidden></div>'
 ANNEX_END = '<div class="cb-annex-end" hidden></div>'
+# Markers around a section that is a page of its own (a job centre's page): the build moves what lies between
+# them into a page of the book under the report's page (:mod:`councilbook.build.subpages`).
+PAGE_START = '<div class="cb-page-start" data-page="{page}" hidden></div>'
+PAGE_END = '<div class="cb-page-end" hidden></div>'
 
 
 @dataclass
@@ -30,15 +35,50 @@ class Section:
     # Detail (the job centres' analyses, a section per job centre): on screen in its place; in print, in the
     # annex at the end of the report's own PDF, so the book's PDF, which leaves the annexes out, stays short.
     detail: bool = False
+    # A page of its own (its id in the book, e.g. "jc-roskilde"): the build moves the section to a page under the
+    # report's page, its heading the page's title; the report links it with :func:`page_link`.
+    page: str = ""
 
     def __post_init__(self) -> None:
         if not self.id:
             self.id = slug(self.heading.text)
 
-    def display_parts(self) -> list[Any]:
-        """What a notebook displays for the section, in order."""
-        parts = (self.heading, self.text, self.chart, self.note, self.table, self.details)
+    def display_parts(self, anchor: bool = False) -> list[Any]:
+        """What a notebook displays for the section, in order; with ``anchor``, the heading carries the
+        section's anchor (:func:`section_anchor`) for the report's contents list."""
+        heading = self.heading
+        if anchor:
+            heading = replace(heading, notice=f'<a id="{section_anchor(self.id)}"></a>' + heading.notice)
+        parts = (heading, self.text, self.chart, self.note, self.table, self.details)
         return [p for p in parts if p is not None]
+
+    @property
+    def level(self) -> int:
+        """The heading's level (2 for "## …")."""
+        return len(self.heading.text) - len(self.heading.text.lstrip("#"))
+
+    @property
+    def title(self) -> str:
+        """The heading as plain text."""
+        return re.sub(r"\\(.)", r"\1", self.heading.text.lstrip("#").strip())
+
+
+def section_anchor(section_id: str) -> str:
+    return f"cb-{section_id}"
+
+
+CONTENTS_MIN = 3  # a page with fewer top-level sections needs no contents list
+
+
+def page_link(page: str, text: str, css: str = "") -> str:
+    """A link (HTML) to the page ``page`` of the book, wherever the build puts it: the build writes the page's
+    address in its place (:func:`councilbook.build.subpages.resolve_page_links`), or leaves the bare text if
+    the book has no such page."""
+    attrs = f' class="{html.escape(css)}"' if css else ""
+    return f'<a href="{PAGE_SCHEME}{html.escape(page)}"{attrs}>{html.escape(text)}</a>'
+
+
+PAGE_SCHEME = "cb-page:"
 
 
 def slug(text: str) -> str:
@@ -61,6 +101,8 @@ class Report:
     glued: dict[str, str] = field(default_factory=dict)
     # The downloads' file name without suffix (``status-2013-05-29``); by default from the title.
     name: str = ""
+    # The main points the page opens with (Markdown, one line each, the number first, then what it means).
+    main_points: list[str] = field(default_factory=list)
 
     def tables(self) -> list[present.Table]:
         """Every table the report shows, in order (folded ones included)."""
@@ -76,18 +118,39 @@ class Report:
         from IPython.display import HTML, display
 
         display(self.intro)
+        display(HTML(f'<p class="cb-method-link">Sådan er tallene beregnet: {page_link("metode", "Metode")}.</p>'))
         downloads = self.downloads()
         if downloads.tables:  # near the top: "Hent rapportens tal: CSV · Excel"
             display(downloads)
+        if self.main_points:
+            display(present.Markdown("**Hovedpunkter**\n\n" + "\n".join(f"- {p}" for p in self.main_points)))
         if self.summary is not None:
             display(self.summary)
+        contents = self.contents()
+        if contents:
+            display(HTML(contents))
         for section in [*self.sections, self.closing]:
+            if section.page:
+                display(HTML(PAGE_START.format(page=html.escape(section.page))))
             if section.detail:
                 display(HTML(ANNEX_START))
-            display(*section.display_parts())
+            display(*section.display_parts(anchor=not section.page))
             if section.detail:
                 display(HTML(ANNEX_END))
+            if section.page:
+                display(HTML(PAGE_END))
         self.record()
+
+    def contents(self) -> str:
+        """The page's contents list (HTML): its top-level sections, linked; empty for a short page."""
+        top = [s for s in [*self.sections, self.closing] if s.level == 2 and not s.page]
+        if len(top) < CONTENTS_MIN:
+            return ""
+        items = "".join(f'<li><a href="#{section_anchor(s.id)}">{html.escape(s.title)}</a></li>' for s in top)
+        return (
+            '<nav class="cb-contents" aria-label="Indhold"><p class="cb-contents-title">På denne side</p>'
+            f"<ol>{items}</ol></nav>"
+        )
 
     def section(self, section_id: str) -> Section | None:
         """The section with id ``section_id`` (the closing included), if the report has it."""

@@ -31,6 +31,19 @@ def status_line(goal: Goal, status: compute.GoalStatus) -> str:
     return line
 
 
+def main_point(goal: Goal, status: compute.GoalStatus) -> str:
+    """A goal's main point (Markdown), the number first: ``**16,1 %** prognose for 2013 – Flere unge …: ✔ På
+    rette spor (målet: mindst 16,0 %).``"""
+    f = status.figures
+    title = md_text(goal.title)
+    verdict = present.status_cell(status.status)
+    if not f.forecast.known:
+        return f"{title}: {verdict}."
+    word = "resultatet" if status.final else "prognosen"
+    target = f" (målet: {md_text(present.target_cell(status))})" if f.target.known else ""
+    return f"**{f.forecast.text}** er {word} for {status.contract_year} – {title}: {verdict}{target}."
+
+
 def _forecast_what(goal: Goal, status: compute.GoalStatus) -> str:
     if goal.aggregation == "end_of_period":
         return f"værdien i {format_period(compute.target_period(goal, status.freq, status.contract_year))}"

@@ -12,6 +12,7 @@ import pandas as pd
 from councilbook.analysis.yearly import FigureSpec, comparable_periods
 from councilbook.core import figures as fig
 from councilbook.core.formats import format_periods
+from councilbook.core.prose import escape_markdown as md_text
 from councilbook.text import present
 
 
@@ -101,3 +102,24 @@ def level_records(spec: FigureSpec, frame: pd.DataFrame) -> list[dict[str, objec
             }
         )
     return records
+
+
+def development_ranks(spec: FigureSpec, frame: pd.DataFrame, area_ids: list[str], year: int) -> dict[str, int]:
+    """The areas' places on their development to ``year`` as shown (1: the best in the goal's direction; the
+    same shown change, the same place, the best of them, and the next places skipped); areas without a shown
+    change have no place."""
+    shown = {a: development(spec, frame, a, year) for a in area_ids}
+    known = {a: q.rounded for a, q in shown.items() if q.known}
+    sign = 1 if spec.better == "higher" else -1
+    return {a: 1 + sum(1 for other in known.values() if sign * other > sign * value) for a, value in known.items()}
+
+
+def main_point(spec: FigureSpec, frame: pd.DataFrame, year: int, periods: str) -> str:
+    """A figure's main point for the region (Markdown), the number first: ``**15,2 %** i januar-november 2012 –
+    Flere unge …: en stigning på 0,9 procentpoint i forhold til samme periode året før (en forbedring).``"""
+    now = quantity(spec, value_of(frame, "region", year))
+    title = md_text(spec.title)
+    if not now.known:
+        return f"{title}: regionens tal for {periods} kan ikke opgøres (der mangler tal)."
+    moved = development(spec, frame, "region", year)
+    return f"**{now.text}** i {periods} – {title}: {fig.describe_change(moved, spec.better)}."

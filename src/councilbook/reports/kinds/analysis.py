@@ -29,6 +29,7 @@ from councilbook.text.yearly import (
     describe_region,
     level_records,
     levels_table,
+    main_point,
     period_text,
 )
 
@@ -60,6 +61,7 @@ def build_analysis_report(
         for number, theme in enumerate(analysis.themes, start=1)
     ]
     frames = {}
+    points = []
     figures: dict[str, Any] = {"analysis_year": year, "cutoff": str(cutoff), "figures": []}
     for number, spec in enumerate(specs, start=1):
         frame = compute_yearly_levels(params, project.dataset, spec, years, cutoff)
@@ -67,6 +69,7 @@ def build_analysis_report(
         freq = project.dataset.frequency(spec.measure)
         periods = period_text(freq, year, year, cutoff)
         region_text = describe_region(spec, frame, years, periods)
+        points.append(main_point(spec, frame, year, periods))
         sections.append(
             Section(
                 heading=present.Markdown(f"## {md_text(spec.title)}"),
@@ -135,6 +138,7 @@ def build_analysis_report(
         closing=provenance_section(provenance, made=analysis.published),
         figures=figures,
         name=f"analyserapport-{year}",
+        main_points=points,
     )
 
 

@@ -11,7 +11,6 @@ Excel.
 
 from __future__ import annotations
 
-import html
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -21,17 +20,19 @@ import pandas as pd
 
 from councilbook.analysis.yearly import FigureSpec, compute_adjusted_year, compute_yearly_levels, figure_specs
 from councilbook.core import figures as fig
-from councilbook.core.formats import count_noun, format_date, format_month, format_number
+from councilbook.core.collation import danish_order
+from councilbook.core.formats import MISSING, count_noun, format_date, format_month, format_number
 from councilbook.core.prose import escape_markdown as md_text
-from councilbook.parameters.model import Parameters
+from councilbook.parameters.model import JobCentre, Parameters
 from councilbook.publication.provenance import collect_provenance
 from councilbook.publication.scope import keyfigures_scope
 from councilbook.reports.common import figures_until, provenance_section, report_intro, scoped_project
-from councilbook.reports.model import Report, Section
+from councilbook.reports.model import Report, Section, page_link
 from councilbook.reports.registry import Deadline, FrontPage, Item, ReportKind
 from councilbook.text import present
 from councilbook.text.yearly import (
     development,
+    development_ranks,
     level_records,
     period_text,
     quantity,
@@ -45,6 +46,134 @@ YEARS_SHOWN = 3
 def jobcentre_anchor(jobcentre_id: str) -> str:
     """The id of a job centre's section (and its HTML anchor)."""
     return f"jc-{jobcentre_id}"
+
+
+def jobcentre_picker(params: Parameters) -> str:
+    """The job centres' pages in Danish alphabetical order as a plain list of links, with a field that filters
+    the list as one types (``book/_static/councilbook.js`` shows the field; without JavaScript it stays hidden
+    and the list works as it is). One HTML block: no blank line inside."""
+    items = "".join(
+        f"<li>{page_link(jobcentre_anchor(jc.id), jc.name)}</li>"
+        for jc in sorted(params.council.job_centres, key=lambda jc: danish_order(jc.name))
+    )
+    return (
+        '<nav class="cb-picker" aria-label="Find dit jobcenter">'
+        '<p class="cb-picker-search" hidden><label for="cb-picker-input">Skriv en del af navnet:</label> '
+        '<input id="cb-picker-input" type="search" autocomplete="off" enterkeyhint="go" /></p>'
+        f'<ul class="cb-picker-list">{items}</ul>'
+        '<p class="cb-picker-none" hidden>Intet jobcenter har et navn med det.</p></nav>'
+    )
+
+
+def _jobcentre_section(
+    params: Parameters,
+    jc: JobCentre,
+    specs: list[FigureSpec],
+    frames: dict[str, pd.DataFrame],
+    adjusted: dict[str, Any],
+    periods: dict[str, str],
+    years: list[int],
+    latest: int,
+    notice: str = "",
+) -> Section:
+    """A job centre's own page: its main points first (each goal's figure, its change with "bedre" or
+    "dårligere", its place among the job centres and in its cluster, and on equal terms), then the figures
+    year by year beside its cluster's and the region's."""
+    everyone = [j.id for j in params.council.job_centres]
+    cluster = [j.id for j in params.council.job_centres if j.cluster == jc.cluster]
+    points = []
+    rows = []
+    for spec in specs:
+        frame = frames[spec.id]
+        now = quantity(spec, value_of(frame, jc.id, latest))
+        moved = development(spec, frame, jc.id, latest)
+        word = fig.direction(moved, spec.better) if spec.goal is not None else MISSING
+        table = adjusted[spec.id].table if adjusted.get(spec.id) is not None else None
+        points.append(_main_point(spec, jc.id, now, moved, everyone, cluster, table, frame, latest))
+        rows.append(
+            [
+                f"{spec.title} ({unit_caption(spec).split(',')[0]})",
+                *(quantity(spec, value_of(frame, jc.id, y)).text for y in years),
+                moved.text,
+                word,
+                quantity(spec, value_of(frame, jc.cluster, latest)).text,
+                quantity(spec, value_of(frame, "region", latest)).text,
+                _ratio_text(table, jc.id),
+            ]
+        )
+    municipalities = ", ".join(name or code for code, name in jc.municipalities.items())
+    when = periods[specs[0].id] if specs else str(latest)
+    text = (
+        f"{md_text(jc.name)} dækker {md_text(municipalities)} og er i {md_text(jc.cluster)} "
+        f"({count_noun(len(cluster), 'jobcenter', 'jobcentre')}). Tallene er for {md_text(when)} og de samme "
+        "perioder årene før.\n\n"
+        + "\n".join(f"- {point}" for point in points)
+        + "\n\n*Udvikling* er ændringen mod året før (procentpoint for andele, procent for antal); *placering* "
+        "1 er den bedste udvikling i målets retning. *Forhold til forventet* er jobcentrets niveau divideret med "
+        "det niveau, rammevilkårene lader forvente (under 1: lavere end forventet)."
+    )
+    return Section(
+        heading=present.Markdown(f"## {md_text(jc.name)}"),
+        text=present.Markdown(text, notice=notice),
+        table=present.Table(
+            columns=[
+                "Tal",
+                *map(str, years),
+                "Udvikling",
+                "Bedre eller dårligere",
+                "Klyngen",
+                "Regionen",
+                "Forhold til forventet",
+            ],
+            rows=rows,
+            numeric=(*range(1, len(years) + 2), len(years) + 3, len(years) + 4, len(years) + 5),
+            caption=f"{jc.name}: nøgletal, {when}",
+        ),
+        id=jobcentre_anchor(jc.id),
+        page=jobcentre_anchor(jc.id),
+    )
+
+
+def _main_point(
+    spec: FigureSpec,
+    jobcentre_id: str,
+    now: fig.Quantity,
+    moved: fig.Quantity,
+    everyone: list[str],
+    cluster: list[str],
+    table: pd.DataFrame | None,
+    frame: pd.DataFrame,
+    latest: int,
+) -> str:
+    """One line of a job centre's main points, the number first: ``**20,6 %** Flere unge …: +2,7 pct.-point mod
+    året før, bedre; nr. 5 af 44 jobcentre (nr. 2 af 7 i klyngen); på lige vilkår nr. 4 af 42.``"""
+    title = md_text(spec.title)
+    if not now.known:
+        return f"{title}: intet tal for {latest} (der mangler tal)."
+    line = f"**{now.text}** {title[0].lower() + title[1:] if spec.goal is None else title}"
+    if not moved.known:
+        return line + ": ingen sammenligning med året før (der mangler tal)."
+    if moved.sign == 0:
+        line += ": uændret mod året før"
+    else:
+        line += f": {moved.text} mod året før"
+    if spec.goal is None:
+        return line + "."
+    if moved.sign != 0:
+        line += ", " + fig.direction(moved, spec.better).split(" ", 1)[1]
+    place = development_ranks(spec, frame, everyone, latest)
+    own = development_ranks(spec, frame, cluster, latest)
+    if jobcentre_id in place:
+        line += f"; nr. {place[jobcentre_id]} af {len(place)} jobcentre"
+        if len(own) > 1 and jobcentre_id in own:
+            line += f" (nr. {own[jobcentre_id]} af {len(own)} i klyngen)"
+    if table is not None:
+        row = table[table["jobcentre_id"] == jobcentre_id]
+        ranked = table["adjusted_rank"].notna().sum()
+        if len(row) and not pd.isna(row["adjusted_rank"].iloc[0]):
+            line += f"; på lige vilkår nr. {int(row['adjusted_rank'].iloc[0])} af {ranked}"
+            line += f" (forhold til forventet {_ratio_text(table, jobcentre_id)})"
+    return line + "."
 
 
 def keyfigures_title(key: str) -> str:
@@ -68,51 +197,12 @@ def build_keyfigures_report(
     frames = {s.id: compute_yearly_levels(params, project.dataset, s, years, cutoff) for s in specs}
     adjusted = {s.id: compute_adjusted_year(params, project.dataset, s, latest, cutoff) for s in specs}
     periods = {s.id: period_text(project.dataset.frequency(s.measure), latest, latest, cutoff) for s in specs}
+    notice = present.sample_notice(project.dataset.source.sample)  # each job centre's page says it too
     sections = [_overview(specs, adjusted, periods)]
-    for jc in params.council.job_centres:
-        rows = []
-        for spec in specs:
-            frame = frames[spec.id]
-            table = adjusted[spec.id]
-            ratio = _ratio_text(table.table if table else None, jc.id)
-            rows.append(
-                [
-                    f"{spec.title} ({unit_caption(spec).split(',')[0]})",
-                    *(quantity(spec, value_of(frame, jc.id, y)).text for y in years),
-                    development(spec, frame, jc.id, latest).text,
-                    quantity(spec, value_of(frame, jc.cluster, latest)).text,
-                    quantity(spec, value_of(frame, "region", latest)).text,
-                    ratio,
-                ]
-            )
-        municipalities = ", ".join(name or code for code, name in jc.municipalities.items())
-        sections.append(
-            Section(
-                # The anchor the front page and the intro link to (raw HTML of councilbook's own).
-                heading=present.Markdown(f"## {md_text(jc.name)}", notice=f'<a id="{jobcentre_anchor(jc.id)}"></a>'),
-                text=present.Markdown(
-                    f"{md_text(jc.name)} dækker {md_text(municipalities)} og er i {md_text(jc.cluster)}. "
-                    "Tallene er for de samme perioder hvert år; *udvikling* er ændringen mod året før "
-                    "(procentpoint for andele, procent for antal), *forhold til forventet* jobcentrets niveau "
-                    "divideret med det niveau, rammevilkårene lader forvente (under 1: lavere end forventet)."
-                ),
-                table=present.Table(
-                    columns=[
-                        "Tal",
-                        *map(str, years),
-                        "Udvikling",
-                        "Klyngen",
-                        "Regionen",
-                        "Forhold til forventet",
-                    ],
-                    rows=rows,
-                    numeric=tuple(range(1, len(years) + 5)),
-                    caption=f"{jc.name}: nøgletal, {periods[specs[0].id] if specs else latest}",
-                ),
-                id=jobcentre_anchor(jc.id),
-                detail=True,
-            )
-        )
+    sections += [
+        _jobcentre_section(params, jc, specs, frames, adjusted, periods, years, latest, notice)
+        for jc in params.council.job_centres
+    ]
     name = f"noegletal-{key}"
     intro = report_intro(
         project,
@@ -122,16 +212,10 @@ def build_keyfigures_report(
             if len(specs) > len(contract.goals)
             else ""
         )
-        + f", med tal til og med {format_month(cutoff)}: først jobcentrene på lige vilkår, så hvert jobcenter "
-        "for sig med klyngen og regionen til sammenligning. Find dit jobcenter i listen eller med søgning.",
+        + f", med tal til og med {format_month(cutoff)}: først jobcentrene på lige vilkår, så en side for hvert "
+        "jobcenter med klyngen og regionen til sammenligning. Find dit jobcenter i listen eller med søgning.",
     )
-    jobcentre_links = ", ".join(
-        f'<a href="#{jobcentre_anchor(jc.id)}">{html.escape(jc.name)}</a>' for jc in params.council.job_centres
-    )
-    intro = replace(
-        intro,
-        notice=intro.notice + f'<p class="cb-jobcentres">Jobcentrene: {jobcentre_links}.</p>',
-    )
+    intro = replace(intro, notice=intro.notice + jobcentre_picker(params))
     provenance = collect_provenance(params, project.dataset, cutoff, scope)
     figures: dict[str, Any] = {
         "key": key,
@@ -273,17 +357,13 @@ def keyfigures_deadlines(params: Parameters) -> list[Deadline]:
 
 
 def keyfigures_front_page(front: FrontPage) -> list[str]:
-    """Each job centre linked to its section of the newest key figures: "find your job centre"."""
-    links = ", ".join(
-        f'<a href="{front.page}.html#{jobcentre_anchor(jc.id)}">{html.escape(jc.name)}</a>'
-        for jc in front.params.council.job_centres
-    )
+    """Every job centre's page in the newest key figures, in alphabetical order: "find your job centre"."""
     return [
         "## Find dit jobcenter",
         "",
-        f"Jobcentrenes resultater i [{md_text(front.nav_title)}]({front.page}):",
+        f"Hvert jobcenters resultater, fra [{md_text(front.nav_title)}]({front.page}):",
         "",
-        f'<p class="cb-jobcentres">{links}</p>',
+        jobcentre_picker(front.params),
         "",
     ]
 

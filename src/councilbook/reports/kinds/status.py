@@ -45,6 +45,7 @@ from councilbook.text.sentences import (
     describe_jobcentre_changes,
     describe_spread,
     describe_xmr,
+    main_point,
     period_words,
     status_line,
     status_overview,
@@ -183,7 +184,6 @@ def status_report(
             if previous
             else "."
         ),
-        "Metoderne er beskrevet på siden *Metode*.",
     )
     sections = []
     for number, (goal, status) in enumerate(zip(contract.goals, result.goals, strict=True), start=1):
@@ -321,6 +321,7 @@ def status_report(
         closing=provenance_section(provenance, made=result.pack_date),
         figures=figures,
         name=f"status-{meeting.date.isoformat()}",
+        main_points=[main_point(goal, status) for goal, status in zip(contract.goals, result.goals, strict=True)],
         glued={
             status_line_key(goal): status_line(goal, status)
             for goal, status in zip(contract.goals, result.goals, strict=True)
