@@ -98,6 +98,11 @@ def format_day_month(day: date) -> str:
     return _babel_date(day, format="d. MMMM", locale=LOCALE)
 
 
+def format_day_month_short(day: date) -> str:
+    """``13. mar.``: a date where room is short (a label on a chart)."""
+    return _babel_date(day, format="d. MMM", locale=LOCALE)
+
+
 def format_month(period: pd.Period) -> str:
     """``marts 2013``."""
     return _babel_date(date(period.year, period.month, 1), format="MMMM y", locale=LOCALE)

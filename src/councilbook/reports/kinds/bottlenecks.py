@@ -181,10 +181,12 @@ def build_bottlenecks_report(
                 id="comment",
             ),
         )
+    # Where the balance comes from, for readers; sample data say so in the report's notice, not in a file's words.
+    source = "" if project.dataset.source.sample or not balance.source else f" (kilde: {md_text(balance.source)})"
     intro = report_intro(
         project,
         f"Flaskehalsoversigten bygger på arbejdsmarkedsbalancen for {balance_name(key)}, offentliggjort "
-        f"{format_date(balance.published)} ({md_text(balance.source)}). Den viser de stillinger, hvor "
+        f"{format_date(balance.published)}{source}. Den viser de stillinger, hvor "
         "virksomhederne i regionen mangler arbejdskraft, og dem med gode jobmuligheder for ledige"
         + (f", med ændringen{since}." if has_before else "."),
         f"Balancen vurderer {count_noun(len(frame), 'stilling', 'stillinger')} for regionen.",
@@ -201,9 +203,9 @@ def build_bottlenecks_report(
     }
     closing = provenance_section(
         provenance,
-        lead=f"Arbejdsmarkedsbalancen: `{balance.file}` (balance {key}, offentliggjort {format_date(balance.published)}"
-        + (f"; sammenlignet med balance {before_key}" if before_key else "")
-        + ").",
+        lead=f"Arbejdsmarkedsbalancen for {balance_name(key)}, offentliggjort {format_date(balance.published)}"
+        + (f"; sammenlignet med balancen for {balance_name(before_key)}" if before_key else "")
+        + ".",
         made=edition.published,
     )
     return Report(

@@ -10,6 +10,7 @@ from councilbook.analysis import compute
 from councilbook.core import figures as fig
 from councilbook.core.formats import (
     format_date,
+    format_day_month_short,
     format_period_code,
 )
 from councilbook.core.prose import escape_markdown as md_text
@@ -142,30 +143,26 @@ def _plan_sections(params, year: int, as_of: date | None) -> list[Section]:
             )
         )
     kinds = {"contract": "contract", "seminar": "seminar"}
-    events = [
-        (m.date, f"{m.date.day}/{m.date.month} {MEETING_KIND_LABELS_DA[m.kind]}", kinds.get(m.kind, "meeting"))
-        for m in meetings
-    ]
+    # What happens each day, then one label a day: "20. mar. Kontrakt underskrevet og kontraktmøde".
+    happenings = [(m.date, MEETING_KIND_LABELS_DA[m.kind], kinds.get(m.kind, "meeting")) for m in meetings]
     contract = params.contracts.get(year)
     if contract is not None and contract.signed and contract.signed.year == year:
-        events.append(
-            (contract.signed, f"{contract.signed.day}/{contract.signed.month} Kontrakt underskrevet", "contract")
-        )
+        happenings.append((contract.signed, "Kontrakt underskrevet", "contract"))
     evaluation = params.evaluations.get(year)
     if evaluation is not None:
-        events.append((evaluation.date, f"{evaluation.date.day}/{evaluation.date.month} Evaluering", "evaluation"))
+        happenings.append((evaluation.date, "Evaluering", "evaluation"))
     merged: dict[date, tuple[date, str, str]] = {}
-    for day, label, kind in sorted(events):
-        if day in merged:  # one label per day: "20/3 Kontraktmøde og kontrakt underskrevet"
+    for day, what, kind in sorted(happenings):
+        if day in merged:
             first = merged[day]
-            merged[day] = (day, f"{first[1]} og {label.split(' ', 1)[1].lower()}", first[2])
+            merged[day] = (day, f"{first[1]} og {what.lower()}", first[2])
         else:
-            merged[day] = (day, label, kind)
-    events = list(merged.values())
+            merged[day] = (day, what, kind)
+    events = [(day, f"{format_day_month_short(day)} {what}", kind) for day, what, kind in merged.values()]
     if events:
         alt = (
             f"Årshjul for {year} med "
-            + "; ".join(f"{format_date(d)}: {label.split(' ', 1)[1]}" for d, label, _ in sorted(events))
+            + "; ".join(f"{format_date(d)}: {what}" for d, what, _ in sorted(merged.values()))
             + "."
         )
         sections.append(

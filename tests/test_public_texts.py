@@ -1,0 +1,53 @@
+"""Nothing internal on public pages: texts written for readers (no file paths, no generator's notes) and dates in
+Danish forms ("20. feb.", "20. februar"), never "20/2"."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from councilbook.reports.kinds.bottlenecks import build_bottlenecks_report
+from councilbook.reports.kinds.contract import build_contract_report
+
+ROOT = Path(__file__).resolve().parents[1]
+SLASH_DATE = re.compile(r"\b\d{1,2}/\d{1,4}\b")
+
+
+def _texts(report) -> list[str]:  # noqa: ANN001 - a Report
+    parts = [report.intro.text, report.intro.notice, report.closing.text.text]
+    for section in report.sections:
+        parts += [section.heading.text, section.text.text]
+        if section.chart is not None:
+            parts.append(section.chart.alt)
+    return parts
+
+
+def test_the_bottleneck_page_names_no_file_and_no_generator() -> None:
+    report = build_bottlenecks_report(ROOT / "parameters", ROOT / "data/sample", "2013-1")
+    text = "\n".join(_texts(report))
+    assert ".xlsx" not in text and "data/sample" not in text and "councilbook" not in text, text
+    assert "Arbejdsmarkedsbalancen for foråret 2013, offentliggjort 1. marts 2013" in text
+
+
+def test_the_annual_cycle_says_its_days_in_danish() -> None:
+    from councilbook.text import charts
+
+    report = build_contract_report(ROOT / "parameters", ROOT / "data/sample", 2013)
+    wheel = next(s for s in report.sections if s.heading.text.startswith("## Årshjulet"))
+    assert wheel.chart is not None and not SLASH_DATE.search(wheel.chart.alt)
+    assert "20. februar 2013: Ordinært rådsmøde" in wheel.chart.alt
+    # The labels drawn on the wheel: what the chart function is given.
+    drawn = []
+    original = charts.plot_annual_cycle
+
+    def spy(year, events, narrow=False):  # noqa: ANN001, ANN202
+        drawn.extend(label for _day, label, _kind in events)
+        return original(year, events, narrow=narrow)
+
+    charts.plot_annual_cycle = spy
+    try:
+        build_contract_report(ROOT / "parameters", ROOT / "data/sample", 2013)
+    finally:
+        charts.plot_annual_cycle = original
+    assert drawn and not any(SLASH_DATE.search(label) for label in drawn), drawn
+    assert "20. feb. Ordinært rådsmøde" in drawn
