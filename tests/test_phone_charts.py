@@ -97,8 +97,8 @@ def test_every_chart_of_the_reports_has_a_narrow_variant_with_readable_text(repo
             html = chart._repr_html_()
             assert '<source media="(max-width: 640px)" srcset="data:image/png;base64,' in html
             assert re.search(
-                r'<img src="data:image/png;base64,[^"]+" alt="[^"]+" width="\d+" height="\d+" '
-                r'data-font-px="\d+\.\d"',
+                r'<img src="data:image/png;base64,[^"]+" srcset="data:image/png;base64,[^"]+ 2x" alt="[^"]+" '
+                r'width="\d+" height="\d+" data-font-px="\d+\.\d"',
                 html,
             )
     assert kinds == {"Kurve", "Kontroldiagram", "Søjlediagram", "Årshjul"}
@@ -323,12 +323,14 @@ def site(sample_html: Path) -> Iterator[str]:
         yield url
 
 
-# The chart text as rendered: the picture the browser chose (currentSrc), its natural and rendered width,
-# and the smallest text of that picture (data-font-px of the <source> or the <img> it came from).
-MEASURE = """
+# The chart text as rendered: the picture the browser chose (currentSrc, one of the srcset's candidates), its
+# natural width (in CSS pixels: a 2x candidate's pixels halved) and rendered width, and the smallest text of that
+# picture (data-font-px of the <source> or the <img> it came from).
+MEASURE = r"""
 return [...document.querySelectorAll('figure.cb-chart img')].map(img => {
+  const urls = srcset => srcset.split(/,\s+/).map(c => new URL(c.trim().split(/\s+/)[0], document.baseURI).href);
   const source = [...img.parentElement.querySelectorAll('source')]
-    .find(s => new URL(s.getAttribute('srcset'), document.baseURI).href === img.currentSrc);
+    .find(s => urls(s.getAttribute('srcset')).includes(img.currentSrc));
   const chosen = source || img;
   const box = img.getBoundingClientRect();
   return {narrow: !!source, font: parseFloat(chosen.dataset.fontPx), natural: img.naturalWidth,

@@ -28,10 +28,11 @@ EXTENSIONS = {
     "application/json": "json",
 }
 
-# A data: URI as an attribute value: src="data:image/png;base64,…", srcset="data:… 2x", href="data:text/csv;…".
-_DATA_URI = re.compile(
-    r'(?P<attr>\b(?:src|srcset|href))="data:(?P<mime>[\w.+/-]+)(?P<params>(?:;[\w.=-]+)*),(?P<data>[^"\s]*)'
-)
+# An attribute that may hold data: URIs: src="data:image/png;base64,…", href="data:text/csv;…", and srcset, which
+# holds one or more candidates, each a URL and its descriptor: srcset="data:… 2x, data:… 3x".
+_ATTRIBUTE = re.compile(r'\b(?P<attr>src|srcset|href)="(?P<value>[^"]*)"')
+_DATA_URI = re.compile(r"^data:(?P<mime>[\w.+/-]+)(?P<params>(?:;[\w.=-]+)*),(?P<data>.*)$", re.DOTALL)
+_CANDIDATE = re.compile(r"(?:^|(?<=,))(?P<space>\s*)(?P<url>data:\S+?)(?P<end>,?(?:\s|$))")
 _IMG = re.compile(r"<img\b(?![^>]*\bloading=)", re.IGNORECASE)
 
 
@@ -59,11 +60,12 @@ def extract_embedded(html_dir: Path) -> Extracted:
         if "data:" not in text and "<img" not in text:
             continue
 
-        def to_file(match: re.Match[str], page: Path = page) -> str:
-            mime = match["mime"].lower()
-            extension = EXTENSIONS.get(mime)
-            if extension is None:
-                return match.group(0)  # left in the page: nothing of ours
+        def to_file(uri: str, page: Path = page) -> str:
+            """The file a data: URI becomes, relative to the page (the URI as it was if it is none of ours)."""
+            match = _DATA_URI.match(uri)
+            extension = EXTENSIONS.get(match["mime"].lower()) if match else None
+            if match is None or extension is None:
+                return uri  # left in the page: nothing of ours
             content = decode(match["params"], match["data"])
             name = f"{hashlib.sha256(content).hexdigest()[:24]}.{extension}"
             if name not in written:
@@ -72,10 +74,19 @@ def extract_embedded(html_dir: Path) -> Extracted:
                 if not target.is_file():
                     target.write_bytes(content)
                 written.add(name)
-            relative = Path(os.path.relpath(files_dir / name, page.parent)).as_posix()
-            return f'{match["attr"]}="{relative}'
+            return Path(os.path.relpath(files_dir / name, page.parent)).as_posix()
 
-        changed = _IMG.sub('<img loading="lazy" decoding="async"', _DATA_URI.sub(to_file, text))
+        def attribute(match: re.Match[str]) -> str:
+            value = match["value"]
+            if "data:" not in value:
+                return match.group(0)
+            if match["attr"] == "srcset":  # every candidate: "URL descriptor", separated by commas
+                value = _CANDIDATE.sub(lambda c: c["space"] + to_file(c["url"]) + c["end"], value)
+            elif value.startswith("data:"):
+                value = to_file(value)
+            return f'{match["attr"]}="{value}"'
+
+        changed = _IMG.sub('<img loading="lazy" decoding="async"', _ATTRIBUTE.sub(attribute, text))
         if changed != text:
             page.write_text(changed, encoding="utf-8")
             pages += 1

@@ -70,7 +70,7 @@ def smallest_text_px(figure: Figure) -> float:
 
 
 def is_narrow(figure: Figure) -> bool:
-    return figure.get_figwidth() <= NARROW_WIDTH_IN + 1e-9
+    return figure.get_figwidth() <= NARROW_WIDTH_IN + 1e-3  # (ChartImage rounds a size to whole pixels)
 
 
 def fit_lines(text: str, size_pt: float, width_pt: float) -> str:

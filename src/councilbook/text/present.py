@@ -124,41 +124,79 @@ def _unbroken_figures(text: str) -> str:
 
 
 PHONE_MEDIA = "(max-width: 640px)"  # the screens that get a chart's narrow variant
+# The pixel densities each drawing is saved at: the wide one for desktops (1x, and print) and tablets or
+# high-density laptops (2x); the narrow one for phones, whose screens have 2 or 3 device pixels to a CSS pixel.
+# The print copy takes the 1x picture (Chromium prints at 1x), never the 3x one.
+WIDE_SCALES = (1, 2)
+NARROW_SCALES = (2, 3)
 
 
 @dataclass(frozen=True)
 class ChartImage:
-    """One drawing of a chart: a PNG, its natural size in pixels and its smallest text there (px)."""
+    """One drawing of a chart, saved as PNG at each of ``scales`` (device pixels to a CSS pixel): its natural
+    size in CSS pixels and its smallest text there (px)."""
 
-    png: bytes
+    pngs: tuple[bytes, ...]  # one for each scale, in the order of ``scales``
+    scales: tuple[int, ...]
     width_px: int
     height_px: int
     font_px: float
 
     @classmethod
-    def from_figure(cls, figure: Figure) -> ChartImage:
+    def from_figure(cls, figure: Figure, scales: Sequence[int] = (1,)) -> ChartImage:
+        """The figure laid out once and saved at every scale (sharp text, not an image scaled up): the layout
+        is kept between the saves, so each is the same picture with ``scale`` times the pixels."""
         from councilbook.text.charts import smallest_text_px
 
-        buffer = io.BytesIO()
-        # No creation metadata: the same figure gives the same bytes.
-        figure.savefig(buffer, format="png", dpi=figure.dpi, metadata={"Software": None})
-        width, height = (round(x * figure.dpi) for x in figure.get_size_inches())
-        return cls(png=buffer.getvalue(), width_px=width, height_px=height, font_px=smallest_text_px(figure))
+        dpi = figure.dpi
+        # Whole CSS pixels, so that each scale's picture is exactly ``scale`` times as many device pixels.
+        width, height = (round(x * dpi) for x in figure.get_size_inches())
+        figure.set_size_inches((width + 1e-3) / dpi, (height + 1e-3) / dpi)
+        figure.draw_without_rendering()  # the layout, at the figure's own size
+        engine = figure.get_layout_engine()
+        figure.set_layout_engine("none")  # kept as it is for every save
+        pngs = []
+        try:
+            for scale in scales:
+                buffer = io.BytesIO()
+                # No creation metadata: the same figure gives the same bytes.
+                figure.savefig(buffer, format="png", dpi=dpi * scale, metadata={"Software": None})
+                pngs.append(buffer.getvalue())
+        finally:
+            figure.set_layout_engine(engine)
+        return cls(
+            pngs=tuple(pngs),
+            scales=tuple(scales),
+            width_px=width,
+            height_px=height,
+            font_px=smallest_text_px(figure),
+        )
+
+    @property
+    def png(self) -> bytes:
+        """The picture at the lowest scale saved."""
+        return self.pngs[0]
 
     def attributes(self) -> str:
-        """Its size and smallest text (rounded down, so a test reading it never overstates it)."""
+        """Its size in CSS pixels and smallest text (rounded down, so a test reading it never overstates it)."""
         font = math.floor(self.font_px * 10) / 10
         return f'width="{self.width_px}" height="{self.height_px}" data-font-px="{font:.1f}"'
 
-    def data_uri(self) -> str:
-        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+    def data_uri(self, scale: int | None = None) -> str:
+        png = self.pngs[self.scales.index(scale)] if scale is not None else self.png
+        return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+    def srcset(self, skip: int | None = None) -> str:
+        """``data:… 2x, data:… 3x``: every scale but ``skip`` (the one an ``<img>``'s ``src`` holds)."""
+        return ", ".join(f"{self.data_uri(scale)} {scale}x" for scale in self.scales if scale != skip)
 
 
 @dataclass(frozen=True)
 class Chart:
-    """A chart as an embedded PNG with Danish alt text, so it travels with the page: drawn wide (desktop and
+    """A chart as embedded PNGs with Danish alt text, so it travels with the page: drawn wide (desktop and
     print) and, given ``narrow``, drawn again for a phone's width, which screens up to :data:`PHONE_MEDIA`
-    show. ``alt`` is true of both drawings."""
+    show; each saved at several pixel densities (:data:`WIDE_SCALES`, :data:`NARROW_SCALES`) for the browser
+    to choose from. ``alt`` is true of both drawings."""
 
     wide: ChartImage
     alt: str
@@ -167,9 +205,9 @@ class Chart:
     @classmethod
     def from_figure(cls, figure: Figure, alt: str, narrow: Figure | None = None) -> Chart:
         return cls(
-            wide=ChartImage.from_figure(figure),
+            wide=ChartImage.from_figure(figure, WIDE_SCALES),
             alt=alt,
-            narrow=ChartImage.from_figure(narrow) if narrow is not None else None,
+            narrow=ChartImage.from_figure(narrow, NARROW_SCALES) if narrow is not None else None,
         )
 
     @classmethod
@@ -179,11 +217,15 @@ class Chart:
 
     def _repr_html_(self) -> str:
         source = (
-            f'<source media="{PHONE_MEDIA}" srcset="{self.narrow.data_uri()}" {self.narrow.attributes()} />'
+            f'<source media="{PHONE_MEDIA}" srcset="{self.narrow.srcset()}" {self.narrow.attributes()} />'
             if self.narrow is not None
             else ""
         )
-        image = f'<img src="{self.wide.data_uri()}" alt="{html.escape(self.alt)}" {self.wide.attributes()} />'
+        # The <img>'s src is its 1x picture (what the print copy and an old browser take); srcset the others.
+        wide = self.wide
+        src = wide.data_uri(1 if 1 in wide.scales else None)
+        more = f' srcset="{wide.srcset(skip=1)}"' if set(wide.scales) - {1} else ""
+        image = f'<img src="{src}"{more} alt="{html.escape(self.alt)}" {wide.attributes()} />'
         return f'<figure class="cb-chart"><picture>{source}{image}</picture></figure>'
 
     def __repr__(self) -> str:
