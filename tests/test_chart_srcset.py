@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from bs4 import BeautifulSoup
+from conftest import require_tool
 from PIL import Image
 
+from councilbook.build.pdf import print_to_pdf
 from councilbook.build.postprocess import extract_embedded
 from councilbook.parameters.model import load_parameters
 from councilbook.text import charts, present
@@ -89,3 +93,22 @@ def test_the_scales_are_one_picture_laid_out_once() -> None:
         shrunk = [p < 128 for p in small.tobytes()]
         agree = sum(a == b for a, b in zip(ink, shrunk, strict=True)) / len(ink)
         assert agree > 0.95  # the same picture: dark where the 1x picture is dark
+
+
+@pytest.mark.needs_chromium
+@pytest.mark.needs_poppler
+def test_the_print_takes_the_1x_picture(tmp_path: Path) -> None:
+    """The PDF is printed at 1x: the wide picture's 1x file goes into it, never a 2x or 3x one (its size)."""
+    require_tool("chromium", "chromium-browser")
+    pdfimages = require_tool("pdfimages")
+    chart = _chart()
+    page = tmp_path / "side.html"
+    page.write_text(f"<html><body>{chart._repr_html_()}</body></html>", encoding="utf-8")
+    extract_embedded(tmp_path)
+    print_to_pdf(page, tmp_path / "side.pdf")
+    listed = subprocess.run(
+        [pdfimages, "-list", str(tmp_path / "side.pdf")], capture_output=True, text=True, check=True
+    )
+    sizes = {(int(line.split()[3]), int(line.split()[4])) for line in listed.stdout.splitlines()[2:]}
+    assert (chart.wide.width_px, chart.wide.height_px) in sizes
+    assert all(width <= chart.wide.width_px for width, _ in sizes), sizes
