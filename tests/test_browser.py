@@ -151,9 +151,9 @@ def test_headings_in_order_on_every_page(html_dir: Path) -> None:
         assert levels[:1] == [1] and levels.count(1) == 1, f"{page}: one h1 first, got {levels}"
         jumps = [(a, b) for a, b in zip(levels, levels[1:], strict=False) if b > a + 1]
         assert not jumps, f"{page}: heading levels skip {jumps}"
-    # front page, 2 contracts, 12 meetings, 1 evaluation, 1 analysis, 1 key figures, 2 bottleneck overviews,
-    # method, about
-    assert pages == 22
+    # front page, 2 contracts, 12 meetings, 1 evaluation, 1 analysis, 1 key figures and a page for each of its
+    # job centres, 2 bottleneck overviews, method, about
+    assert pages == 22 + len(load_parameters(ROOT / "parameters").council.job_centres)
 
 
 def test_every_figure_says_in_danish_what_it_shows(html_dir: Path) -> None:

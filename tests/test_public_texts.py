@@ -51,3 +51,29 @@ def test_the_annual_cycle_says_its_days_in_danish() -> None:
         charts.plot_annual_cycle = original
     assert drawn and not any(SLASH_DATE.search(label) for label in drawn), drawn
     assert "20. feb. Ordinært rådsmøde" in drawn
+
+
+def test_report_pages_open_with_main_points_that_are_the_tables_figures() -> None:
+    """A meeting page opens with its main points, the number first (the forecast as the summary table shows it,
+    the status in symbol and word as the table says it), then a contents list that links every top-level section
+    to an anchor the page has."""
+    from councilbook.reports.kinds.status import build_status_report
+    from councilbook.reports.model import section_anchor
+
+    report = build_status_report(ROOT / "parameters", ROOT / "data/sample", "2013-05-29")
+    assert report.summary is not None
+    columns = report.summary.columns
+    forecast, status = columns.index("Prognose for året"), columns.index("Status")
+    assert len(report.main_points) == len(report.summary.rows)
+    for point, row in zip(report.main_points, report.summary.rows, strict=True):
+        shown = row[forecast].split(" (")[0].replace(" ", "\xa0")
+        assert point.startswith(f"**{shown}**"), (point, row)
+        assert row[status] in point, (point, row)
+        assert row[0] in point
+    contents = report.contents()
+    ids = re.findall(r'href="#([^"]+)"', contents)
+    top = [s for s in [*report.sections, report.closing] if s.heading.text.startswith("## ")]
+    assert ids == [section_anchor(s.id) for s in top] and len(ids) >= 3
+    for section in top:
+        heading = section.display_parts(anchor=True)[0]
+        assert f'<a id="{section_anchor(section.id)}"></a>' in heading._repr_markdown_()

@@ -26,6 +26,7 @@ from councilbook.reports.common import figures_until, provenance_section, report
 from councilbook.reports.model import Report, Section
 from councilbook.reports.registry import Item, ReportKind
 from councilbook.text import present
+from councilbook.text.sentences import main_point
 
 
 def _evaluation_sections(result: compute.EvaluationResult, project: Project) -> list[Section]:
@@ -296,6 +297,7 @@ def build_evaluation_report(
         closing=provenance_section(provenance, made=result.evaluation.date),
         figures=figures,
         name=f"evaluering-{contract.year}",
+        main_points=[main_point(goal, g) for goal, g in zip(contract.goals, result.goals, strict=True)],
     )
 
 
