@@ -160,3 +160,138 @@ def test_prints_are_cached_by_what_is_printed(tmp_path: Path) -> None:
         os.utime(path, (0, 0))
     bookpdf.prune_prints(cache, keep={again[0].pdf})
     assert again[0].pdf.is_file() and not again[1].pdf.is_file()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A small site printed into a report PDF and a book: the technical annex, links, no build folder, no blank page
+# ---------------------------------------------------------------------------------------------------------
+
+TECHNICAL = (
+    '<details class="cb-details cb-technical"><summary>Teknisk dokumentation</summary>'
+    "<p>Kodeversion: git abc123.</p><p>Datafiler, da rapporten blev kørt:</p><ul><li>tal.csv, SHA-256 1a2b…</li></ul>"
+    "<p>Parametre (SHA-256 af de poster, rapporten bruger):</p><ul><li>{own}, SHA-256 9f8e…</li></ul></details>"
+)
+
+
+def link_targets(reader: PdfReader) -> list[tuple[int, object]]:
+    """Every link of a PDF: (its page, where it goes: a page index, or an address)."""
+    pages = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages)}
+    found: list[tuple[int, object]] = []
+    for n, page in enumerate(reader.pages):
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            if annotation.get("/Subtype") != "/Link":
+                continue
+            dest = annotation.get("/Dest")
+            action = annotation.get("/A")
+            if dest is not None:
+                assert isinstance(dest, list), f"a named destination the merged PDF does not hold: {dest}"
+                found.append((n, pages[dest[0].idnum]))
+            elif action is not None:
+                found.append((n, str(action.get_object().get("/URI"))))
+    return found
+
+
+def page_with(reader: PdfReader, text: str) -> int:
+    return next(n for n, page in enumerate(reader.pages) if text in page.extract_text())
+
+
+@pytest.mark.needs_chromium
+def test_book_and_report_pdfs_link_within_themselves_and_print_the_technical_part_once(tmp_path: Path) -> None:
+    """Links to a page of the book go to its place in the book's PDF (the anchor's page), links to pages not in
+    it are removed (never a file of the build machine); the technical documentation is printed once, in an
+    annex at the end, and in each report's own PDF at its end; no page is blank."""
+    from buildpaths import BUILD_FOLDER, files_naming
+
+    require_tool("chromium", "chromium-browser")
+    site = tmp_path / BUILD_FOLDER / "site"
+    (site / "generated/b").mkdir(parents=True)
+    spacer = '<div style="height: 1400px"></div>'
+    body_a = outputs(
+        '<p>Se <a href="b/x.html#langt-nede">Jobcenter Langt Nede</a>, <a href="b/x.html">rapport B</a>, '
+        '<a href="../andet.html">en side uden for PDF</a>, <a href="#egen">længere nede</a> og '
+        '<a href="https://example.org/">et andet sted</a>.</p>',
+        spacer,
+        '<h2 class="rubric" id="egen">Egen overskrift</h2>',
+        '<h2 class="rubric">Om tallene</h2>',
+        "<p>Kilde: eksempeldata.</p>",
+        html_output(TECHNICAL.format(own="contracts/2013.yml")),
+    )
+    body_b = outputs(
+        "<p>Rapport B begynder.</p>",
+        spacer,
+        '<h2 class="rubric" id="langt-nede">Langt nede</h2>',
+        "<p>Her.</p>",
+        html_output(TECHNICAL.format(own="meetings/2013.yml")),
+    )
+    (site / "generated/a.html").write_text(report_page(body_a, "Rapport A"), encoding="utf-8")
+    (site / "generated/b/x.html").write_text(report_page(body_b, "Rapport B"), encoding="utf-8")
+    (site / "andet.html").write_text(report_page("<p>Andet.</p>", "Andet"), encoding="utf-8")
+    jobs = [
+        PrintPage("generated/a.html", "Rapport A", "Rådet · A", "Del 1"),
+        PrintPage("generated/b/x.html", "Rapport B", "Rådet · B", "Del 1"),
+    ]
+    cover = BookCover("Rådet", "Bogen", "Tallene går til og med marts 2024", "Udgivet 1. april 2024")
+    book, _ = bookpdf.make_pdfs(site, jobs, cover, tmp_path / "prints", tmp_path / "out/book.pdf", tmp_path / "work")
+    reader = PdfReader(book)
+    texts = [page.extract_text() for page in reader.pages]
+    # Links: to B's anchor, to B's first page, to A's own anchor; the outside page's link removed.
+    a_first, b_first = page_with(reader, "Se Jobcenter"), page_with(reader, "Rapport B begynder")
+    targets = [target for page, target in link_targets(reader) if page == a_first]
+    assert targets == [
+        page_with(reader, "Langt nede"),
+        b_first,
+        page_with(reader, "Egen overskrift"),
+        "https://example.org/",
+    ]
+    # The technical documentation once, at the end: what both share once, then each report's own.
+    annex = page_with(reader, bookpdf.TECHNICAL_TITLE + "\n")
+    assert annex == len(reader.pages) - 1 and "Fælles for alle rapporterne" in texts[annex]
+    whole = "\n".join(texts)
+    assert whole.count("Kodeversion: git abc123") == 1 and whole.count("tal.csv") == 1
+    assert "contracts/2013.yml" in texts[annex] and "meetings/2013.yml" in texts[annex]
+    body = " ".join(" ".join(texts[:annex]).split())
+    assert "1a2b" not in body and "9f8e" not in body and "Kodeversion" not in body
+    assert body.count("står i bilaget «Teknisk dokumentation» bagerst") == 2  # where it went, in each report
+    # Each report's own PDF: its technical annex at its end, its own link working, the others removed.
+    own = PdfReader(site / "generated/a.pdf")
+    own_texts = [page.extract_text() for page in own.pages]
+    assert bookpdf.TECHNICAL_TITLE in own_texts[-1] and "contracts/2013.yml" in own_texts[-1]
+    assert [t for _, t in link_targets(own)] == [page_with(own, "Egen overskrift"), "https://example.org/"]
+    # No page blank (beyond its running header and number), no folder of the build machine anywhere.
+    for pdf in (reader, own, PdfReader(site / "generated/b/x.pdf")):
+        for page in pdf.pages:
+            assert not bookpdf.is_blank(page, "Rapport B") or "Side" not in page.extract_text()
+    assert files_naming(tmp_path / "out") == [] and files_naming(site) == []
+    assert files_naming(tmp_path / "prints") == []
+    # With the site's address known, a link to a page outside the PDF goes there.
+    again = bookpdf.assemble_book(
+        jobs,
+        bookpdf.print_pages(site, jobs, tmp_path / "prints")[0],
+        cover,
+        tmp_path / "b2.pdf",
+        tmp_path / "w2",
+        site_url="https://raadet.example/bog/",
+    )
+    uris = [t for _, t in link_targets(PdfReader(again)) if isinstance(t, str)]
+    assert "https://raadet.example/bog/andet.html" in uris
+
+
+def test_technical_annex_shares_what_every_report_has() -> None:
+    one = "<p>Kodeversion: git a.</p><p>Parametre:</p><ul><li>x.yml</li></ul>"
+    two = "<p>Kodeversion: git a.</p><p>Parametre:</p><ul><li>y.yml</li></ul>"
+    page = bookpdf.technical_annex_html("Bilag", [("Rapport 1", one), ("Rapport 2", two), ("Metode", "")])
+    assert page.count("Kodeversion") == 1 and page.count("x.yml") == 1 and page.count("y.yml") == 1
+    assert "Fælles for alle rapporterne" in page and "Metode" not in page
+
+
+def test_print_copy_moves_the_technical_documentation_into_its_annex() -> None:
+    copy = bookpdf.print_copy(
+        report_page(outputs('<h2 class="rubric">Om tallene</h2>', "<p>Kilde.</p>", TECHNICAL.format(own="c.yml"))),
+        "Titel",
+        "Rådet · Titel",
+    )
+    body, _, annex = copy.partition(bookpdf.TECHNICAL_TITLE)
+    assert "Kilde." in body and "Kodeversion" not in body and "9f8e" not in body and "bagerst" in body
+    assert "Kodeversion: git abc123." in annex and "Teknisk dokumentation</summary>" not in annex
+    assert bookpdf.technical_html(copy).startswith("<p>Kodeversion")

@@ -36,10 +36,27 @@ from pypdf import PdfReader, PdfWriter, Transformation
 from pypdf.generic import IndirectObject
 
 from councilbook.build.pdf import PdfError, print_to_pdf
-from councilbook.build.pdfpages import Bookmark, page_stamps, read_bookmarks
+from councilbook.build.pdfpages import (
+    Bookmark,
+    Placed,
+    named_anchors,
+    page_stamps,
+    read_bookmarks,
+    relink,
+    site_relative_links,
+)
 
-PRINT_VERSION = "1"  # part of every print key: bump when print_copy changes what is printed
+PRINT_VERSION = "2"  # part of every print key: bump when print_copy changes what is printed
 ANNEX_TITLE = "Bilag: Detaljerne"
+# The technical documentation ("Om tallene": code version, files, hashes) is printed in an annex of its own: at
+# the end of each report's own PDF, and once for all reports at the end of the book.
+TECHNICAL_TITLE = "Bilag: Teknisk dokumentation"
+TECHNICAL_SELECTOR = "details.cb-technical"
+TECHNICAL_NOTE = (
+    "Hvilke filer (med SHA-256) og hvilken version af programmet tallene er lavet med, står i bilaget "
+    "«Teknisk dokumentation» bagerst."
+)
+ANNEX_TITLES = (ANNEX_TITLE, TECHNICAL_TITLE)
 ANNEX_NOTE = "Bilaget bagerst i rapportens egen PDF har desuden"
 # What goes into the annex: tables folded away on screen (the job centres', the municipalities' rows).
 DETAIL_SELECTOR = "details.cb-details"
@@ -71,6 +88,8 @@ class Printed:
     pages: int
     body_pages: int
     bookmarks: tuple[Bookmark, ...]
+    blank: tuple[int, ...] = ()  # pages with nothing on them but the running header (left out)
+    technical: str = ""  # the technical documentation (HTML), for the book's annex
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -95,6 +114,8 @@ def print_style(title: str) -> str:
         "article h1 { break-before: auto !important; margin-top: 0; }\n"
         "section.cb-annex { break-before: page; }\n"
         "p.cb-annex-note { font-style: italic; }\n"
+        "div.cb-print-anchors { position: absolute; top: 0; left: 0; line-height: 0; }\n"
+        "div.cb-print-anchors a { display: inline-block; width: 1px; height: 1px; }\n"
     )
 
 
@@ -191,6 +212,16 @@ def print_copy(page: str, title: str, cover: str) -> str:
         raise PdfError("siden har ingen artikel at udskrive")
     for element in article.select(SCREEN_ONLY):
         element.decompose()
+    technical = article.select_one(TECHNICAL_SELECTOR)
+    if technical is not None:
+        note = soup.new_tag("p", attrs={"class": "cb-annex-note"})
+        note.string = TECHNICAL_NOTE
+        technical.replace_with(note)
+        summary = technical.find("summary")
+        if summary is not None:
+            summary.decompose()
+        technical.name = "div"
+        technical["class"] = "cb-technical"
     annex = soup.new_tag("section", attrs={"class": "cb-annex"})
     sections = _take_detail_sections(soup, article)
     _demote(sections, 3)
@@ -223,12 +254,38 @@ def print_copy(page: str, title: str, cover: str) -> str:
     body.append(article.extract())
     if sections or details:
         body.append(annex)
+    if technical is not None:
+        technical_annex = soup.new_tag("section", attrs={"class": "cb-annex cb-annex-technical"})
+        heading = soup.new_tag("h2")
+        heading.string = TECHNICAL_TITLE
+        technical_annex.append(heading)
+        technical_annex.append(technical)
+        body.append(technical_annex)
+    _anchor_ids(soup, body)
     style = soup.new_tag("style")
     style.string = print_style(title)
     soup.head.append(style)
     if soup.body is not None:
         soup.body.replace_with(body)
     return str(soup)
+
+
+def _anchor_ids(soup: BeautifulSoup, body: Tag) -> None:
+    """A link, too small to see, to every id of the print: Chromium writes a named destination (a place
+    another page's link can go to in the book's PDF) only for the ids a link of the page points to."""
+    ids = list(dict.fromkeys(str(e["id"]) for e in body.find_all(id=True)))
+    if not ids:
+        return
+    holder = soup.new_tag("div", attrs={"class": "cb-print-anchors", "aria-hidden": "true"})
+    for name in ids:
+        holder.append(soup.new_tag("a", attrs={"href": f"#{name}"}))
+    body.append(holder)
+
+
+def technical_html(copy: str) -> str:
+    """The technical documentation of a print copy (:func:`print_copy`), as HTML; empty if it has none."""
+    found = BeautifulSoup(copy, "html.parser").select_one("section.cb-annex-technical div.cb-technical")
+    return found.decode_contents() if found is not None else ""
 
 
 def heading_list(page: str) -> list[tuple[str, int]]:
@@ -273,7 +330,8 @@ def _load_cached(cache: Path, key: str) -> Printed | None:
     try:
         data = json.loads(meta.read_text(encoding="utf-8"))
         marks = tuple(Bookmark(**b) for b in data["bookmarks"])
-        printed = Printed(pdf, int(data["pages"]), int(data["body_pages"]), marks)
+        blank = tuple(int(n) for n in data["blank"])
+        printed = Printed(pdf, int(data["pages"]), int(data["body_pages"]), marks, blank, str(data["technical"]))
     except (ValueError, KeyError, TypeError):
         return None
     now = time.time()
@@ -298,17 +356,48 @@ def print_page(html_dir: Path, job: PrintPage, cache: Path, force: bool = False)
         print_to_pdf(copy_file, scratch)
     finally:
         copy_file.unlink(missing_ok=True)
+    site_relative_links(scratch, html_dir)  # no folder of this machine in the cache or the PDFs
     headings = heading_list(copy)
     marks = read_bookmarks(scratch)
     if len(marks) == len(headings):  # titled from the page: Chromium glues words at line breaks
         marks = [Bookmark(text, m.page, level) for (text, level), m in zip(headings, marks, strict=True)]
-    pages = len(PdfReader(scratch).pages)
-    annex = next((m.page for m in marks if m.title == ANNEX_TITLE), pages)
-    printed = Printed(cache / f"{key}.pdf", pages, annex, tuple(marks))
-    meta = {"pages": pages, "body_pages": annex, "bookmarks": [asdict(m) for m in marks], "page": job.page}
+    reader = PdfReader(scratch)
+    pages = len(reader.pages)
+    annex = next((m.page for m in marks if m.title in ANNEX_TITLES), pages)
+    blank = tuple(n for n, page in enumerate(reader.pages) if is_blank(page, job.title))
+    technical = technical_html(copy)
+    printed = Printed(cache / f"{key}.pdf", pages, annex, tuple(marks), blank, technical)
+    meta = {
+        "pages": pages,
+        "body_pages": annex,
+        "bookmarks": [asdict(m) for m in marks],
+        "page": job.page,
+        "blank": list(blank),
+        "technical": technical,
+    }
     (cache / f"{key}.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     scratch.replace(printed.pdf)
     return printed, True
+
+
+def is_blank(page: Any, header: str) -> bool:
+    """True if a printed page holds nothing but its running header: no other text, no image."""
+    text = " ".join(page.extract_text().split())
+    rest = text.replace(" ".join(header.split()), "", 1).strip()
+    if rest:
+        return False
+    return not _has_image(page)
+
+
+def _has_image(holder: Any, depth: int = 0) -> bool:
+    """Whether a page (or a form on it) draws an image."""
+    resources = holder.get("/Resources")
+    objects = resources.get_object().get("/XObject") if resources is not None else None
+    for reference in (objects.get_object() if objects is not None else {}).values():
+        found = reference.get_object()
+        if found.get("/Subtype") == "/Image" or (depth < 4 and _has_image(found, depth + 1)):
+            return True
+    return False
 
 
 def print_pages(
@@ -354,10 +443,27 @@ def _stamp_pages(writer: PdfWriter, labels: Sequence[str | None]) -> None:
         page.merge_transformed_page(stamp, Transformation().translate(float(box.right) - 594.96, float(box.bottom)))
 
 
+def _add_printed(writer: PdfWriter, printed: Printed, page: str, upto: int) -> Placed:
+    """The printed page's first ``upto`` pages (but its blank ones) added to ``writer``; where they went."""
+    reader = PdfReader(printed.pdf)
+    placed: dict[int, int] = {}
+    for index in range(min(upto, len(reader.pages))):
+        if index not in printed.blank or (not placed and index == upto - 1):
+            placed[index] = len(writer.pages)
+            writer.add_page(reader.pages[index])
+    return Placed(page, placed, named_anchors(reader))
+
+
+def _page_of(placed: Placed, page: int) -> int:
+    """Where a printed page's page went: itself, else (left out) the next kept one, else its last."""
+    later = [placed.pages[n] for n in sorted(placed.pages) if n >= page]
+    return later[0] if later else max(placed.pages.values())
+
+
 def _add_bookmarks(
-    writer: PdfWriter, marks: Sequence[Bookmark], offset: int, parent: IndirectObject | None, skip_title: bool
+    writer: PdfWriter, marks: Sequence[Bookmark], placed: Placed, parent: IndirectObject | None, skip_title: bool
 ) -> None:
-    """A report's bookmarks nested by heading level under ``parent``, its pages ``offset`` on; with
+    """A report's bookmarks nested by heading level under ``parent``, on its pages as ``placed``; with
     ``skip_title``, its title (the first heading) is the parent itself."""
     parents: dict[int, Any] = {}
     base = marks[0].level + (1 if skip_title else 0) if marks else 0
@@ -366,21 +472,22 @@ def _add_bookmarks(
             continue
         level = max(mark.level - base, 0)
         above = next((parents[k] for k in range(level - 1, -1, -1) if k in parents), parent)
-        item = writer.add_outline_item(title=mark.title, page_number=offset + mark.page, parent=above)
+        item = writer.add_outline_item(title=mark.title, page_number=_page_of(placed, mark.page), parent=above)
         parents[level] = item
         for deeper in [k for k in parents if k > level]:
             del parents[deeper]
 
 
-def write_report_pdf(printed: Printed, target: Path, title: str) -> Path:
-    """A report's own PDF: all its printed pages, "Side N af M" on each, bookmarks nested by heading."""
-    reader = PdfReader(printed.pdf)
+def write_report_pdf(printed: Printed, target: Path, title: str, page: str = "", site_url: str | None = None) -> Path:
+    """A report's own PDF: its printed pages (but blank ones), "Side N af M" on each, bookmarks nested by
+    heading, links within it working (``page``: its address in the site) and links to other pages of the
+    site going to ``site_url`` (else removed)."""
     writer = PdfWriter()
-    for page in reader.pages:
-        writer.add_page(page)
-    total = len(reader.pages)
+    placed = _add_printed(writer, printed, page, printed.pages)
+    total = len(writer.pages)
     _stamp_pages(writer, [f"Side {n + 1} af {total}" for n in range(total)])
-    _add_bookmarks(writer, printed.bookmarks, 0, None, skip_title=False)
+    _add_bookmarks(writer, printed.bookmarks, placed, None, skip_title=False)
+    relink(writer, [placed], site_url)
     writer.add_metadata({"/Title": title})
     writer.page_mode = "/UseOutlines"
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -441,27 +548,88 @@ li .p {{ min-width: 12mm; text-align: right; font-variant-numeric: tabular-nums;
 </body></html>"""
 
 
+def _technical_blocks(fragment: str) -> list[str]:
+    """The technical documentation's blocks as HTML: each paragraph, with the list that follows it."""
+    soup = BeautifulSoup(fragment, "html.parser")
+    blocks: list[str] = []
+    for node in soup.contents:
+        if not isinstance(node, Tag):
+            continue
+        if node.name in ("ul", "ol") and blocks:
+            blocks[-1] += str(node)
+        else:
+            blocks.append(str(node))
+    return blocks
+
+
+def technical_annex_html(title: str, reports: Sequence[tuple[str, str]]) -> str:
+    """The book's annex with every report's technical documentation (``reports``: title, HTML), as a page to
+    print: what all reports share (code version, data files …) once, then what is each report's own."""
+    blocked = [(name, _technical_blocks(fragment)) for name, fragment in reports if fragment]
+    shared = [b for b in blocked[0][1] if all(b in blocks for _, blocks in blocked)] if len(blocked) > 1 else []
+    parts = [f"<h1>{html.escape(TECHNICAL_TITLE)}</h1>"]
+    parts.append(
+        "<p>Hvilke filer og hvilken version af programmet hver rapports tal er lavet med (med filernes "
+        "SHA-256), så enhver kan genskabe dem.</p>"
+    )
+    if shared:
+        parts.append("<section><h2>Fælles for alle rapporterne</h2>" + "".join(shared) + "</section>")
+    for name, blocks in blocked:
+        own = [b for b in blocks if b not in shared]
+        if own:
+            parts.append(f"<section><h2>{html.escape(name)}</h2>" + "".join(own) + "</section>")
+    return f"""<!DOCTYPE html>
+<html lang="da"><head><meta charset="utf-8"><title>{html.escape(TECHNICAL_TITLE)}</title>
+<style>
+@page {{ size: A4; margin: 16mm 14mm 18mm 14mm;
+  @top-left {{ content: {css_string(title)}; font-size: 8pt; color: #444; font-family: 'DejaVu Sans', sans-serif; }} }}
+body {{ font-family: 'DejaVu Sans', sans-serif; font-size: 8.5pt; color: #111; overflow-wrap: anywhere; }}
+h1 {{ font-size: 16pt; margin: 0 0 4mm; }}
+h2 {{ font-size: 10pt; margin: 4mm 0 1mm; break-after: avoid; }}
+p {{ margin: 0.8mm 0; }}
+ul {{ margin: 0.5mm 0 1mm; padding-left: 5mm; }}
+section {{ break-inside: avoid; }}
+</style></head><body>{"".join(parts)}</body></html>"""
+
+
 def assemble_book(
-    jobs: Sequence[PrintPage], printed: Sequence[Printed], cover: BookCover, target: Path, work: Path
+    jobs: Sequence[PrintPage],
+    printed: Sequence[Printed],
+    cover: BookCover,
+    target: Path,
+    work: Path,
+    site_url: str | None = None,
 ) -> Path:
-    """The book's PDF: cover, contents with page numbers, every report's pages before its annex, in the parts
-    of the book; "Side N af M" on every page but the cover; bookmarks part > report > heading."""
+    """The book's PDF: cover, contents with page numbers, every report's pages before its annexes, in the parts
+    of the book, and one annex with every report's technical documentation; "Side N af M" on every page but
+    the cover; bookmarks part > report > heading; links between its pages working (:func:`relink`)."""
     parts: list[tuple[str, list[tuple[PrintPage, Printed]]]] = []
     for job, done in zip(jobs, printed, strict=True):
         if not parts or parts[-1][0] != job.part:
             parts.append((job.part, []))
         parts[-1][1].append((job, done))
     work.mkdir(parents=True, exist_ok=True)
+    annex_pdf: Path | None = None
+    if any(done.technical for done in printed):
+        annex_html = work / "teknisk.html"
+        annex_html.write_text(
+            technical_annex_html(TECHNICAL_TITLE, [(j.title, d.technical) for j, d in zip(jobs, printed, strict=True)]),
+            encoding="utf-8",
+        )
+        annex_pdf = print_to_pdf(annex_html, work / "teknisk.pdf")
     front_pdf = work / "forside.pdf"
     front_pages = 2  # a guess: the cover and one page of contents; printed again if it is wrong
     for _ in range(3):
-        numbers, page = [], front_pages + 1
+        numbers: list[tuple[str, Sequence[tuple[str, int]]]] = []
+        page = front_pages + 1
         for caption, reports in parts:
             listed = []
             for job, done in reports:
                 listed.append((job.title, page))
-                page += done.body_pages
+                page += len([n for n in range(done.body_pages) if n not in done.blank]) or 1
             numbers.append((caption, listed))
+        if annex_pdf is not None:
+            numbers.append(("Bilag", [(TECHNICAL_TITLE, page)]))
         front = work / "forside.html"
         front.write_text(front_matter_html(cover, numbers), encoding="utf-8")
         print_to_pdf(front, front_pdf)
@@ -474,24 +642,28 @@ def assemble_book(
     writer = PdfWriter()
     for front_page in PdfReader(front_pdf).pages:
         writer.add_page(front_page)
-    starts: list[int] = []
+    placed: list[Placed] = []
     for _caption, reports in parts:
-        for _job, done in reports:
-            starts.append(len(writer.pages))
-            reader = PdfReader(done.pdf)
-            for index in range(done.body_pages):
-                writer.add_page(reader.pages[index])
+        for job, done in reports:
+            placed.append(_add_printed(writer, done, job.page, done.body_pages))
+    annex_start = len(writer.pages)
+    if annex_pdf is not None:
+        for annex_page in PdfReader(annex_pdf).pages:
+            writer.add_page(annex_page)
     total = len(writer.pages)
     _stamp_pages(writer, [None, *[f"Side {n + 1} af {total}" for n in range(1, total)]])
+    relink(writer, placed, site_url)
     writer.add_outline_item(title="Indhold", page_number=1)
     n = 0
     for caption, reports in parts:
-        part_item = writer.add_outline_item(title=caption, page_number=starts[n])
+        part_item = writer.add_outline_item(title=caption, page_number=placed[n].first)
         for job, done in reports:
-            item = writer.add_outline_item(title=job.title, page_number=starts[n], parent=part_item)
+            item = writer.add_outline_item(title=job.title, page_number=placed[n].first, parent=part_item)
             body_marks = [m for m in done.bookmarks if m.page < done.body_pages]
-            _add_bookmarks(writer, body_marks, starts[n], item, skip_title=True)
+            _add_bookmarks(writer, body_marks, placed[n], item, skip_title=True)
             n += 1
+    if annex_pdf is not None:
+        writer.add_outline_item(title=TECHNICAL_TITLE, page_number=annex_start)
     writer.add_metadata({"/Title": f"{cover.council}: {cover.title}"})
     writer.page_mode = "/UseOutlines"
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -536,6 +708,7 @@ def make_pdfs(
     work: Path,
     workers: int = 2,
     force: bool = False,
+    site_url: str | None = None,
 ) -> tuple[Path, int]:
     """Print (or take from the cache) every report page, write each report's own PDF beside its page and link
     it, and assemble the book's PDF at ``book_pdf``; ``force`` prints every page again. Returns the book's PDF
@@ -543,10 +716,10 @@ def make_pdfs(
     printed, fresh = print_pages(html_dir, jobs, cache, workers, force)
     for job, done in zip(jobs, printed, strict=True):
         own = done.pdf.with_suffix(".report.pdf")  # stamped and bookmarked: cached beside the print
-        if force or not own.is_file():
-            write_report_pdf(done, own.with_suffix(".tmp"), job.title).replace(own)
+        if force or site_url or not own.is_file():  # the cached one links nowhere outside the book
+            write_report_pdf(done, own.with_suffix(".tmp"), job.title, job.page, site_url).replace(own)
         shutil.copyfile(own, html_dir / job.pdf)
-    assemble_book(jobs, printed, cover, book_pdf, work)
+    assemble_book(jobs, printed, cover, book_pdf, work, site_url)
     link_report_pdfs(html_dir, jobs, printed)
     prune_prints(cache, keep={p.pdf for p in printed})
     shutil.rmtree(work, ignore_errors=True)

@@ -88,3 +88,188 @@ def page_stamps(labels: list[str]) -> PdfReader:
             plt.close(figure)
     buffer.seek(0)
     return PdfReader(buffer)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Links: Chromium writes a link to another page as a URI to a file on the build machine (``file:///…``) and a
+# link within the page as a named destination, which a merge of pages loses. Right after printing, file
+# links become addresses within the site (:func:`site_relative_links`, so a cached print names no folder);
+# in a PDF made of printed pages, :func:`relink` turns every link to a page it holds into a link inside the
+# PDF, and every other link to the site into the published address (or removes it).
+# ---------------------------------------------------------------------------------------------------------
+
+_KEPT_SCHEMES = ("http", "https", "mailto", "tel")
+
+
+def _link_annotations(page: Any) -> list[Any]:
+    return [a.get_object() for a in page.get("/Annots") or [] if a.get_object().get("/Subtype") == "/Link"]
+
+
+def site_relative_links(pdf: Path, site: Path) -> None:
+    """Rewrite, in place, every ``file:`` link of a printed page into its address from the root of ``site``
+    (the built site's folder): ``/metode.html#x``; a file outside the site becomes an empty address (removed
+    later, :func:`relink`)."""
+    from urllib.parse import unquote, urlsplit
+
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    writer = PdfWriter(clone_from=pdf)
+    root = site.resolve()
+    changed = False
+    for page in writer.pages:
+        for annotation in _link_annotations(page):
+            action = annotation.get("/A")
+            action = action.get_object() if action is not None else None
+            uri = str(action.get("/URI", "")) if action is not None else ""
+            if action is None or not uri.startswith("file:"):
+                continue
+            parts = urlsplit(uri)
+            try:
+                inside = Path(unquote(parts.path)).resolve().relative_to(root).as_posix()
+            except ValueError:
+                inside = ""
+            if inside:
+                inside = "/" + inside + ("#" + parts.fragment if parts.fragment else "")
+            action[NameObject("/URI")] = TextStringObject(inside)
+            changed = True
+    if changed:
+        with pdf.open("wb") as stream:
+            writer.write(stream)
+
+
+def _invisible(annotation: Any) -> bool:
+    rect = [float(v) for v in annotation.get("/Rect") or [0, 0, 0, 0]]
+    return abs(rect[2] - rect[0]) < 1.5 and abs(rect[3] - rect[1]) < 1.5
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A named destination of a printed page: its page (0-based, in the printed page) and position."""
+
+    page: int
+    left: float | None
+    top: float | None
+
+
+def named_anchors(reader: PdfReader) -> dict[str, Anchor]:
+    """The named destinations Chromium wrote for a page's ids (``jc-roskilde`` …)."""
+    found: dict[str, Anchor] = {}
+    for name, dest in reader.named_destinations.items():
+        page = reader.get_destination_page_number(dest)
+        if page is None or page < 0:
+            continue
+        left = dest.get("/Left")
+        top = dest.get("/Top")
+        found[str(name).lstrip("/")] = Anchor(
+            page, float(left) if left is not None else None, float(top) if top is not None else None
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A printed page as placed in a PDF: its address in the site, where each of its kept pages went (source
+    page -> page of the PDF) and its anchors."""
+
+    page: str
+    pages: dict[int, int]
+    anchors: dict[str, Anchor]
+
+    @property
+    def first(self) -> int:
+        return min(self.pages.values())
+
+
+def _resolve(page: str, target: str) -> tuple[str, str] | None:
+    """A link's target (``../x.html#a``, ``metode.html``) as (page within the site, anchor); None if it is
+    not a link within the site."""
+    from posixpath import dirname, join, normpath
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    if not parts.path:
+        return page, unquote(parts.fragment)
+    path = normpath(join(dirname(page), unquote(parts.path))) if not target.startswith("/") else parts.path[1:]
+    if path.startswith(".."):
+        return None
+    return path, unquote(parts.fragment)
+
+
+def relink(writer: Any, placed: Sequence[Placed], site_url: str | None = None) -> None:
+    """Every link annotation of the PDF ``writer`` made of the ``placed`` printed pages: a link to a page it
+    holds goes to the anchor's place (named destination), else to that page's first page; a link to another
+    page of the site goes to ``site_url`` + its address, or is removed when no address is known; links to
+    other sites stay; so no link names a file."""
+    from urllib.parse import quote
+
+    from pypdf.generic import ArrayObject, FloatObject, NameObject, NullObject
+
+    by_page = {p.page: p for p in placed}
+
+    def goto(doc: Placed, anchor: str) -> ArrayObject:
+        found = doc.anchors.get(anchor) if anchor else None
+        index = doc.pages.get(found.page) if found is not None else None
+        if found is None or index is None:
+            return ArrayObject([writer.pages[doc.first].indirect_reference, NameObject("/Fit")])
+        return ArrayObject(
+            [
+                writer.pages[index].indirect_reference,
+                NameObject("/XYZ"),
+                FloatObject(found.left) if found.left is not None else NullObject(),
+                FloatObject(found.top) if found.top is not None else NullObject(),
+                NullObject(),
+            ]
+        )
+
+    for doc in placed:
+        for index in sorted(set(doc.pages.values())):
+            page = writer.pages[index]
+            annotations = page.get("/Annots")
+            if not annotations:
+                continue
+            kept = ArrayObject()
+            for reference in annotations:
+                annotation = reference.get_object()
+                if annotation.get("/Subtype") != "/Link":
+                    kept.append(reference)
+                    continue
+                if _invisible(annotation):
+                    continue  # a print's link to each of its ids, there only for its named destinations
+                action = annotation.get("/A")
+                action = action.get_object() if action is not None else None
+                dest = annotation.get("/Dest")
+                if dest is None and action is not None and action.get("/S") == "/GoTo":
+                    dest = action.get("/D")
+                if dest is not None:
+                    if isinstance(dest, ArrayObject | list):
+                        kept.append(reference)  # already explicit
+                        continue
+                    target: tuple[str, str] | None = (doc.page, str(dest).lstrip("/"))
+                else:
+                    uri = str(action.get("/URI", "")) if action is not None else ""
+                    if uri.split(":", 1)[0].lower() in _KEPT_SCHEMES and ":" in uri:
+                        kept.append(reference)
+                        continue
+                    target = _resolve(doc.page, uri) if uri and not uri.startswith("file:") else None
+                if target is None:
+                    continue  # a file of the build machine, or nothing: removed
+                other = by_page.get(target[0])
+                if other is not None:
+                    annotation[NameObject("/Dest")] = goto(other, target[1])
+                    if "/A" in annotation:
+                        del annotation["/A"]
+                    kept.append(reference)
+                elif site_url:
+                    address = site_url.rstrip("/") + "/" + quote(target[0]) + (f"#{target[1]}" if target[1] else "")
+                    from pypdf.generic import DictionaryObject, TextStringObject
+
+                    annotation[NameObject("/A")] = DictionaryObject(
+                        {NameObject("/S"): NameObject("/URI"), NameObject("/URI"): TextStringObject(address)}
+                    )
+                    if "/Dest" in annotation:
+                        del annotation["/Dest"]
+                    kept.append(reference)
+            page[NameObject("/Annots")] = kept
