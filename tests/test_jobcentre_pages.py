@@ -21,8 +21,9 @@ from councilbook.analysis.yearly import FigureSpec
 from councilbook.build import subpages
 from councilbook.core import figures as fig
 from councilbook.core.collation import danish_order
+from councilbook.core.links import page_link
 from councilbook.parameters.model import load_parameters
-from councilbook.reports.model import PAGE_END, PAGE_START, page_link
+from councilbook.reports.model import PAGE_END, PAGE_START
 from councilbook.text.yearly import development, development_ranks
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,7 +76,9 @@ def test_pages_move_out_of_their_report_and_links_get_their_address(tmp_path: Pa
     nb.cells[1].outputs[0]["data"]["text/html"] = page_link("jc-roskilde", "Roskilde") + page_link("jc-nowhere", "X")
     nbformat.write(nb, other)
 
-    pages = subpages.split_all(generated, ["keyfigures/2013.ipynb", "keyfigures/2012.ipynb", "meetings/2013-05-29.ipynb"])
+    pages = subpages.split_all(
+        generated, ["keyfigures/2013.ipynb", "keyfigures/2012.ipynb", "meetings/2013-05-29.ipynb"]
+    )
     assert [(p.file, p.title) for p in pages] == [
         ("keyfigures/2013/jc-roskilde", "Jobcenter Roskilde"),
         ("keyfigures/2013/jc-koege", "Jobcenter Køge"),

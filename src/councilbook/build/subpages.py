@@ -27,7 +27,8 @@ import yaml
 
 from councilbook.build.execute import TITLE_TAG
 from councilbook.core.collation import danish_order
-from councilbook.reports.model import PAGE_END, PAGE_SCHEME
+from councilbook.core.links import PAGE_SCHEME
+from councilbook.reports.model import PAGE_END
 
 _START = re.compile(r'<div class="cb-page-start" data-page="(?P<page>[^"]+)" hidden></div>')
 _HEADING = re.compile(r"^(?P<hashes>#{2,6})\s+(?P<title>.+)$", re.MULTILINE)

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from councilbook.core.links import page_link
 from councilbook.text import present
 from councilbook.text.downloads import Downloads, figure_tables
 
@@ -36,7 +37,7 @@ class Section:
     # annex at the end of the report's own PDF, so the book's PDF, which leaves the annexes out, stays short.
     detail: bool = False
     # A page of its own (its id in the book, e.g. "jc-roskilde"): the build moves the section to a page under the
-    # report's page, its heading the page's title; the report links it with :func:`page_link`.
+    # report's page, its heading the page's title; the report links it with :func:`councilbook.core.links.page_link`.
     page: str = ""
 
     def __post_init__(self) -> None:
@@ -68,17 +69,6 @@ def section_anchor(section_id: str) -> str:
 
 
 CONTENTS_MIN = 3  # a page with fewer top-level sections needs no contents list
-
-
-def page_link(page: str, text: str, css: str = "") -> str:
-    """A link (HTML) to the page ``page`` of the book, wherever the build puts it: the build writes the page's
-    address in its place (:func:`councilbook.build.subpages.resolve_page_links`), or leaves the bare text if
-    the book has no such page."""
-    attrs = f' class="{html.escape(css)}"' if css else ""
-    return f'<a href="{PAGE_SCHEME}{html.escape(page)}"{attrs}>{html.escape(text)}</a>'
-
-
-PAGE_SCHEME = "cb-page:"
 
 
 def slug(text: str) -> str:

@@ -22,12 +22,13 @@ from councilbook.analysis.yearly import FigureSpec, compute_adjusted_year, compu
 from councilbook.core import figures as fig
 from councilbook.core.collation import danish_order
 from councilbook.core.formats import MISSING, count_noun, format_date, format_month, format_number
+from councilbook.core.links import jobcentre_page, page_link
 from councilbook.core.prose import escape_markdown as md_text
 from councilbook.parameters.model import JobCentre, Parameters
 from councilbook.publication.provenance import collect_provenance
 from councilbook.publication.scope import keyfigures_scope
 from councilbook.reports.common import figures_until, provenance_section, report_intro, scoped_project
-from councilbook.reports.model import Report, Section, page_link
+from councilbook.reports.model import Report, Section
 from councilbook.reports.registry import Deadline, FrontPage, Item, ReportKind
 from councilbook.text import present
 from councilbook.text.yearly import (
@@ -43,17 +44,12 @@ from councilbook.text.yearly import (
 YEARS_SHOWN = 3
 
 
-def jobcentre_anchor(jobcentre_id: str) -> str:
-    """The id of a job centre's section (and its HTML anchor)."""
-    return f"jc-{jobcentre_id}"
-
-
 def jobcentre_picker(params: Parameters) -> str:
     """The job centres' pages in Danish alphabetical order as a plain list of links, with a field that filters
     the list as one types (``book/_static/councilbook.js`` shows the field; without JavaScript it stays hidden
     and the list works as it is). One HTML block: no blank line inside."""
     items = "".join(
-        f"<li>{page_link(jobcentre_anchor(jc.id), jc.name)}</li>"
+        f"<li>{page_link(jobcentre_page(jc.id), jc.name)}</li>"
         for jc in sorted(params.council.job_centres, key=lambda jc: danish_order(jc.name))
     )
     return (
@@ -129,8 +125,8 @@ def _jobcentre_section(
             numeric=(*range(1, len(years) + 2), len(years) + 3, len(years) + 4, len(years) + 5),
             caption=f"{jc.name}: nøgletal, {when}",
         ),
-        id=jobcentre_anchor(jc.id),
-        page=jobcentre_anchor(jc.id),
+        id=jobcentre_page(jc.id),
+        page=jobcentre_page(jc.id),
     )
 
 
