@@ -98,7 +98,8 @@ def _charts(params) -> dict[str, Figure]:
             target_when=pd.Period("2013-12", "M"),
             narrow=narrow,
         )
-        charts.add_forecast(drawn[f"history-count-{w}"], count, count_m, 4.6, 3.9, 5.4, pd.Period("2013-12", "M"))
+        # the forecast's range reaches above every figure so far: the plot makes room for it
+        charts.add_forecast(drawn[f"history-count-{w}"], count, count_m, 8.1, 6.6, 10.4, pd.Period("2013-12", "M"))
         signals = [
             Signal("run", months.index[3], months.index[10], "improvement"),
             Signal("outside", months.index[20], months.index[20], "concern"),

@@ -212,7 +212,9 @@ def _room_for_marks(ax) -> bool:  # noqa: ANN001 - a matplotlib Axes
             continue
         radius = (line.get_markersize() + line.get_markeredgewidth()) / 2 * dpi / 72 + 1
         for x, y in ax.transData.transform(line.get_xydata()):
-            if math.isfinite(x) and math.isfinite(y):
+            # a marker in view (its centre in the plot): one out of view is meant to be
+            inside = frame.x0 - 1 <= x <= frame.x1 + 1 and frame.y0 - 1 <= y <= frame.y1 + 1
+            if math.isfinite(x) and math.isfinite(y) and inside:
                 need["left"] = max(need["left"], frame.x0 + radius - x)
                 need["right"] = max(need["right"], x + radius - frame.x1)
                 need["bottom"] = max(need["bottom"], frame.y0 + radius - y)
@@ -420,6 +422,7 @@ def add_forecast(
         return
     share = is_share(goal, measure)
     ax = fig.axes[0]
+    ax.set_autoscaley_on(True)  # the forecast's range in view, whatever room the markers were given before
     x = when.to_timestamp()
     if not (math.isnan(low) or math.isnan(high)):
         ax.errorbar(
