@@ -1,6 +1,7 @@
 """Stage 2: the figures behind every report, computed from the data and the parameters.
 
-Methods (documented for the council in the book's method notes, ``book/metode.md``):
+Methods (documented for the council in the book's Metode page, ``book/metode.md.jinja``, rendered with the
+council's values by :mod:`councilbook.build.methodpage`):
 
 * **Cut-off** (:mod:`cutoff`): a report reads only the months, quarters and years
   published by its date.
@@ -13,8 +14,12 @@ Methods (documented for the council in the book's method notes, ``book/metode.md
   not reported) is left out of both, and the report says which; for ``end_of_period``
   the latest period with a figure is used.
 * **Target for the period so far** (shown, not used for status). A level or share
-  target as it stands; a %-change target or a direction-only goal against the
-  baseline period's same periods, so a part-year is never set against a whole year.
+  target as it stands; a %-change target or a direction-only goal, when its baseline is a
+  whole calendar year and it is not measured at the end of the period, against the
+  baseline year's same periods, so a part-year is never set against a whole year;
+  otherwise (``end_of_period``, or a baseline that is not a whole calendar year) the
+  same as the year's target: from the whole baseline, for ``end_of_period`` its last
+  period (a baseline of December 2012 gives December 2012's figure, not May 2012's).
 * **Forecast** of the year's figure (or of the target period's value for a level
   target): :mod:`forecast`, with a backtested error range.
 * **Status** from the forecast against the year's target (the baseline for a
@@ -515,7 +520,8 @@ def compute_jobcentre_table(
     """Per job centre over the region's periods (``status.periods``): actual, the same periods a year earlier,
     the change as shown (percentage points for a share, % for a count), its rank (1 = best change), and for
     a count its contribution to the region's change in percentage points (the job centre's change ÷ the
-    region's figure a year earlier; the contributions add up to the region's change in %)."""
+    region's figure a year earlier, all as shown; before rounding the contributions add up to the region's change
+    in %, as shown they need not)."""
     jobcentres = params.council.job_centres
     data = dataset.until(cutoff)
     values = jobcentre_series(params, data, goal.measure, jobcentres)

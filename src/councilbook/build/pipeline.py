@@ -26,6 +26,7 @@ from councilbook.build import book, frontpage, subpages
 from councilbook.build.bookpdf import BookCover, PrintPage
 from councilbook.build.execute import RunResult, execute_runs, prune_cache
 from councilbook.build.manifest import Run, expand_manifest, held_back
+from councilbook.build.methodpage import write_method_page
 from councilbook.build.runkey import run_key
 from councilbook.core import release
 from councilbook.core.formats import format_date, format_month
@@ -240,8 +241,10 @@ def book_cover(paths: book.BookPaths, project: Project, runs: list[Run], as_of: 
 def _write_book_sources(
     paths: book.BookPaths, project: Project, runs: list[Run], pdf: bool, as_of: date | None = None
 ) -> str:
-    """Write the front page (which links the PDF only in a build with PDF) and return the book's key."""
+    """Write the front page (which links the PDF only in a build with PDF) and the Metode page with the council's
+    values, and return the book's key."""
     frontpage.write_front_page(paths, project.params, project.dataset, runs, pdf, as_of)
+    write_method_page(paths, project.params, as_of)
     return book.book_key(paths)
 
 
