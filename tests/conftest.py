@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 import sys
 import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
+from buildpaths import BUILD_FOLDER
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests" / "fixtures" / "mini"
@@ -83,15 +86,15 @@ def sample_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (target / "done").is_file():
             shutil.rmtree(target, ignore_errors=True)
-            build_html(copy_project(target / "project"))
+            build_html(copy_project(target / BUILD_FOLDER / "project"))  # a folder name no output may show
             (target / "done").touch()
-    return target / "project/_build/html"
+    return target / BUILD_FOLDER / "project/_build/html"
 
 
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
-    """A copy of the project folder for building books."""
-    return copy_project(tmp_path / "project")
+    """A copy of the project folder for building books, in a folder whose name no output may show."""
+    return copy_project(tmp_path / BUILD_FOLDER / "project")
 
 
 class QuietServer(ThreadingHTTPServer):
@@ -129,11 +132,12 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-# Numbers in the JSON that are not figures with a unit: counts of things, years, ranks.
+# Numbers in the JSON that are not figures with a unit: counts of things, years, ranks (whole numbers, all).
 UNITLESS = {
     "year",
     "n",
     "rank",
+    "adjusted_rank",
     "periods",
     "points",
     "baseline_points",
@@ -142,27 +146,53 @@ UNITLESS = {
     "decimals",
     "contract_year",
     "evaluation_year",
+    "analysis_year",
     "covers",
 }
-UNIT_SUFFIXES = ("_count", "_pct", "_pp", "_ratio")
+UNITLESS_UNDER = {"activity": {"expected", "held"}}  # the evaluation's meetings: expected and held, counted
+# Each unit's suffix and the decimals its figures are shown with (a share's change that would show as "±0,0"
+# is shown with more: figures.change); "_ratio" is shown with 2 decimals, a spread's with 3.
+UNIT_DECIMALS = {"_count": 0, "_pct": 1, "_pp": 1, "_ratio": 3, "_per_1000": 1}
+UNIT_SUFFIXES = tuple(UNIT_DECIMALS)
+# The fit's coefficients are the model, not figures a report shows: kept as computed, to recompute with.
+NOT_SHOWN = ("coefficients", "provenance")
 
 
 def unnamed_figures(value: object, path: str = "") -> list[str]:
-    """Paths of numbers whose key does not say their unit (``backtest_error_pct``'s years are keys of a %)."""
+    """Paths of numbers in a report's JSON not named or rounded as shown: a key that does not say the unit
+    (``backtest_error_pct``'s years are keys of a %), a count or a number of things that is not an integer, a
+    figure with more decimals than its unit is shown with."""
     found = []
     if isinstance(value, dict):
         for key, item in value.items():
             where = f"{path}.{key}"
             if isinstance(item, (int, float)) and not isinstance(item, bool):
-                if key not in UNITLESS and not key.endswith(UNIT_SUFFIXES) and not path.endswith(UNIT_SUFFIXES):
-                    if not path.endswith(("coefficients", "provenance")):
-                        found.append(where)
+                if path.endswith(NOT_SHOWN):
+                    continue
+                suffix = next((s for s in UNIT_SUFFIXES if str(key).endswith(s) or path.endswith(s)), None)
+                parent = re.sub(r"\[\d+\]$", "", path).rsplit(".", 1)[-1]
+                if key in UNITLESS or key in UNITLESS_UNDER.get(parent, ()):
+                    if not isinstance(item, int):
+                        found.append(f"{where}: {item!r} is not a whole number")
+                elif suffix is None:
+                    found.append(where)
+                elif not _as_shown(item, UNIT_DECIMALS[suffix]):
+                    found.append(f"{where}: {item!r} is not as shown ({UNIT_DECIMALS[suffix]} decimals)")
             else:
                 found += unnamed_figures(item, where)
     elif isinstance(value, list):
         for index, item in enumerate(value):
             found += unnamed_figures(item, f"{path}[{index}]")
     return found
+
+
+def _as_shown(value: float, decimals: int) -> bool:
+    """An integer for a figure without decimals; else no more decimals than shown, but more for a figure that
+    would show as 0 with them (``+0,03 %``, never ``±0,0 %``)."""
+    if decimals == 0:
+        return isinstance(value, int)
+    places = -Decimal(repr(float(value))).normalize().as_tuple().exponent
+    return places <= decimals or abs(value) < 0.5 * 10**-decimals
 
 
 @contextmanager

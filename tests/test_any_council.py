@@ -374,7 +374,7 @@ def test_7_framework_figures_of_the_current_year_are_not_read(tmp_path: Path, mo
     assert adjusted["framework_years"] == [2020]
     nordby = next(row for row in adjusted["jobcentres"] if row["jobcentre_id"] == "nordby")
     ledige = round(30_000 * 0.03 * 0.94) + round(900 * 0.03 * 0.94)
-    assert nordby["level_count"] == pytest.approx(ledige / 30_900 * 1000, abs=0.05)  # 2020's population, not 2021's
+    assert nordby["level_per_1000"] == pytest.approx(ledige / 30_900 * 1000, abs=0.05)  # 2020's population, not 2021's
     assert "Rammevilkårene er tallene for 2020" in report_text(report)
 
 

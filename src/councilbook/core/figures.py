@@ -1,7 +1,8 @@
 """One figure model: a number with its unit and its rounding, read the same everywhere.
 
 A :class:`Quantity` is computed once and carries its unit (``count``, ``percent``,
-``pp`` for percentage points, ``ratio``) and the decimals it is shown with. The
+``pp`` for percentage points, ``ratio``, ``per_1000`` for a rate per 1.000 residents) and the decimals it is
+shown with. The
 terminal, the book (HTML and PDF), the members' pack, the workbook, the press release
 and ``status --json`` all take its text or its rounded value from here, so a figure
 reads the same in every output.
@@ -25,9 +26,9 @@ from typing import Literal
 
 from councilbook.core.formats import MISSING, format_number, format_percent, format_points, is_missing, round_half_up
 
-Unit = Literal["count", "percent", "pp", "ratio"]
+Unit = Literal["count", "percent", "pp", "ratio", "per_1000"]
 # The suffix that names a figure's unit in JSON field names.
-UNIT_SUFFIX: dict[str, str] = {"count": "count", "percent": "pct", "pp": "pp", "ratio": "ratio"}
+UNIT_SUFFIX: dict[str, str] = {"count": "count", "percent": "pct", "pp": "pp", "ratio": "ratio", "per_1000": "per_1000"}
 SHARE_DECIMALS = 1
 COUNT_DECIMALS = 0
 MAX_DECIMALS = 6
@@ -90,6 +91,11 @@ def level(value: float, share: bool) -> Quantity:
 
 def ratio(value: float, decimals: int = 2) -> Quantity:
     return Quantity(value, "ratio", decimals)
+
+
+def per_1000(value: float, decimals: int = 1) -> Quantity:
+    """A rate per 1.000 residents, with one decimal."""
+    return Quantity(value, "per_1000", decimals)
 
 
 def _exact(value: float) -> Decimal:
@@ -155,7 +161,8 @@ def direction(moved: Quantity, better: str) -> str:
 
 
 def json_fields(name: str, quantity: Quantity) -> dict[str, float | None]:
-    """``{"actual_pct": 29.6}``: a figure under a name that says its unit."""
+    """``{"actual_pct": 29.6}``: a figure under a name that says its unit, its value as shown (rounded as its
+    text, a figure without decimals as an integer)."""
     return {f"{name}_{UNIT_SUFFIX[quantity.unit]}": quantity.json}
 
 

@@ -497,7 +497,7 @@ FLAG_TEXTS = {
 
 def adjusted_level(value: float, share: bool) -> fig.Quantity:
     """The level compared on equal terms: a share in %, a count per 1.000 residents with one decimal."""
-    return fig.level(value, True) if share else fig.Quantity(value, "count", 1)
+    return fig.level(value, True) if share else fig.per_1000(value)
 
 
 def ratio_cell(ratio: float, flag: str, better: str) -> tuple[str, str]:
@@ -774,9 +774,29 @@ def goal_figures_json(goal: Goal, status: GoalStatus, since: fig.Quantity | None
         entry |= fig.json_fields("at_least", fig.level(status.at_least, False))
     if status.target_at_least is not None:  # a target from a baseline with a figure missing: at least this
         entry |= fig.json_fields("target_at_least", fig.level(status.target_at_least, False))
-    entry["forecast"] = status.forecast.as_dict()
+    entry["forecast"] = forecast_json(status)
     entry["text"] = status_row(goal, status, since)
     return entry
+
+
+FORECAST_ERROR_DECIMALS = 1  # as the forecast's sentence shows its typical error (sentences.describe_forecast)
+
+
+def forecast_json(status: GoalStatus) -> dict[str, Any]:
+    """The forecast's record: its typical error and its errors in earlier years (in percentage points for a
+    share, in % for a count) rounded as the typical error is shown."""
+    record = status.forecast.as_dict()
+    unit: fig.Unit = "pp" if status.forecast.error_unit == "pp" else "percent"
+
+    def shown(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: shown(item) for key, item in value.items()}
+        return fig.Quantity(math.nan if value is None else value, unit, FORECAST_ERROR_DECIMALS).json
+
+    return {
+        key: shown(value) if key.startswith(("typical_error_", "backtest_error_")) else value
+        for key, value in record.items()
+    }
 
 
 def jobcentres_json(table: pd.DataFrame, status: GoalStatus) -> list[dict[str, Any]]:
@@ -792,7 +812,7 @@ def jobcentres_json(table: pd.DataFrame, status: GoalStatus) -> list[dict[str, A
         row |= fig.json_fields("change", fig.change(actual, before))
         if not status.share:
             row |= fig.json_fields("contribution", fig.Quantity(record.contribution_pp, "pp", 1))
-        row["rank"] = plain_value(record.rank)
+        row["rank"] = whole(record.rank)
         rows.append(row)
     return rows
 
@@ -812,19 +832,17 @@ def adjusted_json(table: pd.DataFrame, status: GoalStatus) -> list[dict[str, Any
             "vs_cluster", fig.ratio(record.vs_cluster)
         )
         row["flag"] = record.flag or None
-        row["rank"] = plain_value(record.adjusted_rank)
+        row["rank"] = whole(record.adjusted_rank)
         rows.append(row)
     return rows
 
 
 def xmr_json(detail: GoalDetail, status: GoalStatus) -> dict[str, Any] | None:
-    """The XmR view with its centre line and limits in the goal's unit (one more decimal than the goal)."""
+    """The XmR view with its centre line and limits as the chart shows them (in the goal's unit and rounding)."""
     if detail.xmr is None:
         return None
     xmr = detail.xmr
-    unit: fig.Unit = "percent" if status.share else "count"
-    decimals = fig.SHARE_DECIMALS + 1 if status.share else 1
-    lines = {name: fig.Quantity(getattr(xmr, name), unit, decimals) for name in ("centre", "lower", "upper")}
+    lines = {name: fig.level(getattr(xmr, name), status.share) for name in ("centre", "lower", "upper")}
     return {
         **{key: value for name, q in lines.items() for key, value in fig.json_fields(name, q).items()},
         "baseline_points": xmr.baseline_points,
@@ -837,7 +855,7 @@ def spread_json(spread: pd.DataFrame) -> list[dict[str, Any]]:
     """The spread year by year: interquartile range and standard deviation of actual ÷ expected (ratios)."""
     rows = []
     for record in spread.itertuples():
-        row: dict[str, Any] = {"year": int(record.year), "periods": int(record.periods), "n": plain_value(record.n)}
+        row: dict[str, Any] = {"year": int(record.year), "periods": int(record.periods), "n": whole(record.n)}
         for name in ("iqr", "sd"):
             row |= fig.json_fields(name, fig.ratio(getattr(record, name), SPREAD_DECIMALS))
         row |= fig.json_fields("r2", fig.ratio(record.r2, 2))
@@ -880,6 +898,12 @@ def status_figures(result: MeetingStatus) -> dict[str, Any]:
         "columns": STATUS_COLUMNS,
         "goals": goals,
     }
+
+
+def whole(value: Any) -> int | None:
+    """A rank or a number of things as an integer (None when there is none)."""
+    plain = plain_value(value)
+    return None if plain is None else int(plain)
 
 
 def plain_value(value: Any) -> Any:

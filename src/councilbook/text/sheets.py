@@ -115,8 +115,8 @@ def excel_format(quantity: fig.Quantity) -> str:
     """The number format that shows a figure as the reports do: its unit and decimals (Danish separators
     come from the spreadsheet program's locale)."""
     digits = "0" + ("." + "0" * quantity.decimals if quantity.decimals else "")
-    body = "#,##" + digits if quantity.unit == "count" else digits
-    suffix = {"count": "", "percent": '" %"', "pp": '" pct.-point"', "ratio": ""}[quantity.unit]
+    body = "#,##" + digits if quantity.unit in ("count", "per_1000") else digits
+    suffix = {"count": "", "percent": '" %"', "pp": '" pct.-point"', "ratio": "", "per_1000": ""}[quantity.unit]
     if quantity.signed:
         return f'+{body}{suffix};-{body}{suffix};"±"{body}{suffix}'
     return body + suffix
