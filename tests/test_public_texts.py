@@ -77,3 +77,33 @@ def test_report_pages_open_with_main_points_that_are_the_tables_figures() -> Non
     for section in top:
         heading = section.display_parts(anchor=True)[0]
         assert f'<a id="{section_anchor(section.id)}"></a>' in heading._repr_markdown_()
+
+
+def test_a_meeting_page_opens_with_its_main_points_and_contents(monkeypatch) -> None:  # noqa: ANN001
+    """What a reader meets first (the notebook's outputs in order): the sample-data notice, the main points, the
+    contents list, and only then the report's introduction and its tables."""
+    import IPython.display
+
+    from councilbook.reports.kinds.status import build_status_report
+
+    shown: list[str] = []
+
+    def capture(*objects, **_kwargs) -> None:  # noqa: ANN002, ANN003
+        for item in objects:
+            text = getattr(item, "_repr_markdown_", None) or getattr(item, "_repr_html_", None)
+            shown.append(text() if text else getattr(item, "data", "") or "")
+
+    monkeypatch.setattr(IPython.display, "display", capture)
+    monkeypatch.setattr("myst_nb.glue", lambda *a, **k: None, raising=False)
+    report = build_status_report(ROOT / "parameters", ROOT / "data/sample", "2013-05-29")
+    report.show()
+    first = [i for i, text in enumerate(shown) if text]
+    order = [
+        next(i for i in first if "cb-sample" in shown[i]),
+        next(i for i in first if shown[i].startswith("**Hovedpunkter**")),
+        next(i for i in first if 'class="cb-contents"' in shown[i]),
+        next(i for i in first if "Materialet er udarbejdet" in shown[i]),
+        next(i for i in first if "cb-table" in shown[i]),
+    ]
+    assert order == sorted(order), order
+    assert "Materialet er udarbejdet" not in shown[order[0]]  # the notice alone, before the main points

@@ -107,18 +107,22 @@ class Report:
         """Display the whole report in a notebook, then record its figures."""
         from IPython.display import HTML, display
 
-        display(self.intro)
+        # The page opens as a bulletin does: (the sample-data notice,) the main points, the number first, and
+        # what is on the page; then the report's own introduction, its figures to take away and its summary.
+        opening = self.main_points or self.contents()
+        if opening and self.intro.notice:
+            display(replace(self.intro, text=""))
+        if self.main_points:
+            display(present.Markdown("**Hovedpunkter**\n\n" + "\n".join(f"- {p}" for p in self.main_points)))
+        if self.contents():
+            display(HTML(self.contents()))
+        display(replace(self.intro, notice="") if opening else self.intro)
         display(HTML(f'<p class="cb-method-link">Sådan er tallene beregnet: {page_link("metode", "Metode")}.</p>'))
         downloads = self.downloads()
         if downloads.tables:  # near the top: "Hent rapportens tal: CSV · Excel"
             display(downloads)
-        if self.main_points:
-            display(present.Markdown("**Hovedpunkter**\n\n" + "\n".join(f"- {p}" for p in self.main_points)))
         if self.summary is not None:
             display(self.summary)
-        contents = self.contents()
-        if contents:
-            display(HTML(contents))
         for section in [*self.sections, self.closing]:
             if section.page:
                 display(HTML(PAGE_START.format(page=html.escape(section.page))))
