@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import nbformat
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -232,3 +233,51 @@ def test_search_finds_the_job_centre_page_first(site: str, browser) -> None:
     WebDriverWait(driver, 60).until(expected_conditions.presence_of_element_located(first))
     link = driver.find_element(*first)
     assert "jc-roskilde" in link.get_attribute("href") and "Roskilde" in link.text
+
+
+@settings(max_examples=60, deadline=None)
+@given(_figures.filter(lambda v: len(v) >= 6), st.sampled_from(["higher", "lower"]), st.booleans())
+def test_the_best_and_worst_named_are_the_best_and_worst_shown(
+    values: list[tuple[float, float]], better: str, share: bool
+) -> None:
+    """The meeting page's sentence on the job centres names, as best, only job centres that got better and none
+    whose shown change is worse than an unnamed one's that got better (and the same for the worst), whatever the
+    order of the figures: the sentence is computed from the changes the table shows."""
+    from councilbook.text.sentences import describe_jobcentre_changes
+
+    rows = []
+    for index, (before, now) in enumerate(values):
+        shown_now, shown_before = fig.level(now, share), fig.level(before, share)
+        moved = fig.change(shown_now, shown_before)
+        rows.append(
+            {
+                "jobcentre_id": f"jc{index}",
+                "jobcentre": f"Jobcenter {chr(65 + index)}",
+                "actual": shown_now.rounded,
+                "last_year": shown_before.rounded,
+                "change": moved.value,
+            }
+        )
+    table = pd.DataFrame(rows)
+    good = table["change"] if better == "higher" else -table["change"]
+    table["rank"] = good.rank(ascending=False, method="min").astype("Int64")
+    table = table.sort_values("rank", kind="stable")
+    words = describe_jobcentre_changes(table, share=share, better=better)
+    if not words:  # too few job centres with a change to name three of each
+        assert table["rank"].notna().sum() < 6
+        return
+    best_line, worst_line = words.split("\n\n")
+    sign = 1 if better == "higher" else -1
+    for line, wanted in ((best_line, sign), (worst_line, -sign)):
+        named = {r.jobcentre for r in table.itertuples() if f"{r.jobcentre} (" in line}
+        moving = [r for r in table.itertuples() if np.sign(r.change) == wanted]
+        assert {r.jobcentre for r in moving} >= named
+        if not moving:
+            assert "ingen jobcentre" in line
+            continue
+        for r in moving:
+            if r.jobcentre in named:
+                continue
+            # an unnamed one is never better placed (best) or worse placed (worst) than a named one
+            for n in (x for x in moving if x.jobcentre in named):
+                assert (r.rank >= n.rank) if wanted == sign else (r.rank <= n.rank)
