@@ -24,7 +24,7 @@ from councilbook.analysis.cutoff import compute_cutoff, compute_pack_date
 from councilbook.core import figures as fig
 from councilbook.core.formats import format_date, format_month, format_number
 from councilbook.core.paths import BookPaths
-from councilbook.core.periods import month_end, xmr_years_before
+from councilbook.core.periods import month, month_end, xmr_years_before
 from councilbook.core.prose import escape_markdown
 from councilbook.parameters.model import Meeting, Parameters, share_weight
 from councilbook.text.sentences import WEAK_FIT
@@ -75,6 +75,7 @@ class CutoffExample:
     next_month: str  # "oktober 2013": the month after, not yet published
     next_published: str  # "10. december 2013": the day it is published, after the pack date
     months_to: str  # "september"
+    year_so_far: str  # "januar-september": the months of each year a yearly report compares
     quarter: str  # "3. kvartal 2013" (or "4. kvartal 2012" before March)
     cutoff_year: int  # 2013
     year: int  # the last whole year: 2012 (the cut-off's year when it is December)
@@ -132,11 +133,22 @@ def cutoff_example(params: Parameters, meeting: Meeting) -> CutoffExample:
         next_month=format_month(after),
         next_published=format_date(month_end(after) + lag),
         months_to=format_month(cutoff).split()[0],
+        year_so_far=year_so_far(cutoff),
         quarter=f"{last_quarter.quarter}. kvartal {last_quarter.year}",
         cutoff_year=cutoff.year,
         year=year,
         framework_year=year + 1,
     )
+
+
+def year_so_far(cutoff: pd.Period) -> str:
+    """``januar-september``: the months of each year up to the cut-off's month (``hele året`` for December)."""
+    name = lambda period: format_month(period).split()[0]  # noqa: E731
+    if cutoff.month == 12:
+        return "hele året"
+    if cutoff.month == 1:
+        return name(cutoff)
+    return f"{name(month(cutoff.year, 1))}-{name(cutoff)}"
 
 
 def early_meeting_example(params: Parameters, as_of: date) -> EarlyMeetingExample | None:
