@@ -179,3 +179,10 @@ def test_the_built_book_shows_the_values(sample_html: Path) -> None:
     latest = max(params.meetings, key=lambda m: m.date)
     assert f"Skæringsmåneden er derfor {format_month(meeting_cutoff(latest, params.council))}" in text
     assert "status_tolerance_pct" not in text.split("Rådets indstillinger")[0]
+
+
+def test_a_council_without_meetings_gets_the_rule_without_an_example() -> None:
+    params = replace(load_parameters(COUNCILS["nord"]), meetings=[])
+    page = render_method_page(template(), params, AS_OF)
+    check_page(page, params)
+    assert "Skæringsmåneden er derfor" not in page and "Et eksempel fra rådets egne møder" not in page
