@@ -3,7 +3,9 @@
 Each report page of the built site is printed by Chromium (:func:`pdf.print_to_pdf`) from a print copy
 (:func:`print_copy`): the article alone, a cover line (council, report, date) above its title, the report's
 title as the running header of every page, and the long detail tables (the job centres' rows, folded away
-on screen) moved into an annex at its end. The printed pages are cached under the key of what the print
+on screen) moved into an annex at its end, and the technical documentation of "Om tallene" (code version,
+files, hashes) into an annex of its own after it. Every id of the print gets a named destination, so that a
+link from another page can go to it in the book. The printed pages are cached under the key of what the print
 is made of (:func:`print_key`: the article, the stylesheets, the header texts), so a rebuild prints only
 the reports whose page changed.
 
@@ -13,7 +15,12 @@ From the cached prints:
   nested by heading, titled from the page's headings (never Chromium's glued words);
 - the book's PDF, for the archive: a cover (council, title, the month the figures run to), a contents
   page with page numbers, the reports in the book's parts, without their annexes (the detail tables stay
-  in each report's own PDF), "Side N af M" over the whole book, bookmarks part > report > heading.
+  in each report's own PDF), then one annex with every report's technical documentation (what they share
+  once), "Side N af M" over the whole book, bookmarks part > report > heading.
+
+In both, a link to a page the PDF holds goes to its place in the PDF, a link to another page of the site
+to the site's address if known, else it is removed: no link names a file of the machine that built it
+(:func:`pdfpages.relink`). Pages with nothing but their running header are left out.
 """
 
 from __future__ import annotations
@@ -216,8 +223,15 @@ def print_copy(page: str, title: str, cover: str) -> str:
     if technical is not None:
         note = soup.new_tag("p", attrs={"class": "cb-annex-note"})
         note.string = TECHNICAL_NOTE
-        technical.replace_with(note)
         summary = technical.find("summary")
+        label = _text(summary) if summary is not None else ""
+        # The sentence that points the screen's reader to the folded part now points to the annex.
+        pointer = next((p for p in article.find_all("p") if label and label in _text(p)), None)
+        if pointer is not None:
+            pointer.replace_with(note)
+            technical.extract()
+        else:
+            technical.replace_with(note)
         if summary is not None:
             summary.decompose()
         technical.name = "div"
@@ -381,9 +395,10 @@ def print_page(html_dir: Path, job: PrintPage, cache: Path, force: bool = False)
 
 
 def is_blank(page: Any, header: str) -> bool:
-    """True if a printed page holds nothing but its running header: no other text, no image."""
+    """True if a printed page holds nothing but its running header (and page number): no other text, no
+    image."""
     text = " ".join(page.extract_text().split())
-    rest = text.replace(" ".join(header.split()), "", 1).strip()
+    rest = re.sub(r"Side \d+ af \d+", "", text.replace(" ".join(header.split()), "", 1)).strip()
     if rest:
         return False
     return not _has_image(page)
@@ -505,8 +520,11 @@ class BookCover:
     sample: bool = False
 
 
-def front_matter_html(cover: BookCover, parts: Sequence[tuple[str, Sequence[tuple[str, int]]]]) -> str:
-    """The book's cover and contents (parts, each report with its first page), as a page to print."""
+def front_matter_html(
+    cover: BookCover, parts: Sequence[tuple[str, Sequence[tuple[str, int]]]], annexes: Sequence[tuple[str, int]] = ()
+) -> str:
+    """The book's cover and contents (parts, each report with its first page; then the annexes, each with its
+    first page), as a page to print."""
     items = []
     for caption, reports in parts:
         items.append(f'<li class="part"><span class="t">{html.escape(caption)}</span></li>')
@@ -514,6 +532,10 @@ def front_matter_html(cover: BookCover, parts: Sequence[tuple[str, Sequence[tupl
             f'<li><span class="t">{html.escape(title)}</span><span class="p">{page}</span></li>'
             for title, page in reports
         ]
+    items += [
+        f'<li class="part"><span class="t">{html.escape(title)}</span><span class="p">{page}</span></li>'
+        for title, page in annexes
+    ]
     sample = (
         '<p class="sample">Bogen er bygget på <strong>eksempeldata</strong> til afprøvning. '
         "Tallene viser ikke de faktiske forhold.</p>"
@@ -533,7 +555,7 @@ p.sample {{ border-left: 4px solid #E69F00; background: #fff6e5; padding: 3mm; f
 section.contents {{ break-before: page; }}
 section.contents h2 {{ font-size: 18pt; margin: 0 0 6mm; }}
 ol {{ list-style: none; padding: 0; margin: 0; }}
-li {{ display: flex; gap: 3mm; padding: 1.2mm 0; border-bottom: 1px dotted #999; break-inside: avoid; }}
+li {{ display: flex; gap: 3mm; padding: 1mm 0; border-bottom: 1px dotted #999; break-inside: avoid; }}
 li.part {{ font-weight: 700; border-bottom: 1px solid #555; margin-top: 4mm; }}
 li .t {{ flex: 1; }}
 li .p {{ min-width: 12mm; text-align: right; font-variant-numeric: tabular-nums; }}
@@ -628,10 +650,9 @@ def assemble_book(
                 listed.append((job.title, page))
                 page += len([n for n in range(done.body_pages) if n not in done.blank]) or 1
             numbers.append((caption, listed))
-        if annex_pdf is not None:
-            numbers.append(("Bilag", [(TECHNICAL_TITLE, page)]))
+        annexes = [(TECHNICAL_TITLE, page)] if annex_pdf is not None else []
         front = work / "forside.html"
-        front.write_text(front_matter_html(cover, numbers), encoding="utf-8")
+        front.write_text(front_matter_html(cover, numbers, annexes), encoding="utf-8")
         print_to_pdf(front, front_pdf)
         printed_front = len(PdfReader(front_pdf).pages)
         if printed_front == front_pages:

@@ -1,4 +1,5 @@
-"""What every printed councilbook PDF shares: bookmarks titled from the page's headings, and page stamps.
+"""What every printed councilbook PDF shares: bookmarks titled from the page's headings, page stamps, and links
+that work inside a PDF merged from printed pages (:func:`site_relative_links`, :func:`relink`).
 
 Chromium makes bookmarks from a page's headings but glues the words at a line break ("medtemadrøftelse"):
 the titles are taken from the HTML (:func:`heading_texts`) instead. Page numbers are stamped on after a
@@ -9,14 +10,25 @@ from __future__ import annotations
 
 import html
 import io
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from posixpath import dirname, join, normpath
 from typing import Any
+from urllib.parse import quote, unquote, urlsplit
 
-from pypdf import PdfReader
-from pypdf.generic import Destination
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    Destination,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    NullObject,
+    TextStringObject,
+)
 
 from councilbook.build.pdf import PdfError
 
@@ -109,12 +121,14 @@ def site_relative_links(pdf: Path, site: Path) -> None:
     """Rewrite, in place, every ``file:`` link of a printed page into its address from the root of ``site``
     (the built site's folder): ``/metode.html#x``; a file outside the site becomes an empty address (removed
     later, :func:`relink`)."""
-    from urllib.parse import unquote, urlsplit
 
-    from pypdf import PdfWriter
-    from pypdf.generic import NameObject, TextStringObject
-
-    writer = PdfWriter(clone_from=pdf)
+    quiet = logging.getLogger("pypdf._writer")  # Chromium's trailer counts fewer objects than pypdf finds:
+    level = quiet.level  # a warning to the person building, about nothing they can act on
+    quiet.setLevel(logging.ERROR)
+    try:
+        writer = PdfWriter(clone_from=pdf)
+    finally:
+        quiet.setLevel(level)
     root = site.resolve()
     changed = False
     for page in writer.pages:
@@ -184,8 +198,6 @@ class Placed:
 def _resolve(page: str, target: str) -> tuple[str, str] | None:
     """A link's target (``../x.html#a``, ``metode.html``) as (page within the site, anchor); None if it is
     not a link within the site."""
-    from posixpath import dirname, join, normpath
-    from urllib.parse import unquote, urlsplit
 
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
@@ -203,9 +215,6 @@ def relink(writer: Any, placed: Sequence[Placed], site_url: str | None = None) -
     holds goes to the anchor's place (named destination), else to that page's first page; a link to another
     page of the site goes to ``site_url`` + its address, or is removed when no address is known; links to
     other sites stay; so no link names a file."""
-    from urllib.parse import quote
-
-    from pypdf.generic import ArrayObject, FloatObject, NameObject, NullObject
 
     by_page = {p.page: p for p in placed}
 
@@ -264,7 +273,6 @@ def relink(writer: Any, placed: Sequence[Placed], site_url: str | None = None) -
                     kept.append(reference)
                 elif site_url:
                     address = site_url.rstrip("/") + "/" + quote(target[0]) + (f"#{target[1]}" if target[1] else "")
-                    from pypdf.generic import DictionaryObject, TextStringObject
 
                     annotation[NameObject("/A")] = DictionaryObject(
                         {NameObject("/S"): NameObject("/URI"), NameObject("/URI"): TextStringObject(address)}
