@@ -9,12 +9,26 @@ sphinx-book-theme also puts each page's title, as plain text, unescaped into the
 header (``context["pagetitle"] = title.astext()``): a title is text (a council's name, an
 evaluation's title), so it is escaped here; so is the book's title in the search page's
 ``<title>``, which pydata-sphinx-theme writes as ``{{ title or docstitle }}``.
+
+Light pages (:func:`lighten`, when the build has finished): pydata-sphinx-theme loads Font Awesome's SVG
+script (``fontawesome.js``, 1.5 MB) on every page although its stylesheet already draws every icon with
+Font Awesome's web font; the script goes (the icons still show, from the font). Every stylesheet of the
+theme and its extensions keeps only the rules that can match something: a rule is dropped when a class or
+id it needs is named nowhere in the site's pages or scripts. So a page loads a few hundred kB of CSS/JS
+instead of 2.2 MB.
 """
 
 from __future__ import annotations
 
 import html
+import re
+from pathlib import Path
 from typing import Any
+
+DROPPED_SCRIPTS = ("fontawesome.js",)  # its icons are drawn by the theme's stylesheet and web font
+OWN_STYLES = ("councilbook.css", "councilbook-print.css", "councilbook-icons.css")  # ours: kept whole
+_WORD = re.compile(r"[A-Za-z_][\w-]*")
+_NAMES = re.compile(r"([.#])((?:[\w-]|\\.)+)")
 
 
 def _is_thebe(script: Any) -> bool:
@@ -35,7 +49,100 @@ def escape_page_title(app: Any, pagename: str, templatename: str, context: dict,
         context["title"] = html.escape(str(context.get("docstitle") or ""))
 
 
+def _split_selectors(prelude: str) -> list[str]:
+    """A rule's selector list split at its top-level commas."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(prelude):
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(prelude[start:index])
+            start = index + 1
+    parts.append(prelude[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _outside_brackets(selector: str) -> str:
+    """The selector without what stands in parentheses (``:not(.x)``, ``:is(…)``) and attribute brackets."""
+    out, depth = [], 0
+    for char in selector:
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            out.append(char)
+    return "".join(out)
+
+
+def may_match(selector: str, words: set[str]) -> bool:
+    """False only if the selector needs a class or id named nowhere in ``words`` (the site's words)."""
+    return all(name in words for _, name in _NAMES.findall(_outside_brackets(selector)))
+
+
+def purge_css(css: str, words: set[str]) -> str:
+    """The stylesheet with only the rules that may match something (:func:`may_match`); at-rules other than
+    ``@media``/``@supports``/``@layer``/``@container`` blocks (fonts, keyframes, …) are kept whole."""
+    import tinycss2
+
+    def keep(rules: list[Any]) -> str:
+        out = []
+        for rule in rules:
+            if rule.type == "qualified-rule":
+                selectors = [s for s in _split_selectors(tinycss2.serialize(rule.prelude)) if may_match(s, words)]
+                if selectors:
+                    out.append(",".join(selectors) + "{" + tinycss2.serialize(rule.content) + "}")
+            elif rule.type == "at-rule":
+                grouping = rule.lower_at_keyword in ("media", "supports", "layer", "container")
+                if grouping and rule.content is not None:
+                    inner = keep(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True))
+                    if inner:
+                        out.append(f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}{{{inner}}}")
+                else:
+                    out.append(tinycss2.serialize([rule]))
+        return "".join(out)
+
+    return keep(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
+
+
+_DROPPED_TAG = re.compile(
+    r"[ \t]*<(?:script|link)\b[^>]*(?:" + "|".join(re.escape(n) for n in DROPPED_SCRIPTS) + r")[^>]*>(?:</script>)?\n?"
+)
+
+
+def lighten_site(out: Path) -> None:
+    """Drop :data:`DROPPED_SCRIPTS` from every page (and the site), and purge every stylesheet of the theme
+    and its extensions of rules that match nothing in the site (:func:`purge_css`)."""
+    pages = list(out.rglob("*.html"))
+    words: set[str] = set()
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        lighter = _DROPPED_TAG.sub("", text)
+        if lighter != text:
+            page.write_text(lighter, encoding="utf-8")
+        words.update(_WORD.findall(lighter))
+    static = out / "_static"
+    for name in DROPPED_SCRIPTS:
+        for dropped in static.rglob(f"{name}*"):
+            dropped.unlink()
+    for script in static.rglob("*.js"):
+        words.update(_WORD.findall(script.read_text(encoding="utf-8", errors="replace")))
+    for sheet in static.rglob("*.css"):
+        if sheet.name in OWN_STYLES:
+            continue
+        sheet.write_text(purge_css(sheet.read_text(encoding="utf-8"), words), encoding="utf-8")
+        sheet.with_name(sheet.name + ".map").unlink(missing_ok=True)
+
+
+def lighten(app: Any, exception: Exception | None) -> None:
+    if exception is None and getattr(app.builder, "format", "") == "html":
+        lighten_site(Path(app.outdir))
+
+
 def setup(app: Any) -> dict[str, Any]:
     app.connect("html-page-context", drop_thebe_scripts, priority=900)
     app.connect("html-page-context", escape_page_title, priority=900)
+    app.connect("build-finished", lighten)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
