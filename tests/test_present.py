@@ -124,3 +124,14 @@ def test_job_centres_on_equal_terms_in_words() -> None:
     assert describe_adjusted(table.head(5), "higher").startswith("") and "Gode" not in describe_adjusted(
         table.head(5), "higher"
     )
+
+
+def test_a_contribution_that_is_not_zero_is_never_shown_as_zero() -> None:
+    """Vallensbæk-Ishøj's −4 of the region's 10.383 a year earlier is −0,04 percentage points, not 0,0: the
+    rule for changes (more decimals rather than 0,0) covers contributions too, in the table, JSON and workbook."""
+    from councilbook.core import figures as fig
+
+    shown = fig.contribution(-4 / 10383 * 100)
+    assert shown.text == "-0,04 pct.-point" and shown.json == -0.04
+    assert fig.contribution(1.25).text == "+1,3 pct.-point" and fig.contribution(0.0).json == 0.0
+    assert not fig.contribution(float("nan")).known

@@ -114,6 +114,14 @@ def _shown_difference(exact: Decimal, unit: Unit, decimals: int) -> Quantity:
     return Quantity(float(shown) + 0.0, unit, places, signed=True)
 
 
+def contribution(value: float) -> Quantity:
+    """A job centre's contribution to the region's change, in percentage points (computed from shown figures),
+    rounded half up to one decimal, with more decimals rather than 0,0 when it is not zero."""
+    if is_missing(value) or math.isinf(value):
+        return Quantity(math.nan, "pp", SHARE_DECIMALS, signed=True)
+    return _shown_difference(_exact(value), "pp", SHARE_DECIMALS)
+
+
 def change(now: Quantity, before: Quantity) -> Quantity:
     """The change from ``before`` to ``now`` as shown: percentage points between shares, % of the earlier
     figure between counts."""

@@ -120,7 +120,7 @@ def write_status_workbook(params: Parameters, result: MeetingStatus, provenance:
             _cell(ws, r, 4, before)
             _cell(ws, r, 5, fig.change(actual, before))
             if not status.share:
-                _cell(ws, r, 6, fig.Quantity(record.contribution_pp, "pp", 1, signed=True))
+                _cell(ws, r, 6, fig.contribution(record.contribution_pp))
             ws.cell(row=r, column=7 - skip, value=cell_value(record.rank))
             if record.jobcentre_id in adjusted.index:
                 extra = adjusted.loc[record.jobcentre_id]

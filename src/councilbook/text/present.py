@@ -479,7 +479,7 @@ def jobcentre_table(table: pd.DataFrame, status: GoalStatus, caption: str) -> Ta
             f"{moved.text} {fig.direction(moved, status.better)}" if moved.known else MISSING,
         ]
         if not status.share:
-            row.append(fig.Quantity(record.contribution_pp, "pp", 1).text)
+            row.append(fig.contribution(record.contribution_pp).text)
         row.append(MISSING if pd.isna(record.rank) else f"{int(record.rank)}.")
         rows.append(row)
     columns = ["Jobcenter", "Faktisk", "Året før", "Udvikling mod året før"]
@@ -811,7 +811,7 @@ def jobcentres_json(table: pd.DataFrame, status: GoalStatus) -> list[dict[str, A
         row |= fig.json_fields("actual", actual) | fig.json_fields("last_year", before)
         row |= fig.json_fields("change", fig.change(actual, before))
         if not status.share:
-            row |= fig.json_fields("contribution", fig.Quantity(record.contribution_pp, "pp", 1))
+            row |= fig.json_fields("contribution", fig.contribution(record.contribution_pp))
         row["rank"] = whole(record.rank)
         rows.append(row)
     return rows
