@@ -169,6 +169,15 @@ def test_every_job_centre_has_its_page_listed_in_alphabetical_order(html_dir: Pa
         assert first is not None and re.match(r"^[\d.,]+( %)?\s", first.get_text()), jc.name
         assert first.select_one("strong") is not None
     assert "cb-page:" not in (html_dir / "generated/index.html").read_text(encoding="utf-8")
+    # Every table's job-centre row links the job centre's page (a meeting's, the analysis', the overview's).
+    for name in ("meetings/2013-05-29", "analyses/2012", "keyfigures/2012", "evaluations/2013", "bottlenecks/2013-1"):
+        page = html_dir / f"generated/{name}.html"
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        rows = [a for a in soup.select("table.cb-table tbody th a") if "jc-" in a.get("href", "")]
+        assert rows, name
+        for a in rows:
+            assert (page.parent / a["href"]).resolve().is_file(), (name, a["href"])
+            assert a.get_text().startswith("Jobcenter"), (name, a.get_text())
     # The key figures' own page is short now: the overview and the list, not every job centre's table.
     keyfigures = (html_dir / "generated/keyfigures/2012.html").read_text(encoding="utf-8")
     assert keyfigures.count("<table") <= 2 and "cb-page:" not in keyfigures
@@ -281,3 +290,22 @@ def test_the_best_and_worst_named_are_the_best_and_worst_shown(
             # an unnamed one is never better placed (best) or worse placed (worst) than a named one
             for n in (x for x in moving if x.jobcentre in named):
                 assert (r.rank >= n.rank) if wanted == sign else (r.rank <= n.rank)
+
+
+def test_a_table_links_its_rows_and_a_pack_keeps_them_as_text() -> None:
+    """A table's job-centre row links the job centre's page; outside the book (a members' pack) the link is its
+    text, never a ``cb-page:`` address a reader cannot open."""
+    from councilbook.core.links import jobcentre_page, link_addresses
+    from councilbook.text.present import Table
+
+    table = Table(
+        columns=["Jobcenter", "Tal"],
+        rows=[["Jobcenter Køge & Co", "1"], ["Regionen", "2"]],
+        row_pages=[jobcentre_page("koege"), ""],
+    )
+    shown = table._repr_html_()
+    assert '<a href="cb-page:jc-koege">Jobcenter Køge &amp; Co</a>' in shown
+    assert '<th scope="row">Regionen</th>' in shown
+    assert link_addresses(shown, "", {}).count("cb-page:") == 0 and "Jobcenter Køge &amp; Co</th>" in link_addresses(
+        shown, "", {}
+    )

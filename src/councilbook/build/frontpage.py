@@ -17,6 +17,7 @@ import yaml
 from councilbook.build import sitetext, subpages
 from councilbook.build.execute import recorded_figures
 from councilbook.build.manifest import Run
+from councilbook.core.links import link_addresses
 from councilbook.core.paths import PDF_NAME, BookPaths
 from councilbook.core.prose import escape_markdown, prose_markdown
 from councilbook.data.ingest import Dataset
@@ -65,7 +66,7 @@ def write_front_page(
         lines += [f"Rådets hjemmeside: {prose_markdown(f'<{council.website}>')}", ""]
     path = paths.generated / "index.md"
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = subpages.link_addresses("\n".join(lines), "", subpages.read_addresses(paths.generated))
+    text = link_addresses("\n".join(lines), "", subpages.read_addresses(paths.generated))
     path.write_text(text, encoding="utf-8")
     return path
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import copy
 import html
 import json
-import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -27,12 +26,11 @@ import yaml
 
 from councilbook.build.execute import TITLE_TAG
 from councilbook.core.collation import danish_order
-from councilbook.core.links import PAGE_SCHEME
+from councilbook.core.links import PAGE_SCHEME, link_addresses
 from councilbook.reports.model import PAGE_END
 
 _START = re.compile(r'<div class="cb-page-start" data-page="(?P<page>[^"]+)" hidden></div>')
 _HEADING = re.compile(r"^(?P<hashes>#{2,6})\s+(?P<title>.+)$", re.MULTILINE)
-_LINK = re.compile(rf'<a href="{re.escape(PAGE_SCHEME)}(?P<page>[\w.-]+)"(?P<attrs>[^>]*)>(?P<text>.*?)</a>', re.DOTALL)
 # The book's own pages a report may link (``cb-page:metode``), relative to the generated folder.
 BOOK_PAGES = {"metode": "../metode", "om": "../om"}
 PAGES_FILE = "_pages.json"  # in the generated folder: page id -> its page (without suffix), in book order
@@ -127,20 +125,6 @@ def split_all(generated: Path, outputs: Iterable[str]) -> list[SubPage]:
 def read_addresses(generated: Path) -> dict[str, str]:
     path = generated / PAGES_FILE
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-
-
-def link_addresses(text: str, here: str, addresses: Mapping[str, str]) -> str:
-    """``text`` (HTML or Markdown with raw HTML links) with every ``cb-page:`` link's address written relative to
-    ``here`` (the folder of the page it is on, relative to the generated folder); an unknown page: the text."""
-
-    def address(found: re.Match[str]) -> str:
-        target = addresses.get(html.unescape(found.group("page")))
-        if target is None:
-            return found.group("text")
-        href = os.path.relpath(f"{target}.html", here or ".").replace(os.sep, "/")
-        return f'<a href="{html.escape(href)}"{found.group("attrs")}>{found.group("text")}</a>'
-
-    return _LINK.sub(address, text) if PAGE_SCHEME in text else text
 
 
 def resolve_page_links(generated: Path, addresses: Mapping[str, str]) -> None:

@@ -38,6 +38,7 @@ from councilbook.analysis.validate import load_project
 from councilbook.build.pdf import print_to_pdf
 from councilbook.core.errors import InputError, Problem
 from councilbook.core.formats import STATUS_LABELS, format_date, format_month
+from councilbook.core.links import link_addresses
 from councilbook.core.paths import BookPaths
 from councilbook.core.prose import inline_html, prose_html, safe_markdown
 from councilbook.members.assemble import (
@@ -408,6 +409,8 @@ def build_pack_html(
         )
         + "</section>"
     )
+    # Links to the book's pages (a job centre's row) stay text: the pack is a document of its own.
+    body = link_addresses(body, "", {})
     return (
         f'<!DOCTYPE html><html lang="da"><head><meta charset="utf-8"><title>{html.escape(header)}</title>'
         f"<style>{pack_css(base_css, header)}</style></head><body>{cover}{body}</body></html>"

@@ -33,6 +33,7 @@ from councilbook.core.formats import (
     format_period_code,
     format_periods,
 )
+from councilbook.core.links import jobcentre_page, page_link
 from councilbook.core.periods import period_from_code
 from councilbook.core.prose import escape_markdown, safe_markdown
 from councilbook.parameters.model import Contract, Goal
@@ -73,6 +74,9 @@ class Table:
     notes: tuple[str, ...] = ()
     # Cells hold symbols (✔, ✖), not words: no minimum width for status cells, so many columns fit a page.
     compact: bool = False
+    # The page each row's label links to (a job centre's own page, :func:`councilbook.core.links.jobcentre_page`);
+    # "" for a row without one. Empty: no links.
+    row_pages: Sequence[str] = ()
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.rows, columns=self.columns)
@@ -89,7 +93,10 @@ class Table:
                     attrs += f' data-label="{html.escape(self.columns[i])}"'
                 tag = 'th scope="row"' if i == 0 else "td"
                 close = "th" if i == 0 else "td"
-                content = _unbroken_figures(html.escape(value))
+                if i == 0 and r < len(self.row_pages) and self.row_pages[r]:
+                    content = page_link(self.row_pages[r], value)
+                else:
+                    content = _unbroken_figures(html.escape(value))
                 if self.stacked and i > 0:  # one flex item beside its label on a phone, however many figures
                     content = f'<span class="cb-cell">{content}</span>'
                 cells.append(f"<{tag}{attrs}>{content}</{close}>")
@@ -486,7 +493,13 @@ def jobcentre_table(table: pd.DataFrame, status: GoalStatus, caption: str) -> Ta
     if not status.share:
         columns.append("Bidrag til regionens udvikling")
     columns.append("Placering")
-    return Table(columns=columns, rows=rows, caption=caption, numeric=tuple(range(1, len(columns))))
+    return Table(
+        columns=columns,
+        rows=rows,
+        caption=caption,
+        numeric=tuple(range(1, len(columns))),
+        row_pages=[jobcentre_page(record.jobcentre_id) for record in table.itertuples()],
+    )
 
 
 FLAG_TEXTS = {
@@ -515,9 +528,10 @@ def ratio_cell(ratio: float, flag: str, better: str) -> tuple[str, str]:
 
 def adjusted_table(table: pd.DataFrame, goal: Goal, status: GoalStatus, caption: str) -> Table:
     """Job centres on equal terms: level, expected level, actual ÷ expected and rank, and the cluster."""
-    rows, classes = [], []
+    rows, classes, pages = [], [], []
     for record in table.sort_values(["adjusted_rank", "jobcentre"], na_position="last").itertuples():
         text, css = ratio_cell(record.actual_over_expected, record.flag, goal.better)
+        pages.append(jobcentre_page(record.jobcentre_id))
         rows.append(
             [
                 record.jobcentre,
@@ -545,6 +559,7 @@ def adjusted_table(table: pd.DataFrame, goal: Goal, status: GoalStatus, caption:
         cell_classes=classes,
         caption=caption,
         numeric=(2, 3, 4, 5, 6),
+        row_pages=pages,
     )
 
 

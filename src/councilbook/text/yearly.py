@@ -12,6 +12,7 @@ import pandas as pd
 from councilbook.analysis.yearly import FigureSpec, comparable_periods
 from councilbook.core import figures as fig
 from councilbook.core.formats import format_periods
+from councilbook.core.links import jobcentre_page
 from councilbook.core.prose import escape_markdown as md_text
 from councilbook.text import present
 
@@ -67,6 +68,7 @@ def levels_table(
         numeric=tuple(range(offset, len(columns))),
         caption=f"{caption} ({unit_caption(spec)})",
         collapsed=collapsed,
+        row_pages=[jobcentre_page(a.area_id) if area_type == "jobcentre" else "" for a in areas.itertuples()],
     )
 
 

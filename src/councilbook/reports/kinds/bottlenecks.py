@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from councilbook.core.formats import count_noun, format_date, format_number
+from councilbook.core.links import jobcentre_page
 from councilbook.core.prose import escape_markdown as md_text
 from councilbook.core.prose import prose_markdown
 from councilbook.data.balance import (
@@ -168,6 +169,7 @@ def build_bottlenecks_report(
                 rows=rows,
                 numeric=(1, 2, 3),
                 caption=f"Stillinger pr. jobcenter, {balance_name(key)}",
+                row_pages=[jobcentre_page(jc.id) for jc in params.council.job_centres],
             ),
             id="jobcentres",
         )

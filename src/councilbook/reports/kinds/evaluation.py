@@ -17,6 +17,7 @@ from councilbook.core.formats import (
     format_month,
     format_number,
 )
+from councilbook.core.links import jobcentre_page
 from councilbook.core.periods import month
 from councilbook.core.prose import plain_text, prose_list
 from councilbook.parameters.model import MEETING_KIND_LABELS_DA, Parameters
@@ -58,6 +59,7 @@ def _evaluation_sections(result: compute.EvaluationResult, project: Project) -> 
                 numeric=(len(goals) + 1,),
                 caption=f"Målopfyldelse pr. jobcenter, {contract.year}",
                 compact=True,
+                row_pages=[jobcentre_page(jc.id) for jc in params.council.job_centres],
             ),
         )
     )

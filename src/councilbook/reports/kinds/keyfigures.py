@@ -283,7 +283,7 @@ def _overview(specs: list[FigureSpec], adjusted: dict[str, Any], periods: dict[s
             cells.append("–" if rank is None or pd.isna(rank) else format_number(int(rank)))
             if rank is not None and not pd.isna(rank):
                 ranks.append(int(rank))
-        rows.append((sum(ranks) / len(ranks) if ranks else float("inf"), cells))
+        rows.append((sum(ranks) / len(ranks) if ranks else float("inf"), cells, str(jobcentre_id)))
     rows.sort(key=lambda r: r[0])
     return Section(
         heading=present.Markdown("## Jobcentrene på lige vilkår"),
@@ -294,9 +294,10 @@ def _overview(specs: list[FigureSpec], adjusted: dict[str, Any], periods: dict[s
         ),
         table=present.Table(
             columns=["Jobcenter", *(s.title for s in goals)],
-            rows=[cells for _, cells in rows],
+            rows=[cells for _, cells, _id in rows],
             numeric=tuple(range(1, len(goals) + 1)),
             caption="Jobcentrenes placering på lige vilkår",
+            row_pages=[jobcentre_page(jobcentre_id) for _, _cells, jobcentre_id in rows],
         ),
         id="overview",
     )
