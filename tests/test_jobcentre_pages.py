@@ -309,3 +309,23 @@ def test_a_table_links_its_rows_and_a_pack_keeps_them_as_text() -> None:
     assert link_addresses(shown, "", {}).count("cb-page:") == 0 and "Jobcenter Køge &amp; Co</th>" in link_addresses(
         shown, "", {}
     )
+
+
+@pytest.mark.book
+@pytest.mark.needs_chromium
+@pytest.mark.parametrize("width", [390, 1280])
+def test_front_page_headings_shrink_with_their_level(site: str, browser, width: int) -> None:
+    """A heading is never larger than the one it stands under (Mission and Vision under "Om rådet")."""
+    driver = browser
+    driver.set_window_size(width, 900)
+    try:
+        driver.get(site + "/generated/index.html")
+        sizes = driver.execute_script(
+            "const s = t => [...document.querySelectorAll('article ' + t)]"
+            ".map(h => parseFloat(getComputedStyle(h).fontSize));"
+            "return [s('h1'), s('h2'), s('h3')];"
+        )
+        h1, h2, h3 = sizes
+        assert h2 and h3 and min(h1) >= max(h2) >= max(h3), sizes
+    finally:
+        driver.set_window_size(1280, 900)
