@@ -11,6 +11,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from buildpaths import files_naming
 from conftest import require_tool
 from leaks import files_with_marker, pdf_has_marker, plant_markers
 from pypdf import PdfReader
@@ -94,6 +95,7 @@ def test_sample_council_book(project_copy: Path, monkeypatch: pytest.MonkeyPatch
     assert "Vis tabellen" not in text  # the fold's summary line is for the screen only
     assert "Hent rapportens tal" not in text and "Hent tallene" not in text  # so are the downloads
     assert "Bilag: Detaljerne" not in text  # the annexes stay in the reports' own PDFs
+    assert files_naming(html) == [] and files_naming(pdf.parent) == []  # no folder of the build machine (#28)
     reader = PdfReader(pdf)
     pages = len(reader.pages)
     assert pages < 150, pages  # a size a person can use

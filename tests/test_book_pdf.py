@@ -209,7 +209,8 @@ def test_book_and_report_pdfs_link_within_themselves_and_print_the_technical_par
     spacer = '<div style="height: 1400px"></div>'
     body_a = outputs(
         '<p>Se <a href="b/x.html#langt-nede">Jobcenter Langt Nede</a>, <a href="b/x.html">rapport B</a>, '
-        '<a href="../andet.html">en side uden for PDF</a>, <a href="#egen">længere nede</a> og '
+        '<a href="../andet.html">en side uden for PDF</a>, <a href="b/x/langt-nede.html">en side under B</a>, '
+        '<a href="#egen">længere nede</a> og '
         '<a href="https://example.org/">et andet sted</a>.</p>',
         spacer,
         '<h2 class="rubric" id="egen">Egen overskrift</h2>',
@@ -235,12 +236,14 @@ def test_book_and_report_pdfs_link_within_themselves_and_print_the_technical_par
     book, _ = bookpdf.make_pdfs(site, jobs, cover, tmp_path / "prints", tmp_path / "out/book.pdf", tmp_path / "work")
     reader = PdfReader(book)
     texts = [page.extract_text() for page in reader.pages]
-    # Links: to B's anchor, to B's first page, to A's own anchor; the outside page's link removed.
+    # Links: to B's anchor, to B's first page, to a page under B not in the PDF (B's row for it, the page of the
+    # same name), to A's own anchor; the link to a page outside the PDF with nothing above it in it removed.
     a_first, b_first = page_with(reader, "Se Jobcenter"), page_with(reader, "Rapport B begynder")
     targets = [target for page, target in link_targets(reader) if page == a_first]
     assert targets == [
         page_with(reader, "Langt nede"),
         b_first,
+        page_with(reader, "Langt nede"),
         page_with(reader, "Egen overskrift"),
         "https://example.org/",
     ]
@@ -295,3 +298,68 @@ def test_print_copy_moves_the_technical_documentation_into_its_annex() -> None:
     assert "Kilde." in body and "Kodeversion" not in body and "9f8e" not in body and "bagerst" in body
     assert "Kodeversion: git abc123." in annex and "Teknisk dokumentation</summary>" not in annex
     assert bookpdf.technical_html(copy).startswith("<p>Kodeversion")
+
+
+def missing_glyphs(reader: PdfReader) -> list[int]:
+    """The pages (from 1) that draw a glyph no font of the PDF has: Chromium writes the font's .notdef (glyph
+    0, a box) in its Identity-H fonts for a character no font on the machine has."""
+    from pypdf.generic import ContentStream
+
+    found = []
+    for number, page in enumerate(reader.pages, start=1):
+        fonts_dict = page["/Resources"].get_object().get("/Font")
+        fonts = {k: v.get_object() for k, v in (fonts_dict.get_object() if fonts_dict is not None else {}).items()}
+        font = None
+        for operands, operator in ContentStream(page.get_contents(), reader).operations:
+            if operator == b"Tf":
+                font = fonts.get(operands[0])
+            elif operator in (b"Tj", b"TJ", b"'", b'"') and font is not None and font.get("/Encoding") == "/Identity-H":
+                for item in operands[0] if operator == b"TJ" else [operands[-1]]:
+                    raw = getattr(item, "original_bytes", None)
+                    if raw is not None and any(raw[i : i + 2] == b"\0\0" for i in range(0, len(raw) - 1, 2)):
+                        found.append(number)
+    return sorted(set(found))
+
+
+def lone_headings(reader: PdfReader, headings: set[str]) -> list[tuple[int, str]]:
+    """The pages (from 1) whose last line of text (above the page number) is a heading of the page."""
+    import re
+
+    found = []
+    for number, page in enumerate(reader.pages, start=1):
+        lines = [" ".join(line.split()) for line in page.extract_text().splitlines() if line.strip()]
+        lines = [line for line in lines if not re.fullmatch(r"Side \d+ af \d+", line)]
+        for count in (1, 2, 3):  # a heading over up to three lines
+            if len(lines) >= count and " ".join(lines[-count:]) in headings:
+                found.append((number, " ".join(lines[-count:])))
+    return found
+
+
+@pytest.mark.book
+@pytest.mark.needs_chromium
+def test_printed_reports_have_every_glyph_no_heading_alone_at_a_page_end_and_no_blank_page(
+    sample_html: Path, tmp_path: Path
+) -> None:
+    """The sample's report pages printed as in the book (the theme's stylesheets and ours): every character
+    drawn in a font that has it (the sample notice's icon was a box), no heading as the last line of a page, no
+    page with nothing but its header and number (om.pdf ended with one)."""
+    import shutil
+
+    from councilbook.build.pdfpages import heading_texts
+
+    require_tool("chromium", "chromium-browser")
+    site = tmp_path / "site"  # a copy: printing writes its print copy beside the page
+    shutil.copytree(sample_html, site, ignore=shutil.ignore_patterns("*.pdf"))
+    jobs = [
+        PrintPage("generated/contracts/2013.html", "Resultatkontrakt 2013", "Rådet · Kontrakten", "Kontrakter"),
+        PrintPage("generated/meetings/2013-12-11.html", "Rådsmøde 11. december 2013", "Rådet · Mødet", "Møder"),
+        PrintPage("om.html", "Om bogen", "Rådet · Om bogen", "Om bogen"),
+    ]
+    printed, _ = bookpdf.print_pages(site, jobs, tmp_path / "prints")
+    for job, done in zip(jobs, printed, strict=True):
+        reader = PdfReader(bookpdf.write_report_pdf(done, tmp_path / Path(job.pdf).name, job.title, job.page))
+        assert missing_glyphs(reader) == [], job.page
+        headings = set(heading_texts((site / job.page).read_text(encoding="utf-8"))) | {bookpdf.TECHNICAL_TITLE}
+        assert lone_headings(reader, headings - {""}) == [], job.page
+        blank = [n for n, page in enumerate(reader.pages, start=1) if bookpdf.is_blank(page, job.title)]
+        assert blank == [], job.page

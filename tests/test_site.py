@@ -246,3 +246,86 @@ def test_next_walks_the_meetings_back_in_time(html_dir: Path) -> None:
         assert link is not None and "Næste" in link.get_text(), page
         page = (page.parent / link["href"]).resolve()
     assert walked == newest_first
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Light pages: the theme's CSS/JS a page loads, and the theme's controls and icons without fontawesome.js
+# ---------------------------------------------------------------------------------------------------------
+
+PAGE_BUDGET = 500_000  # bytes of CSS and JS a page loads, before images
+_ASSET = re.compile(r"<(script|link)\b[^>]*>", re.IGNORECASE)
+
+
+def local_assets(page: Path) -> dict[Path, int]:
+    """The site's own CSS and JS files a page loads (scripts, stylesheets, preloads), with their sizes."""
+    from urllib.parse import unquote, urlsplit
+
+    found: dict[Path, int] = {}
+    for tag in _ASSET.finditer(page.read_text(encoding="utf-8")):
+        text = tag.group(0)
+        if tag.group(1).lower() == "link" and not re.search(r'rel="(stylesheet|preload|modulepreload)"', text):
+            continue
+        address = re.search(r'(?:src|href)="([^"]+)"', text)
+        if address is None or urlsplit(address.group(1)).scheme or address.group(1).startswith("//"):
+            continue
+        file = (page.parent / unquote(urlsplit(address.group(1)).path)).resolve()
+        if file.suffix in (".css", ".js") and file.is_file():
+            found[file] = file.stat().st_size
+    return found
+
+
+def test_every_page_loads_at_most_500_kb_of_css_and_js(html_dir: Path) -> None:
+    """Every page of the site loads its CSS and JS (the theme's, ours, the search index) in under 500 kB."""
+    weights = {p.relative_to(html_dir).as_posix(): sum(local_assets(p).values()) for p in html_dir.rglob("*.html")}
+    assert len(weights) > 20
+    heavy = {page: weight for page, weight in weights.items() if weight > PAGE_BUDGET}
+    assert heavy == {}, heavy
+    assert not list(html_dir.rglob("fontawesome.js"))
+
+
+ICONS_SHOWN = """
+return [...document.querySelectorAll('.fa-solid, .fa-regular')].filter(i => i.offsetParent !== null).map(i => {
+  const before = getComputedStyle(i, '::before');
+  return [i.className, i.getBoundingClientRect().width, before.content, before.fontFamily];
+});
+"""
+
+
+SIDEBAR_SHOWN = """const s = document.querySelector('.bd-sidebar-primary'); const r = s.getBoundingClientRect();
+return (r.width > 0 && r.right > 0 && r.left < window.innerWidth && getComputedStyle(s).visibility !== 'hidden');"""
+
+
+@pytest.mark.parametrize("name", SCREENS)
+def test_theme_controls_and_icons_work_without_the_icon_script(site: str, browser, name: str) -> None:
+    """On a phone and a desktop: every icon the theme shows is drawn (Font Awesome's web font, its 1.5 MB
+    script gone), the search opens, the sidebar toggles and the theme switch work, and the console is quiet."""
+    driver = browser
+    screen(driver, name)
+    driver.get_log("browser")  # what earlier tests left
+    driver.get(f"{site}/generated/contracts/2013.html")
+    assert driver.execute_async_script("document.fonts.ready.then(() => arguments[0](true))")
+    icons = driver.execute_script(ICONS_SHOWN)
+    assert icons, "no icon shown"
+    for icon, width, content, font in icons:
+        assert width > 4 and content not in ("none", "normal", '""') and "Font Awesome" in font, icon
+    assert driver.execute_script("return document.fonts.check('900 16px \"Font Awesome 6 Free\"')")
+    # The search: its button opens the dialog.
+    button = next(b for b in driver.find_elements("css selector", "button.search-button__button") if b.is_displayed())
+    button.click()
+    wait_for(driver, "return document.querySelector('#pst-search-dialog')?.open", timeout=10)
+    driver.execute_script("document.querySelector('#pst-search-dialog').close()")
+    # The table of contents: shown or hidden by its toggle.
+    before = driver.execute_script(SIDEBAR_SHOWN)
+    toggle = next(b for b in driver.find_elements("css selector", "button.primary-toggle") if b.is_displayed())
+    toggle.click()
+    wait_for(driver, SIDEBAR_SHOWN.replace("return (", "return !(" if before else "return ("), timeout=10)
+    driver.execute_script("const m = document.querySelector('#pst-primary-sidebar-modal'); if (m?.open) m.close();")
+    # The theme switch: its mode changes.
+    mode = driver.execute_script("return document.documentElement.dataset.mode")
+    switch = next(b for b in driver.find_elements("css selector", "button.theme-switch-button") if b.is_displayed())
+    switch.click()
+    assert driver.execute_script("return document.documentElement.dataset.mode") != mode
+    switch.click()
+    switch.click()  # light, dark, auto: back to where it was
+    errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+    assert errors == [], errors

@@ -210,10 +210,25 @@ def _resolve(page: str, target: str) -> tuple[str, str] | None:
     return path, unquote(parts.fragment)
 
 
+def _held_parent(target: tuple[str, str], held: dict[str, Placed]) -> tuple[str, str]:
+    """For a page the PDF does not hold (``keyfigures/2012/jc-roskilde.html``), the nearest page above it that
+    it does (``keyfigures/2012.html``), at the anchor named like the page if there is one; else the target."""
+    page, anchor = target
+    folder = dirname(page)
+    while folder:
+        parent = held.get(folder + ".html")
+        if parent is not None:
+            stem = page.rsplit("/", 1)[-1].removesuffix(".html")
+            return parent.page, stem if stem in parent.anchors else anchor
+        folder = dirname(folder)
+    return target
+
+
 def relink(writer: Any, placed: Sequence[Placed], site_url: str | None = None) -> None:
     """Every link annotation of the PDF ``writer`` made of the ``placed`` printed pages: a link to a page it
     holds goes to the anchor's place (named destination), else to that page's first page; a link to another
-    page of the site goes to ``site_url`` + its address, or is removed when no address is known; links to
+    page of the site goes to ``site_url`` + its address; with no address known, to the nearest page above it
+    that the PDF holds (a job centre's page to the key figures, at its row), else it is removed; links to
     other sites stay; so no link names a file."""
 
     by_page = {p.page: p for p in placed}
@@ -266,6 +281,9 @@ def relink(writer: Any, placed: Sequence[Placed], site_url: str | None = None) -
                 if target is None:
                     continue  # a file of the build machine, or nothing: removed
                 other = by_page.get(target[0])
+                if other is None and not site_url:
+                    target = _held_parent(target, by_page)
+                    other = by_page.get(target[0])
                 if other is not None:
                     annotation[NameObject("/Dest")] = goto(other, target[1])
                     if "/A" in annotation:
