@@ -329,3 +329,26 @@ def test_front_page_headings_shrink_with_their_level(site: str, browser, width: 
         assert h2 and h3 and min(h1) >= max(h2) >= max(h3), sizes
     finally:
         driver.set_window_size(1280, 900)
+
+
+def test_a_report_prints_its_pages_of_their_own_in_its_annex() -> None:
+    """The key figures' own PDF still holds every job centre: their pages are printed in its annex, each under
+    its title, after the report's own text (the book's PDF leaves annexes out)."""
+    from test_book_pdf import report_page
+
+    from councilbook.build.bookpdf import ANNEX_TITLE, print_copy
+
+    report = report_page("<p>Jobcentrene på lige vilkår.</p>", title="Nøgletal 2012")
+    pages = [
+        report_page("<p>Roskildes tal.</p><table><tr><th>Tal</th></tr></table>", title="Jobcenter Roskilde"),
+        report_page("<p>Køges tal.</p>", title="Jobcenter Køge"),
+    ]
+    copy = BeautifulSoup(print_copy(report, "Nøgletal 2012", "Rådet · Nøgletal", pages), "html.parser")
+    annex = copy.select_one("section.cb-annex")
+    assert annex is not None and annex.find("h2").get_text() == ANNEX_TITLE
+    titles = [h.get_text().strip() for h in annex.find_all("h3")]
+    assert titles == ["Jobcenter Roskilde", "Jobcenter Køge"]
+    assert "Roskildes tal." in annex.get_text() and annex.find("table") is not None
+    assert "Navigation" not in copy.get_text() and "Næste" not in copy.get_text()
+    body_text = copy.select_one("article").get_text()
+    assert "Jobcenter Roskilde" not in body_text  # in the annex only

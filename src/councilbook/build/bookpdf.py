@@ -79,6 +79,9 @@ class PrintPage:
     title: str  # the running header, the report's bookmark and its line in the contents
     cover: str  # the line above its title: council, report and date
     part: str  # the caption of its part in the book
+    # Pages of its own under the report (a job centre's page in the key figures), printed in its annex: its PDF
+    # holds all of the report, as the page did before they were split out. Relative to the site's folder.
+    annex_pages: tuple[str, ...] = ()
 
     @property
     def pdf(self) -> str:
@@ -210,9 +213,26 @@ def _demote(nodes: Sequence[Any], top: int) -> None:
         h.name = f"h{min(max(int(h.name[1]) + shift, 1), 6)}"
 
 
-def print_copy(page: str, title: str, cover: str) -> str:
+def _annex_page(page: str) -> list[Any]:
+    """What a page of its own under the report adds to the report's annex: its article, screen-only parts
+    left out, its title a heading of the annex (h3)."""
+    soup = BeautifulSoup(page, "html.parser")
+    article = soup.select_one("article.bd-article") or soup.body
+    if article is None:
+        return []
+    for element in article.select(SCREEN_ONLY):
+        element.decompose()
+    for link in article.select("a.headerlink"):
+        link.decompose()
+    nodes = [node.extract() for node in list(article.children)]
+    _demote(nodes, 3)
+    return nodes
+
+
+def print_copy(page: str, title: str, cover: str, annex_pages: Sequence[str] = ()) -> str:
     """The page as it is printed: its article alone under a cover line, screen-only parts left out, and the
-    detail (the report's detail sections, the tables folded away on screen) moved into an annex."""
+    detail (the report's detail sections, the tables folded away on screen, its pages of their own:
+    ``annex_pages``, their HTML) moved into an annex."""
     soup = BeautifulSoup(page, "html.parser")
     article = soup.select_one("article.bd-article") or soup.body
     if article is None or soup.head is None:
@@ -240,6 +260,7 @@ def print_copy(page: str, title: str, cover: str) -> str:
     sections = _take_detail_sections(soup, article)
     _demote(sections, 3)
     details = [d for d in article.select(DETAIL_SELECTOR) if d.find("table") is not None]
+    sections += [node for extra in annex_pages for node in _annex_page(extra)]
     if sections or details:
         heading = soup.new_tag("h2")
         heading.string = ANNEX_TITLE
@@ -325,6 +346,9 @@ def print_key(page_file: Path, job: PrintPage) -> str:
     h = hashlib.sha256(f"{PRINT_VERSION}\0{job.title}\0{job.cover}\0".encode())
     h.update(hashlib.sha256(Path(__file__).read_bytes()).digest())
     h.update(_article(page).encode())
+    site = page_file.parents[len(Path(job.page).parts) - 1]  # the site's folder
+    for extra in job.annex_pages:
+        h.update(b"\0annex\0" + _article((site / extra).read_text(encoding="utf-8")).encode())
     for sheet in _stylesheets(page_file, page):
         h.update(sheet.name.encode() + b"\0")
         if sheet.is_file():
@@ -361,7 +385,8 @@ def print_page(html_dir: Path, job: PrintPage, cache: Path, force: bool = False)
     cached = None if force else _load_cached(cache, key)
     if cached is not None:
         return cached, False
-    copy = print_copy(page_file.read_text(encoding="utf-8"), job.title, job.cover)
+    extra = [(html_dir / name).read_text(encoding="utf-8") for name in job.annex_pages]
+    copy = print_copy(page_file.read_text(encoding="utf-8"), job.title, job.cover, extra)
     copy_file = page_file.with_name(f".{page_file.stem}.cb-print.html")  # beside the page: its files resolve
     copy_file.write_text(copy, encoding="utf-8")
     cache.mkdir(parents=True, exist_ok=True)

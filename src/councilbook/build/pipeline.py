@@ -195,12 +195,14 @@ def print_jobs(paths: book.BookPaths, params: Parameters, runs: list[Run]) -> li
         for run in part_runs:
             public = get_kind(run.kind).public_from(run.key, params)
             when = f" · offentlig fra {format_date(public)}" if public else ""
+            own = subpages.pages_of(paths.generated, Path(run.output).with_suffix("").as_posix())
             jobs.append(
                 PrintPage(
                     page=f"generated/{Path(run.output).with_suffix('.html').as_posix()}",
                     title=run.title,
                     cover=f"{council.name} · {run.nav_title}{when}",
                     part=caption,
+                    annex_pages=tuple(f"generated/{page}.html" for page in own),
                 )
             )
     for name in frontpage.STATIC_PAGES:

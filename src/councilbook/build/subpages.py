@@ -33,7 +33,9 @@ _START = re.compile(r'<div class="cb-page-start" data-page="(?P<page>[^"]+)" hid
 _HEADING = re.compile(r"^(?P<hashes>#{2,6})\s+(?P<title>.+)$", re.MULTILINE)
 # The book's own pages a report may link (``cb-page:metode``), relative to the generated folder.
 BOOK_PAGES = {"metode": "../metode", "om": "../om"}
-PAGES_FILE = "_pages.json"  # in the generated folder: page id -> its page (without suffix), in book order
+# In the generated folder: "addresses" (page id -> its page, without suffix; the first in book order) and
+# "pages" (a report's page -> its pages of their own, in Danish alphabetical order of their titles).
+PAGES_FILE = "_pages.json"
 
 
 @dataclass(frozen=True)
@@ -118,13 +120,27 @@ def split_all(generated: Path, outputs: Iterable[str]) -> list[SubPage]:
     addresses: dict[str, str] = dict(BOOK_PAGES)
     for page in pages:
         addresses.setdefault(page.id, page.file)
-    (generated / PAGES_FILE).write_text(json.dumps(addresses, ensure_ascii=False, indent=1), encoding="utf-8")
+    by_parent: dict[str, list[str]] = {}
+    for page in sorted(pages, key=lambda p: danish_order(p.title)):
+        by_parent.setdefault(page.parent, []).append(page.file)
+    record = {"addresses": addresses, "pages": by_parent}
+    (generated / PAGES_FILE).write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
     return pages
 
 
-def read_addresses(generated: Path) -> dict[str, str]:
+def _read(generated: Path) -> dict[str, dict]:
     path = generated / PAGES_FILE
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def read_addresses(generated: Path) -> dict[str, str]:
+    return dict(_read(generated).get("addresses", {}))
+
+
+def pages_of(generated: Path, report: str) -> list[str]:
+    """The pages of their own under ``report`` (its page without suffix, relative to the generated folder), in
+    the order the table of contents lists them."""
+    return list(_read(generated).get("pages", {}).get(report, []))
 
 
 def resolve_page_links(generated: Path, addresses: Mapping[str, str]) -> None:
