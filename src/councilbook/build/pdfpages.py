@@ -44,6 +44,18 @@ _HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1>", re.IGNORECASE | re.DOTALL
 _TAG = re.compile(r"<[^>]+>")
 
 
+class _TrailerCount(logging.Filter):
+    """Chromium's trailer counts fewer objects than pypdf finds when it copies a printed page: pypdf's warning
+    about it tells the person building about nothing they can act on (and in English). Pages are printed side by
+    side, so a filter, not a level set and reset around each copy."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Object count")
+
+
+logging.getLogger("pypdf._writer").addFilter(_TrailerCount())
+
+
 def heading_texts(page: str) -> list[str]:
     """The headings of an HTML page as text, in order: Chromium's bookmarks glue the words at a line break
     ("medtemadrøftelse"), so the bookmarks take their titles from here."""
@@ -122,13 +134,7 @@ def site_relative_links(pdf: Path, site: Path) -> None:
     (the built site's folder): ``/metode.html#x``; a file outside the site becomes an empty address (removed
     later, :func:`relink`)."""
 
-    quiet = logging.getLogger("pypdf._writer")  # Chromium's trailer counts fewer objects than pypdf finds:
-    level = quiet.level  # a warning to the person building, about nothing they can act on
-    quiet.setLevel(logging.ERROR)
-    try:
-        writer = PdfWriter(clone_from=pdf)
-    finally:
-        quiet.setLevel(level)
+    writer = PdfWriter(clone_from=pdf)
     root = site.resolve()
     changed = False
     for page in writer.pages:
