@@ -314,19 +314,24 @@ def test_a_table_links_its_rows_and_a_pack_keeps_them_as_text() -> None:
 @pytest.mark.book
 @pytest.mark.needs_chromium
 @pytest.mark.parametrize("width", [390, 1280])
-def test_front_page_headings_shrink_with_their_level(site: str, browser, width: int) -> None:
-    """A heading is never larger than the one it stands under (Mission and Vision under "Om rådet")."""
+@pytest.mark.parametrize(
+    "page", ["index", "analyses/2012", "meetings/2013-05-29", "keyfigures/2012/jc-roskilde", "contracts/2013"]
+)
+def test_headings_shrink_with_their_level(site: str, browser, width: int, page: str) -> None:
+    """A heading is never larger than the one it stands under: on a phone the theme's desktop sizes put a
+    section's h2 (34 px) above the page's h1 (26 px); on the front page Mission and Vision stand under "Om rådet"."""
     driver = browser
     driver.set_window_size(width, 900)
     try:
-        driver.get(site + "/generated/index.html")
+        driver.get(f"{site}/generated/{page}.html")
         sizes = driver.execute_script(
             "const s = t => [...document.querySelectorAll('article ' + t)]"
             ".map(h => parseFloat(getComputedStyle(h).fontSize));"
             "return [s('h1'), s('h2'), s('h3')];"
         )
         h1, h2, h3 = sizes
-        assert h2 and h3 and min(h1) >= max(h2) >= max(h3), sizes
+        assert h1 and h2, sizes
+        assert min(h1) >= max(h2) and (not h3 or max(h2) >= max(h3)), (page, sizes)
     finally:
         driver.set_window_size(1280, 900)
 
