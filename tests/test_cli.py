@@ -383,3 +383,18 @@ def test_the_first_answer_is_the_table_the_report_shows(council: str, day: str) 
     whole = compute.compute_meeting_status(project.params, project.dataset, meeting)
     quick = compute.compute_meeting_goals(project.params, project.dataset, meeting)
     assert present.meeting_status_table(quick, "") == present.meeting_status_table(whole, "")
+
+
+def test_readme_layout_names_every_module() -> None:
+    """The README's layout table names every module of every stage (so the map does not drift from the code)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `(\w+)/` \| (.*)\|$", readme, flags=re.M))
+    package = ROOT / "src/councilbook"
+    stages = [d for d in sorted(package.iterdir()) if d.is_dir() and (d / "__init__.py").is_file()]
+    missing = [
+        f"{stage.name}/{module.stem}"
+        for stage in stages
+        for module in sorted(stage.glob("*.py"))
+        if module.stem != "__init__" and f"`{module.stem}`" not in rows.get(stage.name, "")
+    ]
+    assert not missing, missing
