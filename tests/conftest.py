@@ -192,7 +192,7 @@ def _as_shown(value: float, decimals: int) -> bool:
     if decimals == 0:
         return isinstance(value, int)
     places = -Decimal(repr(float(value))).normalize().as_tuple().exponent
-    return places <= decimals or abs(value) < 0.5 * 10**-decimals
+    return places <= decimals or abs(value) <= 0.5 * 10**-decimals  # 0,05: an exact 0,0496 shown as 0,05
 
 
 @contextmanager
