@@ -49,7 +49,7 @@ def test_each_drawing_is_offered_at_the_densities_of_the_screens_that_show_it(tm
     page.write_text(f"<html><body>{chart._repr_html_()}</body></html>", encoding="utf-8")
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     source, image = soup.find("source"), soup.find("img")
-    assert source["media"] == "(max-width: 640px)"
+    assert source["media"] == "(max-width: 767px)"
     assert set(_candidates(source["srcset"])) == {"2x", "3x"}  # a phone
     assert set(_candidates(image["srcset"])) == {"2x"} and image["src"].startswith("data:image/png;base64,")
     # the sizes stay CSS pixels: what the page lays out and what data-font-px is measured in

@@ -95,7 +95,7 @@ def test_every_chart_of_the_reports_has_a_narrow_variant_with_readable_text(repo
             assert chart.wide.width_px > chart.narrow.width_px
             kinds.add(chart.alt.split(" ", 1)[0])
             html = chart._repr_html_()
-            assert '<source media="(max-width: 640px)" srcset="data:image/png;base64,' in html
+            assert '<source media="(max-width: 767px)" srcset="data:image/png;base64,' in html
             assert re.search(
                 r'<img src="data:image/png;base64,[^"]+" srcset="data:image/png;base64,[^"]+ 2x" alt="[^"]+" '
                 r'width="\d+" height="\d+" data-font-px="\d+\.\d"',
@@ -341,7 +341,7 @@ return [...document.querySelectorAll('figure.cb-chart img')].map(img => {
 
 @pytest.mark.book
 @pytest.mark.needs_chromium
-@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("width", [390, 700, 1280])
 def test_chart_text_is_readable_as_rendered(site: str, width: int) -> None:
     pages = ["generated/meetings/2013-05-29", "generated/contracts/2013", "generated/analyses/2012"]
     with chrome_driver() as driver:
@@ -361,7 +361,7 @@ def test_chart_text_is_readable_as_rendered(site: str, width: int) -> None:
             assert found, page
             for chart in found:
                 assert chart["natural"] > 0, (page, chart)
-                assert chart["narrow"] == (width == 390), (page, chart)
+                assert chart["narrow"] == (width < 768), (page, chart)
                 rendered_px = chart["rendered"] / chart["natural"] * chart["font"]
                 assert rendered_px >= MIN_PX, (page, width, chart, rendered_px)
                 assert chart["left"] >= -0.5 and chart["right"] <= viewport + 0.5, (page, width, chart)

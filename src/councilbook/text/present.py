@@ -130,7 +130,9 @@ def _unbroken_figures(text: str) -> str:
     return _FIGURE.sub(lambda m: f'<span class="cb-figure">{m.group(0)}</span>', text)
 
 
-PHONE_MEDIA = "(max-width: 640px)"  # the screens that get a chart's narrow variant
+# The screens that get a chart's narrow variant: phones and small tablets. Up to here the book's column is
+# narrower than a wide chart by so much that its text would be drawn under 11 px (10,2 px at 700 px).
+PHONE_MEDIA = "(max-width: 767px)"
 # The pixel densities each drawing is saved at: the wide one for desktops (1x, and print) and tablets or
 # high-density laptops (2x); the narrow one for phones, whose screens have 2 or 3 device pixels to a CSS pixel.
 # The print copy takes the 1x picture (Chromium prints at 1x), never the 3x one.
