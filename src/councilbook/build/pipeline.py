@@ -190,12 +190,13 @@ def print_jobs(paths: book.BookPaths, params: Parameters, runs: list[Run]) -> li
     """The pages printed into the PDFs, in book order: every report (its cover line: the council, the report
     and the day it became public), then the static pages under "Om bogen"."""
     council = params.council
+    pages = subpages.read_pages(paths.generated)  # the pages of their own, printed in their report's annex
     jobs = []
     for caption, part_runs in frontpage.group_runs(runs):
         for run in part_runs:
             public = get_kind(run.kind).public_from(run.key, params)
             when = f" · offentlig fra {format_date(public)}" if public else ""
-            own = subpages.pages_of(paths.generated, Path(run.output).with_suffix("").as_posix())
+            own = pages.get(Path(run.output).with_suffix("").as_posix(), [])
             jobs.append(
                 PrintPage(
                     page=f"generated/{Path(run.output).with_suffix('.html').as_posix()}",

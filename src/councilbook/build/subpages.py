@@ -137,10 +137,10 @@ def read_addresses(generated: Path) -> dict[str, str]:
     return dict(_read(generated).get("addresses", {}))
 
 
-def pages_of(generated: Path, report: str) -> list[str]:
-    """The pages of their own under ``report`` (its page without suffix, relative to the generated folder), in
-    the order the table of contents lists them."""
-    return list(_read(generated).get("pages", {}).get(report, []))
+def read_pages(generated: Path) -> dict[str, list[str]]:
+    """Each report's pages of their own (report's page -> pages, without suffix, relative to the generated
+    folder), in the order the table of contents lists them."""
+    return dict(_read(generated).get("pages", {}))
 
 
 def resolve_page_links(generated: Path, addresses: Mapping[str, str]) -> None:

@@ -109,13 +109,14 @@ class Report:
 
         # The page opens as a bulletin does: (the sample-data notice,) the main points, the number first, and
         # what is on the page; then the report's own introduction, its figures to take away and its summary.
-        opening = self.main_points or self.contents()
+        contents = self.contents()
+        opening = self.main_points or contents
         if opening and self.intro.notice:
             display(replace(self.intro, text=""))
         if self.main_points:
             display(present.Markdown("**Hovedpunkter**\n\n" + "\n".join(f"- {p}" for p in self.main_points)))
-        if self.contents():
-            display(HTML(self.contents()))
+        if contents:
+            display(HTML(contents))
         display(replace(self.intro, notice="") if opening else self.intro)
         display(HTML(f'<p class="cb-method-link">Sådan er tallene beregnet: {page_link("metode", "Metode")}.</p>'))
         downloads = self.downloads()

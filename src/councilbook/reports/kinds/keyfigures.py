@@ -70,12 +70,12 @@ def _jobcentre_section(
     periods: dict[str, str],
     years: list[int],
     latest: int,
+    places: dict[str, dict[str, dict[str, int]]],
     notice: str = "",
 ) -> Section:
     """A job centre's own page: its main points first (each goal's figure, its change with "bedre" or
     "dårligere", its place among the job centres and in its cluster, and on equal terms), then the figures
     year by year beside its cluster's and the region's."""
-    everyone = [j.id for j in params.council.job_centres]
     cluster = [j.id for j in params.council.job_centres if j.cluster == jc.cluster]
     points = []
     rows = []
@@ -85,7 +85,8 @@ def _jobcentre_section(
         moved = development(spec, frame, jc.id, latest)
         word = fig.direction(moved, spec.better) if spec.goal is not None else MISSING
         table = adjusted[spec.id].table if adjusted.get(spec.id) is not None else None
-        points.append(_main_point(spec, jc.id, now, moved, everyone, cluster, table, frame, latest))
+        own = places[spec.id]
+        points.append(_main_point(spec, jc.id, now, moved, own[""], own[jc.cluster], table, latest))
         rows.append(
             [
                 f"{spec.title} ({unit_caption(spec).split(',')[0]})",
@@ -130,15 +131,28 @@ def _jobcentre_section(
     )
 
 
+def _development_places(
+    params: Parameters, specs: list[FigureSpec], frames: dict[str, pd.DataFrame], latest: int
+) -> dict[str, dict[str, dict[str, int]]]:
+    """Each figure's places on the development as shown, once for every job centre page to read: among all
+    the job centres (key "") and within each cluster (key: the cluster's name)."""
+    clusters: dict[str, list[str]] = {"": [jc.id for jc in params.council.job_centres]}
+    for jc in params.council.job_centres:
+        clusters.setdefault(jc.cluster, []).append(jc.id)
+    return {
+        spec.id: {name: development_ranks(spec, frames[spec.id], ids, latest) for name, ids in clusters.items()}
+        for spec in specs
+    }
+
+
 def _main_point(
     spec: FigureSpec,
     jobcentre_id: str,
     now: fig.Quantity,
     moved: fig.Quantity,
-    everyone: list[str],
-    cluster: list[str],
+    place: dict[str, int],
+    own: dict[str, int],
     table: pd.DataFrame | None,
-    frame: pd.DataFrame,
     latest: int,
 ) -> str:
     """One line of a job centre's main points, the number first: ``**20,6 %** Flere unge …: +2,7 pct.-point mod
@@ -157,8 +171,6 @@ def _main_point(
         return line + "."
     if moved.sign != 0:
         line += ", " + fig.direction(moved, spec.better).split(" ", 1)[1]
-    place = development_ranks(spec, frame, everyone, latest)
-    own = development_ranks(spec, frame, cluster, latest)
     if jobcentre_id in place:
         line += f"; nr. {place[jobcentre_id]} af {len(place)} jobcentre"
         if len(own) > 1 and jobcentre_id in own:
@@ -194,9 +206,10 @@ def build_keyfigures_report(
     adjusted = {s.id: compute_adjusted_year(params, project.dataset, s, latest, cutoff) for s in specs}
     periods = {s.id: period_text(project.dataset.frequency(s.measure), latest, latest, cutoff) for s in specs}
     notice = present.sample_notice(project.dataset.source.sample)  # each job centre's page says it too
+    places = _development_places(params, specs, frames, latest)
     sections = [_overview(specs, adjusted, periods)]
     sections += [
-        _jobcentre_section(params, jc, specs, frames, adjusted, periods, years, latest, notice)
+        _jobcentre_section(params, jc, specs, frames, adjusted, periods, years, latest, places, notice)
         for jc in params.council.job_centres
     ]
     name = f"noegletal-{key}"
