@@ -88,8 +88,8 @@ fetch: $(STAMP) ## Hent nøgletallene fra jobindsats.dk's API (version 3) til FE
 	$(BIN)/councilbook fetch --params $(PARAMS) --data $(FETCHED)
 
 lint: $(STAMP) ## Kontrollér stil (ruff), typer (mypy) og lagene (import-linter)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy src
 	$(BIN)/lint-imports
 

@@ -34,8 +34,8 @@ import yaml
 from papermill.parameterize import parameterize_notebook
 
 from councilbook.analysis.validate import load_project
-from councilbook.build import book, frontpage
-from councilbook.build.pipeline import plan_runs
+from councilbook.assembly import book, frontpage
+from councilbook.assembly.pipeline import plan_runs
 from councilbook.data.sample import SampleMeasure, SampleMunicipality, SampleSpec, generate_rows, render_csv
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -205,7 +205,7 @@ def chrome_driver(browser_log: bool = False) -> Iterator[Any]:
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
-    from councilbook.build.pdf import chromium_flags
+    from councilbook.assembly.pdf import chromium_flags
 
     options = webdriver.ChromeOptions()
     options.binary_location = chromium

@@ -499,7 +499,7 @@ def test_14_a_new_contract_is_a_draft_until_published(mini: Path, tmp_path: Path
     assert result.exit_code == 0, result.stderr
     written = load_parameters(params).contracts[2022]
     assert written.draft and written.published is None
-    from councilbook.build.manifest import expand_manifest
+    from councilbook.assembly.manifest import expand_manifest
 
     runs = expand_manifest(ROOT / "pipelines/manifest.yml", load_parameters(params), "p", "d", date(2030, 1, 1))
     assert ("contract", "2022") not in {(r.kind, r.key) for r in runs}

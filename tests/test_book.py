@@ -19,8 +19,8 @@ from typer.testing import CliRunner
 
 from councilbook.analysis import compute
 from councilbook.analysis.validate import load_project
-from councilbook.build.execute import recorded_figures
-from councilbook.build.pdfpages import read_bookmarks
+from councilbook.assembly.execute import recorded_figures
+from councilbook.assembly.pdfpages import read_bookmarks
 from councilbook.cli import app
 from councilbook.parameters.model import load_parameters
 from councilbook.text import present

@@ -9,9 +9,9 @@ import pytest
 from conftest import require_tool
 from pypdf import PdfReader
 
-from councilbook.build import bookpdf
-from councilbook.build.bookpdf import ANNEX_TITLE, BookCover, PrintPage
-from councilbook.build.postprocess import extract_embedded
+from councilbook.assembly import bookpdf
+from councilbook.assembly.bookpdf import ANNEX_TITLE, BookCover, PrintPage
+from councilbook.assembly.postprocess import extract_embedded
 from councilbook.reports.model import ANNEX_END, ANNEX_START
 
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
@@ -345,7 +345,7 @@ def test_printed_reports_have_every_glyph_no_heading_alone_at_a_page_end_and_no_
     page with nothing but its header and number (om.pdf ended with one)."""
     import shutil
 
-    from councilbook.build.pdfpages import heading_texts
+    from councilbook.assembly.pdfpages import heading_texts
 
     require_tool("chromium", "chromium-browser")
     site = tmp_path / "site"  # a copy: printing writes its print copy beside the page

@@ -14,8 +14,8 @@ from bs4 import BeautifulSoup
 from conftest import require_tool
 from PIL import Image
 
-from councilbook.build.pdf import print_to_pdf
-from councilbook.build.postprocess import extract_embedded
+from councilbook.assembly.pdf import print_to_pdf
+from councilbook.assembly.postprocess import extract_embedded
 from councilbook.parameters.model import load_parameters
 from councilbook.text import charts, present
 

@@ -19,7 +19,7 @@ from conftest import require_tool, served
 from test_rebuild import digest, fetch
 from typer.testing import CliRunner
 
-from councilbook.build.website import INCOMING_MARKER, MARKER, SiteError, publish_site
+from councilbook.assembly.website import INCOMING_MARKER, MARKER, SiteError, publish_site
 from councilbook.cli import app
 from councilbook.core.release import KILL_ENV
 

@@ -25,7 +25,7 @@ from markdown_it import MarkdownIt
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from councilbook.build.pdf import print_to_pdf
+from councilbook.assembly.pdf import print_to_pdf
 from councilbook.cli import app, terminal_table
 from councilbook.core.prose import (
     escape_markdown,

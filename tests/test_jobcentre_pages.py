@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from councilbook.analysis.yearly import FigureSpec
-from councilbook.build import subpages
+from councilbook.assembly import subpages
 from councilbook.core import figures as fig
 from councilbook.core.collation import danish_order
 from councilbook.core.links import page_link
@@ -342,7 +342,7 @@ def test_a_report_prints_its_pages_of_their_own_in_its_annex() -> None:
     its title, after the report's own text (the book's PDF leaves annexes out)."""
     from test_book_pdf import report_page
 
-    from councilbook.build.bookpdf import ANNEX_TITLE, print_copy
+    from councilbook.assembly.bookpdf import ANNEX_TITLE, print_copy
 
     report = report_page("<p>Jobcentrene på lige vilkår.</p>", title="Nøgletal 2012")
     pages = [

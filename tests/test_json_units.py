@@ -13,7 +13,7 @@ from conftest import unnamed_figures
 
 from councilbook.analysis import compute
 from councilbook.analysis.validate import load_project
-from councilbook.build.execute import recorded_figures
+from councilbook.assembly.execute import recorded_figures
 from councilbook.core.formats import format_number, format_percent
 from councilbook.text import charts, present
 

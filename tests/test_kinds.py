@@ -10,7 +10,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from councilbook.build.manifest import load_manifest
+from councilbook.assembly.manifest import load_manifest
 from councilbook.cli import app
 from councilbook.core.errors import InputError
 from councilbook.reports.registry import UnknownKind, get_kind, load_kinds

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from test_generated_councils import councils
 
 from councilbook.analysis.cutoff import meeting_cutoff
-from councilbook.build.methodpage import TEMPLATE, render_method_page
+from councilbook.assembly.methodpage import TEMPLATE, render_method_page
 from councilbook.core.errors import InputError
 from councilbook.core.formats import format_month
 from councilbook.parameters.model import Parameters, load_parameters

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from councilbook.analysis.cutoff import compute_cutoff
 from councilbook.analysis.validate import load_project
 from councilbook.analysis.yearly import compute_adjusted_year, compute_yearly_levels, figure_specs
-from councilbook.build.manifest import expand_manifest
+from councilbook.assembly.manifest import expand_manifest
 from councilbook.core.errors import InputError
 from councilbook.data.balance import BALANCE_FOLDER, generate_balance_exports, read_balance_export
 from councilbook.members.calendar import compute_deadlines

@@ -8,8 +8,8 @@ import nbformat
 import pandas as pd
 import pytest
 
-from councilbook.build.execute import execute_run, recorded_figures
-from councilbook.build.manifest import expand_manifest
+from councilbook.assembly.execute import execute_run, recorded_figures
+from councilbook.assembly.manifest import expand_manifest
 from councilbook.core.formats import format_number, round_half_up
 from councilbook.parameters.model import load_parameters
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from rich.console import Console
 
-from councilbook.build.execute import RunResult
-from councilbook.build.manifest import Run
-from councilbook.build.progress import BuildProgress
+from councilbook.assembly.execute import RunResult
+from councilbook.assembly.manifest import Run
+from councilbook.assembly.progress import BuildProgress
 
 
 def _run(kind: str, key: str) -> Run:

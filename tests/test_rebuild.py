@@ -15,7 +15,7 @@ import pytest
 from conftest import served
 from typer.testing import CliRunner
 
-from councilbook.build.execute import recorded_figures
+from councilbook.assembly.execute import recorded_figures
 from councilbook.cli import app
 
 runner = CliRunner()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from councilbook.build.sphinx_offline import lighten_site, may_match, purge_css
+from councilbook.assembly.sphinx_offline import lighten_site, may_match, purge_css
 
 CSS = (
     '.fa-bars:before,.fa-navicon:before{content:"\\f0c9"}.fa-tasks:before{content:"\\f0ae"}'

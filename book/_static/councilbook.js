@@ -1,6 +1,6 @@
 /* councilbook: the search page's messages in Danish, a cue on tables that scroll sideways, and a search hit
  * inside a folded table opened. The theme's other words are translated at build time
- * (councilbook.build.sitetext and book/_templates). */
+ * (councilbook.assembly.sitetext and book/_templates). */
 (function () {
   "use strict";
 

@@ -43,8 +43,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from councilbook.analysis.compute import MeetingStatus
-    from councilbook.build.execute import RunResult
-    from councilbook.build.pipeline import BuildResult
+    from councilbook.assembly.execute import RunResult
+    from councilbook.assembly.pipeline import BuildResult
     from councilbook.parameters.model import Meeting
     from councilbook.text import present
 
@@ -135,12 +135,12 @@ def user_errors(action: str) -> Iterator[None]:
         warn(f"{action}: {exc}.")
         raise typer.Exit(1) from None
     except Exception as exc:
-        if _raised(exc, "councilbook.build.pipeline", "ReportsFailed"):
+        if _raised(exc, "councilbook.assembly.pipeline", "ReportsFailed"):
             failed = exc.failed  # type: ignore[attr-defined]
             warn(f"{action}: {count_noun(len(failed), 'rapport', 'rapporter')} fejlede.")
             _report_failures(failed)
             raise typer.Exit(1) from None
-        step = ("councilbook.build.book", "BookError"), ("councilbook.build.pdf", "PdfError")
+        step = ("councilbook.assembly.book", "BookError"), ("councilbook.assembly.pdf", "PdfError")
         if not isinstance(exc, (ComputeError, FileNotFoundError)) and not any(_raised(exc, *s) for s in step):
             raise
         warn(f"{action}: {exc}")
@@ -337,9 +337,9 @@ def _build_book(
     params: Path, data: Path, workers: Optional[int], pdf: bool, as_of: Optional[str], force: bool
 ) -> BuildResult:
     """Build the book with progress on stderr; exit 2 on wrong input, 1 when a step failed."""
-    from councilbook.build.execute import default_workers
-    from councilbook.build.pipeline import build as run_build
-    from councilbook.build.progress import BuildProgress
+    from councilbook.assembly.execute import default_workers
+    from councilbook.assembly.pipeline import build as run_build
+    from councilbook.assembly.progress import BuildProgress
 
     console = Console(stderr=True, highlight=False, soft_wrap=True)
     progress = BuildProgress(console, workers or default_workers())
@@ -398,8 +398,8 @@ def publish(
     Eksempel:
       councilbook publish --to /srv/www/beskaeftigelsesraadet
     """
-    from councilbook.build.book import BookPaths, published_keys
-    from councilbook.build.website import SiteError, check_target, publish_site
+    from councilbook.assembly.book import BookPaths, published_keys
+    from councilbook.assembly.website import SiteError, check_target, publish_site
 
     book_paths = BookPaths(Path.cwd())
     try:
@@ -462,7 +462,7 @@ def status(
         project, chosen, result = first_status(params, data, Path.cwd(), meeting_date, day, overview=not as_json)
         if not as_json:
             _print_status(chosen, result)
-        from councilbook.build.pipeline import status_report
+        from councilbook.assembly.pipeline import status_report
         from councilbook.text import present
 
         report = status_report(project, chosen, params, data, Path.cwd(), out_dir)

@@ -1,7 +1,7 @@
 """Stage 2: the figures behind every report, computed from the data and the parameters.
 
 Methods (documented for the council in the book's Metode page, ``book/metode.md.jinja``, rendered with the
-council's values by :mod:`councilbook.build.methodpage`):
+council's values by :mod:`councilbook.assembly.methodpage`):
 
 * **Cut-off** (:mod:`cutoff`): a report reads only the months, quarters and years
   published by its date.

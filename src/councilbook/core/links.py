@@ -1,6 +1,6 @@
 """Links to pages of the book whose address only the build knows: a report links a page by its id
 (``cb-page:jc-roskilde``), and the build writes the page's address in its place
-(:mod:`councilbook.build.subpages`), or the bare text where the book has no such page."""
+(:mod:`councilbook.assembly.subpages`), or the bare text where the book has no such page."""
 
 from __future__ import annotations
 

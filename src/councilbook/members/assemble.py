@@ -21,8 +21,8 @@ from typing import Any
 from pypdf import PdfReader, PdfWriter, Transformation
 from pypdf.generic import IndirectObject
 
-from councilbook.build.pdf import PdfError
-from councilbook.build.pdfpages import Bookmark, heading_texts, page_stamps, read_bookmarks
+from councilbook.assembly.pdf import PdfError
+from councilbook.assembly.pdfpages import Bookmark, heading_texts, page_stamps, read_bookmarks
 
 __all__ = ["Bookmark", "heading_texts", "read_bookmarks"]  # the pack reads them from here
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from councilbook.analysis import compute
 from councilbook.analysis.cutoff import meeting_cutoff
 from councilbook.analysis.validate import load_project
-from councilbook.build.pdf import print_to_pdf
+from councilbook.assembly.pdf import print_to_pdf
 from councilbook.core import figures as fig
 from councilbook.core.errors import InputError, Problem
 from councilbook.core.formats import STATUS_LABELS, format_date, format_month

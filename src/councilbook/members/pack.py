@@ -35,7 +35,7 @@ from markdown_it import MarkdownIt
 
 from councilbook.analysis.actions import ACTION_STATE_LABELS_DA, pending_actions
 from councilbook.analysis.validate import load_project
-from councilbook.build.pdf import print_to_pdf
+from councilbook.assembly.pdf import print_to_pdf
 from councilbook.core.errors import InputError, Problem
 from councilbook.core.formats import STATUS_LABELS, format_date, format_month
 from councilbook.core.links import link_addresses

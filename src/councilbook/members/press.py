@@ -18,7 +18,7 @@ from typing import Literal
 from councilbook.analysis import compute
 from councilbook.analysis.cutoff import compute_cutoff
 from councilbook.analysis.validate import Project, load_project
-from councilbook.build.pdf import print_to_pdf
+from councilbook.assembly.pdf import print_to_pdf
 from councilbook.core.errors import InputError, Problem, display_path
 from councilbook.core.formats import format_date
 from councilbook.members.minutes import CSS, contact_html

@@ -12,11 +12,11 @@ from councilbook.core.links import page_link
 from councilbook.text import present
 from councilbook.text.downloads import Downloads, figure_tables
 
-# Invisible markers around a detail section's outputs, for the print copy (:mod:`councilbook.build.bookpdf`).
+# Invisible markers around a detail section's outputs, for the print copy (:mod:`councilbook.assembly.bookpdf`).
 ANNEX_START = '<div class="cb-annex-start" hidden></div>'
 ANNEX_END = '<div class="cb-annex-end" hidden></div>'
 # Markers around a section that is a page of its own (a job centre's page): the build moves what lies between
-# them into a page of the book under the report's page (:mod:`councilbook.build.subpages`).
+# them into a page of the book under the report's page (:mod:`councilbook.assembly.subpages`).
 PAGE_START = '<div class="cb-page-start" data-page="{page}" hidden></div>'
 PAGE_END = '<div class="cb-page-end" hidden></div>'
 

@@ -15,8 +15,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from councilbook.build.execute import RunResult
-from councilbook.build.manifest import Run
+from councilbook.assembly.execute import RunResult
+from councilbook.assembly.manifest import Run
 
 
 def _seconds(value: float) -> str:

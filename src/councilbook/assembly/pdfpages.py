@@ -30,7 +30,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from councilbook.build.pdf import PdfError
+from councilbook.assembly.pdf import PdfError
 
 
 @dataclass(frozen=True)

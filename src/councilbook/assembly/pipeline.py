@@ -22,12 +22,12 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 
 from councilbook.analysis import compute
 from councilbook.analysis.validate import Project, load_project, save_prepared
-from councilbook.build import book, frontpage, subpages
-from councilbook.build.bookpdf import BookCover, PrintPage
-from councilbook.build.execute import RunResult, execute_runs, prune_cache
-from councilbook.build.manifest import Run, expand_manifest, held_back
-from councilbook.build.methodpage import write_method_page
-from councilbook.build.runkey import run_key
+from councilbook.assembly import book, frontpage, subpages
+from councilbook.assembly.bookpdf import BookCover, PrintPage
+from councilbook.assembly.execute import RunResult, execute_runs, prune_cache
+from councilbook.assembly.manifest import Run, expand_manifest, held_back
+from councilbook.assembly.methodpage import write_method_page
+from councilbook.assembly.runkey import run_key
 from councilbook.core import release
 from councilbook.core.formats import format_date, format_month
 from councilbook.core.paths import check_project_root

@@ -14,7 +14,7 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
-from councilbook.build.book import PDF_NAME, publish
+from councilbook.assembly.book import PDF_NAME, publish
 from councilbook.core.errors import os_reason
 
 MARKER = ".councilbook-site"

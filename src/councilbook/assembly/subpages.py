@@ -24,7 +24,7 @@ from typing import Any
 import nbformat
 import yaml
 
-from councilbook.build.execute import TITLE_TAG
+from councilbook.assembly.execute import TITLE_TAG
 from councilbook.core.collation import danish_order
 from councilbook.core.links import PAGE_SCHEME, link_addresses
 from councilbook.reports.model import PAGE_END

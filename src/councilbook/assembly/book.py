@@ -23,8 +23,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from councilbook.build.bookpdf import BookCover, PrintPage, make_pdfs
-from councilbook.build.postprocess import extract_embedded
+from councilbook.assembly.bookpdf import BookCover, PrintPage, make_pdfs
+from councilbook.assembly.postprocess import extract_embedded
 from councilbook.core import release
 from councilbook.core.errors import display_path
 from councilbook.core.paths import PDF_NAME, BookPaths

@@ -42,8 +42,8 @@ from bs4 import BeautifulSoup, Tag
 from pypdf import PdfReader, PdfWriter, Transformation
 from pypdf.generic import IndirectObject
 
-from councilbook.build.pdf import PdfError, print_to_pdf
-from councilbook.build.pdfpages import (
+from councilbook.assembly.pdf import PdfError, print_to_pdf
+from councilbook.assembly.pdfpages import (
     Bookmark,
     Placed,
     named_anchors,

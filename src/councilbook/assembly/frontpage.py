@@ -14,9 +14,9 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from councilbook.build import sitetext, subpages
-from councilbook.build.execute import recorded_figures
-from councilbook.build.manifest import Run
+from councilbook.assembly import sitetext, subpages
+from councilbook.assembly.execute import recorded_figures
+from councilbook.assembly.manifest import Run
 from councilbook.core.links import link_addresses
 from councilbook.core.paths import PDF_NAME, BookPaths
 from councilbook.core.prose import escape_markdown, prose_markdown

@@ -26,7 +26,7 @@ from time import perf_counter
 import nbformat
 import papermill as pm
 
-from councilbook.build.manifest import Run
+from councilbook.assembly.manifest import Run
 from councilbook.core.prose import escape_markdown
 from councilbook.core.release import die_with_parent
 from councilbook.reports.registry import get_kind

@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from councilbook.build.manifest import Run
+from councilbook.assembly.manifest import Run
 from councilbook.core.code import code_digest
 from councilbook.publication.scope import Scope
 from councilbook.reports.registry import get_kind
