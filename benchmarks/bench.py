@@ -33,10 +33,10 @@ import nbformat
 import yaml
 from papermill.parameterize import parameterize_notebook
 
-from councilbook.analysis.validate import load_project
 from councilbook.assembly import book, frontpage
 from councilbook.assembly.pipeline import plan_runs
 from councilbook.data.sample import SampleMeasure, SampleMunicipality, SampleSpec, generate_rows, render_csv
+from councilbook.project.load import load_project
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -261,7 +261,7 @@ STATUS_IN_PROCESS = """
 import resource, sys, time
 from datetime import date
 from councilbook.analysis import compute
-from councilbook.analysis.validate import load_project
+from councilbook.project.load import load_project
 t = time.perf_counter()
 project = load_project(sys.argv[1], sys.argv[2])
 loaded = time.perf_counter() - t

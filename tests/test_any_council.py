@@ -23,11 +23,11 @@ from typer.testing import CliRunner
 
 from councilbook.analysis.benchmark import compute_adjusted
 from councilbook.analysis.series import area_series, jobcentre_series
-from councilbook.analysis.validate import load_project
 from councilbook.cli import app
 from councilbook.core import figures as fig
 from councilbook.data.areas import AreaIndex
 from councilbook.parameters.model import Council, load_parameters
+from councilbook.project.load import load_project
 from councilbook.reports.kinds.contract import build_contract_report
 from councilbook.reports.kinds.evaluation import build_evaluation_report
 from councilbook.reports.kinds.status import build_status_report

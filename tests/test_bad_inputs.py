@@ -13,7 +13,6 @@ import pytest
 from conftest import MINI
 from typer.testing import CliRunner
 
-from councilbook.analysis.validate import check_parameters
 from councilbook.cli import app
 from councilbook.core.errors import Problem
 from councilbook.data.areas import AreaIndex
@@ -25,6 +24,7 @@ from councilbook.parameters.model import (
     load_parameters,
     read_yaml,
 )
+from councilbook.project.load import check_parameters
 
 runner = CliRunner()
 ARGS = ["--params", "parameters", "--data", "data/sample"]

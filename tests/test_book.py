@@ -18,11 +18,11 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from councilbook.analysis import compute
-from councilbook.analysis.validate import load_project
 from councilbook.assembly.execute import recorded_figures
 from councilbook.assembly.pdfpages import read_bookmarks
 from councilbook.cli import app
 from councilbook.parameters.model import load_parameters
+from councilbook.project.load import load_project
 from councilbook.text import present
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -16,8 +16,8 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 from councilbook.analysis import compute
-from councilbook.analysis.validate import load_project
 from councilbook.cli import app
+from councilbook.project.load import load_project
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests/fixtures/mini"

@@ -22,9 +22,9 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from councilbook.analysis.compute import compute_meeting_status
-from councilbook.analysis.validate import load_project
 from councilbook.core.errors import InputError
 from councilbook.members.workbook import write_status_workbook
+from councilbook.project.load import load_project
 from councilbook.publication.provenance import collect_provenance
 from councilbook.reports.kinds.contract import build_contract_report
 from councilbook.reports.kinds.evaluation import build_evaluation_report

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from councilbook.analysis import compute
-from councilbook.analysis.validate import load_project
+from councilbook.project.load import load_project
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests/golden"

@@ -24,7 +24,6 @@ import yaml
 from conftest import QuietServer, running
 from typer.testing import CliRunner
 
-from councilbook.analysis.validate import load_project
 from councilbook.cli import app
 from councilbook.core.errors import Problem, display_path
 from councilbook.data.areas import AreaIndex
@@ -34,6 +33,7 @@ from councilbook.data.jobindsats_api import ApiError, JobindsatsClient, fetch_fi
 from councilbook.data.jobindsats_http import Session
 from councilbook.data.jobindsats_spec import Plan, read_spec, resolve
 from councilbook.parameters.model import load_parameters
+from councilbook.project.load import load_project
 
 ROOT = Path(__file__).resolve().parents[1]
 RECORDED = ROOT / "tests/fixtures/api"

@@ -12,9 +12,9 @@ import pytest
 from conftest import unnamed_figures
 
 from councilbook.analysis import compute
-from councilbook.analysis.validate import load_project
 from councilbook.assembly.execute import recorded_figures
 from councilbook.core.formats import format_number, format_percent
+from councilbook.project.load import load_project
 from councilbook.text import charts, present
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -19,13 +19,13 @@ from pypdf import PdfReader
 
 from councilbook.analysis import compute
 from councilbook.analysis.actions import collect_actions, count_actions, describe_action_counts, pending_actions
-from councilbook.analysis.validate import load_project
 from councilbook.core.errors import InputError
 from councilbook.members.calendar import compute_deadlines
 from councilbook.members.minutes import build_after_meeting, find_news, headline, minutes_html
 from councilbook.members.pack import PackFrozen, build_pack, pack_frozen, send_pack
 from councilbook.members.versions import PackHistory, sha256
 from councilbook.parameters.model import collect_parameters, load_parameters
+from councilbook.project.load import load_project
 from councilbook.publication.scope import minutes_state
 
 SAMPLE = (ROOT / "parameters", ROOT / "data" / "sample")

@@ -16,11 +16,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from test_generated_councils import councils
 
-from councilbook.analysis.cutoff import meeting_cutoff
 from councilbook.assembly.methodpage import TEMPLATE, render_method_page
 from councilbook.core.errors import InputError
 from councilbook.core.formats import format_month
 from councilbook.parameters.model import Parameters, load_parameters
+from councilbook.project.cutoff import meeting_cutoff
 
 COUNCILS = {"sample": ROOT / "parameters", "nord": ROOT / "tests/fixtures/nord/parameters"}
 SETTINGS = ("material_ready_days", "data_publication_lag_days", "status_tolerance_pct", "status_tolerance_pp")

@@ -183,7 +183,7 @@ def test_ranking_on_equal_terms_goes_by_the_ratio_as_shown() -> None:
 
     from conftest import MINI
 
-    from councilbook.analysis.validate import load_project
+    from councilbook.project.load import load_project
     from councilbook.text.present import adjusted_table
 
     project = load_project(MINI / "parameters", MINI / "data")

@@ -15,14 +15,14 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from councilbook.analysis.cutoff import compute_cutoff
-from councilbook.analysis.validate import load_project
 from councilbook.analysis.yearly import compute_adjusted_year, compute_yearly_levels, figure_specs
 from councilbook.assembly.manifest import expand_manifest
 from councilbook.core.errors import InputError
 from councilbook.data.balance import BALANCE_FOLDER, generate_balance_exports, read_balance_export
 from councilbook.members.calendar import compute_deadlines
 from councilbook.parameters.model import collect_parameters, load_parameters
+from councilbook.project.cutoff import compute_cutoff
+from councilbook.project.load import load_project
 from councilbook.reports.kinds.analysis import build_analysis_report
 from councilbook.reports.kinds.bottlenecks import build_bottlenecks_report, compute_bottlenecks
 from councilbook.reports.kinds.keyfigures import build_keyfigures_report

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from councilbook.analysis.validate import load_project
 from councilbook.cli import app
 from councilbook.core.errors import InputError
 from councilbook.parameters.model import load_parameters
+from councilbook.project.load import load_project
 
 runner = CliRunner()
 

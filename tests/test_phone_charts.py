@@ -22,8 +22,8 @@ from matplotlib.text import Text
 from openpyxl import load_workbook
 from selenium.webdriver.support.ui import WebDriverWait
 
-from councilbook.analysis.validate import load_project
 from councilbook.core.formats import format_number, format_percent, format_points
+from councilbook.project.load import load_project
 from councilbook.text import charts, present
 from councilbook.text.downloads import csv_bytes, figure_table, figure_tables, read_figure, xlsx_bytes
 

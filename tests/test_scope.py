@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from councilbook.analysis import compute
-from councilbook.analysis.validate import load_project
+from councilbook.project.load import load_project
 from councilbook.publication.scope import normalise_as_of
 from councilbook.reports.kinds.contract import _plan_sections
 from councilbook.reports.kinds.status import agenda_section

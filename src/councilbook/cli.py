@@ -183,7 +183,8 @@ def validate(params: ParamsOption = DEFAULT_PARAMS, data: DataOption = DEFAULT_D
     Eksempel:
       councilbook validate --params parameters --data data/sample
     """
-    from councilbook.analysis.validate import load_project, save_prepared
+    from councilbook.project.cache import save_prepared
+    from councilbook.project.load import load_project
 
     with user_errors("Kontrollen fejlede"):
         project = load_project(params, data)

@@ -1,3 +1,3 @@
-"""The computations: series, aggregation, cut-off, goal status, forecast, SPC, job centres, the framework
-adjustment, the evaluation, and the check of parameters against data.
+"""The computations: series, aggregation, goal status, forecast, SPC, job centres, the framework adjustment, the
+evaluation.
 """

@@ -49,11 +49,9 @@ import pandas as pd
 
 from councilbook.analysis.aggregation import aggregate_columns, aggregate_periods
 from councilbook.analysis.benchmark import Adjusted, compute_adjusted, dispersion
-from councilbook.analysis.cutoff import compute_cutoff, compute_pack_date, meeting_cutoff
 from councilbook.analysis.forecast import Forecast, compute_forecast
 from councilbook.analysis.series import goal_series, jobcentre_series, known_part, missing_areas
 from councilbook.analysis.spc import XmR, compute_xmr
-from councilbook.analysis.validate import Project, load_prepared
 from councilbook.core import figures as fig
 from councilbook.core.errors import ComputeError
 from councilbook.core.formats import format_month
@@ -85,6 +83,9 @@ from councilbook.parameters.model import (
     ShareTarget,
     is_share,
 )
+from councilbook.project.cache import load_prepared
+from councilbook.project.cutoff import compute_cutoff, compute_pack_date, meeting_cutoff
+from councilbook.project.load import Project
 
 __all__ = ["ComputeError", "compute_cutoff", "compute_pack_date"]
 

@@ -20,13 +20,13 @@ import pandas as pd
 
 from councilbook.analysis import spc
 from councilbook.analysis.benchmark import UNCERTAIN_BELOW_MEDIAN
-from councilbook.analysis.cutoff import compute_cutoff, compute_pack_date
 from councilbook.core import figures as fig
 from councilbook.core.formats import format_date, format_month, format_number
 from councilbook.core.paths import BookPaths
 from councilbook.core.periods import month, month_end, xmr_years_before
 from councilbook.core.prose import escape_markdown
 from councilbook.parameters.model import Meeting, Parameters, share_weight
+from councilbook.project.cutoff import compute_cutoff, compute_pack_date
 from councilbook.text.sentences import WEAK_FIT
 
 TEMPLATE = "metode.md.jinja"  # in book/

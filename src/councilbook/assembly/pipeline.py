@@ -21,7 +21,6 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
 from councilbook.analysis import compute
-from councilbook.analysis.validate import Project, load_project, save_prepared
 from councilbook.assembly import book, frontpage, subpages
 from councilbook.assembly.bookpdf import BookCover, PrintPage
 from councilbook.assembly.execute import RunResult, execute_runs, prune_cache
@@ -34,6 +33,8 @@ from councilbook.core.paths import check_project_root
 from councilbook.core.periods import period_from_code
 from councilbook.data.ingest import write_snapshot
 from councilbook.parameters.model import Meeting, Parameters
+from councilbook.project.cache import save_prepared
+from councilbook.project.load import Project, load_project
 from councilbook.reports.kinds.status import meeting_nav_title, meeting_title
 from councilbook.reports.registry import get_kind, scope_report
 

@@ -22,8 +22,6 @@ from datetime import date
 from pathlib import Path
 
 from councilbook.analysis import compute
-from councilbook.analysis.cutoff import meeting_cutoff
-from councilbook.analysis.validate import load_project
 from councilbook.assembly.pdf import print_to_pdf
 from councilbook.core import figures as fig
 from councilbook.core.errors import InputError, Problem
@@ -32,6 +30,8 @@ from councilbook.core.prose import inline_html
 from councilbook.data.ingest import Dataset
 from councilbook.parameters.meetings import Member, attendance
 from councilbook.parameters.model import MEETING_KIND_LABELS_DA, AgendaItem, Council, Goal, Meeting, Parameters
+from councilbook.project.cutoff import meeting_cutoff
+from councilbook.project.load import load_project
 from councilbook.publication.scope import CLOSED_ITEM, MinutesState, minutes_state
 from councilbook.text import present
 

@@ -34,7 +34,6 @@ import pandas as pd
 from markdown_it import MarkdownIt
 
 from councilbook.analysis.actions import ACTION_STATE_LABELS_DA, pending_actions
-from councilbook.analysis.validate import load_project
 from councilbook.assembly.pdf import print_to_pdf
 from councilbook.core.errors import InputError, Problem
 from councilbook.core.formats import STATUS_LABELS, format_date, format_month
@@ -62,6 +61,7 @@ from councilbook.members.versions import (
 from councilbook.members.workbook import write_status_workbook
 from councilbook.parameters.meetings import MEMBER_ROLE_LABELS_DA, attachment_path
 from councilbook.parameters.model import MEETING_KIND_LABELS_DA, AgendaItem, Meeting, Parameters
+from councilbook.project.load import load_project
 from councilbook.publication.scope import minutes_state
 from councilbook.reports.kinds.status import status_report
 from councilbook.reports.model import Report

@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Literal
 
 from councilbook.analysis import compute
-from councilbook.analysis.cutoff import compute_cutoff
-from councilbook.analysis.validate import Project, load_project
 from councilbook.assembly.pdf import print_to_pdf
 from councilbook.core.errors import InputError, Problem, display_path
 from councilbook.core.formats import format_date
 from councilbook.members.minutes import CSS, contact_html
+from councilbook.project.cutoff import compute_cutoff
+from councilbook.project.load import Project, load_project
 from councilbook.reports.common import target_sentence
 
 Milestone = Literal["contract", "analysis"]

@@ -21,10 +21,10 @@ from typing import Any
 
 import yaml
 
-from councilbook.analysis.validate import check_parameters
 from councilbook.core.errors import InputError, Problem, display_path
 from councilbook.core.formats import format_date
 from councilbook.parameters.model import MEETING_KIND_LABELS_DA, Contract, Parameters
+from councilbook.project.load import check_parameters
 
 MEETINGS_HEADER = """\
 # Council meetings in {year}. kind: ordinary, theme, contract, seminar or extraordinary.

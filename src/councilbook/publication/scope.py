@@ -32,11 +32,11 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel
 
-from councilbook.analysis.compute import compute_cutoff, select_contract
-from councilbook.analysis.cutoff import compute_pack_date, meeting_cutoff
+from councilbook.analysis.compute import select_contract
 from councilbook.core.errors import ComputeError
 from councilbook.data.ingest import Dataset
 from councilbook.parameters.model import AgendaItem, Contract, Meeting, Parameters, share_weight
+from councilbook.project.cutoff import compute_cutoff, compute_pack_date, meeting_cutoff
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ from matplotlib.figure import Figure as PlotFigure
 
 from councilbook.analysis import compute
 from councilbook.analysis.series import goal_series
-from councilbook.analysis.validate import Project, load_prepared
 from councilbook.core import figures as fig
 from councilbook.core.formats import (
     capitalize,
@@ -22,6 +21,8 @@ from councilbook.core.formats import (
 from councilbook.core.paths import BookPaths
 from councilbook.core.periods import freq_of_index, last_month, period_from_code, year_periods
 from councilbook.parameters.model import Contract, Goal
+from councilbook.project.cache import load_prepared
+from councilbook.project.load import Project
 from councilbook.publication.provenance import Provenance
 from councilbook.publication.scope import Scope
 from councilbook.reports.model import Section

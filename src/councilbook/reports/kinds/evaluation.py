@@ -10,7 +10,6 @@ import pandas as pd
 
 from councilbook.analysis import compute
 from councilbook.analysis.actions import count_actions, describe_action_counts
-from councilbook.analysis.validate import Project
 from councilbook.core.formats import (
     count_noun,
     format_date,
@@ -21,6 +20,7 @@ from councilbook.core.links import jobcentre_page
 from councilbook.core.periods import month
 from councilbook.core.prose import plain_text, prose_list
 from councilbook.parameters.model import MEETING_KIND_LABELS_DA, Parameters
+from councilbook.project.load import Project
 from councilbook.publication.provenance import collect_provenance
 from councilbook.publication.scope import evaluation_scope
 from councilbook.reports.common import figures_until, provenance_section, report_intro, scoped_project

@@ -7,8 +7,6 @@ from datetime import date
 from pathlib import Path
 
 from councilbook.analysis import compute
-from councilbook.analysis.cutoff import meeting_cutoff
-from councilbook.analysis.validate import Project
 from councilbook.core.formats import (
     format_date,
     format_month,
@@ -20,6 +18,8 @@ from councilbook.core.prose import escape_markdown as md_text
 from councilbook.core.prose import labelled_markdown, prose_markdown
 from councilbook.parameters.meetings import attendance
 from councilbook.parameters.model import MEETING_KIND_LABELS_DA, Contract, Goal, Meeting, Parameters
+from councilbook.project.cutoff import meeting_cutoff
+from councilbook.project.load import Project
 from councilbook.publication.provenance import collect_provenance
 from councilbook.publication.scope import CLOSED_ITEM, Scope, meeting_scope, minutes_state
 from councilbook.reports.common import (

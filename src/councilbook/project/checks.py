@@ -1,35 +1,19 @@
-"""Parameters and data checked together, before anything runs."""
+"""The parameters checked against each other and against the data: what loading a project finds beyond what each
+file says on its own (:mod:`councilbook.parameters.model` checks the files, :mod:`councilbook.data.ingest` the
+figures)."""
 
 from __future__ import annotations
 
-import hashlib
-import os
-import pickle
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from councilbook.analysis.cutoff import meeting_cutoff
-from councilbook.core.errors import ComputeError, InputError, Problem, display_path
+from councilbook.core.errors import ComputeError, Problem, display_path
 from councilbook.core.formats import format_date, format_month, join_and
 from councilbook.core.periods import Freq, Span, month, parse_month, period_code, periods_within
-from councilbook.data.ingest import Dataset, load_dataset
-from councilbook.parameters.model import (
-    Goal,
-    LevelTarget,
-    Measure,
-    Parameters,
-    collect_parameters,
-    locate,
-    share_weight,
-)
-
-
-@dataclass(frozen=True)
-class Project:
-    params: Parameters
-    dataset: Dataset
+from councilbook.data.ingest import Dataset
+from councilbook.parameters.model import Goal, LevelTarget, Measure, Parameters, share_weight
+from councilbook.project.cutoff import meeting_cutoff
 
 
 def _goal_sources(params: Parameters) -> list[tuple[str, int, int, Goal]]:
@@ -257,79 +241,3 @@ def check_meeting_contracts(params: Parameters) -> list[Problem]:
                 )
             )
     return problems
-
-
-def check_parameters(params_dir: Path | str) -> tuple[Parameters | None, list[Problem]]:
-    """The parameters with every problem found in them alone (no data): what `councilbook new` checks before
-    it keeps what it wrote, and what `validate` checks before reading the data."""
-    params, problems = collect_parameters(params_dir)
-    if params is not None:
-        problems = locate(problems + check_meeting_contracts(params), params.positions)
-    return params, problems
-
-
-def load_project(params_dir: Path | str, data_path: Path | str) -> Project:
-    """Load and validate parameters and data; raise InputError with every problem found.
-
-    The data are read through the parameters (areas, measures): with a broken council.yml they
-    cannot be checked; with other parameter problems they are checked against what was valid.
-    """
-    params, problems = check_parameters(params_dir)
-    if params is None:
-        raise InputError(problems)
-    try:
-        dataset = load_dataset(data_path, params)
-    except InputError as exc:
-        raise InputError(locate(problems + exc.problems, params.positions)) from None
-    problems += check_measures_present(params, dataset, Path(data_path))
-    problems += check_goal_windows(params, dataset, Path(data_path))
-    if problems:
-        raise InputError(locate(problems, params.positions))
-    return Project(params=params, dataset=dataset)
-
-
-# ---------------------------------------------------------------------------
-# The validated project, prepared once per build and shared by its reports
-# ---------------------------------------------------------------------------
-
-
-def project_digest(params_dir: Path | str, data_path: Path | str) -> str:
-    """SHA-256 of every file under the parameters and the data, and of the code that reads them."""
-    from councilbook.core.code import code_digest
-
-    h = hashlib.sha256(code_digest().encode())
-    for top in (Path(params_dir), Path(data_path)):
-        files = [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file())
-        for path in files:
-            h.update(str(path.resolve()).encode() + b"\0")
-            h.update(hashlib.sha256(path.read_bytes()).digest())
-    return h.hexdigest()
-
-
-def save_prepared(project: Project, params_dir: Path | str, data_path: Path | str, folder: Path) -> Path:
-    """Store a validated project under the digest of its inputs, for the reports of the same build."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{project_digest(params_dir, data_path)}.pickle"
-    if path.is_file():
-        return path  # the same inputs validated before: the same project
-    temporary = path.with_suffix(f".{os.getpid()}.tmp")
-    try:
-        temporary.write_bytes(pickle.dumps(project, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(temporary, path)
-    except OSError:
-        temporary.unlink(missing_ok=True)  # a full disk leaves nothing half-written
-        raise
-    return path
-
-
-def load_prepared(params_dir: Path | str, data_path: Path | str, folder: Path) -> Project:
-    """The project as validated earlier from exactly these files (see :func:`save_prepared`), else loaded now."""
-    path = folder / f"{project_digest(params_dir, data_path)}.pickle"
-    if path.is_file():
-        try:
-            project = pickle.loads(path.read_bytes())
-            if isinstance(project, Project):
-                return project
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            pass  # a damaged or outdated file: validate again
-    return load_project(params_dir, data_path)
