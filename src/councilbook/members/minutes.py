@@ -33,24 +33,10 @@ from councilbook.parameters.model import MEETING_KIND_LABELS_DA, AgendaItem, Cou
 from councilbook.project.cutoff import meeting_cutoff
 from councilbook.project.load import load_project
 from councilbook.publication.scope import CLOSED_ITEM, MinutesState, minutes_state
-from councilbook.text import present
+from councilbook.text import present, render
 
-CSS = """
-@page { size: A4; margin: 20mm 18mm; @bottom-right { content: counter(page) " / " counter(pages);
-  font-family: "DejaVu Sans", sans-serif; font-size: 8pt; color: #444; } }
-body { font-family: "DejaVu Sans", sans-serif; font-size: 10.5pt; line-height: 1.45; color: #222; margin: 0; }
-h1 { font-size: 17pt; margin: 0 0 6pt; } h2 { font-size: 12pt; margin: 14pt 0 4pt; }
-.state { display: inline-block; border: 2px solid #D55E00; color: #D55E00; padding: 2pt 8pt; font-weight: bold; }
-.state.approved { border-color: #0072B2; color: #0072B2; }
-.meta { color: #444; }
-.missing { color: #D55E00; }
-dl { display: grid; grid-template-columns: max-content auto; gap: 2pt 10pt; }
-dt { font-weight: bold; } dd { margin: 0; }
-.item { break-inside: avoid; } .kind { color: #444; margin: 0 0 4pt; }
-.decision { border-left: 4px solid #0072B2; padding: 2pt 8pt; margin: 4pt 0; }
-blockquote { font-style: italic; margin: 8pt 0 8pt 12pt; }
-.lead { font-size: 11.5pt; }
-"""
+MINUTES_CSS = "minutes.css"  # the minutes' and the press releases' stylesheet (councilbook/templates/)
+CSS = "\n" + render.stylesheet(MINUTES_CSS)  # as the pages inline it (members/press.py too)
 
 
 def meeting_facts(meeting: Meeting) -> list[tuple[str, str]]:
@@ -63,7 +49,7 @@ def meeting_facts(meeting: Meeting) -> list[tuple[str, str]]:
 
 
 def facts_html(facts: list[tuple[str, str]]) -> str:
-    return "<dl>" + "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in facts) + "</dl>"
+    return str(render.macros("meeting.html.j2").facts(facts))
 
 
 def council_chair(council: Council) -> Member | None:

@@ -23,7 +23,6 @@ numbered version beside it (members/versions.py).
 from __future__ import annotations
 
 import hashlib
-import html
 import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -31,15 +30,13 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 from councilbook.analysis.actions import ACTION_STATE_LABELS_DA, pending_actions
 from councilbook.assembly.pdf import print_to_pdf
 from councilbook.core.errors import InputError, Problem
 from councilbook.core.formats import STATUS_LABELS, format_date, format_month
-from councilbook.core.links import link_addresses
 from councilbook.core.paths import BookPaths
-from councilbook.core.prose import inline_html, prose_html, safe_markdown
 from councilbook.members.assemble import (
     Insert,
     assemble_pack,
@@ -48,7 +45,7 @@ from councilbook.members.assemble import (
     plan_pages,
     read_bookmarks,
 )
-from councilbook.members.minutes import facts_html, meeting_facts, minutes_html
+from councilbook.members.minutes import meeting_facts, minutes_html
 from councilbook.members.versions import (
     PackHistory,
     describe_changes,
@@ -63,15 +60,13 @@ from councilbook.parameters.meetings import MEMBER_ROLE_LABELS_DA, attachment_pa
 from councilbook.parameters.model import MEETING_KIND_LABELS_DA, AgendaItem, Meeting, Parameters
 from councilbook.project.load import load_project
 from councilbook.publication.scope import minutes_state
-from councilbook.reports.kinds.status import status_report
 from councilbook.reports.model import Report
-from councilbook.text import present
+from councilbook.reports.registry import get_kind
+from councilbook.text import present, render
 
-# The reports' Markdown, already made safe (prose.safe_markdown), rendered with raw HTML off all the same.
-_markdown = MarkdownIt("commonmark", {"html": False})
-
-# Sections of the status report whose long tables stay in the workbook: the pack keeps their text.
-DETAIL_SECTIONS = ("jobcentres-", "adjusted-", "spread-")
+PACK_PAGE = "pack.html.j2"  # the pack's page (councilbook/templates/)
+PACK_CSS = "pack.css"  # its own stylesheet, after the book's
+RUNNING_HEADER = "councilbook:running-header"  # where pack.css takes the meeting's running header
 
 
 @dataclass(frozen=True)
@@ -89,6 +84,9 @@ class Pack:
 
 class PackFrozen(Exception):
     """The pack was sent (or its material date has passed) and may not be rewritten."""
+
+    def lines(self, action: str) -> list[str]:
+        return [str(self)]
 
 
 @dataclass(frozen=True)
@@ -113,12 +111,6 @@ class PagePlan:
     total: int = 0
 
 
-def _md(markdown: present.Markdown | str) -> str:
-    if isinstance(markdown, str):
-        markdown = present.Markdown(markdown)
-    return markdown.notice + _markdown.render(safe_markdown(markdown.text))
-
-
 def item_heading(number: int, item: AgendaItem) -> str:
     return f"{number}. {item.title}"
 
@@ -127,114 +119,39 @@ def _page(plan: PagePlan | None, page: int | None) -> str:
     return str(page) if plan is not None and page is not None else "00"
 
 
-def agenda_list_html(meeting: Meeting, attachments: Attachments, plan: PagePlan | None) -> str:
-    """The agenda at a glance: number, item, what the council is asked, presenter, time and page."""
-    if not meeting.agenda:
-        return "<p>Der er ingen punkter på dagsordenen endnu.</p>"
-    with_presenter = any(i.presenter for i in meeting.agenda)
-    with_time = any(i.time for i in meeting.agenda)
-    head = ["Nr.", "Punkt", "Til"] + (["Oplæg"] if with_presenter else []) + (["Kl."] if with_time else []) + ["Side"]
-    rows = []
-    for number, item in enumerate(meeting.agenda, start=1):
-        kind = "beslutning" if item.type == "decision" else "orientering"
-        secret = ' <span class="cb-secret">Fortroligt</span>' if item.confidential else ""
-        cells = [
-            f"{number}.",
-            f'<a href="#punkt-{number}">{html.escape(item.title)}</a>{secret}'
-            + "".join(
-                f'<br><span class="cb-attached">{html.escape(a.label)}: {html.escape(a.title)}, side '
-                f"{_page(plan, plan.attachments.get(a.label) if plan else None)}</span>"
-                for a in attachments.get(number, [])
-            ),
-            kind,
-        ]
-        if with_presenter:
-            cells.append(html.escape(item.presenter or ""))
-        if with_time:
-            cells.append(html.escape((item.time or "").replace(":", ".")))
-        cells.append(_page(plan, plan.items.get(number) if plan else None))
-        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    header = "".join(f'<th scope="col">{h}</th>' for h in head)
-    return (
-        '<table class="cb-agenda"><caption>Dagsordenens punkter med sidetal i dette materiale</caption>'
-        f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-    )
-
-
-def attendance_html(params: Parameters, meeting: Meeting) -> str:
-    """Who is on the council, who sent apologies and which alternates come."""
-    members = params.council.members
-    if not members:
-        return ""
-    regular = [m for m in members if m.role != "alternate"]
-    lines = [
-        f"{html.escape(m.name)} ({html.escape(m.organisation)}"
-        + (f", {MEMBER_ROLE_LABELS_DA[m.role]}" if m.role in ("chair", "vice_chair") else "")
-        + ")"
-        + (" – <strong>afbud</strong>" if m.name in meeting.absent else "")
-        for m in regular
+def _agenda_rows(meeting: Meeting, attachments: Attachments, notes: dict[int, str], plan: PagePlan | None) -> list:
+    """Each agenda item with what the pack shows of it: its attachments (with their pages), its note, its page."""
+    return [
+        {
+            "number": number,
+            "item": item,
+            "heading": item_heading(number, item),
+            "attachments": attachments.get(number, []),
+            "attached_pages": [
+                (a, _page(plan, plan.attachments.get(a.label) if plan else None)) for a in attachments.get(number, [])
+            ],
+            "note": notes.get(number),
+            "page": _page(plan, plan.items.get(number) if plan else None),
+        }
+        for number, item in enumerate(meeting.agenda, start=1)
     ]
-    parts = ['<h2 id="deltagere">Rådets medlemmer</h2>', '<ul class="cb-members">']
-    parts += [f"<li>{line}</li>" for line in lines]
-    parts.append("</ul>")
-    if meeting.absent:
-        parts.append(f"<p><strong>Afbud:</strong> {html.escape(', '.join(meeting.absent))}.</p>")
-    else:
-        parts.append("<p><strong>Afbud:</strong> ingen er meldt.</p>")
-    if meeting.alternates:
-        parts.append(
-            f"<p><strong>Suppleanter, der deltager:</strong> {html.escape(', '.join(meeting.alternates))}.</p>"
-        )
-    return "\n".join(parts)
 
 
-def items_html(meeting: Meeting, attachments: Attachments, notes: dict[int, str]) -> str:
-    """Each item in full: what the council is asked, presenter and time, case text, recommendation and the
-    attachments that follow it."""
-    parts = []
-    for number, item in enumerate(meeting.agenda, start=1):
-        attached = attachments.get(number, [])
-        kind = "Til beslutning" if item.type == "decision" else "Til orientering"
-        secret = ' <span class="cb-secret">Fortroligt</span>' if item.confidential else ""
-        classes = "cb-item" + (" cb-ends-page" if attached else "")
-        parts.append(f'<section class="{classes}">')
-        parts.append(f'<h2 id="punkt-{number}">{html.escape(item_heading(number, item))}</h2>')
-        meta = [f"<strong>{kind}</strong>{secret}"]
-        if item.presenter:
-            meta.append(f"Oplæg ved {html.escape(item.presenter)}")
-        if item.time:
-            meta.append(f"kl. {html.escape(item.time.replace(':', '.'))}")
-        parts.append(f'<p class="cb-kind">{" · ".join(meta)}</p>')
-        if item.case_text:
-            parts.append(prose_html(item.case_text))
-        if number in notes:
-            parts.append(f"<p>{notes[number]}</p>")
-        if item.type == "decision" and item.recommendation:
-            parts.append(
-                f'<div class="cb-recommendation"><strong>Indstilling:</strong> {inline_html(item.recommendation)}</div>'
-            )
-        if attached:
-            parts.append(
-                '<p class="cb-attachments"><strong>Bilag:</strong></p><ul>'
-                + "".join(f"<li>{html.escape(a.label)}: {html.escape(a.title)}</li>" for a in attached)
-                + "</ul>"
-            )
-        parts.append("</section>")
-    if not parts:
-        parts.append("<p>Der er ingen punkter på dagsordenen endnu.</p>")
-    return "\n".join(parts)
+def _members(params: Parameters) -> list[dict[str, str]]:
+    """The council's members (not the alternates), the chair and vice-chair named as such."""
+    return [
+        {
+            "name": m.name,
+            "organisation": m.organisation,
+            "role_label": MEMBER_ROLE_LABELS_DA[m.role] if m.role in ("chair", "vice_chair") else "",
+        }
+        for m in params.council.members
+        if m.role != "alternate"
+    ]
 
 
-def actions_html(params: Parameters, meeting: Meeting, as_of: date) -> str:
+def _actions_table(pending: list, as_of: date) -> present.Table:
     """The open and overdue actions decided before the meeting (the action log)."""
-    pending = pending_actions(params, meeting.date, as_of)
-    if not pending:
-        return "<p>Der er ingen åbne handlinger fra tidligere møder.</p>"
-    overdue = sum(a.state(as_of) == "overdue" for a in pending)
-    intro = (
-        f"<p>{len(pending)} handling{'er' if len(pending) != 1 else ''} fra rådets beslutninger er ikke udført pr. "
-        f"{format_date(as_of)}" + (f"; {overdue} har overskredet fristen" if overdue else "") + ".</p>"
-    )
     rows = [
         [
             a.what,
@@ -245,18 +162,15 @@ def actions_html(params: Parameters, meeting: Meeting, as_of: date) -> str:
         ]
         for a in pending
     ]
-    table = present.Table(
+    return present.Table(
         columns=["Handling", "Ansvarlig", "Frist", "Status", "Besluttet"],
         rows=rows,
         caption="Åbne handlinger fra rådets beslutninger",
     )
-    return intro + table._repr_html_()
 
 
-def previous_decisions_html(params: Parameters, meeting: Meeting) -> str:
-    before = params.previous_meeting(meeting)
-    if before is None:
-        return "<p>Der er intet tidligere møde i parametrene.</p>"
+def _decisions_table(before: Meeting) -> present.Table | None:
+    """The previous meeting's decisions and their follow-up (None: it took none)."""
     rows = [
         [
             item.title + (" (fortroligt)" if item.confidential else ""),
@@ -266,88 +180,24 @@ def previous_decisions_html(params: Parameters, meeting: Meeting) -> str:
         for item in before.agenda
         if item.decision
     ]
-    intro = (
-        f"<p>Beslutninger fra {MEETING_KIND_LABELS_DA[before.kind].lower()} {format_date(before.date)} "
-        "og sekretariatets opfølgning.</p>"
-    )
     if not rows:
-        return intro + "<p>Der blev ikke truffet beslutninger.</p>"
-    table = present.Table(
+        return None
+    return present.Table(
         columns=["Punkt", "Beslutning", "Opfølgning"],
         rows=rows,
         caption=f"Opfølgning på mødet {format_date(before.date)}",
     )
-    return intro + table._repr_html_()
-
-
-def report_html(report: Report) -> str:
-    """The status report's content as HTML, headings one level down, for the annex: the agenda is in its
-    own part, and the job centres' long tables stay in the workbook (their text stays)."""
-    parts = [_md(report.intro)]
-    for section in report.sections:
-        if section.id == "agenda":
-            continue
-        detail = section.id.startswith(DETAIL_SECTIONS)
-        parts.append(_md(section.heading))
-        parts.append(_md(section.text))
-        if section.chart is not None and not detail:
-            parts.append(section.chart._repr_html_())
-        if section.note is not None:
-            parts.append(_md(section.note))
-        if section.table is not None and not detail:
-            parts.append(section.table._repr_html_())
-        elif section.table is not None:
-            parts.append(
-                f'<p class="cb-in-workbook">Tabellen med alle {len(section.table.rows)} rækker er i regnearket, '
-                "der følger med materialet.</p>"
-            )
-    return "\n".join(parts)
 
 
 def pack_css(base_css: str, header: str) -> str:
-    header_css = header.replace("\\", "\\\\").replace('"', '\\"')
-    return (
-        base_css
-        + f"""
-@page {{ size: A4; margin: 20mm 14mm 18mm 14mm;
-  @top-left {{ content: "{header_css}"; font-family: "DejaVu Sans", sans-serif; font-size: 8pt; color: #444; }}
-  @bottom-right {{ content: none; }} }}
-@page :first {{ @top-left {{ content: none; }} }}
-body {{ font-family: "DejaVu Sans", sans-serif; font-size: 10pt; line-height: 1.4; color: #222; margin: 0;
-  overflow-wrap: break-word; }}
-p, li, dd, code {{ overflow-wrap: anywhere; }}  /* hashes and paths break rather than widen the page */
-h1 {{ font-size: 17pt; break-before: page; margin: 0 0 8pt; }}
-h2 {{ font-size: 13pt; margin: 14pt 0 6pt; break-after: avoid; }}
-h3 {{ font-size: 11pt; break-after: avoid; }}
-.cb-cover {{ height: 250mm; display: flex; flex-direction: column; justify-content: center; }}
-.cb-cover .cb-council {{ font-size: 14pt; color: #0072B2; }}
-.cb-cover h1 {{ break-before: avoid; font-size: 26pt; }}
-.cb-cover h1 {{ max-width: 150mm; }} .cb-nowrap {{ white-space: nowrap; }}
-.cb-cover dl {{ display: grid; grid-template-columns: max-content auto; gap: 3pt 12pt; font-size: 12pt; }}
-.cb-cover dt {{ font-weight: bold; }} .cb-cover dd {{ margin: 0; }}
-.cb-cover .cb-confidential {{ margin-top: 24pt; font-size: 14pt; font-weight: bold; color: #D55E00;
-  border: 2px solid #D55E00; padding: 6pt 10pt; display: inline-block; align-self: flex-start; }}
-.cb-cover .cb-version {{ margin-top: 12pt; font-size: 11pt; }}
-.cb-secret {{ color: #D55E00; font-weight: bold; margin-left: 6pt; }}
-.cb-recommendation {{ border-left: 4px solid #0072B2; background: #eef5fb; padding: 4pt 8pt; margin: 6pt 0; }}
-.cb-ends-page {{ break-after: page; }}
-.cb-item {{ margin-bottom: 10pt; }}
-.cb-attached {{ font-size: 9.5pt; color: #444; }}
-table.cb-agenda {{ border-collapse: collapse; width: 100%; font-size: 10pt; }}
-table.cb-agenda caption {{ text-align: left; font-weight: bold; margin-bottom: 4pt; }}
-table.cb-agenda th, table.cb-agenda td {{ border-bottom: 1px solid #ccc; padding: 3pt 5pt; vertical-align: top;
-  text-align: left; }}
-table.cb-agenda td:last-child, table.cb-agenda th:last-child {{ text-align: right; }}
-table.cb-agenda a {{ color: inherit; text-decoration: none; }}
-.cb-table-wrap {{ overflow: visible; }}
-table.cb-table, table.cb-table td, table.cb-table th {{ font-size: 9pt; }}
-table.cb-table td, table.cb-table th {{ padding: 2pt 3pt; }}
-.cb-table-note, .cb-notice, figcaption, caption {{ font-size: 9.5pt; }}
-table.cb-table tr, figure.cb-chart {{ break-inside: avoid; }}
-figure.cb-chart img {{ max-width: 100%; height: auto; }}
-.cb-downloads {{ display: none; }}
-"""
-    )
+    """The book's stylesheets, then the pack's own (``templates/pack.css``) with the meeting's running header."""
+    own = render.stylesheet(PACK_CSS).replace(f'"{RUNNING_HEADER}"', css_string(header))
+    return base_css + "\n" + own
+
+
+def css_string(text: str) -> str:
+    """A text as a CSS string literal (for ``content:``)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def build_pack_html(
@@ -364,56 +214,41 @@ def build_pack_html(
     version: int = 1,
     correction: str | None = None,
 ) -> str:
+    """The pack's page before printing (``templates/pack.html.j2``), its page numbers from ``plan`` ("00" until
+    the first print has placed them)."""
     council = params.council
     kind = MEETING_KIND_LABELS_DA[meeting.kind]
     header = f"{council.short_name} · {kind} · {format_date(meeting.date)}"
-    agenda = agenda_list_html(meeting, attachments, plan) + attendance_html(params, meeting)
-    chapters = [
-        ("overblik", "Målene på én side", summary._repr_html_()),
-        ("dagsorden", "Dagsorden", agenda),
-        ("punkter", "Dagsordenens punkter", items_html(meeting, attachments, notes)),
-        (
-            "opfoelgning",
-            "Opfølgning på rådets beslutninger",
-            '<h2 id="handlinger">Åbne handlinger</h2>'
-            + actions_html(params, meeting, pack_date)
-            + '<h2 id="sidste-moede">Beslutninger fra sidste møde</h2>'
-            + previous_decisions_html(params, meeting),
-        ),
-        ("status", "Bilag A: Status på kontraktens mål", report_html(report)),
-        (
-            "om-tallene",
-            "Om tallene",
-            "".join(
-                _md(p) if isinstance(p, present.Markdown) else p._repr_html_()
-                for p in report.closing.display_parts()[1:]
-            ),
-        ),
-    ]
-    body = "".join(f'<h1 id="{anchor}">{html.escape(title)}</h1>\n{content}' for anchor, title, content in chapters)
     facts = meeting_facts(meeting)
     facts.append(("Tallene går til og med", format_month(cutoff)))
     facts.append(("Materialet er udsendt", format_date(pack_date)))
-    cover = (
-        '<section class="cb-cover">'
-        f'<div class="cb-council">{html.escape(council.name)}</div>'
-        f'<h1 id="forside">{html.escape(kind)} '
-        f'<span class="cb-nowrap">{html.escape(format_date(meeting.date))}</span></h1>'
-        f"<p>{html.escape(meeting.title)}</p>"
-        + facts_html(facts)
-        + '<div class="cb-confidential">Fortroligt indtil mødet er afholdt</div>'
-        + (
-            f'<p class="cb-version"><strong>Version {version}, rettelse:</strong> {html.escape(correction or "")}</p>'
-            if version > 1
-            else ""
-        )
-        + "</section>"
-    )
-    # Links to the book's pages (a job centre's row) stay text: the pack is a document of its own.
-    body = link_addresses(body, "", {})
-    return (
-        f'<!DOCTYPE html><html lang="da"><head><meta charset="utf-8"><title>{html.escape(header)}</title>'
-        f"<style>{pack_css(base_css, header)}</style></head><body>{cover}{body}</body></html>"
+    pending = pending_actions(params, meeting.date, pack_date)
+    before = params.previous_meeting(meeting)
+    return render.render(
+        PACK_PAGE,
+        header=header,
+        css=Markup(pack_css(base_css, header)),
+        council=council,
+        kind=kind,
+        date=format_date(meeting.date),
+        meeting=meeting,
+        cover_facts=facts,
+        version=version,
+        correction=correction,
+        summary=summary,
+        agenda=_agenda_rows(meeting, attachments, notes, plan),
+        with_presenter=any(i.presenter for i in meeting.agenda),
+        with_time=any(i.time for i in meeting.agenda),
+        members=_members(params),
+        pending=len(pending),
+        overdue=sum(a.state(pack_date) == "overdue" for a in pending),
+        as_of=format_date(pack_date),
+        actions_table=_actions_table(pending, pack_date) if pending else None,
+        before=(
+            {"kind": MEETING_KIND_LABELS_DA[before.kind].lower(), "date": format_date(before.date)} if before else None
+        ),
+        decisions_table=_decisions_table(before) if before else None,
+        report=report,
     )
 
 
@@ -498,7 +333,8 @@ def build_pack(
     version beside the old, and the manifest records what changed."""
     from pypdf import PdfReader
 
-    from councilbook.analysis.compute import compute_meeting_status, data_behind
+    from councilbook.analysis.meeting import compute_meeting_status
+    from councilbook.analysis.status import data_behind
     from councilbook.publication.provenance import collect_provenance
 
     today = as_of or date.today()
@@ -520,7 +356,8 @@ def build_pack(
     version = next_version(history, frozen is not None)
     suffix = version_suffix(version)
     folder.mkdir(parents=True, exist_ok=True)
-    report = status_report(project, status, members=True)
+    # The status report for the members, from the status computed above, by the kind that makes it.
+    report = get_kind("status").build(params_dir, data_path, meeting.date, members=True, computed=(project, status))
     summary = present.meeting_status_table(
         status, f"Målene i kontrakten for {status.contract.year} med tal til og med {format_month(status.cutoff)}"
     )
@@ -628,7 +465,7 @@ def send_pack(
 
 def pack_frozen(params: Parameters, meeting: Meeting, out_dir: Path, as_of: date) -> str | None:
     """Why a meeting's pack in ``out_dir`` is frozen on ``as_of``, or None (also when there is none)."""
-    from councilbook.analysis.compute import compute_pack_date
+    from councilbook.project.cutoff import compute_pack_date
 
     history = PackHistory.read(out_dir / meeting.date.isoformat())
     return history.frozen(compute_pack_date(meeting.date, params.council), as_of)
@@ -636,6 +473,6 @@ def pack_frozen(params: Parameters, meeting: Meeting, out_dir: Path, as_of: date
 
 def due_meetings(params: Parameters, today: date) -> list[Meeting]:
     """Meetings whose pack is due today or was due before."""
-    from councilbook.analysis.compute import compute_pack_date
+    from councilbook.project.cutoff import compute_pack_date
 
     return [m for m in params.meetings if compute_pack_date(m.date, params.council) <= today]

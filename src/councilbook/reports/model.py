@@ -6,7 +6,7 @@ import html
 import json
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal
 
 from councilbook.core.links import page_link
 from councilbook.text import present
@@ -19,6 +19,8 @@ ANNEX_END = '<div class="cb-annex-end" hidden></div>'
 # them into a page of the book under the report's page (:mod:`councilbook.assembly.subpages`).
 PAGE_START = '<div class="cb-page-start" data-page="{page}" hidden></div>'
 PAGE_END = '<div class="cb-page-end" hidden></div>'
+
+SectionRole = Literal["", "agenda", "jobcentres"]
 
 
 @dataclass
@@ -39,6 +41,11 @@ class Section:
     # A page of its own (its id in the book, e.g. "jc-roskilde"): the build moves the section to a page under the
     # report's page, its heading the page's title; the report links it with :func:`councilbook.core.links.page_link`.
     page: str = ""
+    # What the section is, for an output that shows some sections apart (so it asks the section, not its id):
+    # "agenda", the meeting's agenda and decisions (a members' pack prints them in full in a part of its own);
+    # "jobcentres", a row per job centre (a members' pack keeps the text; the long table and its chart are in the
+    # workbook that comes with the pack); "" for any other.
+    role: SectionRole = ""
 
     def __post_init__(self) -> None:
         if not self.id:

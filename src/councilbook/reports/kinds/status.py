@@ -115,7 +115,10 @@ def agenda_section(meeting, members: bool, params=None, as_of: date | None = Non
     if not lines:
         lines = ["Der er ingen punkter på dagsordenen i parametrene."]
     return Section(
-        heading=present.Markdown("## Dagsorden og beslutninger"), text=present.Markdown("\n".join(lines)), id="agenda"
+        heading=present.Markdown("## Dagsorden og beslutninger"),
+        text=present.Markdown("\n".join(lines)),
+        id="agenda",
+        role="agenda",
     )
 
 
@@ -125,7 +128,12 @@ def build_status_report(
     meeting_date: str | date,
     as_of: str | date | None = None,
     members: bool = False,
+    computed: tuple[Project, compute.MeetingStatus] | None = None,
 ) -> Report:
+    """The status report at a meeting. Given ``computed`` (the project and the meeting's status, as a members' pack
+    has them), the report is made from those, without reading the project again."""
+    if computed is not None:
+        return status_report(*computed, as_of, members)
     day = meeting_date if isinstance(meeting_date, date) else date.fromisoformat(str(meeting_date))
     project, scope = scoped_project(params_dir, data_path, "status", day.isoformat(), as_of, public=not members)
     meeting = project.params.meeting_on(day)
@@ -240,6 +248,7 @@ def status_report(
                     heading=present.Markdown(f"### Jobcentrene (mål {number})"),
                     text=present.Markdown(f"Der er endnu ingen tal for jobcentrene for {contract.year}."),
                     id=f"jobcentres-{goal.id}",
+                    role="jobcentres",
                 )
             )
             continue
@@ -259,6 +268,7 @@ def status_report(
                 ),
                 id=f"jobcentres-{goal.id}",
                 detail=True,
+                role="jobcentres",
             )
         )
         adjusted = detail.adjusted.table
@@ -288,6 +298,7 @@ def status_report(
                     ),
                     id=f"adjusted-{goal.id}",
                     detail=True,
+                    role="jobcentres",
                 )
             )
         spread = detail.spread.dropna(subset=["iqr"])
@@ -304,6 +315,7 @@ def status_report(
                     ),
                     id=f"spread-{goal.id}",
                     detail=True,
+                    role="jobcentres",
                 )
             )
     embargo = parse_as_of(as_of)
