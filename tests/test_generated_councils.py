@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from councilbook.analysis.compute import compute_meeting_status
+from councilbook.analysis.meeting import compute_meeting_status
 from councilbook.core.errors import InputError
 from councilbook.members.workbook import write_status_workbook
 from councilbook.project.load import load_project

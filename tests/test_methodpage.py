@@ -110,7 +110,7 @@ def test_the_at_risk_examples_agree_with_the_status_rule() -> None:
     """The page's worked limits of "I risiko" are where the status code puts them."""
     from test_methods import shown
 
-    from councilbook.analysis.compute import classify_status
+    from councilbook.analysis.status import classify_status
 
     params = load_parameters(COUNCILS["nord"])
     page = plain(render_method_page(template(), params, AS_OF))

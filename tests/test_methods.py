@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from councilbook.analysis import benchmark, forecast, spc
 from councilbook.analysis.aggregation import aggregate
-from councilbook.analysis.compute import GoalFigures, classify_status
+from councilbook.analysis.status import GoalFigures, classify_status
 from councilbook.core import figures as fig
 from councilbook.core.periods import Span, month
 

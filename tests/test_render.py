@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from jinja2 import ChoiceLoader, DictLoader
 
-from councilbook.analysis.compute import compute_meeting_status
+from councilbook.analysis.meeting import compute_meeting_status
 from councilbook.members import pack
 from councilbook.project.load import load_project
 from councilbook.reports.registry import get_kind

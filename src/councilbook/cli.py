@@ -42,7 +42,7 @@ from councilbook.terminal import DanishCommand, DanishGroup
 if TYPE_CHECKING:
     import pandas as pd
 
-    from councilbook.analysis.compute import MeetingStatus
+    from councilbook.analysis.meeting import MeetingStatus
     from councilbook.assembly.execute import RunResult
     from councilbook.assembly.pipeline import BuildResult
     from councilbook.parameters.model import Meeting
@@ -454,7 +454,8 @@ def status(
     Eksempel:
       councilbook status --meeting 2013-05-29
     """
-    from councilbook.analysis.compute import data_behind, first_status
+    from councilbook.analysis.meeting import first_status
+    from councilbook.analysis.status import data_behind
 
     meeting_date = _parse_date(meeting, "--meeting")
     day = _as_of(as_of, today)

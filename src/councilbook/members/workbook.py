@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from councilbook.analysis.compute import MeetingStatus
+from councilbook.analysis.meeting import MeetingStatus
 from councilbook.core import figures as fig
 from councilbook.core.formats import STATUS_LABELS, format_date, format_month
 from councilbook.parameters.model import MEETING_KIND_LABELS_DA, Parameters

@@ -32,7 +32,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel
 
-from councilbook.analysis.compute import select_contract
+from councilbook.analysis.status import select_contract
 from councilbook.core.errors import ComputeError
 from councilbook.data.ingest import Dataset
 from councilbook.parameters.model import AgendaItem, Contract, Meeting, Parameters, share_weight

@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from councilbook.analysis.benchmark import FLAG_NOT_MEANINGFUL
-from councilbook.analysis.compute import GoalDetail, GoalStatus, MeetingStatus
+from councilbook.analysis.detail import GoalDetail
+from councilbook.analysis.meeting import MeetingStatus
+from councilbook.analysis.status import GoalStatus
 from councilbook.core import figures as fig
 from councilbook.parameters.model import Goal
 from councilbook.text.status_tables import SPREAD_DECIMALS, STATUS_COLUMNS, adjusted_level, since_previous, status_row

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from councilbook.analysis.benchmark import FLAG_NOT_MEANINGFUL, FLAG_UNCERTAIN
-from councilbook.analysis.compute import GoalDetail, GoalStatus, MeetingStatus, MissingFigure, forecast_change
+from councilbook.analysis.detail import GoalDetail, forecast_change
+from councilbook.analysis.meeting import MeetingStatus
+from councilbook.analysis.status import GoalStatus, MissingFigure
 from councilbook.core import figures as fig
 from councilbook.core.formats import (
     MISSING,
