@@ -39,7 +39,6 @@ from councilbook.core.errors import Problem, display_path
 from councilbook.core.formats import join_or
 from councilbook.core.periods import PeriodCodeError, normalise_code, parse_api_period, parse_period
 from councilbook.data.areas import AreaIndex
-from councilbook.data.ingest import DataSource, Figure, ReadContext, read_tidy_csv
 from councilbook.data.jobindsats_answer import DataAnswer, Reading, read_answer, read_figures
 from councilbook.data.jobindsats_http import (
     API_URL,
@@ -59,6 +58,8 @@ from councilbook.data.jobindsats_spec import (
     read_spec,
     resolve,
 )
+from councilbook.data.readers.tidy_csv import read_tidy_csv
+from councilbook.data.reading import DataSource, Figure, ReadContext
 from councilbook.parameters.model import Measure, Parameters, locate, read_yaml_with_positions
 
 __all__ = ["ApiError", "JobindsatsClient", "fetch_measures", "FetchResult", "api_key_from_env"]
