@@ -27,7 +27,8 @@ TEMPLATES = files("councilbook").joinpath(render.TEMPLATES)
 def test_templates_and_stylesheets_are_package_data() -> None:
     """Every template and stylesheet is a file in the package's templates/ folder that package-data installs."""
     names = sorted(p.name for p in TEMPLATES.iterdir() if p.is_file())
-    assert {"blocks.html.j2", "meeting.html.j2", "pack.html.j2", "pack.css", "minutes.css"} <= set(names)
+    expected = {"blocks.html.j2", "meeting.html.j2", "pack.html.j2", "pack.css", "minutes.html.j2", "minutes.css"}
+    assert expected | {"press.html.j2", "meeting_press.html.j2"} <= set(names)
     patterns = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
     installed = patterns["package-data"]["councilbook"]
     for name in names:
@@ -87,3 +88,16 @@ def test_the_pack_asks_the_sections_their_role(mini_pack: str) -> None:
     assert "Dagsorden og beslutninger" not in annex
     assert 'class="cb-in-workbook"' in annex
     assert "Jobcentrene (mål 1)" in annex
+
+
+def test_the_minutes_inline_their_stylesheet_file() -> None:
+    from councilbook.members import minutes
+    from councilbook.parameters.model import load_parameters
+    from councilbook.publication.scope import minutes_state
+
+    params = load_parameters(MINI / "parameters")
+    meeting = params.meetings[0]
+    page = minutes.minutes_html(params, meeting, minutes_state(meeting, params, meeting.date), members=True)
+    css = TEMPLATES.joinpath(minutes.MINUTES_CSS).read_text(encoding="utf-8")
+    assert css.split("*/", 1)[1].strip() in page
+    assert page.startswith("<!DOCTYPE html>") and page.endswith("</body></html>")

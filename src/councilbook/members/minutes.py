@@ -16,17 +16,17 @@ approve.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+
+from markupsafe import Markup
 
 from councilbook.analysis import compute
 from councilbook.assembly.pdf import print_to_pdf
 from councilbook.core import figures as fig
 from councilbook.core.errors import InputError, Problem
 from councilbook.core.formats import STATUS_LABELS, format_date, format_month
-from councilbook.core.prose import inline_html
 from councilbook.data.ingest import Dataset
 from councilbook.parameters.meetings import Member, attendance
 from councilbook.parameters.model import MEETING_KIND_LABELS_DA, AgendaItem, Council, Goal, Meeting, Parameters
@@ -37,6 +37,8 @@ from councilbook.text import present, render
 
 MINUTES_CSS = "minutes.css"  # the minutes' and the press releases' stylesheet (councilbook/templates/)
 CSS = "\n" + render.stylesheet(MINUTES_CSS)  # as the pages inline it (members/press.py too)
+MINUTES_PAGE = "minutes.html.j2"
+MEETING_PRESS_PAGE = "meeting_press.html.j2"  # extends press.html.j2, the press releases' page
 
 
 def meeting_facts(meeting: Meeting) -> list[tuple[str, str]]:
@@ -60,72 +62,48 @@ def contact_html(council: Council, contact: str | None = None) -> str:
     """ "Yderligere oplysninger: …": the contact given, else the chair, and the council's site."""
     chair = council_chair(council)
     who = contact or (f"{chair.name}, formand" if chair else None)
-    return (
-        "<p class='meta'>Yderligere oplysninger: "
-        + html.escape(", ".join(x for x in (who, council.website) if x) or council.region)
-        + "</p>"
-    )
+    text = ", ".join(x for x in (who, council.website) if x) or council.region
+    return str(render.macros("meeting.html.j2").contact(text))
 
 
 def minutes_html(params: Parameters, meeting: Meeting, state: MinutesState, members: bool) -> str:
     """The decision minutes: meeting, time, place, who was there and who was not, then each item with its
     recommendation and the decision as taken. In the public version (``members=False``) a confidential item
     is "Lukket punkt" with its decision only. A missing decision is marked missing, never filled in."""
-    council = params.council
-    parts = [
-        f"<p class='meta'>{html.escape(council.name)}</p>",
-        f"<h1>Beslutningsreferat: {html.escape(MEETING_KIND_LABELS_DA[meeting.kind])} "
-        f"{html.escape(format_date(meeting.date))}</h1>",
-        f"<p class='state {state.state}'>{html.escape(state.label.capitalize())}</p>",
-    ]
     facts = meeting_facts(meeting)
     present_, absent = attendance(params.council.members, meeting)
     if present_:
         facts.append(("Til stede", ", ".join(present_)))
     if params.council.members:
         facts.append(("Afbud", ", ".join(absent) if absent else "ingen"))
-    parts.append(facts_html(facts))
-    if state.sent and state.objections_end:
-        if state.state == "approved":
-            parts.append(
-                f"<p class='meta'>Udsendt {format_date(state.sent)}. Indsigelsesfristen udløb "
-                f"{format_date(state.objections_end)} uden indsigelser; referatet er godkendt.</p>"
-            )
-        else:
-            parts.append(
-                f"<p class='meta'>Udsendt {format_date(state.sent)}. Indsigelser skal være sekretariatet i "
-                f"hænde senest {format_date(state.objections_end)}; uden indsigelser er referatet godkendt.</p>"
-            )
+    items = []
     for number, item in enumerate(meeting.agenda, start=1):
         hidden = item.confidential and not members
-        title = CLOSED_ITEM if hidden else item.title + (" (fortroligt)" if item.confidential else "")
-        kind = "Til beslutning" if item.type == "decision" else "Til orientering"
-        parts.append(f"<section class='item'><h2>{number}. {html.escape(title)}</h2><p class='kind'>{kind}</p>")
-        if item.recommendation and not hidden:
-            parts.append(f"<div><strong>Indstilling:</strong> {inline_html(item.recommendation)}</div>")
-        if item.decision:
-            parts.append(f"<div class='decision'><strong>Beslutning:</strong> {inline_html(item.decision)}</div>")
-        else:
-            parts.append(
-                "<p class='missing'><strong>Beslutning:</strong> <em>ikke registreret</em>"
-                + (" – skal skrives ind (decision i parametrene), før referatet sendes." if members else ".")
-                + "</p>"
-            )
-        if item.actions and not hidden:
-            parts.append(
-                "<div><strong>Opfølgning:</strong><ul>"
-                + "".join(
-                    f"<li>{html.escape(a.what)} – {html.escape(a.owner)}, frist {format_date(a.deadline)}</li>"
-                    for a in item.actions
-                )
-                + "</ul></div>"
-            )
-        parts.append("</section>")
-    if not meeting.agenda:
-        parts.append("<p>Der er ingen punkter på dagsordenen i parametrene.</p>")
-    return (
-        f"<!DOCTYPE html><html lang='da'><head><meta charset='utf-8'><title>Beslutningsreferat "
-        f"{meeting.date.isoformat()}</title><style>{CSS}</style></head><body>{''.join(parts)}</body></html>"
+        items.append(
+            {
+                "number": number,
+                "item": item,
+                "hidden": hidden,
+                "title": CLOSED_ITEM if hidden else item.title + (" (fortroligt)" if item.confidential else ""),
+                "actions": [
+                    {"what": a.what, "owner": a.owner, "deadline": format_date(a.deadline)} for a in item.actions
+                ],
+            }
+        )
+    return render.render(
+        MINUTES_PAGE,
+        css=Markup(CSS),
+        iso_date=meeting.date.isoformat(),
+        council=params.council,
+        kind=MEETING_KIND_LABELS_DA[meeting.kind],
+        date=format_date(meeting.date),
+        state=state,
+        state_label=state.label.capitalize(),
+        pairs=facts,
+        sent=format_date(state.sent) if state.sent else None,
+        objections_end=format_date(state.objections_end) if state.objections_end else None,
+        items=items,
+        members=members,
     )
 
 
@@ -222,50 +200,29 @@ def press_release_html(
     news = find_news(meeting, status, before)
     chair = council_chair(council)
     title = headline(news, status)
-    body = [
-        "<p class='state'>Udkast til pressemeddelelse – til formandens godkendelse</p>",
-        f"<p class='meta'>{html.escape(council.name)} · {html.escape(format_date(meeting.date))}</p>",
-        f"<h1>{html.escape(title)}</h1>",
-    ]
     lead = f"{council.name} holdt {MEETING_KIND_LABELS_DA[meeting.kind].lower()} {format_date(meeting.date)}"
     if news.theme:
         lead += f" med temaet {news.theme[0].lower() + news.theme[1:]}"
-    body.append(f"<p class='lead'>{html.escape(lead)}.</p>")
-    if news.decisions:
-        body.append(
-            "<h2>Rådets beslutninger</h2><ul>"
-            + "".join(f"<li>{inline_html(d.decision or '')}</li>" for d in news.decisions)
-            + "</ul>"
-        )
-    if meeting.quote:
-        who = f"siger formand {chair.name}" if chair else "siger rådets formand"
-        body.append(f"<blockquote>»{html.escape(meeting.quote)}« {html.escape(who)}.</blockquote>")
-    if news.changed:
-        body.append(
-            "<h2>Ændringer siden sidste møde</h2><ul>"
-            + "".join(
-                f"<li>{html.escape(goal.title)}: før {html.escape(STATUS_LABELS[then.status][1].lower())}, "
-                f"nu {html.escape(STATUS_LABELS[now.status][1].lower())}.</li>"
-                for goal, then, now in news.changed
-            )
-            + "</ul>"
-        )
-    body.append(
-        f"<h2>Sådan går det med målene for {status.contract.year}</h2>"
-        f"<p>Med tal til og med {format_month(status.cutoff)}:</p><ul>"
-        + "".join(
-            f"<li>{html.escape(plain_goal_line(goal, s))}</li>"
-            for goal, s in zip(status.contract.goals, status.goals, strict=True)
-        )
-        + "</ul>"
-    )
-    angle = local_angle(status)
-    if angle:
-        body.append("<h2>Lokalt</h2><ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in angle) + "</ul>")
-    body.append(contact_html(council, meeting.contact))
-    return (
-        f"<!DOCTYPE html><html lang='da'><head><meta charset='utf-8'><title>Pressemeddelelse "
-        f"{meeting.date.isoformat()}</title><style>{CSS}</style></head><body>{''.join(body)}</body></html>"
+    return render.render(
+        MEETING_PRESS_PAGE,
+        page_title=f"Pressemeddelelse {meeting.date.isoformat()}",
+        css=Markup(CSS),
+        council=council,
+        day=format_date(meeting.date),
+        headline=title,
+        lead=lead,
+        decisions=news.decisions,
+        quote=meeting.quote,
+        who=(f"siger formand {chair.name}" if chair else "siger rådets formand"),
+        changed=[
+            (goal.title, STATUS_LABELS[then.status][1].lower(), STATUS_LABELS[now.status][1].lower())
+            for goal, then, now in news.changed
+        ],
+        year=status.contract.year,
+        month=format_month(status.cutoff),
+        goal_lines=[plain_goal_line(goal, s) for goal, s in zip(status.contract.goals, status.goals, strict=True)],
+        angle=local_angle(status),
+        contact=Markup(contact_html(council, meeting.contact)),
     )
 
 
