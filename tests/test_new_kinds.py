@@ -25,7 +25,7 @@ from councilbook.project.cutoff import compute_cutoff
 from councilbook.project.load import load_project
 from councilbook.reports.kinds.analysis import build_analysis_report
 from councilbook.reports.kinds.bottlenecks import build_bottlenecks_report, compute_bottlenecks
-from councilbook.reports.kinds.keyfigures import build_keyfigures_report
+from councilbook.reports.kinds.keyfigures import build_keyfigures_report, keyfigures
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests/golden"
@@ -69,7 +69,7 @@ def test_analysis_levels_golden(sample) -> None:
 
 
 def test_keyfigures_golden(sample) -> None:
-    report = sample.params.keyfigures[2012]
+    report = keyfigures(sample.params)[2012]
     cutoff = compute_cutoff(report.published, sample.params.council)
     specs = figure_specs(sample.params, sample.params.contracts[2012], report.measures)
     assert [s.id for s in specs][-1] == "measure:unge_ydelse"

@@ -11,6 +11,7 @@ import pandas as pd
 from councilbook.data.ingest import load_dataset
 from councilbook.data.sample import generate_rows, load_spec, render_csv, write_excel_export
 from councilbook.parameters.model import load_parameters
+from councilbook.reports.kinds.analysis import analyses
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -84,7 +85,7 @@ def test_the_sample_analysis_themes_say_what_its_figures_show() -> None:
     from councilbook.reports.kinds.analysis import build_analysis_report
 
     report = build_analysis_report(ROOT / "parameters", ROOT / "data/sample", 2012)
-    analysis = load_parameters(ROOT / "parameters").analyses[2012]
+    analysis = analyses(load_parameters(ROOT / "parameters"))[2012]
     levels = {f["figure_id"]: pd.DataFrame(f["levels"]) for f in report.figures["figures"]}
 
     def shown(figure: str, area_type: str, column: str) -> pd.Series:

@@ -26,7 +26,7 @@ from rich.table import Table as RichTable
 from rich.text import Text as RichText
 
 from councilbook.core import paths
-from councilbook.core.errors import ComputeError, InputError, Problem, display_path
+from councilbook.core.errors import MAINTAINER_ADVICE, CouncilbookError, InputError, Problem, display_path
 from councilbook.core.formats import (
     count_noun,
     format_date,
@@ -36,14 +36,13 @@ from councilbook.core.formats import (
     format_period_code,
     join_or,
 )
-from councilbook.core.release import BuildBusy, BuildFolderError, build_lock
+from councilbook.core.release import build_lock
 from councilbook.terminal import DanishCommand, DanishGroup
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from councilbook.analysis.meeting import MeetingStatus
-    from councilbook.assembly.execute import RunResult
     from councilbook.assembly.pipeline import BuildResult
     from councilbook.parameters.model import Meeting
     from councilbook.text import present
@@ -60,17 +59,60 @@ app = typer.Typer(
 
 DEFAULT_PARAMS = paths.PARAMETERS
 DEFAULT_DATA = paths.SAMPLE_DATA
-MANUAL = "docs/vejledning.md, afsnit 8"
+
+# This invocation's --project (set by global_options before any command's options are read); None: the
+# working folder is the project.
+_given_project: list[Optional[Path]] = [None]
+
+
+def project_root() -> Path:
+    """The project folder (the one holding _config.yml, book/ and _build/): --project, else the working folder."""
+    return _given_project[0] or Path.cwd()
+
+
+def in_project(path: Optional[Path]) -> Optional[Path]:
+    """A path option's value: with --project, a relative path is taken from the project folder."""
+    project = _given_project[0]
+    return project / path if project is not None and path is not None and not path.is_absolute() else path
+
+
+@app.callback()
+def global_options(
+    project: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--project",
+            metavar="MAPPE",
+            help="Projektmappen (standard: den aktuelle mappe). Relative stier i --params, --data, --out og de "
+            "andre stier regnes da fra projektmappen.",
+        ),
+    ] = None,
+) -> None:
+    if project is not None and not project.is_dir():
+        warn(f"--project: {display_path(project)} er ikke en mappe; angiv mappen, hvor _config.yml ligger.")
+        raise typer.Exit(2)
+    _given_project[0] = project.resolve() if project is not None else None
+
 
 ParamsOption = Annotated[
     Path,
-    typer.Option("--params", metavar="MAPPE", help="Parametermappen (council.yml, contracts/, meetings/, ...)."),
+    typer.Option(
+        "--params",
+        metavar="MAPPE",
+        help="Parametermappen (council.yml, contracts/, meetings/, ...).",
+        callback=in_project,
+    ),
 ]
 DataOption = Annotated[
-    Path, typer.Option("--data", metavar="STI", help="Datamappen, eller én datafil (standard: eksempelrådet).")
+    Path,
+    typer.Option(
+        "--data", metavar="STI", help="Datamappen, eller én datafil (standard: eksempelrådet).", callback=in_project
+    ),
 ]
 MeetingOption = Annotated[Optional[str], typer.Option("--meeting", metavar="DATO", help="Mødets dato, ÅÅÅÅ-MM-DD.")]
-OutOption = Annotated[Path, typer.Option("--out", metavar="MAPPE", help="Mappen, pakkerne skrives i.")]
+OutOption = Annotated[
+    Path, typer.Option("--out", metavar="MAPPE", help="Mappen, pakkerne skrives i.", callback=in_project)
+]
 WorkersOption = Annotated[
     Optional[int],
     typer.Option("--workers", metavar="ANTAL", help="Rapporter, der køres ad gangen (standard: én pr. kerne)."),
@@ -89,15 +131,6 @@ def say(text: str) -> None:
 
 def warn(text: str) -> None:
     typer.echo(text, err=True)
-
-
-def _fail_input(exc: InputError) -> None:
-    count = len(exc.problems)
-    warn(f"{count_noun(count, 'problem', 'problemer')} at rette; intet er kørt:")
-    for problem in exc.problems:
-        warn(f"  {problem}")
-    warn("Ret hvert problem, der hvor det står, og kør så kommandoen igen.")
-    raise typer.Exit(2)
 
 
 def _parse_date(value: Optional[str], option: str) -> Optional[date]:
@@ -121,50 +154,19 @@ def _as_of(as_of: Optional[str], today: Optional[str] = None) -> date:
 
 @contextmanager
 def user_errors(action: str) -> Iterator[None]:
-    """Errors a user can act on, as messages and exit codes: 2 for wrong input (nothing was run),
-    1 for a step that failed. The build's own errors are known without importing the build (slow to import):
-    an error of a module not imported was not raised."""
+    """Errors a user can act on, as messages and exit codes, in one place: every councilbook error
+    (:class:`councilbook.core.errors.CouncilbookError`) says its lines and its code (2 wrong input, nothing was
+    run; 1 a step that failed); a file that vanished under a step counts as a failed step."""
     try:
         yield
-    except InputError as exc:
-        _fail_input(exc)
-    except KeyError as exc:  # a meeting date that is not in the parameters
-        warn(str(exc.args[0]))
-        raise typer.Exit(2) from None
-    except (BuildBusy, BuildFolderError) as exc:
-        warn(f"{action}: {exc}.")
+    except CouncilbookError as exc:
+        for line in exc.lines(action):
+            warn(line)
+        raise typer.Exit(exc.exit_code) from None
+    except FileNotFoundError as exc:
+        for line in (f"{action}: {exc}", *MAINTAINER_ADVICE):
+            warn(line)
         raise typer.Exit(1) from None
-    except Exception as exc:
-        if _raised(exc, "councilbook.assembly.pipeline", "ReportsFailed"):
-            failed = exc.failed  # type: ignore[attr-defined]
-            warn(f"{action}: {count_noun(len(failed), 'rapport', 'rapporter')} fejlede.")
-            _report_failures(failed)
-            raise typer.Exit(1) from None
-        step = ("councilbook.assembly.book", "BookError"), ("councilbook.assembly.pdf", "PdfError")
-        if not isinstance(exc, (ComputeError, FileNotFoundError)) and not any(_raised(exc, *s) for s in step):
-            raise
-        warn(f"{action}: {exc}")
-        warn("Siger beskeden ikke, hvad der skal rettes, så kør kommandoen igen; fejler den igen, så send")
-        warn(f"beskeden til den, der vedligeholder councilbook ({MANUAL}).")
-        raise typer.Exit(1) from None
-
-
-def _raised(exc: BaseException, module: str, name: str) -> bool:
-    """``exc`` is ``module.name`` (a module not imported yet raised nothing)."""
-    loaded = sys.modules.get(module)
-    kind = getattr(loaded, name, None) if loaded is not None else None
-    return isinstance(kind, type) and isinstance(exc, kind)
-
-
-def _report_failures(failed: list[RunResult]) -> None:
-    for result in failed:
-        warn(f"  {result.run.kind} {result.run.key}: {result.error}")
-        warn(f"    notesbogen med fejlen: {display_path(result.output)}")
-    warn(
-        "Gør sådan: kontrollér parametre og data (councilbook validate), og byg igen; de rapporter, der lykkedes, "
-        "genbruges. Fejler det igen, så send denne besked og notesbogen (eller notesbøgerne) ovenfor til den, der "
-        f"vedligeholder councilbook ({MANUAL})."
-    )
 
 
 # ---------------------------------------------------------------------------
@@ -183,13 +185,15 @@ def validate(params: ParamsOption = DEFAULT_PARAMS, data: DataOption = DEFAULT_D
     Eksempel:
       councilbook validate --params parameters --data data/sample
     """
+    from councilbook.assembly.manifest import import_project_kinds
     from councilbook.project.cache import save_prepared
     from councilbook.project.load import load_project
 
     with user_errors("Kontrollen fejlede"):
+        import_project_kinds(paths.BookPaths(project_root()).manifest)  # a project's own kinds' folders too
         project = load_project(params, data)
     try:  # the commands after this one need not validate the same files again
-        save_prepared(project, params, data, paths.BookPaths(Path.cwd()).prepared)
+        save_prepared(project, params, data, paths.BookPaths(project_root()).prepared)
     except OSError:
         pass
     p = project.params
@@ -256,10 +260,10 @@ def new_meeting(
 
     parsed = _parse_date(day, "DATO")
     assert parsed is not None
-    if kind not in MEETING_KIND_LABELS_DA:
-        allowed = join_or(list(MEETING_KIND_LABELS_DA))
-        _fail_input(InputError([Problem("--kind", "", f"{kind!r} er ikke en mødetype (brug {allowed})")]))
     with user_errors("Mødet blev ikke tilføjet"):
+        if kind not in MEETING_KIND_LABELS_DA:
+            allowed = join_or(list(MEETING_KIND_LABELS_DA))
+            raise InputError([Problem("--kind", "", f"{kind!r} er ikke en mødetype (brug {allowed})")])
         path = write_meeting(params, parsed, kind, title, theme)
     say(
         f"Mødet {format_date(parsed)} er tilføjet til {display_path(path)}; udfyld dagsordenen (agenda), og kør så "
@@ -362,7 +366,7 @@ def _build_book(
             result = run_build(
                 params,
                 data,
-                Path.cwd(),
+                project_root(),
                 workers=workers,
                 pdf=pdf,
                 on_done=progress.done,
@@ -380,7 +384,13 @@ def _build_book(
 @app.command(cls=DanishCommand)
 def publish(
     to: Annotated[
-        Path, typer.Option("--to", metavar="MAPPE", help="Webmappen: den mappe, rådets webserver viser bogen fra.")
+        Path,
+        typer.Option(
+            "--to",
+            metavar="MAPPE",
+            help="Webmappen: den mappe, rådets webserver viser bogen fra.",
+            callback=in_project,
+        ),
     ],
     params: ParamsOption = DEFAULT_PARAMS,
     data: DataOption = DEFAULT_DATA,
@@ -400,10 +410,10 @@ def publish(
       councilbook publish --to /srv/www/beskaeftigelsesraadet
     """
     from councilbook.assembly.book import BookPaths, published_keys
-    from councilbook.assembly.website import SiteError, check_target, publish_site
+    from councilbook.assembly.website import check_target, publish_site
 
-    book_paths = BookPaths(Path.cwd())
-    try:
+    book_paths = BookPaths(project_root())
+    with user_errors("Ikke offentliggjort"):
         check_target(to, book_paths.build)
         result = _build_book(params, data, workers, True, as_of, False)
         # Under the build lock and from the version folder itself: no build flips or prunes it meanwhile.
@@ -411,9 +421,6 @@ def publish(
             target = publish_site(
                 result.html.resolve(), to, book_paths.build, published_keys(book_paths).get("html", "")
             )
-    except (SiteError, BuildBusy, BuildFolderError) as exc:
-        warn(f"Ikke offentliggjort: {exc}")
-        raise typer.Exit(1) from None
     if result.unchanged:
         say("Bogen er uændret; intet er bygget igen.")
     say(f"Bogen er lagt i {display_path(target)} (forsiden index.html, PDF'en {paths.PDF_NAME}).")
@@ -438,7 +445,10 @@ def status(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Skriv tallene som JSON (til scripts).")] = False,
     out_dir: Annotated[
-        Path, typer.Option("--out", metavar="MAPPE", help="Mappen til den kørte notesbog og HTML-siden.")
+        Path,
+        typer.Option(
+            "--out", metavar="MAPPE", help="Mappen til den kørte notesbog og HTML-siden.", callback=in_project
+        ),
     ] = Path("_build/status"),
     as_of: Annotated[
         Optional[str], as_of_option("Dagen, det næste møde findes fra, ÅÅÅÅ-MM-DD (standard: i dag).")
@@ -461,13 +471,13 @@ def status(
     day = _as_of(as_of, today)
     with user_errors("Status fejlede"):
         # The first answer: the table's figures, computed here (only those), printed before the report runs.
-        project, chosen, result = first_status(params, data, Path.cwd(), meeting_date, day, overview=not as_json)
+        project, chosen, result = first_status(params, data, project_root(), meeting_date, day, overview=not as_json)
         if not as_json:
             _print_status(chosen, result)
         from councilbook.assembly.pipeline import status_report
         from councilbook.text import present
 
-        report = status_report(project, chosen, params, data, Path.cwd(), out_dir)
+        report = status_report(project, chosen, params, data, project_root(), out_dir)
     if as_json:
         figures = present.status_figures(result)
         figures["notebook"] = display_path(report.notebook)
@@ -653,8 +663,7 @@ def pack(
       councilbook pack --meeting 2013-05-29 --correction "Bilag 3.1 var det forkerte notat"
       councilbook pack --due
     """
-    from councilbook.members.pack import PackFrozen, build_pack, due_meetings, pack_frozen, send_pack
-    from councilbook.members.versions import PackFolderError
+    from councilbook.members.pack import build_pack, due_meetings, pack_frozen, send_pack
     from councilbook.parameters.model import load_parameters
 
     if (meeting is None) == (not due):
@@ -665,41 +674,37 @@ def pack(
         raise typer.Exit(2)
     day_as_of = _as_of(as_of, today)
     with user_errors("Mødepakken blev ikke lavet"):
-        try:
-            if send:
-                day = _parse_date(meeting, "--meeting")
-                assert day is not None
-                record = send_pack(params, day, Path.cwd(), out_dir, day_as_of)
-                say(
-                    f"{format_date(day)}: version {record.get('version', 1)} af pakken er markeret som sendt "
-                    f"{format_date(day_as_of)}; den skrives ikke om herefter."
-                )
-                return
-            if due:
-                parameters = load_parameters(params)
-                days = []
-                for m in due_meetings(parameters, day_as_of):
-                    why = pack_frozen(parameters, m, out_dir, day_as_of)
-                    if why is None:
-                        days.append(m.date)
-                    else:
-                        say(f"{format_date(m.date)}: uændret – pakken er sendt ({why}).")
-            else:
-                days = [d for d in [_parse_date(meeting, "--meeting")] if d is not None]
-            for day in days:
-                result = build_pack(params, data, day, Path.cwd(), out_dir, day_as_of, correction)
-                version = f" (version {result.version})" if result.version > 1 else ""
-                say(
-                    f"{format_date(day)}{version}: {display_path(result.pdf)} ({result.pages} sider), "
-                    f"{display_path(result.workbook)}, {display_path(result.manifest)}"
-                )
-                for change in result.changes:
-                    say(f"  Rettet: {change}")
-                if result.cutoff is not None and result.data_end is not None:
-                    _warn_data_behind(result.data_end, result.cutoff, data)
-        except (PackFrozen, PackFolderError) as exc:
-            warn(str(exc))
-            raise typer.Exit(2) from None
+        if send:
+            day = _parse_date(meeting, "--meeting")
+            assert day is not None
+            record = send_pack(params, day, project_root(), out_dir, day_as_of)
+            say(
+                f"{format_date(day)}: version {record.get('version', 1)} af pakken er markeret som sendt "
+                f"{format_date(day_as_of)}; den skrives ikke om herefter."
+            )
+            return
+        if due:
+            parameters = load_parameters(params)
+            days = []
+            for m in due_meetings(parameters, day_as_of):
+                why = pack_frozen(parameters, m, out_dir, day_as_of)
+                if why is None:
+                    days.append(m.date)
+                else:
+                    say(f"{format_date(m.date)}: uændret – pakken er sendt ({why}).")
+        else:
+            days = [d for d in [_parse_date(meeting, "--meeting")] if d is not None]
+        for day in days:
+            result = build_pack(params, data, day, project_root(), out_dir, day_as_of, correction)
+            version = f" (version {result.version})" if result.version > 1 else ""
+            say(
+                f"{format_date(day)}{version}: {display_path(result.pdf)} ({result.pages} sider), "
+                f"{display_path(result.workbook)}, {display_path(result.manifest)}"
+            )
+            for change in result.changes:
+                say(f"  Rettet: {change}")
+            if result.cutoff is not None and result.data_end is not None:
+                _warn_data_behind(result.data_end, result.cutoff, data)
 
 
 @app.command(cls=DanishCommand)
@@ -755,7 +760,9 @@ def press(
     analysis: Annotated[
         Optional[int], typer.Option("--analysis", metavar="ÅR", help="Analyserapporten om ÅR er udgivet.")
     ] = None,
-    out_dir: Annotated[Path, typer.Option("--out", help="Mappen, pressemeddelelsen skrives i.")] = paths.PACKS,
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Mappen, pressemeddelelsen skrives i.", callback=in_project)
+    ] = paths.PACKS,
 ) -> None:
     """Pressemeddelelse om en milepæl: kontrakten eller analyserapporten.
 
@@ -820,7 +827,8 @@ def calendar(
 def fetch(
     params: ParamsOption = DEFAULT_PARAMS,
     data: Annotated[
-        Path, typer.Option("--data", metavar="MAPPE", help="Mappen, tallene skrives i (som CSV).")
+        Path,
+        typer.Option("--data", metavar="MAPPE", help="Mappen, tallene skrives i (som CSV).", callback=in_project),
     ] = paths.FETCHED_DATA,
     from_year: Annotated[
         Optional[int],
@@ -833,7 +841,7 @@ def fetch(
         typer.Option("--measure", metavar="ID", help="Kun dette nøgletal (kan gentages)."),
     ] = None,
     raw: Annotated[
-        Path, typer.Option("--raw", metavar="MAPPE", help="Mappen til API'ets rå svar.")
+        Path, typer.Option("--raw", metavar="MAPPE", help="Mappen til API'ets rå svar.", callback=in_project)
     ] = paths.RAW_ANSWERS,
     timeout: Annotated[
         float,
@@ -863,25 +871,14 @@ def fetch(
     with user_errors("Hentningen fejlede"):
         parameters = load_parameters(params)
     first = from_year or min(g.baseline_span.first.year for c in parameters.contracts.values() for g in c.goals) - 1
-    with _api_errors("Hentningen fejlede"), JobindsatsClient.from_env(raw, timeout=timeout) as client:
-        results, problems = fetch_measures(parameters, client, data, first, only=measure, everything=everything)
-    if problems:
-        _fail_input(InputError(problems))
+    with user_errors("Hentningen fejlede"):
+        with JobindsatsClient.from_env(raw, timeout=timeout) as client:
+            results, problems = fetch_measures(parameters, client, data, first, only=measure, everything=everything)
+        if problems:
+            raise InputError(problems)
     for result in results:
         say(_fetched_line(result))
     say(f"Rå svar: {display_path(raw)}")
-
-
-@contextmanager
-def _api_errors(action: str) -> Iterator[None]:
-    """An error of jobindsats.dk's API (its message says what to do) as ``action: message``, exit 1."""
-    from councilbook.data.jobindsats_http import ApiError
-
-    try:
-        yield
-    except ApiError as exc:
-        warn(f"{action}: {exc}")
-        raise typer.Exit(1) from None
 
 
 def _fetched_line(result: object) -> str:
@@ -912,7 +909,7 @@ def tables(
         Optional[str], typer.Option("--search", metavar="TEKST", help="Kun tabeller, hvis navn eller emne har teksten.")
     ] = None,
     raw: Annotated[
-        Path, typer.Option("--raw", metavar="MAPPE", help="Mappen til API'ets rå svar.")
+        Path, typer.Option("--raw", metavar="MAPPE", help="Mappen til API'ets rå svar.", callback=in_project)
     ] = paths.RAW_ANSWERS,
 ) -> None:
     """Tabellerne på jobindsats.dk, eller én tabels mål og opdelinger.
@@ -928,7 +925,7 @@ def tables(
     from councilbook.data.jobindsats_api import ApiError, JobindsatsClient, not_listed
     from councilbook.data.jobindsats_tables import describe_catalogue, describe_table
 
-    with _api_errors("Tabellerne kunne ikke hentes"), JobindsatsClient.from_env(raw) as client:
+    with user_errors("Tabellerne kunne ikke hentes"), JobindsatsClient.from_env(raw) as client:
         catalogue = client.catalogue()
         if table is None:
             lines = describe_catalogue(catalogue, search)
@@ -946,12 +943,20 @@ def tables(
 @app.command(cls=DanishCommand)
 def sample(
     spec: Annotated[
-        Path, typer.Option("--spec", metavar="FIL", help="Specifikationen for eksempeldata (YAML).")
+        Path,
+        typer.Option("--spec", metavar="FIL", help="Specifikationen for eksempeldata (YAML).", callback=in_project),
     ] = paths.SAMPLE_SPEC,
-    output: Annotated[Path, typer.Option("--data", metavar="FIL", help="CSV-filen, der skrives.")] = paths.SAMPLE_TIDY,
+    output: Annotated[
+        Path, typer.Option("--data", metavar="FIL", help="CSV-filen, der skrives.", callback=in_project)
+    ] = paths.SAMPLE_TIDY,
     excel: Annotated[
         Optional[Path],
-        typer.Option("--excel", metavar="FIL", help="Excel-filen som fra jobindsats.dk, der også skrives."),
+        typer.Option(
+            "--excel",
+            metavar="FIL",
+            help="Excel-filen som fra jobindsats.dk, der også skrives.",
+            callback=in_project,
+        ),
     ] = paths.SAMPLE_EXCEL,
     params: ParamsOption = DEFAULT_PARAMS,
 ) -> None:

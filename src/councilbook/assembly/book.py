@@ -26,12 +26,14 @@ from pathlib import Path
 from councilbook.assembly.bookpdf import BookCover, PrintPage, make_pdfs
 from councilbook.assembly.postprocess import extract_embedded
 from councilbook.core import release
-from councilbook.core.errors import display_path
+from councilbook.core.errors import MAINTAINER_ADVICE, StepFailed, display_path
 from councilbook.core.paths import PDF_NAME, BookPaths
 
 
-class BookError(Exception):
+class BookError(StepFailed):
     """Sphinx or the PDF step failed."""
+
+    advice = MAINTAINER_ADVICE
 
 
 def jupyter_book_command() -> list[str]:

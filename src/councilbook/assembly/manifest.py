@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from councilbook.core.errors import InputError, Problem, display_path
-from councilbook.parameters.model import Parameters, locate, read_yaml_with_positions, validation_problems
+from councilbook.parameters.model import Parameters, locate, read_yaml, read_yaml_with_positions, validation_problems
 from councilbook.reports.registry import ReportKind, UnknownKind, get_kind, load_kinds
 
 
@@ -85,6 +85,20 @@ def load_manifest(path: Path) -> Manifest:
     if problems:
         raise InputError(locate(problems, {display_path(path): positions}))
     return Manifest(list(manifest.reports), {spec.kind: kinds[spec.kind] for spec in manifest.reports})
+
+
+def import_project_kinds(path: Path) -> None:
+    """Register the kinds of the manifest at ``path`` (if there is one), with their parameter folders, before the
+    project's parameters are loaded; a manifest that cannot be read is reported when the runs are planned."""
+    if not path.is_file():
+        return
+    problems: list[Problem] = []
+    data = read_yaml(path, problems)
+    modules = data.get("modules") if isinstance(data, dict) else None
+    if isinstance(modules, list) and all(isinstance(m, str) for m in modules):
+        _import_kinds(path, modules, problems)
+    if problems:
+        raise InputError(problems)
 
 
 def _import_kinds(path: Path, modules: list[str], problems: list[Problem]) -> dict[str, ReportKind]:

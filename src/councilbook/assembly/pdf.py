@@ -14,13 +14,16 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from councilbook.core.errors import MAINTAINER_ADVICE, StepFailed
 from councilbook.core.release import ending_with_parent
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 
-class PdfError(Exception):
+class PdfError(StepFailed):
     """The PDF could not be made."""
+
+    advice = MAINTAINER_ADVICE
 
 
 def find_chromium() -> str:

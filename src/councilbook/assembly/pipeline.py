@@ -24,10 +24,11 @@ from councilbook.analysis import compute
 from councilbook.assembly import book, frontpage, subpages
 from councilbook.assembly.bookpdf import BookCover, PrintPage
 from councilbook.assembly.execute import RunResult, execute_runs, prune_cache
-from councilbook.assembly.manifest import Run, expand_manifest, held_back
+from councilbook.assembly.manifest import Run, expand_manifest, held_back, import_project_kinds
 from councilbook.assembly.methodpage import write_method_page
 from councilbook.assembly.runkey import run_key
 from councilbook.core import release
+from councilbook.core.errors import StepFailed, display_path
 from councilbook.core.formats import format_date, format_month
 from councilbook.core.paths import check_project_root
 from councilbook.core.periods import period_from_code
@@ -39,10 +40,24 @@ from councilbook.reports.kinds.status import meeting_nav_title, meeting_title
 from councilbook.reports.registry import get_kind, scope_report
 
 
-class ReportsFailed(Exception):
+class ReportsFailed(StepFailed):
+    """Reports that failed to run; the others were kept and are reused next time."""
+
     def __init__(self, failed: list[RunResult]):
         self.failed = failed
         super().__init__(f"{len(failed)} {'rapport' if len(failed) == 1 else 'rapporter'} fejlede")
+
+    def lines(self, action: str) -> list[str]:
+        lines = [f"{action}: {self}."]
+        for result in self.failed:
+            lines.append(f"  {result.run.kind} {result.run.key}: {result.error}")
+            lines.append(f"    notesbogen med fejlen: {display_path(result.output)}")
+        lines.append(
+            "Gør sådan: kontrollér parametre og data (councilbook validate), og byg igen; de rapporter, der lykkedes, "
+            "genbruges. Fejler det igen, så send denne besked og notesbogen (eller notesbøgerne) ovenfor til den, der "
+            "vedligeholder councilbook (docs/vejledning.md, afsnit 8)."
+        )
+        return lines
 
 
 @dataclass(frozen=True)
@@ -110,8 +125,9 @@ def build(
     stage = on_stage or (lambda _text: None)
     check_project_root(root)
     stage("Kontrollerer parametre og data")
-    project = load_project(params_dir, data_path)
     paths = book.BookPaths(root)
+    import_project_kinds(paths.manifest)  # a project's own kinds first: their parameter folders are read too
+    project = load_project(params_dir, data_path)
     write_snapshot(project.dataset, paths.snapshots)
     runs = plan_runs(project, root, params_dir, data_path, as_of)
     notes = tuple(held_back(project.params, as_of) if as_of else [])

@@ -15,13 +15,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from councilbook.assembly.book import PDF_NAME, publish
-from councilbook.core.errors import os_reason
+from councilbook.core.errors import StepFailed, os_reason
 
 MARKER = ".councilbook-site"
 INCOMING_MARKER = ".councilbook-incoming"  # in the copy being made, until it is swapped in
 
 
-class SiteError(Exception):
+class SiteError(StepFailed):
     """The site cannot be published; the target folder was left as it was."""
 
 

@@ -52,6 +52,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 # A list key's item in Danish, for a position counted from 1 ("4. møde"); keys not named here read "nr. 4".
 LIST_ITEM_NOUNS: dict[str, str] = {
@@ -126,12 +127,64 @@ class Problem:
         return ": ".join(part for part in (place, where, self.message) if part)
 
 
-class InputError(Exception):
+MAINTAINER_ADVICE = (
+    "Siger beskeden ikke, hvad der skal rettes, så kør kommandoen igen; fejler den igen, så send",
+    "beskeden til den, der vedligeholder councilbook (docs/vejledning.md, afsnit 8).",
+)
+
+
+class CouncilbookError(Exception):
+    """The base of every error councilbook raises for its user to act on; the command line maps them in one
+    place (:func:`councilbook.cli.user_errors`).
+
+    ``exit_code``: 2 the input is wrong (the parameters, the data, the command line; nothing was run), 1 a step
+    that failed (a report, Sphinx, the PDF, the API, the build folder). :meth:`lines` are the Danish lines the
+    user reads, after what the command was doing (``action``)."""
+
+    exit_code: ClassVar[int] = 1
+    # Lines after the message, for errors the message alone may not explain (ask the maintainer)
+    advice: ClassVar[tuple[str, ...]] = ()
+
+    def lines(self, action: str) -> list[str]:
+        return [f"{action}: {self}", *self.advice]
+
+
+class InputProblem(CouncilbookError):
+    """Wrong input (exit 2): the base of the errors about what the user gave."""
+
+    exit_code = 2
+
+
+class StepFailed(CouncilbookError):
+    """A step that failed (exit 1): the base of the errors of running, building, printing and fetching."""
+
+    exit_code = 1
+
+
+class UnknownMeeting(InputProblem, KeyError):
+    """A meeting date that is not in the parameters (or no meeting at all)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+    def lines(self, action: str) -> list[str]:
+        return [str(self)]
+
+
+class InputError(InputProblem):
     """Raised with every problem found in the parameters or the data."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(set(problems), key=_sort_key)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def lines(self, action: str) -> list[str]:
+        count = len(self.problems)
+        return [
+            f"{count} {'problem' if count == 1 else 'problemer'} at rette; intet er kørt:",
+            *(f"  {problem}" for problem in self.problems),
+            "Ret hvert problem, der hvor det står, og kør så kommandoen igen.",
+        ]
 
 
 def _natural(text: str) -> tuple[tuple[int, int | str], ...]:
@@ -175,5 +228,7 @@ _OS_REASONS: dict[int, str] = {
 }
 
 
-class ComputeError(Exception):
+class ComputeError(StepFailed):
     """The figures asked for cannot be computed from the parameters and data given."""
+
+    advice = MAINTAINER_ADVICE

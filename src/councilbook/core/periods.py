@@ -28,6 +28,8 @@ from typing import Literal
 
 import pandas as pd
 
+from councilbook.core.errors import InputProblem
+
 _YEAR = re.compile(r"^(\d{4})$")
 _MONTH = re.compile(r"^(\d{4})M(0[1-9]|1[0-2])$")
 _QUARTER = re.compile(r"^(\d{4})[QK]0?([1-4])$")
@@ -38,7 +40,7 @@ Freq = Literal["M", "Q"]
 PERIODS_PER_YEAR: dict[str, int] = {"M": 12, "Q": 4}
 
 
-class PeriodCodeError(ValueError):
+class PeriodCodeError(InputProblem, ValueError):
     """A period code that is not ``YYYY``, ``YYYYMmm`` or ``YYYYQn`` (``YYYYKn``)."""
 
 

@@ -32,6 +32,8 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
+from councilbook.core.errors import StepFailed
+
 LOCK_NAME = ".lock"
 VERSIONS = "versions"
 CURRENT = "current"
@@ -54,12 +56,18 @@ _FOLDER_REASONS = {
 FOLDER_ERRNOS = frozenset(_FOLDER_REASONS)
 
 
-class BuildBusy(Exception):
+class BuildBusy(StepFailed):
     """Another build of the same project is running."""
 
+    def lines(self, action: str) -> list[str]:
+        return [f"{action}: {self}."]
 
-class BuildFolderError(Exception):
+
+class BuildFolderError(StepFailed):
     """The build folder cannot be written (read-only, full, no permission)."""
+
+    def lines(self, action: str) -> list[str]:
+        return [f"{action}: {self}."]
 
 
 @contextmanager

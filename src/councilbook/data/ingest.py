@@ -369,7 +369,7 @@ def load_dataset(path: Path | str, params: Parameters) -> Dataset:
 def check_bottleneck_editions(params: Parameters, balances: dict[str, Balance], folder: Path) -> list[Problem]:
     """Each bottleneck overview in the parameters has its balance in the data, published by the overview's date."""
     problems = []
-    for key, edition in params.bottlenecks.items():
+    for key, edition in params.of("bottlenecks").items():
         shown = display_path(params.root / "bottlenecks" / f"{key}.yml")
         balance = balances.get(key)
         if balance is None:

@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from councilbook.core.errors import StepFailed
 from councilbook.core.formats import format_number
 
 API_URL = "https://api.jobindsats.dk/v3"
@@ -51,7 +52,7 @@ ERROR_TEXT_BYTES = 4096  # bytes read of an error answer (only its start is show
 FEWER = "hent færre perioder ad gangen (--from-year)"
 
 
-class ApiError(Exception):
+class ApiError(StepFailed):
     """The API could not give the figures; the message says why and what to do. ``status`` is the HTTP status
     of the answer that ended it (None: no answer), ``cause`` and ``request_id`` the API's own (HTTP 422)."""
 

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from councilbook.core.errors import InputProblem
 from councilbook.core.formats import join_and, join_or
 from councilbook.data.areas import AreaIndex, is_aggregate
 from councilbook.data.jobindsats_http import ApiError
@@ -236,7 +237,7 @@ def _tables_in(node: Any, subject: str) -> Iterator[tuple[dict[str, Any], str]]:
 # ---------------------------------------------------------------------------
 
 
-class SpecMismatch(Exception):
+class SpecMismatch(InputProblem):
     """measures.yml asks for something the table does not hold; ``field`` is the key under ``jobindsats``."""
 
     def __init__(self, field_name: str, message: str) -> None:

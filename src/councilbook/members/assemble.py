@@ -23,11 +23,12 @@ from pypdf.generic import IndirectObject
 
 from councilbook.assembly.pdf import PdfError
 from councilbook.assembly.pdfpages import Bookmark, heading_texts, page_stamps, read_bookmarks
+from councilbook.core.errors import StepFailed
 
 __all__ = ["Bookmark", "heading_texts", "read_bookmarks"]  # the pack reads them from here
 
 
-class AttachmentError(Exception):
+class AttachmentError(StepFailed):
     """An attachment could not be turned into PDF pages."""
 
 

@@ -34,7 +34,7 @@ from markupsafe import Markup
 
 from councilbook.analysis.actions import ACTION_STATE_LABELS_DA, pending_actions
 from councilbook.assembly.pdf import print_to_pdf
-from councilbook.core.errors import InputError, Problem
+from councilbook.core.errors import InputError, InputProblem, Problem
 from councilbook.core.formats import STATUS_LABELS, format_date, format_month
 from councilbook.core.paths import BookPaths
 from councilbook.members.assemble import (
@@ -82,7 +82,7 @@ class Pack:
     changes: tuple[str, ...] = ()
 
 
-class PackFrozen(Exception):
+class PackFrozen(InputProblem):
     """The pack was sent (or its material date has passed) and may not be rewritten."""
 
     def lines(self, action: str) -> list[str]:

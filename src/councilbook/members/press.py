@@ -23,6 +23,7 @@ from councilbook.members.minutes import CSS, contact_html
 from councilbook.project.cutoff import compute_cutoff
 from councilbook.project.load import Project, load_project
 from councilbook.reports.common import target_sentence
+from councilbook.reports.kinds.analysis import analyses
 
 Milestone = Literal["contract", "analysis"]
 
@@ -73,7 +74,7 @@ def contract_press_release_html(project: Project, year: int) -> tuple[str, str]:
 
 def analysis_press_release_html(project: Project, year: int) -> tuple[str, str]:
     """The analysis report on ``year`` out: its conclusions and themes."""
-    analysis = project.params.analyses[year]
+    analysis = analyses(project.params)[year]
     title = analysis.title or f"Analyserapport {year + 1}"
     if analysis.conclusions:
         first = analysis.conclusions[0].rstrip(".")
@@ -123,7 +124,7 @@ def build_milestone_press_release(
             )
         headline, page = contract_press_release_html(project, year)
     else:
-        if year not in params.analyses:
+        if year not in analyses(params):
             raise InputError([Problem(f"{folder}/analyses", "", f"der er ingen analyserapport for {year}")])
         headline, page = analysis_press_release_html(project, year)
     out_dir.mkdir(parents=True, exist_ok=True)

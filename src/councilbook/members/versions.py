@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from councilbook.core.errors import InputProblem
 from councilbook.core.formats import format_date
 
 MANIFEST = "manifest.json"
@@ -88,8 +89,11 @@ class PackHistory:
         return None
 
 
-class PackFolderError(Exception):
+class PackFolderError(InputProblem):
     """A pack folder councilbook cannot safely write to."""
+
+    def lines(self, action: str) -> list[str]:
+        return [str(self)]
 
 
 def next_version(history: PackHistory, frozen: bool) -> int:

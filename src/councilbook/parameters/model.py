@@ -21,7 +21,7 @@ import difflib
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Hashable
+from collections.abc import Hashable, Set
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import UnionType
@@ -31,9 +31,19 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
-from councilbook.core.errors import InputError, Problem, describe_where, display_path, os_reason, parse_path
+from councilbook.core.errors import (
+    InputError,
+    InputProblem,
+    Problem,
+    UnknownMeeting,
+    describe_where,
+    display_path,
+    os_reason,
+    parse_path,
+)
 from councilbook.core.formats import format_date, format_day_month, format_number, join_and, join_or
 from councilbook.core.periods import PeriodCodeError, Span, parse_month, parse_period
+from councilbook.parameters.folders import FolderContext, ReportFolder, report_folders
 from councilbook.parameters.meetings import (  # noqa: F401  (re-exported)
     MEETING_KIND_LABELS_DA,
     AgendaItem,
@@ -284,39 +294,6 @@ class Evaluation(StrictModel):
     conclusions: list[Text] = []
 
 
-class Theme(StrictModel):
-    title: Text
-    text: Text
-
-
-class Analysis(StrictModel):
-    """The analysis report (analyserapport) on the labour market in ``year``, published at the end of
-    January after it (the annual cycle)."""
-
-    year: int = Field(ge=1900, le=2200, description="the year analysed")
-    published: IsoDate
-    title: Text | None = None
-    themes: list[Theme] = []  # the secretariat's own analysis, a section each
-    conclusions: list[Text] = []
-
-
-class KeyFigures(StrictModel):
-    """The key-figures report (nøgletalsrapport) on the job centres' results in ``year``."""
-
-    year: int = Field(ge=1900, le=2200, description="the year whose results it reports")
-    published: IsoDate
-    measures: list[Slug] = []  # key measures shown beside the goals of the year's contract
-    at_meetings: bool = False  # also an edition with the latest figures at each meeting of the year
-
-
-class Bottlenecks(StrictModel):
-    """A bottleneck overview (flaskehalsoversigt) from one labour-market balance (``<year>-1`` or ``-2``)."""
-
-    balance: str = Field(pattern=r"^\d{4}-[12]$")
-    published: IsoDate
-    comment: Text | None = None
-
-
 @dataclass(frozen=True)
 class Parameters:
     """Everything in a parameters directory, validated."""
@@ -328,9 +305,8 @@ class Parameters:
     meetings: list[Meeting]
     evaluations: dict[int, Evaluation]
     files: list[Path] = field(default_factory=list)
-    analyses: dict[int, Analysis] = field(default_factory=dict)
-    keyfigures: dict[int, KeyFigures] = field(default_factory=dict)
-    bottlenecks: dict[str, Bottlenecks] = field(default_factory=dict)
+    # The report kinds' own folders (:mod:`councilbook.parameters.folders`): folder -> key -> the file's model
+    reports: dict[str, dict[Any, Any]] = field(default_factory=dict)
     # Where each meeting is written: its file as shown and its index there, for messages.
     meeting_places: dict[dt.date, tuple[str, int]] = field(default_factory=dict)
     # Where each key and value of each file is (by the file as shown), for the line and column of a problem.
@@ -339,18 +315,22 @@ class Parameters:
     def contract_years(self) -> list[int]:
         return sorted(self.contracts)
 
+    def of(self, folder: str) -> dict[Any, Any]:
+        """The reports of a kind's own folder (``parameters/<folder>/``) by key; {} without any."""
+        return self.reports.get(folder, {})
+
     def meeting_on(self, day: dt.date) -> Meeting:
         for meeting in self.meetings:
             if meeting.date == day:
                 return meeting
-        raise KeyError(unknown_meeting_message(day, [m.date for m in self.meetings]))
+        raise UnknownMeeting(unknown_meeting_message(day, [m.date for m in self.meetings]))
 
     def meeting_for(self, day: dt.date | None, today: dt.date) -> Meeting:
         """The meeting on ``day``; without a day the next one from ``today``, else the latest."""
         if day is not None:
             return self.meeting_on(day)
         if not self.meetings:
-            raise KeyError("Der er ingen møder i parametrene; tilføj et med councilbook new meeting ÅÅÅÅ-MM-DD.")
+            raise UnknownMeeting("Der er ingen møder i parametrene; tilføj et med councilbook new meeting ÅÅÅÅ-MM-DD.")
         ahead = [m for m in self.meetings if m.date >= today]
         return ahead[0] if ahead else self.meetings[-1]
 
@@ -399,7 +379,7 @@ MAX_YAML_ALIAS_VALUES = 10_000
 YamlPath = tuple[str | int, ...]
 
 
-class YamlLimitError(yaml.YAMLError):
+class YamlLimitError(InputProblem, yaml.YAMLError):
     """A file past one of the limits above (or with a list as a key, which would crash the reader);
     ``problem_mark`` is where, ``problem`` what is wrong and what to do."""
 
@@ -1070,11 +1050,10 @@ def collect_parameters(params_dir: Path | str) -> tuple[Parameters | None, list[
             evaluations[evaluation.year] = evaluation
             evaluation_paths[evaluation.year] = path
 
-    analyses = _read_publications(root / "analyses", Analysis, "analyserapporten", files, problems, positions)
-    keyfigures = _read_publications(root / "keyfigures", KeyFigures, "nøgletalsrapporten", files, problems, positions)
-    bottlenecks = _read_publications(
-        root / "bottlenecks", Bottlenecks, "flaskehalsoversigten", files, problems, positions
-    )
+    reports = {
+        folder.name: _read_report_folder(root / folder.name, folder, files, problems, positions)
+        for folder in report_folders()
+    }
 
     if council is not None:
         problems.extend(_check_council(council, council_path))
@@ -1090,26 +1069,11 @@ def collect_parameters(params_dir: Path | str) -> tuple[Parameters | None, list[
         problems.extend(check_meeting_people_and_files(root, council, meeting_sources))
     for year, evaluation in evaluations.items():
         problems.extend(_check_evaluation(evaluation, evaluation_paths[year], contract_years))
-    for path, analysis in analyses.values():
-        problems.extend(_check_publication(path, analysis.year, analysis.published, contract_years))
-    for path, report in keyfigures.values():
-        problems.extend(_check_publication(path, report.year, report.published, contract_years))
-        for index, measure_id in enumerate(report.measures):
-            if measures and measure_id not in measures:
-                problems.append(
-                    Problem(
-                        display_path(path), f"measures[{index}]", f"nøgletallet {measure_id!r} står ikke i measures.yml"
-                    )
-                )
-            elif measures and (measures[measure_id].framework or measures[measure_id].population):
-                problems.append(
-                    Problem(
-                        display_path(path),
-                        f"measures[{index}]",
-                        f"{measure_id!r} er en rammebetingelse med årstal; et nøgletal i rapporten har tal for "
-                        "måneder eller kvartaler",
-                    )
-                )
+    context = FolderContext(frozenset(contract_years), measures)
+    for folder in report_folders():
+        if folder.check is not None:
+            for path, report in reports[folder.name].values():
+                problems.extend(folder.check(path, report, context))
 
     problems = locate(problems, positions)
     if council is None:
@@ -1122,34 +1086,31 @@ def collect_parameters(params_dir: Path | str) -> tuple[Parameters | None, list[
         meetings=sorted(meetings, key=lambda m: m.date),
         evaluations=dict(sorted(evaluations.items())),
         files=files,
-        analyses={year: a for year, (_, a) in sorted(analyses.items())},
-        keyfigures={year: k for year, (_, k) in sorted(keyfigures.items())},
-        bottlenecks={key: b for key, (_, b) in sorted(bottlenecks.items())},
+        reports={name: {key: report for key, (_, report) in sorted(found.items())} for name, found in reports.items()},
         meeting_places={m.date: (display_path(path), index) for path, index, m in meeting_sources},
         positions=positions,
     ), problems
 
 
-def _read_publications(
+def _read_report_folder(
     folder: Path,
-    model: type[StrictModel],
-    what: str,
+    spec: ReportFolder,
     files: list[Path],
     problems: list[Problem],
     positions: dict[str, YamlPositions],
 ) -> dict[Any, tuple[Path, Any]]:
-    """The files of a report's folder (``analyses/<year>.yml``, ``keyfigures/<year>.yml``,
-    ``bottlenecks/<year>-<n>.yml``) by their key (the year, or the balance id), each with its path; a file
-    whose key does not match its name is a problem."""
+    """The files of a kind's own folder (``analyses/<year>.yml``, ``bottlenecks/<year>-<n>.yml``, ...) by their
+    key (the value of the folder's key field), each with its path; a file whose key does not match its name is
+    a problem."""
     found: dict[Any, tuple[Path, Any]] = {}
     for path in _one_file_a_year(folder, problems):
         files.append(path)
-        parsed = _parse_model(model, path, problems, what, positions)
+        parsed = _parse_model(spec.model, path, problems, spec.what, positions)
         if parsed is None:
             continue
-        key = getattr(parsed, "balance", None) or parsed.year
+        key = getattr(parsed, spec.key_field)
         if path.stem != str(key):
-            field_name = "balance" if isinstance(key, str) else "year"
+            field_name = spec.key_field
             problems.append(
                 Problem(
                     display_path(path),
@@ -1162,7 +1123,7 @@ def _read_publications(
     return found
 
 
-def _check_publication(path: Path, year: int, published: dt.date, contracts: set[int]) -> list[Problem]:
+def check_yearly_report(path: Path, year: int, published: dt.date, contracts: Set[int]) -> list[Problem]:
     """A yearly report on ``year``: the year has a contract (its goals are the report's measures) and the
     report is published after the year has ended."""
     shown = display_path(path)

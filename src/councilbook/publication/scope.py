@@ -56,9 +56,8 @@ class Scope:
         entries.update({f"contracts/{year}.yml": c for year, c in sorted(p.contracts.items())})
         entries.update({f"meetings/{m.date.year}.yml#{m.date.isoformat()}": m for m in p.meetings})
         entries.update({f"evaluations/{year}.yml": e for year, e in sorted(p.evaluations.items())})
-        entries.update({f"analyses/{year}.yml": a for year, a in sorted(p.analyses.items())})
-        entries.update({f"keyfigures/{year}.yml": k for year, k in sorted(p.keyfigures.items())})
-        entries.update({f"bottlenecks/{key}.yml": b for key, b in sorted(p.bottlenecks.items())})
+        for folder, reports in sorted(p.reports.items()):
+            entries.update({f"{folder}/{key}.yml": r for key, r in sorted(reports.items())})
         return {name: _digest(_plain(value)) for name, value in entries.items()}
 
     def data_sha256(self) -> str:
@@ -178,25 +177,19 @@ def minutes_events(meeting: Meeting, params: Parameters) -> list[date]:
     return [meeting.minutes_sent, end + timedelta(days=1)]
 
 
-def only(params: Parameters, **entries: Any) -> Parameters:
-    """The parameters with only the given entries (contracts, meetings, evaluations, analyses, key figures,
-    bottleneck overviews); the council and the measures stay (:func:`finish_scope` narrows the measures)."""
-    empty: dict[str, Any] = {
-        "contracts": {},
-        "meetings": [],
-        "evaluations": {},
-        "analyses": {},
-        "keyfigures": {},
-        "bottlenecks": {},
-    }
-    return replace(params, **{**empty, **entries})
+def only(params: Parameters, reports: dict[str, dict[Any, Any]] | None = None, **entries: Any) -> Parameters:
+    """The parameters with only the given entries (contracts, meetings, evaluations, and of the kinds' own
+    folders ``reports``: folder -> key -> entry); the council and the measures stay (:func:`finish_scope` narrows
+    the measures)."""
+    empty: dict[str, Any] = {"contracts": {}, "meetings": [], "evaluations": {}}
+    return replace(params, **{**empty, **entries}, reports=reports or {})
 
 
 def _plan_entry(meeting: Meeting) -> Meeting:
     return Meeting(date=meeting.date, kind=meeting.kind, title=meeting.title, theme=meeting.theme)
 
 
-def _date_entry(meeting: Meeting) -> Meeting:
+def date_entry(meeting: Meeting) -> Meeting:
     return Meeting(date=meeting.date, kind=meeting.kind, title=meeting.title)
 
 
@@ -232,7 +225,7 @@ def meeting_scope(key: str | int, params: Parameters, dataset: Dataset, embargo:
     scoped = only(
         params,
         contracts={contract.year: contract},
-        meetings=([_date_entry(before)] if before else []) + [meeting],
+        meetings=([date_entry(before)] if before else []) + [meeting],
     )
     events = [meeting.date, *minutes_events(meeting, params)]
     return finish_scope("status", str(key), params, dataset, scoped, [contract], cutoff, events, embargo, public)
@@ -306,66 +299,4 @@ def finish_scope(
         dataset=restrict_dataset(dataset, set(used), cutoff, balances),
         cutoff=cutoff,
         as_of=normalised,
-    )
-
-
-def analysis_scope(key: str | int, params: Parameters, dataset: Dataset, embargo: date | None, public: bool) -> Scope:
-    """The analysis report on year ``key``: the analysis, the contract of that year (its goals are the measures
-    analysed); figures up to the cut-off at publication."""
-    year = int(key)
-    analysis = params.analyses[year]
-    contract = params.contracts[year]
-    cutoff = evaluation_cutoff(analysis.published, params)
-    scoped = only(params, contracts={year: contract}, analyses={year: analysis})
-    return finish_scope(
-        "analysis", str(year), params, dataset, scoped, [contract], cutoff, [analysis.published], embargo, public
-    )
-
-
-def keyfigures_scope(key: str | int, params: Parameters, dataset: Dataset, embargo: date | None, public: bool) -> Scope:
-    """The key figures ``key``: a year (the yearly edition, figures up to the cut-off at publication) or a
-    meeting's date (figures up to the meeting's cut-off); the contract of the year and the key measures."""
-    text = str(key)
-    if len(text) == 4:
-        year = int(text)
-        report = params.keyfigures[year]
-        cutoff = evaluation_cutoff(report.published, params)
-        events = [report.published]
-        meetings: list[Meeting] = []
-    else:
-        meeting = params.meeting_on(date.fromisoformat(text))
-        year = meeting.date.year
-        report = params.keyfigures[year]
-        cutoff = meeting_cutoff(meeting, params.council)
-        events = [meeting.date]
-        meetings = [_date_entry(meeting)]
-    contract = params.contracts[year]
-    scoped = only(params, contracts={year: contract}, keyfigures={year: report}, meetings=meetings)
-    measures = goal_measures(params, [contract])
-    for measure_id in report.measures:
-        measure = params.measures[measure_id]
-        weight = share_weight(measure, params.measures) if measure.kind == "share" else None
-        measures.update({m: params.measures[m] for m in (measure_id, weight) if m})
-    return finish_scope(
-        "keyfigures", text, params, dataset, scoped, [contract], cutoff, events, embargo, public, measures
-    )
-
-
-def previous_balance(dataset: Dataset, key: str) -> str | None:
-    """The id of the balance before ``key`` in the data, if any."""
-    earlier = [other for other in sorted(dataset.balances) if other < key]
-    return earlier[-1] if earlier else None
-
-
-def bottlenecks_scope(
-    key: str | int, params: Parameters, dataset: Dataset, embargo: date | None, public: bool
-) -> Scope:
-    """The bottleneck overview of balance ``key``: its parameters, that balance and the one before it."""
-    edition = params.bottlenecks[str(key)]
-    before = previous_balance(dataset, str(key))
-    cutoff = evaluation_cutoff(edition.published, params)
-    scoped = only(params, bottlenecks={str(key): edition})
-    balances = (str(key),) if before is None else (before, str(key))
-    return finish_scope(
-        "bottlenecks", str(key), params, dataset, scoped, [], cutoff, [edition.published], embargo, public, {}, balances
     )

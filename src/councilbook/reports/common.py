@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from matplotlib.figure import Figure as PlotFigure
 
 from councilbook.analysis import compute
 from councilbook.analysis.series import goal_series
@@ -26,8 +26,11 @@ from councilbook.project.load import Project
 from councilbook.publication.provenance import Provenance
 from councilbook.publication.scope import Scope
 from councilbook.reports.model import Section
-from councilbook.text import charts, present
+from councilbook.text import present
 from councilbook.text.danish import describe_target, subject, subject_clause
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure as PlotFigure
 
 CHART_FIRST_YEAR_BACK = 3  # years of history before the contract year in charts
 
@@ -69,6 +72,8 @@ def history_drawing(
     project: Project, goal: Goal, contract_year: int, cutoff: pd.Period, status: compute.GoalStatus
 ) -> tuple[Callable[..., PlotFigure], str]:
     """What draws the goal's history chart (``draw(narrow=…)``, narrow for a phone) and its alt text."""
+    from councilbook.text import charts  # matplotlib only where a chart is drawn
+
     data = project.dataset.until(cutoff)
     values, denominator = goal_series(project.params, data, goal)
     series = compute.monthly_figure(values, denominator, goal.aggregation)
@@ -197,6 +202,8 @@ def forecast_chart(
     project: Project, goal: Goal, contract_year: int, cutoff: pd.Period, status: compute.GoalStatus
 ) -> present.Chart:
     """The goal's history chart with the year's forecast marked, wide and for a phone."""
+    from councilbook.text import charts  # matplotlib only where a chart is drawn
+
     history, alt = history_drawing(project, goal, contract_year, cutoff, status)
     measure = project.params.measures[goal.measure]
     f = status.forecast

@@ -21,7 +21,9 @@ from datetime import date
 from types import ModuleType
 from typing import Any, Literal
 
+from councilbook.core.errors import InputProblem
 from councilbook.data.ingest import Dataset
+from councilbook.parameters.folders import ReportFolder, register_folder, unregister_folder
 from councilbook.parameters.model import Parameters
 from councilbook.publication.scope import Scope
 from councilbook.reports.model import Report
@@ -87,13 +89,15 @@ class ReportKind:
     notes: Callable[[Parameters, date], list[str]] = lambda _params, _as_of: []  # why items are held back
     # Lines (Markdown) for the front page from its newest public report
     front_page: Callable[[FrontPage], list[str]] | None = None
+    # Its own parameter files (``parameters/<folder>/<key>.yml``), read and checked with the others
+    folder: ReportFolder | None = None
 
     def is_public(self, key: str, params: Parameters, as_of: date) -> bool:
         day = self.public_from(key, params)
         return day is not None and day <= as_of
 
 
-class UnknownKind(KeyError):
+class UnknownKind(InputProblem, KeyError):
     def __init__(self, kind: str, known: Iterable[str]) -> None:
         super().__init__(kind)
         self.kind = kind
@@ -120,7 +124,21 @@ def register(kind: ReportKind) -> ReportKind:
     if existing is not None and existing is not kind and existing.build is not kind.build:
         raise ValueError(f"to rapporttyper har id'et {kind.id!r}")
     _registry[kind.id] = kind
+    if kind.folder is not None:
+        register_folder(kind.folder)
     return kind
+
+
+def unregister(kind_id: str) -> None:
+    """Forget a kind (and its parameter folder): for tests that add one."""
+    kind = _registry.pop(kind_id, None)
+    if kind is not None and kind.folder is not None:
+        unregister_folder(kind.folder.name)
+
+
+def registered() -> dict[str, ReportKind]:
+    """The kinds registered so far, by id (a copy)."""
+    return dict(_registry)
 
 
 def load_kinds(modules: Iterable[str] = ()) -> dict[str, ReportKind]:

@@ -13,18 +13,23 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from pydantic import Field
 
 from councilbook.analysis.yearly import FigureSpec, compute_yearly_levels, figure_specs
+from councilbook.core.errors import Problem
 from councilbook.core.formats import format_date, format_month
 from councilbook.core.prose import escape_markdown as md_text
 from councilbook.core.prose import prose_list, prose_markdown
-from councilbook.parameters.model import Parameters
+from councilbook.data.ingest import Dataset
+from councilbook.parameters.folders import FolderContext, ReportFolder
+from councilbook.parameters.model import Parameters, check_yearly_report
+from councilbook.parameters.types import IsoDate, StrictModel, Text
 from councilbook.publication.provenance import collect_provenance
-from councilbook.publication.scope import analysis_scope
+from councilbook.publication.scope import Scope, evaluation_cutoff, finish_scope, only
 from councilbook.reports.common import figures_until, provenance_section, report_intro, scoped_project
 from councilbook.reports.model import Report, Section
 from councilbook.reports.registry import Deadline, Item, ReportKind
-from councilbook.text import charts, present
+from councilbook.text import present
 from councilbook.text.yearly import (
     describe_region,
     level_records,
@@ -33,21 +38,65 @@ from councilbook.text.yearly import (
     period_text,
 )
 
+
+class Theme(StrictModel):
+    title: Text
+    text: Text
+
+
+class Analysis(StrictModel):
+    """The analysis report (analyserapport) on the labour market in ``year``, published at the end of
+    January after it (the annual cycle): ``analyses/<year>.yml``."""
+
+    year: int = Field(ge=1900, le=2200, description="the year analysed")
+    published: IsoDate
+    title: Text | None = None
+    themes: list[Theme] = []  # the secretariat's own analysis, a section each
+    conclusions: list[Text] = []
+
+
+def check_analysis(path: Path, analysis: Analysis, context: FolderContext) -> list[Problem]:
+    return check_yearly_report(path, analysis.year, analysis.published, context.contract_years)
+
+
+FOLDER = ReportFolder("analyses", Analysis, "analyserapporten", check=check_analysis)
+
+
+def analyses(params: Parameters) -> dict[int, Analysis]:
+    """The parameters' analysis reports by year."""
+    return params.of(FOLDER.name)
+
+
+def analysis_scope(key: str | int, params: Parameters, dataset: Dataset, embargo: date | None, public: bool) -> Scope:
+    """The analysis report on year ``key``: the analysis, the contract of that year (its goals are the measures
+    analysed); figures up to the cut-off at publication."""
+    year = int(key)
+    analysis = analyses(params)[year]
+    contract = params.contracts[year]
+    cutoff = evaluation_cutoff(analysis.published, params)
+    scoped = only(params, contracts={year: contract}, reports={FOLDER.name: {year: analysis}})
+    return finish_scope(
+        "analysis", str(year), params, dataset, scoped, [contract], cutoff, [analysis.published], embargo, public
+    )
+
+
 YEARS_BACK = 3  # the year analysed and the three before it
 
 
 def analysis_title(params: Parameters, year: int) -> str:
-    analysis = params.analyses[year]
+    analysis = analyses(params)[year]
     return analysis.title or f"Analyserapport {year}: arbejdsmarkedet i regionen"
 
 
 def build_analysis_report(
     params_dir: str | Path, data_path: str | Path, analysis_year: int, as_of: str | date | None = None
 ) -> Report:
+    from councilbook.text import charts  # matplotlib only where a chart is drawn
+
     year = int(analysis_year)
     project, scope = scoped_project(params_dir, data_path, "analysis", year, as_of)
     params = project.params
-    analysis = params.analyses[year]
+    analysis = analyses(params)[year]
     contract = params.contracts[year]
     cutoff = figures_until(project, scope.cutoff, contract)
     years = list(range(year - YEARS_BACK, year + 1))
@@ -164,13 +213,13 @@ def analysis_items(params: Parameters) -> list[Item]:
             part="Analyserapporter",
             rank=(-year,),
         )
-        for year in params.analyses
+        for year in analyses(params)
     ]
 
 
 def analysis_public_from(key: str, params: Parameters) -> date | None:
     """On its publication day, and not before the contract whose goals it analyses is published."""
-    analysis = params.analyses.get(int(key))
+    analysis = analyses(params).get(int(key))
     contract = params.contracts.get(int(key))
     if analysis is None or contract is None or contract.published is None:
         return None
@@ -178,7 +227,7 @@ def analysis_public_from(key: str, params: Parameters) -> date | None:
 
 
 def analysis_deadlines(params: Parameters) -> list[Deadline]:
-    return [Deadline(a.published, f"Analyserapport {year} offentliggøres") for year, a in params.analyses.items()]
+    return [Deadline(a.published, f"Analyserapport {year} offentliggøres") for year, a in analyses(params).items()]
 
 
 KIND = ReportKind(
@@ -187,6 +236,7 @@ KIND = ReportKind(
     parameter="analysis_year",
     items=analysis_items,
     scope=analysis_scope,
+    folder=FOLDER,
     public_from=analysis_public_from,
     build=build_analysis_report,
     latest_label="Seneste analyserapport",

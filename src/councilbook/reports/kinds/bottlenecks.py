@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from pydantic import Field
 
 from councilbook.core.formats import count_noun, format_date, format_number
 from councilbook.core.links import jobcentre_page
@@ -25,13 +26,54 @@ from councilbook.data.balance import (
     Balance,
     compare_balances,
 )
+from councilbook.data.ingest import Dataset
+from councilbook.parameters.folders import ReportFolder
 from councilbook.parameters.model import Parameters
+from councilbook.parameters.types import IsoDate, StrictModel, Text
 from councilbook.publication.provenance import collect_provenance
-from councilbook.publication.scope import bottlenecks_scope, previous_balance
+from councilbook.publication.scope import Scope, evaluation_cutoff, finish_scope, only
 from councilbook.reports.common import provenance_section, report_intro, scoped_project
 from councilbook.reports.model import Report, Section
 from councilbook.reports.registry import Deadline, Item, ReportKind
 from councilbook.text import present
+
+
+class Bottlenecks(StrictModel):
+    """A bottleneck overview (flaskehalsoversigt) from one labour-market balance (``<year>-1`` or ``-2``):
+    ``bottlenecks/<balance>.yml``."""
+
+    balance: str = Field(pattern=r"^\d{4}-[12]$")
+    published: IsoDate
+    comment: Text | None = None
+
+
+FOLDER = ReportFolder("bottlenecks", Bottlenecks, "flaskehalsoversigten", key_field="balance")
+
+
+def bottlenecks(params: Parameters) -> dict[str, Bottlenecks]:
+    """The parameters' bottleneck overviews by balance id."""
+    return params.of(FOLDER.name)
+
+
+def previous_balance(dataset: Dataset, key: str) -> str | None:
+    """The id of the balance before ``key`` in the data, if any."""
+    earlier = [other for other in sorted(dataset.balances) if other < key]
+    return earlier[-1] if earlier else None
+
+
+def bottlenecks_scope(
+    key: str | int, params: Parameters, dataset: Dataset, embargo: date | None, public: bool
+) -> Scope:
+    """The bottleneck overview of balance ``key``: its parameters, that balance and the one before it."""
+    edition = bottlenecks(params)[str(key)]
+    before = previous_balance(dataset, str(key))
+    cutoff = evaluation_cutoff(edition.published, params)
+    scoped = only(params, reports={FOLDER.name: {str(key): edition}})
+    balances = (str(key),) if before is None else (before, str(key))
+    return finish_scope(
+        "bottlenecks", str(key), params, dataset, scoped, [], cutoff, [edition.published], embargo, public, {}, balances
+    )
+
 
 HALVES_DA = {"1": "forår", "2": "efterår"}
 
@@ -88,7 +130,7 @@ def build_bottlenecks_report(
     key = str(balance_id)
     project, scope = scoped_project(params_dir, data_path, "bottlenecks", key, as_of)
     params = project.params
-    edition = params.bottlenecks[key]
+    edition = bottlenecks(params)[key]
     balance = project.dataset.balances[key]
     before_key = previous_balance(project.dataset, key)
     before = project.dataset.balances.get(before_key) if before_key else None
@@ -233,12 +275,12 @@ def bottlenecks_items(params: Parameters) -> list[Item]:
             rank=(-int(key[:4]), -int(key[-1])),
             fields={"balance": key},
         )
-        for key in sorted(params.bottlenecks, reverse=True)
+        for key in sorted(bottlenecks(params), reverse=True)
     ]
 
 
 def bottlenecks_deadlines(params: Parameters) -> list[Deadline]:
-    return [Deadline(b.published, f"{bottlenecks_title(key)} offentliggøres") for key, b in params.bottlenecks.items()]
+    return [Deadline(b.published, f"{bottlenecks_title(key)} offentliggøres") for key, b in bottlenecks(params).items()]
 
 
 KIND = ReportKind(
@@ -247,7 +289,8 @@ KIND = ReportKind(
     parameter="balance_id",
     items=bottlenecks_items,
     scope=bottlenecks_scope,
-    public_from=lambda key, params: params.bottlenecks[key].published if key in params.bottlenecks else None,
+    folder=FOLDER,
+    public_from=lambda key, params: bottlenecks(params)[key].published if key in bottlenecks(params) else None,
     build=build_bottlenecks_report,
     latest_label="Seneste flaskehalsoversigt",
     order=5,

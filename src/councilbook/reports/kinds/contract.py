@@ -31,7 +31,7 @@ from councilbook.reports.common import (
 )
 from councilbook.reports.model import Report, Section
 from councilbook.reports.registry import Item, ReportKind
-from councilbook.text import charts, present
+from councilbook.text import present
 from councilbook.text.danish import subject_clause
 
 
@@ -122,6 +122,8 @@ def build_contract_report(
 def _plan_sections(params, year: int, as_of: date | None) -> list[Section]:
     """The meeting plan for the year and the annual cycle as a figure. A meeting not yet held by
     ``as_of`` shows only its date and kind: its own texts are under embargo."""
+    from councilbook.text import charts  # matplotlib only where a chart is drawn
+
     meetings = [m for m in params.meetings if m.date.year == year]
     sections = []
     if meetings:

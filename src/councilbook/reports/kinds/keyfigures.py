@@ -17,16 +17,22 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from pydantic import Field
 
 from councilbook.analysis.yearly import FigureSpec, compute_adjusted_year, compute_yearly_levels, figure_specs
 from councilbook.core import figures as fig
 from councilbook.core.collation import danish_order
+from councilbook.core.errors import Problem, display_path
 from councilbook.core.formats import MISSING, count_noun, format_date, format_month, format_number
 from councilbook.core.links import jobcentre_page, page_link
 from councilbook.core.prose import escape_markdown as md_text
-from councilbook.parameters.model import JobCentre, Parameters
+from councilbook.data.ingest import Dataset
+from councilbook.parameters.folders import FolderContext, ReportFolder
+from councilbook.parameters.model import JobCentre, Meeting, Parameters, check_yearly_report, share_weight
+from councilbook.parameters.types import IsoDate, Slug, StrictModel
+from councilbook.project.cutoff import meeting_cutoff
 from councilbook.publication.provenance import collect_provenance
-from councilbook.publication.scope import keyfigures_scope
+from councilbook.publication.scope import Scope, date_entry, evaluation_cutoff, finish_scope, goal_measures, only
 from councilbook.reports.common import figures_until, provenance_section, report_intro, scoped_project
 from councilbook.reports.model import Report, Section
 from councilbook.reports.registry import Deadline, FrontPage, Item, ReportKind
@@ -40,6 +46,78 @@ from councilbook.text.yearly import (
     unit_caption,
     value_of,
 )
+
+
+class KeyFigures(StrictModel):
+    """The key-figures report (nøgletalsrapport) on the job centres' results in ``year``:
+    ``keyfigures/<year>.yml``."""
+
+    year: int = Field(ge=1900, le=2200, description="the year whose results it reports")
+    published: IsoDate
+    measures: list[Slug] = []  # key measures shown beside the goals of the year's contract
+    at_meetings: bool = False  # also an edition with the latest figures at each meeting of the year
+
+
+def check_keyfigures(path: Path, report: KeyFigures, context: FolderContext) -> list[Problem]:
+    """A yearly report (:func:`check_yearly_report`) whose key measures are in measures.yml and have monthly or
+    quarterly figures."""
+    problems = check_yearly_report(path, report.year, report.published, context.contract_years)
+    measures = context.measures
+    for index, measure_id in enumerate(report.measures):
+        if measures and measure_id not in measures:
+            problems.append(
+                Problem(
+                    display_path(path), f"measures[{index}]", f"nøgletallet {measure_id!r} står ikke i measures.yml"
+                )
+            )
+        elif measures and (measures[measure_id].framework or measures[measure_id].population):
+            problems.append(
+                Problem(
+                    display_path(path),
+                    f"measures[{index}]",
+                    f"{measure_id!r} er en rammebetingelse med årstal; et nøgletal i rapporten har tal for "
+                    "måneder eller kvartaler",
+                )
+            )
+    return problems
+
+
+FOLDER = ReportFolder("keyfigures", KeyFigures, "nøgletalsrapporten", check=check_keyfigures)
+
+
+def keyfigures(params: Parameters) -> dict[int, KeyFigures]:
+    """The parameters' key-figures reports by year."""
+    return params.of(FOLDER.name)
+
+
+def keyfigures_scope(key: str | int, params: Parameters, dataset: Dataset, embargo: date | None, public: bool) -> Scope:
+    """The key figures ``key``: a year (the yearly edition, figures up to the cut-off at publication) or a
+    meeting's date (figures up to the meeting's cut-off); the contract of the year and the key measures."""
+    text = str(key)
+    if len(text) == 4:
+        year = int(text)
+        report = keyfigures(params)[year]
+        cutoff = evaluation_cutoff(report.published, params)
+        events = [report.published]
+        meetings: list[Meeting] = []
+    else:
+        meeting = params.meeting_on(date.fromisoformat(text))
+        year = meeting.date.year
+        report = keyfigures(params)[year]
+        cutoff = meeting_cutoff(meeting, params.council)
+        events = [meeting.date]
+        meetings = [date_entry(meeting)]
+    contract = params.contracts[year]
+    scoped = only(params, contracts={year: contract}, reports={FOLDER.name: {year: report}}, meetings=meetings)
+    measures = goal_measures(params, [contract])
+    for measure_id in report.measures:
+        measure = params.measures[measure_id]
+        weight = share_weight(measure, params.measures) if measure.kind == "share" else None
+        measures.update({m: params.measures[m] for m in (measure_id, weight) if m})
+    return finish_scope(
+        "keyfigures", text, params, dataset, scoped, [contract], cutoff, events, embargo, public, measures
+    )
+
 
 YEARS_SHOWN = 3
 
@@ -196,7 +274,7 @@ def build_keyfigures_report(
     key = str(keyfigures_key)
     project, scope = scoped_project(params_dir, data_path, "keyfigures", key, as_of)
     params = project.params
-    ((year, report),) = params.keyfigures.items()
+    ((year, report),) = keyfigures(params).items()
     contract = params.contracts[year]
     cutoff = figures_until(project, scope.cutoff, contract)
     latest = year if len(key) == 4 else cutoff.year
@@ -318,7 +396,7 @@ def _overview(specs: list[FigureSpec], adjusted: dict[str, Any], periods: dict[s
 
 def keyfigures_items(params: Parameters) -> list[Item]:
     items = []
-    for year, report in params.keyfigures.items():
+    for year, report in keyfigures(params).items():
         items.append(
             Item(
                 key=str(year),
@@ -351,7 +429,7 @@ def keyfigures_public_from(key: str, params: Parameters) -> date | None:
     """The yearly edition on its publication day, a meeting's edition once the meeting is held; neither before
     the contract whose goals it shows is published (a draft's goals are not public)."""
     year = int(key[:4])
-    report = params.keyfigures.get(year)
+    report = keyfigures(params).get(year)
     contract = params.contracts.get(year)
     if report is None or contract is None or contract.published is None:
         return None
@@ -362,7 +440,7 @@ def keyfigures_public_from(key: str, params: Parameters) -> date | None:
 def keyfigures_deadlines(params: Parameters) -> list[Deadline]:
     return [
         Deadline(k.published, f"Nøgletal for jobcentrene {year} offentliggøres")
-        for year, k in params.keyfigures.items()
+        for year, k in keyfigures(params).items()
     ]
 
 
@@ -384,6 +462,7 @@ KIND = ReportKind(
     parameter="keyfigures_key",
     items=keyfigures_items,
     scope=keyfigures_scope,
+    folder=FOLDER,
     public_from=keyfigures_public_from,
     build=build_keyfigures_report,
     latest_label="Seneste nøgletal for jobcentrene",

@@ -35,7 +35,7 @@ from councilbook.reports.common import (
 )
 from councilbook.reports.model import Report, Section
 from councilbook.reports.registry import FrontPage, Item, ReportKind
-from councilbook.text import charts, present
+from councilbook.text import present
 from councilbook.text.front import decision_lines, goal_list, next_meeting_line, status_heading_line
 from councilbook.text.sentences import (
     STATUS_WORDS,
@@ -149,6 +149,8 @@ def status_report(
     scope: Scope | None = None,
 ) -> Report:
     """The status report from a meeting's computed status (for callers that have it already)."""
+    from councilbook.text import charts  # matplotlib only where a chart is drawn
+
     params = project.params
     meeting = result.meeting
     contract: Contract = result.contract
