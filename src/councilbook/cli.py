@@ -474,10 +474,10 @@ def status(
         project, chosen, result = first_status(params, data, project_root(), meeting_date, day, overview=not as_json)
         if not as_json:
             _print_status(chosen, result)
-        from councilbook.assembly.pipeline import status_report
+        from councilbook.assembly.pipeline import run_report
         from councilbook.text import present
 
-        report = status_report(project, chosen, params, data, project_root(), out_dir)
+        report = run_report(project, "status", chosen.date.isoformat(), params, data, project_root(), out_dir)
     if as_json:
         figures = present.status_figures(result)
         figures["notebook"] = display_path(report.notebook)

@@ -28,7 +28,7 @@ from councilbook.assembly.manifest import Run, expand_manifest, held_back, impor
 from councilbook.assembly.methodpage import write_method_page
 from councilbook.assembly.runkey import run_key
 from councilbook.core import release
-from councilbook.core.errors import StepFailed, display_path
+from councilbook.core.errors import ComputeError, StepFailed, display_path
 from councilbook.core.formats import format_date, format_month
 from councilbook.core.paths import check_project_root
 from councilbook.core.periods import period_from_code
@@ -36,7 +36,6 @@ from councilbook.data.ingest import write_snapshot
 from councilbook.parameters.model import Meeting, Parameters
 from councilbook.project.cache import save_prepared
 from councilbook.project.load import Project, load_project
-from councilbook.reports.kinds.status import meeting_nav_title, meeting_title
 from councilbook.reports.registry import get_kind, scope_report
 
 
@@ -314,45 +313,50 @@ def run_status(
     project, meeting, status = first_status(params_dir, data_path, root, meeting_date, today)
     if on_status is not None:
         on_status(project, meeting, status)
-    report = status_report(project, meeting, params_dir, data_path, root, out_dir)
+    report = run_report(project, "status", meeting.date.isoformat(), params_dir, data_path, root, out_dir)
     return StatusResult(meeting, status, project, report.notebook, report.html, report.run)
 
 
-def status_report(
+def report_run(project: Project, kind_id: str, key: str, params_dir: Path, data_path: Path, root: Path) -> Run:
+    """The run of one report as the book has it (its manifest entry), or, for a report the manifest leaves out,
+    the kind's item run from ``pipelines/<kind>.ipynb``."""
+    runs = [r for r in manifest_runs(project, root, params_dir, data_path) if r.kind == kind_id and r.key == key]
+    if runs:
+        return runs[0]
+    kind = get_kind(kind_id)
+    item = next((i for i in kind.items(project.params) if i.key == key), None)
+    if item is None:
+        raise ComputeError(f"der er ingen rapport {key} af typen {kind_id!r} i parametrene")
+    return Run(
+        kind_id,
+        key,
+        book.BookPaths(root).pipelines / f"{kind_id}.ipynb",
+        f"{kind_id}-{key}.ipynb",
+        {
+            "params_dir": notebook_path(params_dir, root),
+            "data_path": notebook_path(data_path, root),
+            "as_of": "",
+            kind.parameter: item.value,
+        },
+        item.title,
+        item.nav_title,
+        item.year,
+    )
+
+
+def run_report(
     project: Project,
-    meeting: Meeting,
+    kind_id: str,
+    key: str,
     params_dir: Path,
     data_path: Path,
     root: Path,
     out_dir: Path,
 ) -> StatusReport:
-    """Execute a meeting's status notebook (its run key as in the book, so a cached one is reused) and write it
-    as a standalone HTML page."""
-    runs = [
-        r
-        for r in manifest_runs(project, root, params_dir, data_path)
-        if r.kind == "status" and r.key == meeting.date.isoformat()
-    ]
-    run = (
-        runs[0]
-        if runs
-        else Run(
-            "status",
-            meeting.date.isoformat(),
-            book.BookPaths(root).pipelines / "status.ipynb",
-            f"status-{meeting.date.isoformat()}.ipynb",
-            {
-                "params_dir": notebook_path(params_dir, root),
-                "data_path": notebook_path(data_path, root),
-                "as_of": "",
-                "meeting_date": meeting.date.isoformat(),
-            },
-            meeting_title(meeting),
-            meeting_nav_title(meeting),
-            meeting.date.year,
-        )
-    )
-    notebook = out_dir / f"status-{meeting.date.isoformat()}.ipynb"
+    """Execute one report's notebook into ``out_dir`` (its run key as in the book, so a cached one is reused) and
+    write it as a standalone HTML page (``councilbook status`` runs a meeting's status report so)."""
+    run = report_run(project, kind_id, key, params_dir, data_path, root)
+    notebook = out_dir / f"{kind_id}-{key}.ipynb"
     run = key_run(dataclasses.replace(run, output=notebook.name), project, None)
     paths = book.BookPaths(root)
     save_prepared(project, params_dir, data_path, paths.prepared)
