@@ -21,7 +21,7 @@ AS_OF_ARG := $(if $(AS_OF),--as-of $(AS_OF))
 # Debian packages the PDF and the tests need.
 DEBIAN_PACKAGES := chromium chromium-driver poppler-utils fonts-dejavu-core libreoffice-calc-nogui libreoffice-writer-nogui
 
-.PHONY: help install system-deps sample validate book html publish contract-status packs calendar tables fetch lint test bench clean lock
+.PHONY: help install system-deps sample validate book html publish contract-status packs calendar tables fetch lint test test-fast bench clean lock
 
 help: ## Vis make-kommandoerne
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -93,8 +93,15 @@ lint: $(STAMP) ## Kontrollér stil (ruff), typer (mypy) og lagene (import-linter
 	$(BIN)/mypy src
 	$(BIN)/lint-imports
 
+# Two workers; a test is sent to whichever is free, the longest first (tests/conftest.py orders them), and a
+# module's other tests together (their module fixtures are made once).
+PYTEST_WORKERS := -n 2 --dist loadgroup --no-loadscope-reorder
+
 test: $(STAMP) system-deps lint ## Kør lint og derefter testene
-	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+test-fast: $(STAMP) ## Kør de hurtige tests: ingen bog bygges, ingen PDF trykkes, ingen rapport køres (få minutter)
+	$(BIN)/pytest $(PYTEST_WORKERS) -m "not book and not slow" $(PYTEST_ARGS)
 
 bench: $(STAMP) system-deps ## Mål bygningstider på eksemplet, mod almindelig Jupyter Book og i landsskala (RUNS=3)
 	$(BIN)/python benchmarks/bench.py --runs $(RUNS)
