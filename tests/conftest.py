@@ -9,7 +9,7 @@ import shutil
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -24,6 +24,57 @@ MINI = ROOT / "tests" / "fixtures" / "mini"
 MINI_ARGS = ["--params", str(MINI / "parameters"), "--data", str(MINI / "data")]  # the test council, for the CLI
 
 
+# What takes longest in `make test` (a minute or more on two cores), longest first: a test ("file::name", each
+# of its parameters alone) or a whole module ("file", for a module fixture that builds a book). They are sent to
+# the workers first, so that the rest fills in around them rather than one starting last (measure with
+# `make test PYTEST_ARGS=--durations=40`).
+LONGEST = (
+    "test_guide.py::test_follow_the_guide_from_a_fresh_clone",  # and the shared sample_book, which it asks for
+    "test_book.py::test_second_test_council_end_to_end",
+    "test_faults.py::test_a_build_killed_at_any_phase_leaves_the_book_whole",  # and the shared mini_book
+    "test_rebuild.py::test_rebuild_runs_only_what_changed",
+    "test_hostile_text.py",
+    "test_embargo.py::test_public_book_leaks_nothing",
+    "test_kinds.py::test_a_project_adds_a_kind_in_one_module",
+    "test_fetch_v3.py::test_a_book_built_on_fetched_figures_says_where_they_come_from",
+    "test_faults.py::test_two_builds_at_once",
+    "test_publish.py::test_publish_puts_the_site_with_its_pdf_in_place",
+    "test_rebuild.py::test_failing_report_is_contained_and_the_book_stays",
+    "test_faults.py::test_a_build_folder_that_cannot_be_written",
+    # Modules of many tests that take a while together (packs printed, reports run, a browser).
+    "test_meetings.py",
+    "test_any_council.py",
+    "test_pack.py",
+    "test_site.py",
+    "test_browser.py",
+    "test_phone_charts.py",
+    "test_generated_councils.py",
+    "test_cli.py",
+    "test_jobcentre_pages.py",
+    "test_fetch_v3.py",
+    "test_bad_inputs.py",
+    "test_danish_cli.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The LONGEST first, in their order; the rest as collected. A test of LONGEST is a unit of its own for
+    ``--dist loadgroup`` (make test); every other test is grouped with its module (one worker runs a module, so
+    its module fixtures are made once)."""
+    rank = {name: place for place, name in enumerate(LONGEST)}
+
+    def unit(item: pytest.Item) -> tuple[str, bool]:
+        module = item.path.name
+        test = f"{module}::{getattr(item, 'originalname', item.name)}"  # its parameters left out
+        return (test, True) if test in rank else (module, module in rank)
+
+    items.sort(key=lambda item: rank.get(unit(item)[0], len(rank)))
+    for item in items:
+        name, alone = unit(item)
+        if not (alone and "::" in name):
+            item.add_marker(pytest.mark.xdist_group(name.removesuffix(".py")))
+
+
 def require_tool(*names: str) -> str:
     """The first of ``names`` on PATH; skip without it, but fail when CI=true (CI must run it)."""
     for name in names:
@@ -34,6 +85,18 @@ def require_tool(*names: str) -> str:
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         pytest.fail(message + " - CI=true, so this test may not skip")
     pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def _kinds_as_they_were() -> Iterator[None]:
+    """A report kind a test registers (a project's own kind, a test kind) is gone after the test: the registry
+    is restored to what it held before."""
+    from councilbook.reports import registry
+
+    before = dict(registry._registry)
+    yield
+    registry._registry.clear()
+    registry._registry.update(before)
 
 
 @pytest.fixture
@@ -57,38 +120,96 @@ def copy_project(target: Path) -> Path:
     return target
 
 
-def build_html(project: Path) -> Path:
-    """``councilbook build --no-pdf`` in ``project``; its HTML folder."""
+def shared_folder(name: str, make: Callable[[Path], None], factory: pytest.TempPathFactory) -> Path:
+    """A folder made by ``make(folder)`` once for the whole test run and shared by the xdist workers (the first
+    to ask makes it, under a lock; the others wait for it): read it, never change it (:func:`copy_built` for a
+    copy to change). Made once even when it fails: who asks after a failure fails at once with its error."""
+    import fcntl
+
+    base = factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # one run's folder, not older runs'
+    target, failed = root / f"shared-{name}", root / f"shared-{name}.failed"
+    with (root / f"shared-{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if failed.is_file():
+            pytest.fail(f"the shared {name} could not be made (by another test):\n{failed.read_text()}")
+        if not (target / "done").is_file():
+            shutil.rmtree(target, ignore_errors=True)
+            try:
+                make(target)
+            except Exception as exc:  # not a skip (no Chromium): the next to ask skips likewise
+                failed.write_text(f"{type(exc).__name__}: {exc}", encoding="utf-8")
+                raise
+            (target / "done").touch()
+    return target
+
+
+def copy_built(project: Path, target: Path) -> Path:
+    """A copy of a built project folder (its _build with the published book's links and the reports' cache) to
+    change; the copy builds as the original would, reusing its reports when the council is inside the project."""
+    shutil.copytree(project, target, symlinks=True)
+    return target
+
+
+@pytest.fixture(scope="session")
+def sample_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project folder of the sample council's book, built (``councilbook --project PROJECT build``, as of
+    today: after every meeting, minutes, evaluation and contract) once for the whole test run and shared by the
+    xdist workers, with a marker planted in every non-public text (leaks.py), in a folder whose name no output
+    may show: read it, never change it. With PDF where Chromium is (``_build/pdf/book.pdf``), else HTML only."""
+    from leaks import plant_markers
     from typer.testing import CliRunner
 
     from councilbook.cli import app
 
-    cwd = Path.cwd()
-    os.chdir(project)
-    try:
-        result = CliRunner().invoke(app, ["build", "--no-pdf"])
+    def make(target: Path) -> None:
+        project = copy_project(target / BUILD_FOLDER / "project")
+        assert plant_markers(project / "parameters")
+        pdf = [] if shutil.which("chromium") or shutil.which("chromium-browser") else ["--no-pdf"]
+        result = CliRunner().invoke(app, ["--project", str(project), "build", *pdf])
         assert result.exit_code == 0, result.output + result.stderr
-    finally:
-        os.chdir(cwd)
-    return project / "_build/html"
+
+    return shared_folder("sample-book", make, tmp_path_factory) / BUILD_FOLDER / "project"
 
 
 @pytest.fixture(scope="session")
-def sample_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample book's HTML (``build --no-pdf``), built once for the whole test run and shared by the xdist
-    workers (the first to ask builds it, under a lock): read it, never change it."""
-    import fcntl
+def sample_html(sample_book: Path) -> Path:
+    """The sample book's HTML (``sample_book``'s, built once for the run): read it, never change it."""
+    return sample_book / "_build/html"
 
-    base = tmp_path_factory.getbasetemp()
-    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # one run's folder, not older runs'
-    target = root / "shared-sample-html"
-    with (root / "shared-sample-html.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (target / "done").is_file():
-            shutil.rmtree(target, ignore_errors=True)
-            build_html(copy_project(target / BUILD_FOLDER / "project"))  # a folder name no output may show
-            (target / "done").touch()
-    return target / BUILD_FOLDER / "project/_build/html"
+
+# The small test council inside a project folder, where it is given as relative paths: its reports' keys then
+# name no temporary folder, so a copy of the built project reuses them (copy_built).
+COUNCIL = "council"
+COUNCIL_ARGS = ["--params", f"{COUNCIL}/parameters", "--data", f"{COUNCIL}/data"]  # with --project PROJECT
+
+
+@pytest.fixture(scope="session")
+def mini_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project folder with the small test council in ``council/`` (a marker planted in every non-public
+    text: leaks.py), its book built with PDF once for the whole test run and shared by the xdist workers: read
+    it, never change it (``mini_book_copy`` to change it). Built as ``councilbook --project PROJECT build
+    --params council/parameters --data council/data``."""
+    from leaks import plant_markers
+    from typer.testing import CliRunner
+
+    from councilbook.cli import app
+
+    def make(target: Path) -> None:
+        require_tool("chromium", "chromium-browser")
+        project = copy_project(target / BUILD_FOLDER / "project")
+        shutil.copytree(MINI, project / COUNCIL)
+        assert plant_markers(project / COUNCIL / "parameters")
+        result = CliRunner().invoke(app, ["--project", str(project), "build", *COUNCIL_ARGS])
+        assert result.exit_code == 0, result.output + result.stderr
+
+    return shared_folder("mini-book", make, tmp_path_factory) / BUILD_FOLDER / "project"
+
+
+@pytest.fixture
+def mini_book_copy(mini_book: Path, tmp_path: Path) -> Path:
+    """A copy of ``mini_book``'s project folder, its book built (HTML and PDF) and its reports in the cache."""
+    return copy_built(mini_book, tmp_path / BUILD_FOLDER / "project")
 
 
 @pytest.fixture

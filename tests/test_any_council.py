@@ -151,8 +151,7 @@ def report_text(report) -> str:
 # ---------------------------------------------------------------------------
 
 
-def test_1_and_3_evaluation_with_mixed_follow_up_and_a_confidential_item(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.chdir(tmp_path)
+def test_1_and_3_evaluation_with_mixed_follow_up_and_a_confidential_item(tmp_path: Path) -> None:
     meetings = {
         2020: [
             {
@@ -205,8 +204,7 @@ def test_1_and_3_evaluation_with_mixed_follow_up_and_a_confidential_item(tmp_pat
 # ---------------------------------------------------------------------------
 
 
-def test_2_a_share_is_combined_weighted_by_its_population_never_summed(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.chdir(tmp_path)
+def test_2_a_share_is_combined_weighted_by_its_population_never_summed(tmp_path: Path) -> None:
     params, data = make(
         tmp_path,
         [goal("andel", "andel", "average", "lower", "2020", {"form": "level", "value": 20, "month": "2021M12"})],
@@ -242,8 +240,7 @@ def test_2_a_share_cannot_be_summed_over_months(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------------
 
 
-def test_4_a_quarterly_measure_through_status_forecast_charts_and_job_centres(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.chdir(tmp_path)
+def test_4_a_quarterly_measure_through_status_forecast_charts_and_job_centres(tmp_path: Path) -> None:
     measures = [
         *MEASURES,
         {
@@ -316,8 +313,7 @@ def test_5_the_second_test_council_validates() -> None:
 # ---------------------------------------------------------------------------
 
 
-def test_6_one_withheld_figure_is_named_and_the_rest_shown(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.chdir(tmp_path)
+def test_6_one_withheld_figure_is_named_and_the_rest_shown(tmp_path: Path) -> None:
     rows = [(m, a, p, None if (m, a, p) == ("ledige", "805", "2021M03") else v) for m, a, p, v in base_figures()]
     params, data = make(
         tmp_path, [goal("ledige", "ledige", "sum", "lower", "2020", {"form": "change", "percent": -5})], figures=rows
@@ -334,8 +330,7 @@ def test_6_one_withheld_figure_is_named_and_the_rest_shown(tmp_path: Path, monke
     assert "Prognosen skønner marts 2021 ud fra sidste års mønster" in text
 
 
-def test_6_a_final_result_with_a_withheld_month_is_not_made_up(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.chdir(tmp_path)
+def test_6_a_final_result_with_a_withheld_month_is_not_made_up(tmp_path: Path) -> None:
     rows = [(m, a, p, None if (m, a, p) == ("ledige", "805", "2020M03") else v) for m, a, p, v in base_figures()]
     meetings = {2021: [{"date": "2021-02-17", "kind": "ordinary", "title": "Rådsmøde"}]}  # cut-off December 2020
     params, data = make(
@@ -361,8 +356,7 @@ def test_6_a_final_result_with_a_withheld_month_is_not_made_up(tmp_path: Path, m
 # ---------------------------------------------------------------------------
 
 
-def test_7_framework_figures_of_the_current_year_are_not_read(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.chdir(tmp_path)
+def test_7_framework_figures_of_the_current_year_are_not_read(tmp_path: Path) -> None:
     rows = [(m, a, p, v * 10 if m == "befolkning" and p == "2021" else v) for m, a, p, v in base_figures()]
     params, data = make(
         tmp_path,
@@ -406,10 +400,22 @@ def test_8_a_meaningless_expected_level_is_flagged_not_ranked(tmp_path: Path) ->
 # ---------------------------------------------------------------------------
 
 
-def test_10_shares_in_points_counts_in_percent_everywhere(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.chdir(ROOT)
+@pytest.mark.slow
+def test_10_shares_in_points_counts_in_percent_everywhere(tmp_path: Path) -> None:
     result = runner.invoke(
-        app, ["status", "--meeting", "2013-08-28", "--json", "--out", str(tmp_path), "--today", "2013-08-01"]
+        app,
+        [
+            "--project",
+            str(ROOT),
+            "status",
+            "--meeting",
+            "2013-08-28",
+            "--json",
+            "--out",
+            str(tmp_path),
+            "--today",
+            "2013-08-01",
+        ],
     )
     assert result.exit_code == 0, result.stderr
     figures = json.loads(result.stdout)
@@ -432,10 +438,9 @@ def test_10_shares_in_points_counts_in_percent_everywhere(tmp_path: Path, monkey
     assert share["status"] == "on_track"
 
 
-def test_10_the_tolerance_of_a_share_goal_is_in_points(tmp_path: Path, monkeypatch) -> None:
+def test_10_the_tolerance_of_a_share_goal_is_in_points(tmp_path: Path) -> None:
     """A share goal short of its target by g percentage points is at risk within status_tolerance_pp of it,
     whatever the (percent) tolerance for counts says."""
-    monkeypatch.chdir(tmp_path)
     goals = [goal("andel", "andel", "average", "lower", "2020", {"form": "share", "percent": 20})]
     first = build_status_report(*make(tmp_path / "a", goals), "2021-06-16").figures["goals"][0]
     short = -first["gap_pp"]
@@ -452,6 +457,7 @@ def test_10_the_tolerance_of_a_share_goal_is_in_points(tmp_path: Path, monkeypat
 # ---------------------------------------------------------------------------
 
 
+@pytest.mark.book
 def test_13_minutes_show_a_missing_decision_as_missing_and_refuse_a_meeting_not_held(
     mini: Path, tmp_path: Path
 ) -> None:
@@ -488,7 +494,7 @@ def test_13_sent_minutes_need_every_decision(mini: Path) -> None:
 # ---------------------------------------------------------------------------
 
 
-def test_14_a_new_contract_is_a_draft_until_published(mini: Path, tmp_path: Path, monkeypatch) -> None:
+def test_14_a_new_contract_is_a_draft_until_published(mini: Path, tmp_path: Path) -> None:
     params = mini / "parameters"
     path = params / "contracts/2021.yml"
     text = path.read_text(encoding="utf-8").replace(
@@ -506,7 +512,6 @@ def test_14_a_new_contract_is_a_draft_until_published(mini: Path, tmp_path: Path
     # Published in March 2022, when the data still end in December 2021:
     path = params / "contracts/2022.yml"
     path.write_text(path.read_text(encoding="utf-8") + "published: 2022-03-20\n", encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
     text = report_text(build_contract_report(params, mini / "data", 2022))
     assert ",:" not in text and "Tallene er opgjort til og med januar 2022" not in text  # the data end earlier
     assert "De seneste tal i data er fra december 2021" in text
@@ -536,10 +541,9 @@ def test_14_new_meeting_is_checked_like_validate(mini: Path) -> None:
 # ---------------------------------------------------------------------------
 
 
-def test_15_provenance_names_files_not_server_paths(tmp_path: Path, monkeypatch) -> None:
+def test_15_provenance_names_files_not_server_paths(tmp_path: Path) -> None:
     elsewhere = tmp_path / "srv" / "councilbook-inputs"
     shutil.copytree(MINI, elsewhere)
-    monkeypatch.chdir(tmp_path)
     report = build_status_report(elsewhere / "parameters", elsewhere / "data", "2021-06-16")
     assert report.closing.details is not None  # the files are named under "Teknisk dokumentation"
     closing = report.closing.text.text + "\n" + repr(report.closing.details)

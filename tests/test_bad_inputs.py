@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 from conftest import MINI
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from councilbook.cli import app
-from councilbook.core.errors import Problem
+from councilbook.core.errors import Problem, display_path
 from councilbook.data.areas import AreaIndex
 from councilbook.data.ingest import DataSource, ReadContext, read_data_file
 from councilbook.parameters.model import (
@@ -38,10 +38,20 @@ TOO_DEEP = "lister og nøgler ligger mere end 50 niveauer inde i hinanden; tjek 
 
 
 @pytest.fixture
-def project(project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the project (sample parameters and data), as the working directory."""
-    monkeypatch.chdir(project_copy)
+def project(project_copy: Path) -> Path:
+    """A copy of the project (sample parameters and data), given to the commands as --project."""
     return project_copy
+
+
+def run(project: Path, command: str) -> Result:
+    """``councilbook --project PROJECT COMMAND --params parameters --data data/sample``; its output shows the
+    files as from the project folder (:func:`as_given`)."""
+    return runner.invoke(app, ["--project", str(project), command, *ARGS])
+
+
+def as_given(text: str, project: Path) -> str:
+    """``text`` with the project folder left out of the paths it shows: as a user in that folder reads it."""
+    return text.replace(f"{display_path(project)}/", "")
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -62,15 +72,15 @@ def problems_shown(stderr: str) -> list[str]:
 def assert_refused(project: Path, *expected: str, exact: bool = True) -> None:
     """`validate` and `build` exit 2 listing the ``expected`` problems (``exact``: and nothing that
     follows from them), with no traceback, and build makes nothing."""
-    result = runner.invoke(app, ["validate", *ARGS])
+    result = run(project, "validate")
     assert result.exit_code == 2, (result.exception, result.output)
     assert "Traceback" not in result.output
-    shown = problems_shown(result.stderr)  # by file, then by line and column
+    shown = problems_shown(as_given(result.stderr, project))  # by file, then by line and column
     assert sorted(shown) == sorted(expected) if exact else set(expected) <= set(shown), "\n".join(shown)
-    result = runner.invoke(app, ["build", *ARGS])
+    result = run(project, "build")
     assert result.exit_code == 2, (result.exception, result.output)
     assert "Traceback" not in result.output
-    assert problems_shown(result.stderr.split(" ...\n", 1)[-1]) == shown  # after the stage line
+    assert problems_shown(as_given(result.stderr, project).split(" ...\n", 1)[-1]) == shown  # after the stage line
     for output in ("_build", "book/generated", "data/processed"):
         assert not (project / output).exists(), f"{output} was made"
 
@@ -369,9 +379,9 @@ def test_a_file_of_a_year_that_holds_nothing_is_never_silently_left_out(text: st
     """Without the message the year's meetings would just be missing from the book (the parameters
     alone: `validate` checks them first, as test_parameter_fault_is_named shows)."""
     (project / "parameters/meetings/2013.yml").write_text(text, encoding="utf-8")
-    _params, problems = check_parameters("parameters")
+    _params, problems = check_parameters(project / "parameters")
     what = "skriv året (year) og møderne (meetings) i den, eller slet filen"
-    assert [str(p) for p in problems] == [
+    assert [as_given(str(p), project) for p in problems] == [
         f"parameters/meetings/2013.yml: filen er tom; {what}"
         if not text.strip()
         else f"parameters/meetings/2013.yml: filen har kun kommentarer (eller ~), så intet i den bliver læst; {what}"
@@ -530,6 +540,8 @@ def test_empty_excel_cells_keep_their_column(tmp_path: Path) -> None:
 
 
 def test_the_sample_still_validates(project: Path) -> None:
-    result = runner.invoke(app, ["validate", *ARGS])
+    result = run(project, "validate")
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("OK: parameters (2 kontrakter, 12 møder, 1 evaluering, 44 jobcentre)")
+    assert as_given(result.stdout, project).startswith(
+        "OK: parameters (2 kontrakter, 12 møder, 1 evaluering, 44 jobcentre)"
+    )

@@ -120,6 +120,7 @@ def test_format_size() -> None:
     assert bookpdf.format_size(1_234_567) == "1,2 MB"
 
 
+@pytest.mark.book
 @pytest.mark.needs_chromium
 def test_prints_are_cached_by_what_is_printed(tmp_path: Path) -> None:
     """A page is printed once; printed again only when its article (not its navigation) changes; the book is
@@ -196,6 +197,7 @@ def page_with(reader: PdfReader, text: str) -> int:
     return next(n for n, page in enumerate(reader.pages) if text in page.extract_text())
 
 
+@pytest.mark.book
 @pytest.mark.needs_chromium
 def test_book_and_report_pdfs_link_within_themselves_and_print_the_technical_part_once(tmp_path: Path) -> None:
     """Links to a page of the book go to its place in the book's PDF (the anchor's page), links to pages not in

@@ -95,6 +95,7 @@ def test_the_scales_are_one_picture_laid_out_once() -> None:
         assert agree > 0.95  # the same picture: dark where the 1x picture is dark
 
 
+@pytest.mark.book
 @pytest.mark.needs_chromium
 @pytest.mark.needs_poppler
 def test_the_print_takes_the_1x_picture(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import MINI_ARGS, unnamed_figures
+from conftest import MINI_ARGS, copy_project, unnamed_figures
 from typer.main import get_command
 from typer.testing import CliRunner
 
@@ -48,7 +48,10 @@ Brug: councilbook [TILVALG] KOMMANDO [ARGUMENTER]...
   HTML og PDF.
 
 Tilvalg:
-  --help  Vis denne hjælp og afslut.
+  --project MAPPE  Projektmappen (standard: den aktuelle mappe). Relative
+                   stier i --params, --data, --out og de andre stier regnes da
+                   fra projektmappen.
+  --help           Vis denne hjælp og afslut.
 
 Kommandoer:
   validate  Kontrollér parametre og data, og vis hvert problem.
@@ -128,15 +131,14 @@ def test_examples_in_help_are_never_wrapped(columns: str) -> None:
 
 
 @pytest.mark.parametrize("command", ["status", "pack"])
-def test_today_is_an_old_name_for_as_of(command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_today_is_an_old_name_for_as_of(command: str, tmp_path: Path) -> None:
     """--as-of on every command; --today still works on status and pack (hidden), with a note."""
-    monkeypatch.chdir(ROOT)
-    assert "--today" not in runner.invoke(app, [command, "--help"]).output
-    assert "--as-of DATO" in runner.invoke(app, [command, "--help"]).output
+    assert "--today" not in runner.invoke(app, ["--project", str(ROOT), command, "--help"]).output
+    assert "--as-of DATO" in runner.invoke(app, ["--project", str(ROOT), command, "--help"]).output
     args = [command, *MINI_ARGS, "--today", "not-a-date", "--out", str(tmp_path)]
     if command == "pack":
         args.append("--due")
-    result = runner.invoke(app, args)
+    result = runner.invoke(app, ["--project", str(ROOT), *args])
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
         "Bemærk: --today hedder nu --as-of; skriv --as-of ÅÅÅÅ-MM-DD (--today virker stadig, men forsvinder).",
@@ -183,9 +185,54 @@ def test_python_dash_m() -> None:
     assert result.returncode == 0 and "validate" in result.stdout
 
 
-def test_status_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-    result = runner.invoke(app, ["status", *MINI_ARGS, "--meeting", "2021-06-16", "--json", "--out", str(tmp_path)])
+@pytest.mark.slow
+def test_project_is_given_from_another_working_folder(tmp_path: Path) -> None:
+    """``councilbook --project MAPPE``: the project is that folder wherever the command runs from. Relative
+    --params, --data and --out are taken from it, what the command keeps (the validated project, the status
+    notebook and page) lands in it, and the report's kernel works in it; nothing is written where it ran."""
+    project = copy_project(tmp_path / "project")
+    shutil.copytree(MINI, project / "council")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    councilbook = [sys.executable, "-m", "councilbook", "--project", "../project"]  # relative to the working folder
+    council = ["--params", "council/parameters", "--data", "council/data"]
+    done = subprocess.run([*councilbook, "validate", *council], cwd=elsewhere, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"OK: {project.resolve()}/council/parameters (2 kontrakter, 3 møder")
+    assert list((project / "_build/cache/projects").glob("*.pickle"))  # kept in the project for what follows
+    done = subprocess.run(
+        [*councilbook, "status", *council, "--meeting", "2021-06-16", "--json", "--out", "status"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout)
+    assert figures["notebook"] == f"{project.resolve()}/status/status-2021-06-16.ipynb"
+    assert (project / "status/status-2021-06-16.html").is_file()
+    assert list(elsewhere.iterdir()) == []
+    # Without --project, the working folder is the project: here it is none, and the command says so.
+    done = subprocess.run(
+        [sys.executable, "-m", "councilbook", "status", "--params", "../project/council/parameters"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1 and "er ikke en projektmappe til councilbook" in done.stderr, done.stderr
+
+
+def test_project_that_is_no_folder(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["--project", str(tmp_path / "nowhere"), "validate", *MINI_ARGS])
+    assert result.exit_code == 2
+    assert result.stderr.endswith("nowhere er ikke en mappe; angiv mappen, hvor _config.yml ligger.\n")
+    assert "--project MAPPE" in runner.invoke(app, ["--help"]).output
+
+
+@pytest.mark.slow
+def test_status_json(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["--project", str(ROOT), "status", *MINI_ARGS, "--meeting", "2021-06-16", "--json", "--out", str(tmp_path)]
+    )
     assert result.exit_code == 0, result.stderr
     figures = json.loads(result.stdout)
     project = load_project(MINI / "parameters", MINI / "data")
@@ -250,15 +297,15 @@ def _rows_in_blocks(lines: list[str]) -> list[list[str]]:
     return rows
 
 
-def test_status_terminal_table_shows_what_the_page_shows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.slow
+def test_status_terminal_table_shows_what_the_page_shows(tmp_path: Path) -> None:
     """Point 12: the terminal shows every column of the HTML table with the same values (the change of the
     forecast since the previous meeting included): as a table a row a line where it fits, in an 80-column
     terminal as a table in blocks (a goal's title over its figures), and as cards where even that does not fit."""
-    monkeypatch.chdir(ROOT)
     args = ["status", *MINI_ARGS, "--meeting", "2021-11-03", "--out", str(tmp_path)]
     html_rows = None
     for columns in ("250", "80", "40"):
-        result = runner.invoke(app, args, env={"COLUMNS": columns})
+        result = runner.invoke(app, ["--project", str(ROOT), *args], env={"COLUMNS": columns})
         assert result.exit_code == 0, result.stderr
         lines = [line for line in result.stdout.splitlines()[2:] if not line.startswith(("Notesbog:", "HTML:"))]
         if columns != "40":  # paths aside, nothing wider than the terminal (cards are the last resort)
@@ -297,11 +344,13 @@ def test_the_sample_status_table_fits_80_columns_as_a_table() -> None:
     assert _rows_in_blocks(lines) == [[cell.replace("\u2060", "") for cell in row] for row in table.rows]
 
 
-def test_status_table_for_the_next_meeting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
+@pytest.mark.slow
+def test_status_table_for_the_next_meeting(tmp_path: Path) -> None:
     result = runner.invoke(
         app,
         [
+            "--project",
+            str(ROOT),
             "status",
             *MINI_ARGS,
             "--as-of",
@@ -318,11 +367,13 @@ def test_status_table_for_the_next_meeting(tmp_path: Path, monkeypatch: pytest.M
     assert lines[-1].startswith("HTML:") and lines[-1].endswith("status-2021-06-16.html")
 
 
-def test_status_after_the_last_meeting_takes_the_latest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
+@pytest.mark.slow
+def test_status_after_the_last_meeting_takes_the_latest(tmp_path: Path) -> None:
     result = runner.invoke(
         app,
         [
+            "--project",
+            str(ROOT),
             "status",
             *MINI_ARGS,
             "--as-of",
@@ -336,9 +387,8 @@ def test_status_after_the_last_meeting_takes_the_latest(tmp_path: Path, monkeypa
     assert json.loads(result.stdout)["meeting"] == "2021-11-03"
 
 
-def test_status_unknown_meeting(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-    result = runner.invoke(app, ["status", *MINI_ARGS, "--meeting", "2021-06-17"])
+def test_status_unknown_meeting() -> None:
+    result = runner.invoke(app, ["--project", str(ROOT), "status", *MINI_ARGS, "--meeting", "2021-06-17"])
     assert result.exit_code == 2
     assert result.stderr.strip() == (
         "Der er intet møde den 17. juni 2021 i parametrene (møderne er 2021: 10. februar, 16. juni og 3. november); "
@@ -346,16 +396,16 @@ def test_status_unknown_meeting(monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
-def test_status_says_when_the_data_stop_before_the_meeting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.slow
+def test_status_says_when_the_data_stop_before_the_meeting(tmp_path: Path) -> None:
     """A meeting whose figures run past the data: the missing months are named, with what to do."""
     params = tmp_path / "parameters"
     shutil.copytree(MINI / "parameters", params)
-    monkeypatch.chdir(ROOT)
     for command in (["new", "contract", "2022"], ["new", "meeting", "2022-03-16", "--kind", "ordinary"]):
-        result = runner.invoke(app, [*command, "--params", str(params)])
+        result = runner.invoke(app, ["--project", str(ROOT), *command, "--params", str(params)])
         assert result.exit_code == 0, result.output + result.stderr
     args = ["status", "--params", str(params), "--data", str(MINI / "data"), "--meeting", "2022-03-16"]
-    result = runner.invoke(app, [*args, "--out", str(tmp_path / "out")])
+    result = runner.invoke(app, ["--project", str(ROOT), *args, "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.stderr
     assert result.stderr.strip() == (
         "Bemærk: tallene slutter i december 2021, men tallene til dette møde går til og med januar 2022, så de "

@@ -239,9 +239,9 @@ ERRORS: dict[str, list[str]] = {
 
 
 @pytest.mark.parametrize("case", sorted(ERRORS))
-def test_a_usage_or_input_error_is_danish(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-    result = runner.invoke(app, ERRORS[case], env={"COLUMNS": "80"})
+def test_a_usage_or_input_error_is_danish(case: str) -> None:
+    args = ERRORS[case]
+    result = runner.invoke(app, ["--project", str(ROOT), *args] if args else args, env={"COLUMNS": "80"})
     assert result.exit_code == 2, (result.exit_code, result.output, result.stderr)
     output = result.output + result.stderr
     assert "Traceback" not in output and output.strip()
@@ -249,27 +249,24 @@ def test_a_usage_or_input_error_is_danish(case: str, monkeypatch: pytest.MonkeyP
 
 
 @pytest.mark.parametrize("case", FAULTS)
-def test_an_error_in_the_files_is_danish(case: str, broken: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-    result = runner.invoke(app, _plant(case, broken))
+def test_an_error_in_the_files_is_danish(case: str, broken: Path) -> None:
+    result = runner.invoke(app, ["--project", str(ROOT), *_plant(case, broken)])
     assert result.exit_code == 2, result.output
     assert re.search(r"(linje \d+|række \d+)", result.stderr), result.stderr
     assert english_words(result.output + result.stderr) == set(), result.stderr
 
 
-def test_a_folder_that_is_no_project_is_danish(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    result = runner.invoke(app, ["status", *MINI_ARGS])
+def test_a_folder_that_is_no_project_is_danish(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["--project", str(tmp_path), "status", *MINI_ARGS])
     assert result.exit_code == 1
     assert "er ikke en projektmappe til councilbook" in result.stderr
     assert english_words(result.stderr) == set(), result.stderr
 
 
-def test_what_a_successful_command_says_is_danish(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_what_a_successful_command_says_is_danish(tmp_path: Path) -> None:
     """validate, new and calendar as they answer when all is well (status: see test_cli)."""
     params = tmp_path / "parameters"
     shutil.copytree(MINI / "parameters", params)
-    monkeypatch.chdir(ROOT)
     outputs = []
     for args in (
         ["validate", "--params", str(params), "--data", str(MINI / "data")],
@@ -277,7 +274,7 @@ def test_what_a_successful_command_says_is_danish(tmp_path: Path, monkeypatch: p
         ["new", "meeting", "2022-03-16", "--params", str(params)],
         ["calendar", "--params", str(params), "--as-of", "2021-05-01"],
     ):
-        result = runner.invoke(app, args)
+        result = runner.invoke(app, ["--project", str(ROOT), *args])
         assert result.exit_code == 0, result.output + result.stderr
         outputs.append(result.output + result.stderr)
     assert english_words("\n".join(outputs)) == set(), "\n".join(outputs)

@@ -57,13 +57,14 @@ def files_with_marker(folder: Path) -> list[str]:
     return sorted(found)
 
 
-def test_public_book_leaks_nothing(project_copy: Path, mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_public_book_leaks_nothing(project_copy: Path, mini: Path) -> None:
     require_tool("chromium", "chromium-browser")
     require_tool("pdftotext")
     plant_markers(mini)
-    monkeypatch.chdir(project_copy)
+    here = ["--project", str(project_copy)]
     result = runner.invoke(
-        app, ["build", "--params", str(mini / "parameters"), "--data", str(mini / "data"), "--as-of", "2021-07-10"]
+        app,
+        [*here, "build", "--params", str(mini / "parameters"), "--data", str(mini / "data"), "--as-of", "2021-07-10"],
     )
     assert result.exit_code == 0, result.output + result.stderr
     html = project_copy / "_build/html"
@@ -84,6 +85,7 @@ def test_public_book_leaks_nothing(project_copy: Path, mini: Path, monkeypatch: 
     result = runner.invoke(
         app,
         [
+            *here,
             "pack",
             "--params",
             str(mini / "parameters"),

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import require_tool, served
+from conftest import COUNCIL_ARGS, require_tool, served
 from test_rebuild import digest, fetch
 from typer.testing import CliRunner
 
@@ -32,10 +32,12 @@ def _args(mini: Path) -> list[str]:
     return ["--params", str(mini / "parameters"), "--data", str(mini / "data")]
 
 
-def _start(project: Path, mini: Path, *extra: str, kill_at: str = "") -> subprocess.Popen[bytes]:
+def _start(project: Path, council: list[str], *extra: str, kill_at: str = "") -> subprocess.Popen[bytes]:
+    """``councilbook --project PROJECT build COUNCIL EXTRA`` as a process of its own (its working folder the
+    project's, as its children's: _left_behind finds them by it); with ``kill_at``, it kills itself there."""
     env = {**os.environ, KILL_ENV: kill_at} if kill_at else dict(os.environ)
     return subprocess.Popen(
-        [COUNCILBOOK, "build", "--force", *extra, *_args(mini)],
+        [COUNCILBOOK, "--project", str(project), "build", *extra, *council],
         cwd=project,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -92,55 +94,56 @@ def _state(project: Path) -> tuple[str, str, dict[str, str]]:
     return folders.pop().name, digest(build / "html"), keys
 
 
-def test_a_build_killed_at_any_phase_leaves_the_book_whole(
-    project_copy: Path, mini: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_build_killed_at_any_phase_leaves_the_book_whole(mini_book_copy: Path) -> None:
+    """Builds of conftest's ``mini_book`` (copied, its book published) killed at each phase: while the reports
+    run (all run again: --force), and, with a page of the book changed (the reports from the cache), in Sphinx,
+    in Chromium, and at each step of the flip."""
     require_tool("chromium", "chromium-browser")
-    monkeypatch.chdir(project_copy)
-    result = runner.invoke(app, ["build", *_args(mini)])
-    assert result.exit_code == 0, result.output + result.stderr
-    before = _state(project_copy)
-    build = project_copy / "_build"
+    project = mini_book_copy
+    before = _state(project)
+    build = project / "_build"
     versions = build / "versions"
+    page = project / "book/om.md"
+    text = page.read_text(encoding="utf-8")
     with served(build / "html") as url:
         index = fetch(url + "/generated/index.html")
         phases: list[tuple[str, Callable[[], bool] | None, str, tuple[str, ...]]] = [
-            ("reports", lambda: any((build / "cache/.running").glob("*.ipynb")), "", ("--no-pdf",)),
+            ("reports", lambda: any((build / "cache/.running").glob("*.ipynb")), "", ("--no-pdf", "--force")),
             ("Sphinx", lambda: any(versions.glob("*/work/html/**/*.html")), "", ("--no-pdf",)),
             ("Chromium", lambda: any(versions.glob("*/work/html/**/*.cb-print.html")), "", ()),
             ("built", None, "built", ("--no-pdf",)),
             ("complete", None, "complete", ("--no-pdf",)),
         ]
-        for phase, ready, kill_at, extra in phases:
-            process = _start(project_copy, mini, *extra, kill_at=kill_at)
+        for number, (phase, ready, kill_at, extra) in enumerate(phases):
+            page.write_text(f"{text}\nÆndring {number}.\n", encoding="utf-8")  # a book to build anew
+            process = _start(project, COUNCIL_ARGS, *extra, kill_at=kill_at)
             if ready is not None:
                 _wait_for(ready, process, phase)
                 os.kill(process.pid, signal.SIGKILL)  # the build alone: its children must end by themselves
             assert process.wait(timeout=180) == -signal.SIGKILL, phase
-            assert _ends_alone(project_copy) == [], phase
-            assert _state(project_copy) == before, phase
+            assert _ends_alone(project) == [], phase
+            assert _state(project) == before, phase
             assert fetch(url + "/generated/index.html") == index, phase
         # Killed once the new book is published, before the old one is cleared away: wholly the new one.
-        process = _start(project_copy, mini, "--no-pdf", kill_at="published")
+        process = _start(project, COUNCIL_ARGS, "--no-pdf", kill_at="published")
         assert process.wait(timeout=180) == -signal.SIGKILL
-        folder, _, keys = _state(project_copy)
+        folder, _, keys = _state(project)
         assert folder != before[0] and keys["html"] != before[2]["html"]  # HTML only: the new front page
         assert keys["pdf"] == before[2]["pdf"] and (build / "pdf/book.pdf").is_file()  # the PDF kept
         assert (build / "html/generated/index.html").is_file() and not (build / "current/work").exists()
     # The next build clears what the killed ones left, and publishes.
-    result = runner.invoke(app, ["build", *_args(mini)])
+    result = runner.invoke(app, ["--project", str(project), "build", *COUNCIL_ARGS])
     assert result.exit_code == 0, result.output + result.stderr
-    folder, _, keys = _state(project_copy)
+    folder, _, keys = _state(project)
     assert keys["html"] == keys["pdf"] and folder != before[0]
     assert len(list(versions.iterdir())) <= 2 and not (build / "cache/.running").exists()
 
 
-def test_two_builds_at_once(project_copy: Path, mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(project_copy)
-    first = _start(project_copy, mini, "--no-pdf")
+def test_two_builds_at_once(project_copy: Path, mini: Path) -> None:
+    first = _start(project_copy, _args(mini), "--no-pdf", "--force")
     lock = project_copy / "_build/.lock"
     _wait_for(lambda: lock.is_file() and f"pid {first.pid}," in lock.read_text(), first, "its lock")
-    second = runner.invoke(app, ["build", "--no-pdf", *_args(mini)])
+    second = runner.invoke(app, ["--project", str(project_copy), "build", "--no-pdf", *_args(mini)])
     assert second.exit_code == 1
     assert (
         f"Bygningen fejlede; den offentliggjorte bog er, som den var: en anden bygning af dette projekt kører "
@@ -160,16 +163,17 @@ def _namespace_ok() -> bool:
 
 @pytest.mark.skipif(not _namespace_ok(), reason="needs root and a private mount namespace (unshare -m)")
 @pytest.mark.parametrize("fault", ["read-only", "full"])
-def test_a_build_folder_that_cannot_be_written(
-    project_copy: Path, mini: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fault: str
-) -> None:
-    monkeypatch.chdir(project_copy)
-    result = runner.invoke(app, ["build", "--no-pdf", *_args(mini)])
-    assert result.exit_code == 0, result.output + result.stderr
-    build = project_copy / "_build"
+def test_a_build_folder_that_cannot_be_written(mini_book_copy: Path, tmp_path: Path, fault: str) -> None:
+    """A build of conftest's ``mini_book`` (copied, its book published) into a build folder that is read-only
+    or full."""
+    project = mini_book_copy
+    # The validated project kept under its place (a build here keeps it so): the copy's, as a build here before.
+    validated = runner.invoke(app, ["--project", str(project), "validate", *COUNCIL_ARGS])
+    assert validated.exit_code == 0, validated.output + validated.stderr
+    build = project / "_build"
     before = _book_and_files(build)
     # A changed page: the reports come from the cache, the book itself must be built again.
-    page = project_copy / "book/om.md"
+    page = project / "book/om.md"
     page.write_text(page.read_text(encoding="utf-8") + "\nEn ny linje.\n", encoding="utf-8")
     saved = tmp_path / "saved"
     shutil.copytree(build, saved, symlinks=True)
@@ -179,11 +183,12 @@ def test_a_build_folder_that_cannot_be_written(
     else:  # room for what is there and 1 MB more: the new version folder does not fit
         mount = f"mount -t tmpfs -o size={used // 1024 + 1024}k tmpfs {build} && cp -a {saved}/. {build}/"
     script = (
-        f"set -e; {mount}; set +e; {COUNCILBOOK} build --no-pdf {' '.join(_args(mini))} 2>{tmp_path}/err; "
+        f"set -e; {mount}; set +e; {COUNCILBOOK} --project {project} build --no-pdf {' '.join(COUNCIL_ARGS)} "
+        f"2>{tmp_path}/err; "
         f"echo $? > {tmp_path}/code; cp -a {build}/. {tmp_path}/after/"
     )
     (tmp_path / "after").mkdir()
-    subprocess.run(["unshare", "-m", "sh", "-c", script], cwd=project_copy, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["unshare", "-m", "sh", "-c", script], cwd=project, check=True, stdout=subprocess.DEVNULL)
     error = (tmp_path / "err").read_text(encoding="utf-8")
     assert (tmp_path / "code").read_text().strip() == "1", error
     reason = "den ligger på et skrivebeskyttet filsystem" if fault == "read-only" else "disken er fuld"
@@ -195,7 +200,7 @@ def test_a_build_folder_that_cannot_be_written(
     assert "Traceback" not in error
     after = tmp_path / "after"
     assert _book_and_files(after) == before  # the book as it was, and nothing left behind
-    assert _ends_alone(project_copy) == []
+    assert _ends_alone(project) == []
 
 
 def _book_and_files(folder: Path) -> tuple[str, list[str]]:

@@ -62,6 +62,7 @@ def data_requests(universe: Any) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_fetch_the_sample_then_validate_and_status(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The tidy CSV holds exactly the figures served (withheld ones missing; no totals, aggregates, duplicates
     or other measures), though the server shuffles, repeats and pads its answers; every request is one the
@@ -220,8 +221,9 @@ def test_a_book_built_on_fetched_figures_says_where_they_come_from(
     with serve(universe) as url:
         result = fetch(url, project / "parameters", data, tmp_path / "raw", monkeypatch=monkeypatch)
     assert result.exit_code == 0, result.output + result.stderr
-    monkeypatch.chdir(project)
-    result = runner.invoke(app, ["build", "--no-pdf", "--data", "data/fetched", "--as-of", "2021-12-31"])
+    result = runner.invoke(
+        app, ["--project", str(project), "build", "--no-pdf", "--data", "data/fetched", "--as-of", "2021-12-31"]
+    )
     assert result.exit_code == 0, result.output + result.stderr
     pages = list((project / "_build/html/generated").rglob("*.html"))
     status_pages = [p for p in pages if "meetings" in p.parts]

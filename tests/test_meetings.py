@@ -19,7 +19,7 @@ from pypdf import PdfReader
 
 from councilbook.analysis import compute
 from councilbook.analysis.actions import collect_actions, count_actions, describe_action_counts, pending_actions
-from councilbook.core.errors import InputError
+from councilbook.core.errors import InputError, display_path
 from councilbook.members.calendar import compute_deadlines
 from councilbook.members.minutes import build_after_meeting, find_news, headline, minutes_html
 from councilbook.members.pack import PackFrozen, build_pack, pack_frozen, send_pack
@@ -175,6 +175,7 @@ def sample_pack(tmp_path_factory: pytest.TempPathFactory):
     return build_pack(*SAMPLE, date(2013, 5, 29), ROOT, out, as_of=date(2013, 5, 20))
 
 
+@pytest.mark.book
 def test_pack_merges_the_attachment_after_its_item_with_page_references(sample_pack) -> None:
     pdf = sample_pack.pdf
     marks = outline(pdf)
@@ -207,6 +208,7 @@ def test_pack_merges_the_attachment_after_its_item_with_page_references(sample_p
     assert f"Bilag 3.1: Notat om unge uden uddannelse i regionen, side {attached_from}" in printed
 
 
+@pytest.mark.book
 def test_pack_cover_agenda_and_lean_contents(sample_pack) -> None:
     pages = pages_text(sample_pack.pdf)
     cover = " ".join(pages[0].split())
@@ -236,6 +238,7 @@ def test_pack_cover_agenda_and_lean_contents(sample_pack) -> None:
     assert "Vis tabellen" not in text
 
 
+@pytest.mark.book
 def test_pack_body_text_is_never_below_9_pt(sample_pack) -> None:
     """Measured in the PDF: every piece of text on the pack's own pages (not the attachments) is at least
     9 pt, except the running header and the page numbers in the margins (8 pt)."""
@@ -255,6 +258,7 @@ def test_pack_body_text_is_never_below_9_pt(sample_pack) -> None:
     assert sizes and min(sizes)[0] >= 9, sorted(sizes)[:5]
 
 
+@pytest.mark.book
 def test_a_sent_pack_is_never_rewritten_and_a_correction_is_a_new_version(tmp_path: Path) -> None:
     require_tool("chromium", "chromium-browser")
     out = tmp_path / "packs"
@@ -288,6 +292,7 @@ def test_a_sent_pack_is_never_rewritten_and_a_correction_is_a_new_version(tmp_pa
     assert history.frozen(date(2013, 2, 13), date(2013, 2, 14)) is not None
 
 
+@pytest.mark.book
 def test_draft_minutes_are_attached_to_the_minutes_item(mini: Path, tmp_path: Path) -> None:
     """Two meetings a fortnight apart: at the second one's material date the first one's minutes are still
     within their objection period, so they go with the pack as a draft."""
@@ -318,6 +323,7 @@ def test_draft_minutes_are_attached_to_the_minutes_item(mini: Path, tmp_path: Pa
     assert "Beslutningsreferat" in page and "Udkast" in page and "Bilag 1.1 · Side" in page
 
 
+@pytest.mark.book
 def test_the_nord_pack_converts_a_spreadsheet_and_shows_the_action_log(tmp_path: Path) -> None:
     require_tool("chromium", "chromium-browser")
     require_tool("libreoffice", "soffice")
@@ -335,6 +341,7 @@ def test_the_nord_pack_converts_a_spreadsheet_and_shows_the_action_log(tmp_path:
     assert "Lægge en plan for fælles virksomhedsservice" not in text  # done before the pack
 
 
+@pytest.mark.book
 def test_a_pack_without_attachments_members_or_times(mini: Path, tmp_path: Path) -> None:
     """The mini council names no members and no times: the pack says nothing it does not know."""
     require_tool("chromium", "chromium-browser")
@@ -368,6 +375,7 @@ def test_minutes_name_time_place_present_and_absent_and_hide_closed_items() -> N
     assert "Thomas Brandt (Dansk Arbejdsgiverforening), Jens" not in members.split("Til stede")[1].split("Afbud")[0]
 
 
+@pytest.mark.book
 def test_minutes_without_decisions_mark_them_missing_never_a_default(tmp_path: Path) -> None:
     require_tool("chromium", "chromium-browser")
     result = build_after_meeting(*SAMPLE, date(2013, 12, 11), tmp_path, date(2013, 12, 12))
@@ -385,6 +393,7 @@ def _press(day: date, as_of: date, tmp_path: Path) -> str:
     return " ".join(pages_text(result.press_release)[0].split())
 
 
+@pytest.mark.book
 def test_press_releases_lead_with_what_is_news(tmp_path: Path) -> None:
     require_tool("chromium", "chromium-browser")
     decision = _press(date(2013, 2, 20), date(2013, 3, 10), tmp_path)
@@ -465,6 +474,7 @@ def test_new_meeting_writes_the_templates_standard_items(tmp_path: Path) -> None
     ]
 
 
+@pytest.mark.book
 def test_an_attachment_libreoffice_cannot_read_is_an_error_naming_item_and_file(mini: Path, tmp_path: Path) -> None:
     require_tool("chromium", "chromium-browser")
     require_tool("libreoffice", "soffice")
@@ -486,6 +496,7 @@ def test_an_attachment_libreoffice_cannot_read_is_an_error_naming_item_and_file(
     assert not (tmp_path / "2021-06-16" / "manifest.json").exists()
 
 
+@pytest.mark.book
 def test_milestone_press_releases_for_the_contract_and_the_analysis_report(tmp_path: Path) -> None:
     require_tool("chromium", "chromium-browser")
     from councilbook.members.press import build_milestone_press_release
@@ -509,28 +520,30 @@ def test_milestone_press_releases_for_the_contract_and_the_analysis_report(tmp_p
         build_milestone_press_release(*SAMPLE, "analysis", 2011, tmp_path)
 
 
-def test_the_pack_commands_at_the_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.book
+def test_the_pack_commands_at_the_terminal(tmp_path: Path) -> None:
     """pack --send, a refused rewrite, --correction and --due as the secretariat types them."""
     require_tool("chromium", "chromium-browser")
     from typer.testing import CliRunner
 
     from councilbook.cli import app
 
-    monkeypatch.chdir(tmp_path)
     runner = CliRunner()
+    here = ["--project", str(tmp_path)]  # relative --out paths are taken from the project folder
+    shown = f"{display_path(tmp_path)}/"  # the paths said, as a user in that folder reads them: packs/...
     args = ["pack", "--params", str(SAMPLE[0]), "--data", str(SAMPLE[1]), "--out", "packs"]
-    first = runner.invoke(app, [*args, "--meeting", "2013-02-20", "--as-of", "2013-02-10"])
+    first = runner.invoke(app, [*here, *args, "--meeting", "2013-02-20", "--as-of", "2013-02-10"])
     assert first.exit_code == 0, first.output
     assert re.fullmatch(
         r"20\. februar 2013: packs/2013-02-20/pakke-2013-02-20\.pdf \(\d+ sider\), "
         r"packs/2013-02-20/status-2013-02-20\.xlsx, packs/2013-02-20/manifest\.json\n",
-        first.stdout,
+        first.stdout.replace(shown, ""),
     )
-    sent = runner.invoke(app, [*args, "--meeting", "2013-02-20", "--as-of", "2013-02-11", "--send"])
-    assert sent.stdout == (
+    sent = runner.invoke(app, [*here, *args, "--meeting", "2013-02-20", "--as-of", "2013-02-11", "--send"])
+    assert sent.stdout.replace(shown, "") == (
         "20. februar 2013: version 1 af pakken er markeret som sendt 11. februar 2013; den skrives ikke om herefter.\n"
     )
-    refused = runner.invoke(app, [*args, "--meeting", "2013-02-20", "--as-of", "2013-02-12"])
+    refused = runner.invoke(app, [*here, *args, "--meeting", "2013-02-20", "--as-of", "2013-02-12"])
     assert refused.exit_code == 2
     assert refused.stderr == (
         "Pakken til mødet 20. februar 2013 (version 1) skrives ikke om: den blev sendt til medlemmerne "
@@ -541,23 +554,28 @@ def test_the_pack_commands_at_the_terminal(tmp_path: Path, monkeypatch: pytest.M
         app, [*args, "--meeting", "2013-02-20", "--as-of", "2013-02-12", "--correction", "Punkt 3 manglede bilag"]
     )
     assert fixed.exit_code == 0, fixed.output
-    assert fixed.stdout.startswith("20. februar 2013 (version 2): packs/2013-02-20/pakke-2013-02-20-v2.pdf")
-    assert fixed.stdout.endswith("  Rettet: Punkt 3 manglede bilag\n")
+    assert fixed.stdout.replace(shown, "").startswith(
+        "20. februar 2013 (version 2): packs/2013-02-20/pakke-2013-02-20-v2.pdf"
+    )
+    assert fixed.stdout.replace(shown, "").endswith("  Rettet: Punkt 3 manglede bilag\n")
     # --due writes the packs due and leaves the sent ones (the mini council: one meeting due).
     mini = ["pack", "--params", str(MINI / "parameters"), "--data", str(MINI / "data"), "--out", "packs"]
-    due = runner.invoke(app, [*mini, "--due", "--as-of", "2021-02-01"])
-    assert due.exit_code == 0 and due.stdout.startswith("10. februar 2021: packs/2021-02-10/pakke-2021-02-10.pdf")
-    again = runner.invoke(app, [*mini, "--due", "--as-of", "2021-02-05"])
-    assert again.stdout == (
+    due = runner.invoke(app, [*here, *mini, "--due", "--as-of", "2021-02-01"])
+    assert due.exit_code == 0 and due.stdout.replace(shown, "").startswith(
+        "10. februar 2021: packs/2021-02-10/pakke-2021-02-10.pdf"
+    )
+    again = runner.invoke(app, [*here, *mini, "--due", "--as-of", "2021-02-05"])
+    assert again.stdout.replace(shown, "") == (
         "10. februar 2021: uændret – pakken er sendt (materialedatoen 31. januar 2021 er passeret, så medlemmerne "
         "har den).\n"
     )
-    both = runner.invoke(app, [*args, "--due", "--send"])
+    both = runner.invoke(app, [*here, *args, "--due", "--send"])
     assert both.exit_code == 2 and "--send og --correction gælder ét møde" in both.stderr
     press = runner.invoke(
-        app, ["press", "--params", str(SAMPLE[0]), "--data", str(SAMPLE[1]), "--contract", "2013", "--out", "press"]
+        app,
+        [*here, "press", "--params", str(SAMPLE[0]), "--data", str(SAMPLE[1]), "--contract", "2013", "--out", "press"],
     )
-    assert press.stdout == (
+    assert press.stdout.replace(shown, "") == (
         "Pressemeddelelse (udkast): press/pressemeddelelse-kontrakt-2013.pdf\n"
         "Overskrift: Ny resultatkontrakt: 4 mål for beskæftigelsen i 2013\n"
     )

@@ -167,6 +167,7 @@ def test_generated_councils_get_their_page(spec: dict, tmp_path_factory: pytest.
     check_page(render_method_page(template(), params, date(2021, 6, 30)), params, date(2021, 6, 30))
 
 
+@pytest.mark.book
 def test_the_built_book_shows_the_values(sample_html: Path) -> None:
     """End to end: the sample book's Metode page (at its old address) shows the council's values."""
     from bs4 import BeautifulSoup

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from councilbook.cli import app
-from councilbook.core.errors import InputError
+from councilbook.core.errors import InputError, display_path
 from councilbook.parameters.model import load_parameters
 from councilbook.project.load import load_project
 
@@ -21,20 +21,25 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def as_given(text: str, mini: Path) -> str:
+    """``text`` with the council's folder left out of the paths it shows: as a user in that folder reads it."""
+    return text.replace(f"{display_path(mini)}/", "")
+
+
 def problems_of(mini: Path) -> list[str]:
     with pytest.raises(InputError) as caught:
         load_project(mini / "parameters", mini / "data")
-    return [str(p) for p in caught.value.problems]
+    return [as_given(str(p), mini) for p in caught.value.problems]
 
 
 @pytest.fixture
-def here(mini: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(mini)
+def here(mini: Path) -> Path:
+    """A copy of the test council (its files named in messages as from its folder: :func:`as_given`)."""
     return mini
 
 
 def test_the_test_council_is_valid(here: Path) -> None:
-    project = load_project("parameters", "data")
+    project = load_project(here / "parameters", here / "data")
     assert [jc.id for jc in project.params.council.job_centres] == ["nordby", "sydby", "oestby-aaby"]
     assert project.params.council.publication.material_ready_days == 10
     assert project.params.council.publication.minutes_within_days == 7  # default
@@ -203,9 +208,9 @@ def test_file_name_must_match_year(here: Path) -> None:
 def test_validate_command_lists_problems_and_exits_2(here: Path) -> None:
     edit(here / "parameters/meetings/2021.yml", "2021-02-10", "2021-02-30")
     edit(here / "parameters/council.yml", "material_ready_days: 10", "material_ready_days: ten")
-    result = runner.invoke(app, ["validate", "--params", "parameters", "--data", "data"])
+    result = runner.invoke(app, ["--project", str(here), "validate", "--params", "parameters", "--data", "data"])
     assert result.exit_code == 2
-    assert result.stderr.splitlines() == [
+    assert as_given(result.stderr, here).splitlines() == [
         "2 problemer at rette; intet er kørt:",
         "  parameters/council.yml, linje 22, kolonne 24: publication.material_ready_days: 'ten' er ikke et helt tal",
         "  parameters/meetings/2021.yml, linje 3, kolonne 11: 1. møde (meetings[0].date): '2021-02-30' er ikke en "
@@ -215,15 +220,20 @@ def test_validate_command_lists_problems_and_exits_2(here: Path) -> None:
 
 
 def test_validate_command_ok(here: Path) -> None:
-    result = runner.invoke(app, ["validate", "--params", "parameters", "--data", "data"])
+    result = runner.invoke(app, ["--project", str(here), "validate", "--params", "parameters", "--data", "data"])
     assert result.exit_code == 0, result.output
-    assert result.stdout == "OK: parameters (2 kontrakter, 3 møder, 1 evaluering, 3 jobcentre) og data (432 tal).\n"
+    assert (
+        as_given(result.stdout, here)
+        == "OK: parameters (2 kontrakter, 3 møder, 1 evaluering, 3 jobcentre) og data (432 tal).\n"
+    )
 
 
-def test_build_runs_nothing_on_bad_input(project_copy: Path, mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_build_runs_nothing_on_bad_input(project_copy: Path, mini: Path) -> None:
     edit(mini / "parameters/meetings/2021.yml", "2021-02-10", "2021-02-30")
-    monkeypatch.chdir(project_copy)
-    result = runner.invoke(app, ["build", "--params", str(mini / "parameters"), "--data", str(mini / "data")])
+    result = runner.invoke(
+        app,
+        ["--project", str(project_copy), "build", "--params", str(mini / "parameters"), "--data", str(mini / "data")],
+    )
     assert result.exit_code == 2
     assert "er ikke en gyldig dato" in result.stderr
     assert not (project_copy / "book" / "generated").exists()

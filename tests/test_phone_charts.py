@@ -9,7 +9,6 @@ text as rendered: rendered width / natural width x the ``data-font-px`` of the p
 from __future__ import annotations
 
 import io
-import os
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -55,16 +54,12 @@ def reports(tmp_path_factory: pytest.TempPathFactory):
     from councilbook.reports.kinds.status import build_status_report
 
     project = copy_project(tmp_path_factory.mktemp("phone") / "project")
-    cwd = Path.cwd()
-    os.chdir(project)
-    try:
-        return {
-            "status": build_status_report("parameters", "data/sample", "2013-05-29"),
-            "contract": build_contract_report("parameters", "data/sample", 2013),
-            "analysis": build_analysis_report("parameters", "data/sample", 2012),
-        }
-    finally:
-        os.chdir(cwd)
+    params, data = project / "parameters", project / "data/sample"
+    return {
+        "status": build_status_report(params, data, "2013-05-29"),
+        "contract": build_contract_report(params, data, 2013),
+        "analysis": build_analysis_report(params, data, 2012),
+    }
 
 
 def ranked_table(ratios: list[float], ranks: list[int] | None = None) -> pd.DataFrame:

@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import require_tool
+from conftest import COUNCIL, COUNCIL_ARGS, require_tool
 from test_rebuild import digest
 from typer.testing import CliRunner
 
@@ -27,20 +27,22 @@ def pages(site: Path) -> dict[str, bytes]:
     }
 
 
-def publish(mini: Path, site: Path, *extra: str) -> tuple[int, str]:
-    args = ["publish", "--to", str(site), "--params", str(mini / "parameters"), "--data", str(mini / "data")]
-    result = runner.invoke(app, [*args, *extra])
+def publish(project: Path, council: list[str], site: Path, *extra: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["--project", str(project), "publish", "--to", str(site), *council, *extra])
     return result.exit_code, result.output + result.stderr
 
 
-def test_publish_puts_the_site_with_its_pdf_in_place(
-    project_copy: Path, mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_publish_puts_the_site_with_its_pdf_in_place(mini_book_copy: Path, tmp_path: Path) -> None:
+    """Conftest's ``mini_book`` (copied) with a page changed: publish builds the book again (HTML and PDF; the
+    reports come from the cache) and puts it in the web folder."""
     require_tool("chromium", "chromium-browser")
-    monkeypatch.chdir(project_copy)
+    project_copy = mini_book_copy
+    page = project_copy / "book/om.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nEn ny linje.\n", encoding="utf-8")
     site = tmp_path / "www" / "raadet"
-    code, output = publish(mini, site)
+    code, output = publish(project_copy, COUNCIL_ARGS, site)
     assert code == 0, output
+    assert "Bogen er uændret" not in output  # built, then published
     assert f"Bogen er lagt i {site}" in output
     assert (site / "index.html").is_file() and (site / "generated/index.html").is_file()
     pdf = site / "book.pdf"
@@ -57,39 +59,37 @@ def test_publish_puts_the_site_with_its_pdf_in_place(
 
     # Nothing changed: the book is not rebuilt, and the same site is published again.
     before = pages(site)
-    code, output = publish(mini, site)
+    code, output = publish(project_copy, COUNCIL_ARGS, site)
     assert code == 0 and "Bogen er uændret" in output, output
     assert pages(site) == before
 
     # A preview build without PDF after the full build finds the HTML unchanged (it keeps its PDF).
-    result = runner.invoke(
-        app, ["build", "--no-pdf", "--params", str(mini / "parameters"), "--data", str(mini / "data")]
-    )
+    result = runner.invoke(app, ["--project", str(project_copy), "build", "--no-pdf", *COUNCIL_ARGS])
     assert result.exit_code == 0 and "Bogen er uændret" in result.output, result.output + result.stderr
 
     # A build that fails (wrong parameters) publishes nothing: the site stays byte for byte.
     published = digest(site)
     params = project_copy / "bad-parameters"
-    subprocess.run(["cp", "-r", str(mini / "parameters"), str(params)], check=True)
+    subprocess.run(["cp", "-r", str(project_copy / COUNCIL / "parameters"), str(params)], check=True)
     contract = params / "contracts/2021.yml"
     contract.write_text(contract.read_text(encoding="utf-8").replace("2021", "20x1", 1), encoding="utf-8")
-    result = runner.invoke(app, ["publish", "--to", str(site), "--params", str(params), "--data", str(mini / "data")])
-    assert result.exit_code == 2, result.output + result.stderr
+    code, output = publish(
+        project_copy, ["--params", str(params), "--data", str(project_copy / COUNCIL / "data")], site
+    )
+    assert code == 2, output
     assert digest(site) == published
 
 
-def test_publish_never_replaces_a_folder_with_other_files(
-    project_copy: Path, mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(project_copy)
+def test_publish_never_replaces_a_folder_with_other_files(project_copy: Path, mini: Path, tmp_path: Path) -> None:
+    council = ["--params", str(mini / "parameters"), "--data", str(mini / "data")]
     site = tmp_path / "www"
     site.mkdir()
     (site / "other.html").write_text("the region's own page", encoding="utf-8")
-    code, output = publish(mini, site)
+    code, output = publish(project_copy, council, site)
     assert code == 1
     assert "Ikke offentliggjort:" in output and "har filer, som councilbook ikke har lagt der" in output
     assert [p.name for p in site.iterdir()] == ["other.html"]
     assert not (project_copy / "_build/html").exists()  # refused before anything was built
 
-    code, output = publish(mini, project_copy / "_build/html/copy")
+    code, output = publish(project_copy, council, project_copy / "_build/html/copy")
     assert code == 1 and "overlapper bogens byggemappe" in output, output

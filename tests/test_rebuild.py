@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import urllib.request
 from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import served
-from typer.testing import CliRunner
+from conftest import COUNCIL_ARGS, served
+from typer.testing import CliRunner, Result
 
 from councilbook.assembly.execute import recorded_figures
 from councilbook.cli import app
+from councilbook.core.errors import display_path
 
 runner = CliRunner()
 pytestmark = pytest.mark.book
@@ -24,11 +24,15 @@ pytestmark = pytest.mark.book
 LINE = re.compile(r"^\s+\[\d+/\d+\] (\S+ \S+): (kørt|genbrugt|fejlet)", re.M)
 
 
+def build_result(project: Path, council: list[str], *extra: str) -> Result:
+    """``councilbook --project PROJECT build --no-pdf COUNCIL EXTRA``: the test council's HTML book."""
+    return runner.invoke(app, ["--project", str(project), "build", "--no-pdf", *council, *extra])
+
+
 def build(project: Path, mini: Path, *extra: str) -> tuple[int, str, dict[str, str]]:
-    """Build the test council's HTML book in ``project``; the exit code, the output and each report's outcome."""
-    os.chdir(project)
-    args = ["build", "--no-pdf", "--params", str(mini / "parameters"), "--data", str(mini / "data"), *extra]
-    result = runner.invoke(app, args)
+    """Build the test council ``mini``'s HTML book in ``project``; the exit code, the output and each report's
+    outcome."""
+    result = build_result(project, ["--params", str(mini / "parameters"), "--data", str(mini / "data")], *extra)
     output = result.output + result.stderr
     return result.exit_code, output, dict(LINE.findall(output))
 
@@ -58,8 +62,7 @@ MEETING_ADDED = """  - date: 2021-12-08
 """
 
 
-def test_rebuild_runs_only_what_changed(project_copy: Path, mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(project_copy)
+def test_rebuild_runs_only_what_changed(project_copy: Path, mini: Path) -> None:
     code, output, first = build(project_copy, mini)
     assert code == 0, output
     assert ran(first) == {
@@ -73,6 +76,17 @@ def test_rebuild_runs_only_what_changed(project_copy: Path, mini: Path, monkeypa
         "keyfigures 2021",
         "bottlenecks 2021-1",
     }
+
+    # Two builds give the same figures: every report run again (--force) gives the same notebook.
+    generated = project_copy / "book/generated"
+    notebooks = {p.relative_to(generated): _without_timing(p) for p in generated.rglob("*.ipynb")}
+    code, output, forced = build(project_copy, mini, "--force")
+    assert code == 0 and set(forced.values()) == {"kørt"}, output
+    again = {p.relative_to(generated): _without_timing(p) for p in generated.rglob("*.ipynb")}
+    # 9 reports, and the key figures' page for each of the mini council's 3 job centres
+    assert notebooks.keys() == again.keys() and len(notebooks) == 9 + 3
+    for name in notebooks:
+        assert notebooks[name] == again[name], name
     published = digest(project_copy / "_build/html")
 
     code, output, again = build(project_copy, mini)
@@ -126,50 +140,35 @@ def _pages(project: Path) -> dict[str, str]:
     return pages
 
 
-def published(project: Path, mini: Path) -> tuple[Path, str]:
-    """Build and publish the test council's book; its folder and digest."""
-    code, output, _ = build(project, mini)
-    assert code == 0, output
-    return project / "_build/html", digest(project / "_build/html")
-
-
-def test_failing_report_is_contained_and_the_book_stays(
-    project_copy: Path, mini: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(project_copy)
-    book, before = published(project_copy, mini)
+def test_failing_report_is_contained_and_the_book_stays(mini_book_copy: Path) -> None:
+    """A report that fails: the others run on, the failure is said with where its notebook is kept, and the
+    published book (conftest's ``mini_book``, copied) stays byte for byte."""
+    project = mini_book_copy
+    book, before = project / "_build/html", digest(project / "_build/html")
     with served(book) as url:
         index = fetch(url + "/generated/index.html")
-        notebook = project_copy / "pipelines/evaluation.ipynb"
+        notebook = project / "pipelines/evaluation.ipynb"
         nb = nbformat.read(notebook, as_version=4)
         nb.cells[1].source = 'raise RuntimeError("planted failure")'
         nbformat.write(nb, notebook)
-        code, output, outcomes = build(project_copy, mini, "--force")
+        result = build_result(project, COUNCIL_ARGS, "--force")
+        code, output = result.exit_code, result.output + result.stderr
+        outcomes = dict(LINE.findall(output))
         assert code == 1
+        assert "evaluation 2021: RuntimeError: planted failure" in result.stderr
+        assert "_build/failed/evaluations/2021.ipynb" in result.stderr
         assert outcomes["evaluation 2021"] == "fejlet"
         assert {o for r, o in outcomes.items() if r != "evaluation 2021"} == {"kørt"}  # the others ran on
         assert re.search(r"│ evaluation 2021 +│ fejlet +│", output), output  # the summary table
         assert "evaluation 2021: RuntimeError: planted failure" in output
-        assert "notesbogen med fejlen: _build/failed/evaluations/2021.ipynb" in output
+        failed_notebook = project / "_build/failed/evaluations/2021.ipynb"
+        assert f"notesbogen med fejlen: {display_path(failed_notebook)}" in output
         assert "Gør sådan: kontrollér parametre og data (councilbook validate), og byg igen" in output
-        failed = nbformat.read(project_copy / "_build/failed/evaluations/2021.ipynb", as_version=4)
+        failed = nbformat.read(failed_notebook, as_version=4)
         errors = [o for c in failed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
         assert errors and errors[0]["evalue"] == "planted failure"
         assert digest(book) == before
         assert fetch(url + "/generated/index.html") == index
-
-
-def test_two_builds_give_the_same_figures(project_copy: Path, mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(project_copy)
-    generated = project_copy / "book/generated"
-    assert build(project_copy, mini, "--force")[0] == 0
-    first = {p.relative_to(generated): _without_timing(p) for p in generated.rglob("*.ipynb")}
-    assert build(project_copy, mini, "--force")[0] == 0
-    second = {p.relative_to(generated): _without_timing(p) for p in generated.rglob("*.ipynb")}
-    # 9 reports, and the key figures' page for each of the mini council's 3 job centres
-    assert first.keys() == second.keys() and len(first) == 9 + 3
-    for name in first:
-        assert first[name] == second[name], name
 
 
 def _without_timing(path: Path) -> str:
