@@ -38,14 +38,15 @@ from typing import Any
 import pandas as pd
 
 from councilbook.core.errors import ComputeError, InputError, Problem, display_path
-from councilbook.core.formats import format_date, format_number, join_and
+from councilbook.core.formats import format_number
 from councilbook.core.periods import Freq, last_month, parse_period
 from councilbook.data.areas import AreaIndex
-from councilbook.data.balance import BALANCE_FOLDER, Balance, load_balances
+from councilbook.data.balance import Balance, load_balances
 from councilbook.data.cells import parse_export_value
 from councilbook.data.readers import data_suffixes, read_data_file
 from councilbook.data.readers.tidy_csv import read_tidy_csv
 from councilbook.data.reading import ORIGIN_KEYS, DataSource, Figure, ReadContext
+from councilbook.parameters.folders import DataContext, report_folders
 from councilbook.parameters.model import (
     Measure,
     Parameters,
@@ -59,7 +60,6 @@ __all__ = [
     # the dataset
     "DataFile",
     "Dataset",
-    "check_bottleneck_editions",
     "check_figures",
     "data_files",
     "index_figures",
@@ -360,37 +360,14 @@ def load_dataset(path: Path | str, params: Parameters) -> Dataset:
         balances = load_balances(root if root.is_dir() else root.parent, params.council)
     except InputError as exc:
         problems.extend(exc.problems)
-    problems.extend(check_bottleneck_editions(params, balances, root if root.is_dir() else root.parent))
+    data = DataContext(root if root.is_dir() else root.parent, balances)
+    for folder in report_folders():  # what the report kinds' own files need of the data
+        if folder.data_check is not None:
+            for key, report in params.of(folder.name).items():
+                problems.extend(folder.data_check(params.root / folder.name / f"{key}.yml", report, data))
     if problems:
         raise InputError(problems)
     return replace(index_figures(figures, source, described), balances=balances)
-
-
-def check_bottleneck_editions(params: Parameters, balances: dict[str, Balance], folder: Path) -> list[Problem]:
-    """Each bottleneck overview in the parameters has its balance in the data, published by the overview's date."""
-    problems = []
-    for key, edition in params.of("bottlenecks").items():
-        shown = display_path(params.root / "bottlenecks" / f"{key}.yml")
-        balance = balances.get(key)
-        if balance is None:
-            known = join_and(list(balances)) or "ingen"
-            problems.append(
-                Problem(
-                    shown,
-                    "balance",
-                    f"balancen {key} findes ikke i {display_path(folder / BALANCE_FOLDER)} (der er: {known})",
-                )
-            )
-        elif edition.published < balance.published:
-            problems.append(
-                Problem(
-                    shown,
-                    "published",
-                    f"{format_date(edition.published)} er før selve balancen blev offentliggjort "
-                    f"({format_date(balance.published)}, {balance.file})",
-                )
-            )
-    return problems
 
 
 def index_figures(figures: list[Figure], source: DataSource, files: list[DataFile]) -> Dataset:

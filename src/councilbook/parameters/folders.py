@@ -39,16 +39,30 @@ FolderCheck = Callable[[Path, Any, FolderContext], list[Problem]]
 
 
 @dataclass(frozen=True)
+class DataContext:
+    """What a folder's data checks may compare a file with: the data folder and its labour-market balances by id
+    (:class:`councilbook.data.balance.Balance`)."""
+
+    folder: Path
+    balances: Mapping[str, Any]
+
+
+DataCheck = Callable[[Path, Any, DataContext], list[Problem]]
+
+
+@dataclass(frozen=True)
 class ReportFolder:
     """``parameters/<name>/<key>.yml``: each file one report, read with ``model``; ``key_field`` is the field whose
     value names the file (``2012.yml`` holds ``year: 2012``); ``what`` names a file's content in Danish for the
-    messages ("analyserapporten"); ``check`` finds what the model alone cannot."""
+    messages ("analyserapporten"); ``check`` finds what the model alone cannot, ``data_check`` what the data
+    must hold for the file."""
 
     name: str
     model: type[BaseModel]
     what: str
     key_field: str = "year"
     check: FolderCheck | None = None
+    data_check: DataCheck | None = None  # run when the data is loaded (councilbook.data.ingest.load_dataset)
 
 
 _folders: dict[str, ReportFolder] = {}

@@ -15,11 +15,13 @@ from typing import Any
 import pandas as pd
 from pydantic import Field
 
-from councilbook.core.formats import count_noun, format_date, format_number
+from councilbook.core.errors import Problem, display_path
+from councilbook.core.formats import count_noun, format_date, format_number, join_and
 from councilbook.core.links import jobcentre_page
 from councilbook.core.prose import escape_markdown as md_text
 from councilbook.core.prose import prose_markdown
 from councilbook.data.balance import (
+    BALANCE_FOLDER,
     CHANGE_LABELS_DA,
     PROSPECT_LABELS_DA,
     REGION,
@@ -27,7 +29,7 @@ from councilbook.data.balance import (
     compare_balances,
 )
 from councilbook.data.ingest import Dataset
-from councilbook.parameters.folders import ReportFolder
+from councilbook.parameters.folders import DataContext, ReportFolder
 from councilbook.parameters.model import Parameters
 from councilbook.parameters.types import IsoDate, StrictModel, Text
 from councilbook.publication.provenance import collect_provenance
@@ -47,7 +49,30 @@ class Bottlenecks(StrictModel):
     comment: Text | None = None
 
 
-FOLDER = ReportFolder("bottlenecks", Bottlenecks, "flaskehalsoversigten", key_field="balance")
+def check_balance(path: Path, edition: Bottlenecks, data: DataContext) -> list[Problem]:
+    """The overview's balance is in the data, published by the overview's date."""
+    balance = data.balances.get(edition.balance)
+    if balance is None:
+        known = join_and(list(data.balances)) or "ingen"
+        where = display_path(data.folder / BALANCE_FOLDER)
+        return [
+            Problem(
+                display_path(path), "balance", f"balancen {edition.balance} findes ikke i {where} (der er: {known})"
+            )
+        ]
+    if edition.published < balance.published:
+        return [
+            Problem(
+                display_path(path),
+                "published",
+                f"{format_date(edition.published)} er før selve balancen blev offentliggjort "
+                f"({format_date(balance.published)}, {balance.file})",
+            )
+        ]
+    return []
+
+
+FOLDER = ReportFolder("bottlenecks", Bottlenecks, "flaskehalsoversigten", key_field="balance", data_check=check_balance)
 
 
 def bottlenecks(params: Parameters) -> dict[str, Bottlenecks]:
