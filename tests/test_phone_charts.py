@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -298,7 +299,12 @@ def test_the_workbook_opens_with_a_sheet_per_table_and_units_in_the_headers(repo
     share = headers.index(next(h for h in headers if h.endswith("(%)"))) + 1
     cell = sheet.cell(row=4, column=share)
     assert isinstance(cell.value, float) and cell.number_format == "0.0"
-    assert xlsx_bytes(tables) == xlsx_bytes(tables)
+    made = xlsx_bytes(tables)
+    with zipfile.ZipFile(io.BytesIO(made)) as archive:  # the same bytes from run to run: no time of saving in it
+        assert {info.date_time for info in archive.infolist()} == {(2000, 1, 1, 0, 0, 0)}
+        core = archive.read("docProps/core.xml").decode()
+    assert re.findall(r"<dcterms:(?:created|modified)[^>]*>([^<]*)<", core) == ["2000-01-01T00:00:00Z"] * 2, core
+    assert made == xlsx_bytes(tables)
 
 
 def test_every_report_kind_offers_its_figures(reports) -> None:
