@@ -106,6 +106,10 @@ test-fast: $(STAMP) ## Kør de hurtige tests: ingen bog bygges, ingen PDF trykke
 bench: $(STAMP) system-deps ## Mål bygningstider på eksemplet, mod almindelig Jupyter Book og i landsskala (RUNS=3)
 	$(BIN)/python benchmarks/bench.py --runs $(RUNS)
 
+.PHONY: bench-quick
+bench-quick: $(STAMP) system-deps ## Hurtig måling af målene i benchmarks/README.md: én kørsel af hver (under 10 minutter), med maskinens belastning
+	$(BIN)/python benchmarks/bench.py --quick
+
 lock: ## Find afhængighederne igen, og skriv requirements.lock (kræver pakkeregistret)
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
 	.venv-lock/bin/pip install --disable-pip-version-check -q -e '.[test]'

@@ -2,7 +2,12 @@
 
 Run with `make bench` (or `.venv/bin/python benchmarks/bench.py --runs 3`). Every figure is the
 median of ``--runs`` runs in a fresh copy of the project in a temporary folder; nothing in the
-repository is touched. It prints a Markdown table to paste into benchmarks/README.md.
+repository is touched. It prints a Markdown table to paste into benchmarks/README.md, with the
+machine's 1-minute load average before and after each run beside each figure, and the commit.
+
+`make bench-quick` (``--quick``) takes one run of each figure the targets need (1, 2, 3, 4, 5 and
+6b/6c; not 1b and not the national status report) and finishes in well under 10 minutes on two
+cores on a quiet machine.
 
 1. cold build (empty cache) of the whole book, HTML and PDF (and HTML only, for comparison);
 2. rebuild with nothing changed;
@@ -25,7 +30,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -74,15 +80,35 @@ def councilbook(*args: str) -> list[str]:
     return [str(BIN / "councilbook"), *args]
 
 
-def median_of(runs: int, prepare: Callable[[], None], measure: Callable[[], float]) -> tuple[float, list[float]]:
-    times = []
+def load_average() -> float:
+    """The machine's 1-minute load average."""
+    return os.getloadavg()[0]
+
+
+@dataclass
+class Figure:
+    """One measured figure: its value in each run (seconds or MB) and the 1-minute load average before and
+    after each run."""
+
+    values: list[float]
+    loads: list[tuple[float, float]] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.values)
+
+
+def measured(runs: int, prepare: Callable[[], None], measure: Callable[[], float]) -> Figure:
+    figure = Figure([])
     for _ in range(runs):
         prepare()
-        times.append(measure())
-    return statistics.median(times), times
+        before = load_average()
+        figure.values.append(measure())
+        figure.loads.append((before, load_average()))
+    return figure
 
 
-def bench_builds(workdir: Path, runs: int) -> dict[str, tuple[float, list[float]]]:
+def bench_builds(workdir: Path, runs: int, quick: bool = False) -> dict[str, Figure]:
     project = copy_project(workdir / "project")
     build_dir = project / "_build"
     meetings = project / "parameters/meetings/2013.yml"
@@ -93,23 +119,24 @@ def bench_builds(workdir: Path, runs: int) -> dict[str, tuple[float, list[float]
         shutil.rmtree(build_dir, ignore_errors=True)
         meetings.write_text(original, encoding="utf-8")
 
-    results["cold"] = median_of(runs, empty_cache, lambda: run(councilbook("build"), project))
-    results["cold_html"] = median_of(runs, empty_cache, lambda: run(councilbook("build", "--no-pdf"), project))
-    run(councilbook("build"), project)
-    results["unchanged"] = median_of(runs, lambda: None, lambda: run(councilbook("build"), project))
+    results["cold"] = measured(runs, empty_cache, lambda: run(councilbook("build"), project))
+    if not quick:
+        results["cold_html"] = measured(runs, empty_cache, lambda: run(councilbook("build", "--no-pdf"), project))
+        run(councilbook("build"), project)
+    results["unchanged"] = measured(runs, lambda: None, lambda: run(councilbook("build"), project))
 
     def without_the_meeting() -> None:
         meetings.write_text(original, encoding="utf-8")
         run(councilbook("build"), project)
         meetings.write_text(original + ADDED_MEETING, encoding="utf-8")
 
-    results["added_meeting"] = median_of(runs, without_the_meeting, lambda: run(councilbook("build"), project))
+    results["added_meeting"] = measured(runs, without_the_meeting, lambda: run(councilbook("build"), project))
     meetings.write_text(original, encoding="utf-8")
-    results["status_cold"] = median_of(
+    results["status_cold"] = measured(
         runs, lambda: shutil.rmtree(build_dir, ignore_errors=True), lambda: run(councilbook("status"), project)
     )
     run(councilbook("status"), project)
-    results["status_warm"] = median_of(runs, lambda: None, lambda: run(councilbook("status"), project))
+    results["status_warm"] = measured(runs, lambda: None, lambda: run(councilbook("status"), project))
     return results
 
 
@@ -142,11 +169,11 @@ def write_plain_book(project: Path) -> book.BookPaths:
     return paths
 
 
-def bench_plain(workdir: Path, runs: int) -> tuple[float, list[float]]:
+def bench_plain(workdir: Path, runs: int) -> Figure:
     project = copy_project(workdir / "plain")
     paths = write_plain_book(project)
     command = book.sphinx_command(paths, "html", paths.build)
-    return median_of(runs, lambda: shutil.rmtree(paths.build, ignore_errors=True), lambda: run(command, project))
+    return measured(runs, lambda: shutil.rmtree(paths.build, ignore_errors=True), lambda: run(command, project))
 
 
 # --- national scale -----------------------------------------------------------------------------
@@ -272,35 +299,37 @@ print(loaded, time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).
 """
 
 
-def bench_national(workdir: Path, runs: int) -> dict[str, tuple[float, list[float]]]:
+def bench_national(workdir: Path, runs: int, quick: bool = False) -> dict[str, Figure]:
+    """The in-process status (6a-6c) and, unless quick, the status report (6d, 6e)."""
     params, data = write_national(workdir / "national")
-    loads, computes, memories = [], [], []
+    loaded, computed, memory = Figure([]), Figure([]), Figure([])
     for _ in range(runs):
+        before = load_average()
         out = subprocess.run(
             [sys.executable, "-c", STATUS_IN_PROCESS, str(params), str(data), NATIONAL_MEETING],
             capture_output=True,
             text=True,
             check=True,
         ).stdout.split()
-        loads.append(float(out[0]))
-        computes.append(float(out[1]))
-        memories.append(float(out[2]))
+        load = (before, load_average())
+        for figure, value in zip((loaded, computed, memory), out, strict=True):
+            figure.values.append(float(value))
+            figure.loads.append(load)
+    results = {"national_load": loaded, "national_status": computed, "national_status_mb": memory}
+    if quick:
+        return results
     project = copy_project(workdir / "national-project")
     report_args = ("status", "--meeting", NATIONAL_MEETING, "--params", str(params), "--data", str(data))
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    report = median_of(
+    report = measured(
         runs,
         lambda: shutil.rmtree(project / "_build", ignore_errors=True),
         lambda: run(councilbook(*report_args), project),
     )
     children_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {
-        "national_load": (statistics.median(loads), loads),
-        "national_status": (statistics.median(computes), computes),
-        "national_status_mb": (statistics.median(memories), memories),
-        "national_report": report,
-        "national_report_mb": (max(before, children_peak) / 1024, []),
-    }
+    results["national_report"] = report
+    results["national_report_mb"] = Figure([max(before, children_peak) / 1024], report.loads)
+    return results
 
 
 # --- report -------------------------------------------------------------------------------------
@@ -321,76 +350,185 @@ def machine() -> str:
     )
 
 
+def commit() -> str:
+    """The commit measured, and whether the code or the project had uncommitted changes."""
+    try:
+        head = subprocess.run(
+            ["git", "log", "-1", "--format=%h %s"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        changed = subprocess.run(
+            ["git", "status", "--porcelain", "--", "src", "benchmarks", *PROJECT_PARTS],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.splitlines()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    short, _, subject = head.partition(" ")
+    dirty = f", with uncommitted changes in {len(changed)} files of src/, benchmarks/ or the project" if changed else ""
+    return f'{short} "{subject}"{dirty}'
+
+
+# --- report (pure: tests/test_bench.py checks it) -----------------------------------------------
+
+Row = tuple[str, str, str, str, str, str]  # number, what, value, target, met, load
+
+
 def met(ok: bool) -> str:
-    return "yes" if ok else "no"
+    return "met" if ok else "not met"
 
 
 def seconds(value: float) -> str:
     return f"{value:.1f} s"
 
 
+def loads_text(figure: Figure) -> str:
+    """The 1-minute load average before and after each run, as "before → after"."""
+    return "; ".join(f"{before:.1f} → {after:.1f}" for before, after in figure.loads)
+
+
+def table_rows(r: dict[str, Figure]) -> list[Row]:
+    """The table's rows for the figures measured; a target is issue 31's (6c: issue 16's)."""
+
+    def row(number: str, what: str, key: str, target: str = "", ok: bool | None = None) -> Row:
+        figure = r[key]
+        value = f"{figure.median:.0f} MB" if key.endswith("_mb") else seconds(figure.median)
+        return (number, what, value, target, "" if ok is None else met(ok), loads_text(figure))
+
+    cold, added = r["cold"].median, r["added_meeting"].median
+    unchanged, status = r["unchanged"].median, r["status_cold"].median
+    rows = [row("1", "cold build, HTML and PDF (empty cache)", "cold")]
+    if "cold_html" in r:
+        rows.append(row("1b", "cold build, HTML only", "cold_html"))
+    rows += [
+        row("2", "rebuild, nothing changed", "unchanged", "under 1 s", unchanged < 1),
+        row("3", "rebuild after adding one meeting (HTML and PDF)", "added_meeting"),
+        ("3/1", "ratio, added meeting to cold", f"{added / cold:.2f}", "at most 0.15", met(added / cold <= 0.15), ""),
+        row("4", "`make contract-status`, empty cache", "status_cold", "under 5 s", status < 5),
+        row("4b", "`make contract-status`, warm cache", "status_warm"),
+    ]
+    if "plain" in r:
+        plain = r["plain"].median
+        rows += [
+            row("5", "plain Jupyter Book (force, serial), HTML only", "plain"),
+            (
+                "1/5",
+                "ratio, cold HTML+PDF to plain HTML",
+                f"{cold / plain:.2f}",
+                "at most 0.5",
+                met(cold / plain <= 0.5),
+                "",
+            ),
+        ]
+        if "cold_html" in r:
+            rows.append(("1b/5", "ratio, cold HTML to plain HTML", f"{r['cold_html'].median / plain:.2f}", "", "", ""))
+    if "national_status" in r:
+        rows += [
+            row("6a", "national: load and validate parameters and data", "national_load"),
+            row(
+                "6b",
+                "national: one meeting's status in-process",
+                "national_status",
+                "under 1 s",
+                r["national_status"].median < 1,
+            ),
+            row(
+                "6c",
+                "national: peak memory of that process",
+                "national_status_mb",
+                "under 1 GB",
+                r["national_status_mb"].median < 1024,
+            ),
+        ]
+    if "national_report" in r:
+        rows += [
+            row("6d", "national: one status report (`councilbook status`)", "national_report"),
+            row("6e", "national: peak memory of its largest process", "national_report_mb"),
+        ]
+    return rows
+
+
+def load_note(peak: float, cpus: int) -> str:
+    if peak > cpus:
+        return (
+            f"**Measured on a loaded machine**: the 1-minute load average reached {peak:.1f} on {cpus} CPUs during "
+            "the runs, so these are not the quiet-machine figures."
+        )
+    return f"The 1-minute load average stayed at or below {peak:.1f} on {cpus} CPUs during the runs."
+
+
+def report(
+    r: dict[str, Figure],
+    *,
+    machine_text: str,
+    day: str,
+    commit_text: str,
+    runs: int,
+    quick: bool,
+    cpus: int,
+    loads_at_start: Sequence[float],
+    loads_at_end: Sequence[float],
+) -> str:
+    """The Markdown printed at the end: machine, commit, date, load, the table and (several runs) every run."""
+    how = "one run of each figure (`bench.py --quick`)" if quick else f"medians of {runs} runs"
+    peak = max([loads_at_start[0], loads_at_end[0], *(x for f in r.values() for pair in f.loads for x in pair)])
+    lines = [
+        f"Machine: {machine_text}  ",
+        f"Commit: {commit_text}  ",
+        f"Date: {day}, {how}  ",
+        "Load average (1, 5, 15 min): "
+        + ", ".join(f"{x:.2f}" for x in loads_at_start)
+        + " at the start, "
+        + ", ".join(f"{x:.2f}" for x in loads_at_end)
+        + f" at the end; {cpus} CPUs",
+        "",
+        load_note(peak, cpus),
+        "",
+        "| # | what | median | target | met | load before → after |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    lines += [f"| {' | '.join(row)} |" for row in table_rows(r)]
+    if runs > 1:
+        every = {k: [round(t, 1) for t in f.values] for k, f in r.items() if not k.endswith("_mb")}
+        lines += ["", f"All runs (s): {every}"]
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3, help="runs per figure; the median is shown (default 3)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="one run of each figure the targets need (not 1b, not the national status report): under 10 minutes",
+    )
     parser.add_argument("--skip-plain", action="store_true", help="leave out the plain Jupyter Book baseline")
     parser.add_argument("--skip-national", action="store_true", help="leave out the national-scale figures")
     args = parser.parse_args()
+    runs = 1 if args.quick else args.runs
+    loads_at_start = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="councilbook-bench-") as tmp:
         work = Path(tmp)
-        print(f"Benchmarking in {work} ({args.runs} runs per figure) ...", file=sys.stderr, flush=True)
-        r = bench_builds(work, args.runs)
+        print(f"Benchmarking in {work} ({runs} runs per figure) ...", file=sys.stderr, flush=True)
+        r = bench_builds(work, runs, quick=args.quick)
         if not args.skip_plain:
-            r["plain"] = bench_plain(work, args.runs)
+            r["plain"] = bench_plain(work, runs)
         if not args.skip_national:
-            r.update(bench_national(work, args.runs))
-    cold, added = r["cold"][0], r["added_meeting"][0]
-    rows = [
-        ("1", "cold build, HTML and PDF (empty cache)", seconds(cold), "", ""),
-        ("1b", "cold build, HTML only", seconds(r["cold_html"][0]), "", ""),
-        ("2", "rebuild, nothing changed", seconds(r["unchanged"][0]), "under 2 s", met(r["unchanged"][0] < 2)),
-        ("3", "rebuild after adding one meeting (HTML and PDF)", seconds(added), "", ""),
-        ("3/1", "ratio, added meeting to cold", f"{added / cold:.2f}", "at most 0.25", met(added / cold <= 0.25)),
-        (
-            "4",
-            "`make contract-status`, empty cache",
-            seconds(r["status_cold"][0]),
-            "under 5 s",
-            met(r["status_cold"][0] < 5),
-        ),
-        ("4b", "`make contract-status`, warm cache", seconds(r["status_warm"][0]), "", ""),
-    ]
-    if "plain" in r:
-        ratio = cold / r["plain"][0]
-        rows += [
-            ("5", "plain Jupyter Book (force, serial), HTML only", seconds(r["plain"][0]), "", ""),
-            ("1/5", "ratio, cold HTML+PDF to plain HTML", f"{ratio:.2f}", "at most 0.5", met(ratio <= 0.5)),
-            ("1b/5", "ratio, cold HTML to plain HTML", f"{r['cold_html'][0] / r['plain'][0]:.2f}", "", ""),
-        ]
-    if "national_status" in r:
-        rows += [
-            ("6a", "national: load and validate parameters and data", seconds(r["national_load"][0]), "", ""),
-            (
-                "6b",
-                "national: one meeting's status in-process",
-                seconds(r["national_status"][0]),
-                "under 2 s",
-                met(r["national_status"][0] < 2),
-            ),
-            (
-                "6c",
-                "national: peak memory of that process",
-                f"{r['national_status_mb'][0]:.0f} MB",
-                "under 1 GB",
-                met(r["national_status_mb"][0] < 1024),
-            ),
-            ("6d", "national: one status report (`councilbook status`)", seconds(r["national_report"][0]), "", ""),
-            ("6e", "national: peak memory of its largest process", f"{r['national_report_mb'][0]:.0f} MB", "", ""),
-        ]
-    print(f"Machine: {machine()}  \nDate: {date.today().isoformat()}, medians of {args.runs} runs\n")
-    print("| # | what | median | target | met |\n| --- | --- | --- | --- | --- |")
-    for number, what, value, target, ok in rows:
-        print(f"| {number} | {what} | {value} | {target} | {ok} |")
-    print("\nAll runs (s):", {k: [round(t, 1) for t in v[1]] for k, v in r.items() if v[1]})
+            r.update(bench_national(work, runs, quick=args.quick))
+    print(
+        report(
+            r,
+            machine_text=machine(),
+            day=date.today().isoformat(),
+            commit_text=commit(),
+            runs=runs,
+            quick=args.quick,
+            cpus=os.cpu_count() or 1,
+            loads_at_start=loads_at_start,
+            loads_at_end=os.getloadavg(),
+        )
+    )
 
 
 if __name__ == "__main__":
