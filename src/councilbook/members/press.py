@@ -15,6 +15,8 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
+from markupsafe import Markup
+
 from councilbook.analysis import compute
 from councilbook.assembly.pdf import print_to_pdf
 from councilbook.core.errors import InputError, Problem, display_path
@@ -24,6 +26,7 @@ from councilbook.project.cutoff import compute_cutoff
 from councilbook.project.load import Project, load_project
 from councilbook.reports.common import target_sentence
 from councilbook.reports.kinds.analysis import analyses
+from councilbook.text import render
 
 Milestone = Literal["contract", "analysis"]
 
@@ -37,16 +40,15 @@ class PressRelease:
 
 def _page(project: Project, headline: str, body: list[str], day: date) -> str:
     council = project.params.council
-    parts = [
-        "<p class='state'>Udkast til pressemeddelelse – til formandens godkendelse</p>",
-        f"<p class='meta'>{html.escape(council.name)} · {html.escape(format_date(day))}</p>",
-        f"<h1>{html.escape(headline)}</h1>",
-        *body,
-        contact_html(council),
-    ]
-    return (
-        f"<!DOCTYPE html><html lang='da'><head><meta charset='utf-8'><title>{html.escape(headline)}</title>"
-        f"<style>{CSS}</style></head><body>{''.join(parts)}</body></html>"
+    return render.render(
+        "press.html.j2",
+        page_title=headline,
+        css=Markup(CSS),
+        council=council,
+        day=format_date(day),
+        headline=headline,
+        body_html=Markup("".join(body)),
+        contact=Markup(contact_html(council)),
     )
 
 

@@ -8,8 +8,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from councilbook.core.links import page_link
-from councilbook.text import present
+from councilbook.text import present, render
 from councilbook.text.downloads import Downloads, figure_tables
 
 # Invisible markers around a detail section's outputs, for the print copy (:mod:`councilbook.assembly.bookpdf`).
@@ -125,7 +124,7 @@ class Report:
         if contents:
             display(HTML(contents))
         display(replace(self.intro, notice="") if opening else self.intro)
-        display(HTML(f'<p class="cb-method-link">Sådan er tallene beregnet: {page_link("metode", "Metode")}.</p>'))
+        display(HTML(str(render.macros("report.html.j2").method_link())))
         downloads = self.downloads()
         if downloads.tables:  # near the top: "Hent rapportens tal: CSV · Excel"
             display(downloads)
@@ -148,11 +147,7 @@ class Report:
         top = [s for s in [*self.sections, self.closing] if s.level == 2 and not s.page]
         if len(top) < CONTENTS_MIN:
             return ""
-        items = "".join(f'<li><a href="#{section_anchor(s.id)}">{html.escape(s.title)}</a></li>' for s in top)
-        return (
-            '<nav class="cb-contents" aria-label="Indhold"><p class="cb-contents-title">På denne side</p>'
-            f"<ol>{items}</ol></nav>"
-        )
+        return str(render.macros("report.html.j2").contents([(section_anchor(s.id), s.title) for s in top]))
 
     def section(self, section_id: str) -> Section | None:
         """The section with id ``section_id`` (the closing included), if the report has it."""

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import csv
-import html
 import io
 import re
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from openpyxl.styles import Font
 
 from councilbook.core import figures as fig
 from councilbook.core.formats import MISSING
+from councilbook.text import render
 from councilbook.text.present import Table
 from councilbook.text.sheets import excel_format, store_text_as_text, workbook_bytes, write_table
 
@@ -202,13 +202,12 @@ class Downloads:
     def _repr_html_(self) -> str:
         if not self.tables:
             return ""
-        safe = html.escape(self.name, quote=True)
         csv_data = base64.b64encode(csv_bytes(self.tables)).decode("ascii")
         xlsx_data = base64.b64encode(xlsx_bytes(self.tables)).decode("ascii")
-        return (
-            '<p class="cb-downloads">Hent rapportens tal: '
-            f'<a download="{safe}.csv" href="data:{CSV_MEDIA};base64,{csv_data}">CSV</a> · '
-            f'<a download="{safe}.xlsx" href="data:{XLSX_MEDIA};base64,{xlsx_data}">Excel</a></p>'
+        return str(
+            render.macros("blocks.html.j2").downloads(
+                self.name, f"data:{CSV_MEDIA};base64,{csv_data}", f"data:{XLSX_MEDIA};base64,{xlsx_data}"
+            )
         )
 
     def __repr__(self) -> str:
