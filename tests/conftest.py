@@ -89,14 +89,24 @@ def require_tool(*names: str) -> str:
 
 @pytest.fixture(autouse=True)
 def _kinds_as_they_were() -> Iterator[None]:
-    """A report kind a test registers (a project's own kind, a test kind) is gone after the test: the registry
-    is restored to what it held before."""
+    """A report kind or parameter folder a test registers (a project's own kind, a test kind) is gone after the
+    test, and one it removed is back: both registries as they were, the built-in kinds and folders loaded."""
+    from councilbook.parameters import folders
     from councilbook.reports import registry
 
-    before = dict(registry._registry)
+    registry.load_kinds()
+    kinds, known = registry.registered(), {folder.name: folder for folder in folders.report_folders()}
     yield
-    registry._registry.clear()
-    registry._registry.update(before)
+    for kind_id, kind in registry.registered().items():
+        if kinds.get(kind_id) is not kind:
+            registry.unregister(kind_id)
+    for folder in folders.report_folders():
+        if known.get(folder.name) is not folder:
+            folders.unregister_folder(folder.name)
+    for kind in kinds.values():
+        registry.register(kind)
+    for folder in known.values():
+        folders.register_folder(folder)
 
 
 @pytest.fixture
