@@ -26,7 +26,8 @@ from councilbook.analysis.series import area_series, jobcentre_series
 from councilbook.cli import app
 from councilbook.core import figures as fig
 from councilbook.data.areas import AreaIndex
-from councilbook.parameters.model import Council, load_parameters
+from councilbook.parameters.load import load_parameters
+from councilbook.parameters.model import Council
 from councilbook.project.load import load_project
 from councilbook.reports.kinds.contract import build_contract_report
 from councilbook.reports.kinds.evaluation import build_evaluation_report

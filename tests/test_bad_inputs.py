@@ -17,13 +17,8 @@ from councilbook.cli import app
 from councilbook.core.errors import Problem, display_path
 from councilbook.data.areas import AreaIndex
 from councilbook.data.ingest import DataSource, ReadContext, read_data_file
-from councilbook.parameters.model import (
-    MAX_YAML_ALIASES,
-    MAX_YAML_BYTES,
-    MAX_YAML_DEPTH,
-    load_parameters,
-    read_yaml,
-)
+from councilbook.parameters.load import load_parameters
+from councilbook.parameters.yaml_reading import MAX_YAML_ALIASES, MAX_YAML_BYTES, MAX_YAML_DEPTH, read_yaml
 from councilbook.project.load import check_parameters
 
 runner = CliRunner()
@@ -392,7 +387,7 @@ def test_dates_as_python_dates_still_work() -> None:
     """Code that builds a meeting from a date (scope, compute) is not hit by the YYYY-MM-DD rule."""
     from datetime import date
 
-    from councilbook.parameters.model import Meeting
+    from councilbook.parameters.meetings import Meeting
 
     assert Meeting(date=date(2013, 5, 29), kind="ordinary", title="Møde").date == date(2013, 5, 29)
     assert Meeting.model_validate({"date": " 2013-05-29 ", "kind": "ordinary", "title": "M"}).slug == "2013-05-29"

@@ -21,7 +21,7 @@ from councilbook.analysis import compute
 from councilbook.assembly.execute import recorded_figures
 from councilbook.assembly.pdfpages import read_bookmarks
 from councilbook.cli import app
-from councilbook.parameters.model import load_parameters
+from councilbook.parameters.load import load_parameters
 from councilbook.project.load import load_project
 from councilbook.text import present
 

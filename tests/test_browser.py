@@ -12,7 +12,7 @@ import pytest
 from conftest import chrome_driver, served
 
 from councilbook.core.formats import format_date
-from councilbook.parameters.model import load_parameters
+from councilbook.parameters.load import load_parameters
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.book, pytest.mark.needs_chromium]

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from councilbook.analysis.spc import Signal, XmR
-from councilbook.parameters.model import load_parameters
+from councilbook.parameters.load import load_parameters
 from councilbook.text import charts
 
 ROOT = Path(__file__).resolve().parents[1]

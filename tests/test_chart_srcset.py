@@ -16,7 +16,7 @@ from PIL import Image
 
 from councilbook.assembly.pdf import print_to_pdf
 from councilbook.assembly.postprocess import extract_embedded
-from councilbook.parameters.model import load_parameters
+from councilbook.parameters.load import load_parameters
 from councilbook.text import charts, present
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -22,7 +22,7 @@ from matplotlib.projections.polar import PolarAxes
 from matplotlib.text import Text
 
 from councilbook.analysis.spc import Signal
-from councilbook.parameters.model import load_parameters
+from councilbook.parameters.load import load_parameters
 from councilbook.text import charts
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -17,7 +17,8 @@ from councilbook.analysis.series import area_series
 from councilbook.core import figures as fig
 from councilbook.core.periods import Span, month, parse_period
 from councilbook.data.ingest import Dataset, DataSource
-from councilbook.parameters.model import Parameters, load_parameters
+from councilbook.parameters.load import load_parameters
+from councilbook.parameters.model import Parameters
 
 MINI_PARAMS = Path(__file__).parent / "fixtures" / "mini" / "parameters"
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from councilbook.core import formats
-from councilbook.parameters.model import load_parameters
+from councilbook.parameters.load import load_parameters
 from councilbook.text import danish
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -73,7 +73,7 @@ def test_an_unknown_meeting_is_wrong_input_not_a_key_error_elsewhere() -> None:
     import datetime as dt
 
     from councilbook.core.paths import PARAMETERS
-    from councilbook.parameters.model import load_parameters
+    from councilbook.parameters.load import load_parameters
 
     params = load_parameters(PARAMETERS)
     with pytest.raises(UnknownMeeting) as raised:

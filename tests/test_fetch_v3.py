@@ -27,7 +27,8 @@ from councilbook.core.periods import PeriodCodeError, normalise_code, parse_api_
 from councilbook.data.areas import AreaIndex
 from councilbook.data.jobindsats_answer import read_answer, read_figures
 from councilbook.data.jobindsats_spec import SpecMismatch, read_catalogue, read_spec, resolve
-from councilbook.parameters.model import Council, JobindsatsSource, Measure, load_parameters
+from councilbook.parameters.load import load_parameters
+from councilbook.parameters.model import Council, JobindsatsSource, Measure
 
 FIXTURES = ROOT / "tests/fixtures/api"
 SAMPLE_FIGURES = ROOT / "data/sample-tidy/jobindsats_sample.csv"

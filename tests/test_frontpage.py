@@ -15,7 +15,7 @@ from councilbook.assembly.frontpage import group_runs
 from councilbook.assembly.manifest import expand_manifest
 from councilbook.assembly.sitetext import THEME_DA, footer_text, write_catalog
 from councilbook.core.formats import format_date
-from councilbook.parameters.model import load_parameters
+from councilbook.parameters.load import load_parameters
 from councilbook.project.load import load_project
 from councilbook.publication.scope import CLOSED_ITEM
 from councilbook.text import present

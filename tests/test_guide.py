@@ -19,7 +19,7 @@ import pytest
 from conftest import copy_project, require_tool
 from jobindsats_v3 import KEY, read_tidy_figures, serve, universe_for
 
-from councilbook.parameters.model import load_parameters
+from councilbook.parameters.load import load_parameters
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDE = ROOT / "docs" / "vejledning.md"

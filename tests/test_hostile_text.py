@@ -37,7 +37,7 @@ from councilbook.core.prose import (
     safe_markdown,
 )
 from councilbook.data.balance import generate_balance_exports
-from councilbook.parameters.model import load_parameters
+from councilbook.parameters.load import load_parameters
 from councilbook.text.present import Markdown, Table
 
 runner = CliRunner()

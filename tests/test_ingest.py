@@ -14,7 +14,8 @@ from councilbook.cli import app
 from councilbook.core.errors import InputError, Problem
 from councilbook.data.areas import AreaIndex, is_aggregate
 from councilbook.data.ingest import DataSource, Figure, ReadContext, check_figures, parse_export_value, read_data_file
-from councilbook.parameters.model import Measure, load_parameters
+from councilbook.parameters.load import load_parameters
+from councilbook.parameters.model import Measure
 from councilbook.project.load import load_project
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -23,7 +23,7 @@ from councilbook.assembly import subpages
 from councilbook.core import figures as fig
 from councilbook.core.collation import danish_order
 from councilbook.core.links import page_link
-from councilbook.parameters.model import load_parameters
+from councilbook.parameters.load import load_parameters
 from councilbook.reports.model import PAGE_END, PAGE_START
 from councilbook.text.yearly import development, development_ranks
 

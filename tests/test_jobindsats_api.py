@@ -32,7 +32,7 @@ from councilbook.data.jobindsats_answer import DataAnswer, read_answer, read_fig
 from councilbook.data.jobindsats_api import ApiError, JobindsatsClient, fetch_figures, periods_from
 from councilbook.data.jobindsats_http import Session
 from councilbook.data.jobindsats_spec import Plan, read_spec, resolve
-from councilbook.parameters.model import load_parameters
+from councilbook.parameters.load import load_parameters
 from councilbook.project.load import load_project
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -24,7 +24,7 @@ from councilbook.members.calendar import compute_deadlines
 from councilbook.members.minutes import build_after_meeting, find_news, headline, minutes_html
 from councilbook.members.pack import PackFrozen, build_pack, pack_frozen, send_pack
 from councilbook.members.versions import PackHistory, sha256
-from councilbook.parameters.model import collect_parameters, load_parameters
+from councilbook.parameters.load import collect_parameters, load_parameters
 from councilbook.project.load import load_project
 from councilbook.publication.scope import minutes_state
 

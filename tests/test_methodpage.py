@@ -19,7 +19,8 @@ from test_generated_councils import councils
 from councilbook.assembly.methodpage import TEMPLATE, render_method_page
 from councilbook.core.errors import InputError
 from councilbook.core.formats import format_month
-from councilbook.parameters.model import Parameters, load_parameters
+from councilbook.parameters.load import load_parameters
+from councilbook.parameters.model import Parameters
 from councilbook.project.cutoff import meeting_cutoff
 
 COUNCILS = {"sample": ROOT / "parameters", "nord": ROOT / "tests/fixtures/nord/parameters"}

@@ -20,7 +20,7 @@ from councilbook.assembly.manifest import expand_manifest
 from councilbook.core.errors import InputError
 from councilbook.data.balance import BALANCE_FOLDER, generate_balance_exports, read_balance_export
 from councilbook.members.calendar import compute_deadlines
-from councilbook.parameters.model import collect_parameters, load_parameters
+from councilbook.parameters.load import collect_parameters, load_parameters
 from councilbook.project.cutoff import compute_cutoff
 from councilbook.project.load import load_project
 from councilbook.reports.kinds.analysis import build_analysis_report

@@ -11,7 +11,7 @@ import pytest
 from councilbook.assembly.execute import execute_run, recorded_figures
 from councilbook.assembly.manifest import expand_manifest
 from councilbook.core.formats import format_number, round_half_up
-from councilbook.parameters.model import load_parameters
+from councilbook.parameters.load import load_parameters
 
 ROOT = Path(__file__).resolve().parents[1]
 

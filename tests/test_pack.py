@@ -210,7 +210,7 @@ def test_minutes_draft_then_approved_and_press_release(tmp_path: Path) -> None:
 
 
 def test_public_decisions_wait_for_approved_minutes() -> None:
-    from councilbook.parameters.model import load_parameters
+    from councilbook.parameters.load import load_parameters
     from councilbook.reports.kinds.status import agenda_section
 
     params = load_parameters(MINI / "parameters")

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from councilbook.cli import app
 from councilbook.core.errors import InputError, display_path
-from councilbook.parameters.model import load_parameters
+from councilbook.parameters.load import load_parameters
 from councilbook.project.load import load_project
 
 runner = CliRunner()

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from councilbook.parameters.model import load_parameters
+from councilbook.parameters.load import load_parameters
 from councilbook.text.present import Table
 from councilbook.text.sentences import describe_adjusted, describe_jobcentre_changes
 

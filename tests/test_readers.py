@@ -20,7 +20,7 @@ from councilbook.data import readers
 from councilbook.data.ingest import load_dataset
 from councilbook.data.readers import claiming, load_readers, register
 from councilbook.data.reading import Reader
-from councilbook.parameters.model import load_parameters
+from councilbook.parameters.load import load_parameters
 
 runner = CliRunner()
 

@@ -92,7 +92,7 @@ def test_the_pack_asks_the_sections_their_role(mini_pack: str) -> None:
 
 def test_the_minutes_inline_their_stylesheet_file() -> None:
     from councilbook.members import minutes
-    from councilbook.parameters.model import load_parameters
+    from councilbook.parameters.load import load_parameters
     from councilbook.publication.scope import minutes_state
 
     params = load_parameters(MINI / "parameters")

@@ -10,7 +10,7 @@ import pandas as pd
 
 from councilbook.data.ingest import load_dataset
 from councilbook.data.sample import generate_rows, load_spec, render_csv, write_excel_export
-from councilbook.parameters.model import load_parameters
+from councilbook.parameters.load import load_parameters
 from councilbook.reports.kinds.analysis import analyses
 
 ROOT = Path(__file__).resolve().parents[1]

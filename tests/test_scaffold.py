@@ -9,7 +9,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from councilbook.cli import app
-from councilbook.parameters.model import load_parameters
+from councilbook.parameters.load import load_parameters
 
 runner = CliRunner()
 

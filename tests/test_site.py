@@ -14,7 +14,7 @@ from urllib.parse import quote
 import pytest
 from test_browser import browser, html_dir, site
 
-from councilbook.parameters.model import load_parameters
+from councilbook.parameters.load import load_parameters
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.book, pytest.mark.needs_chromium]

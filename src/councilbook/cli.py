@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
     from councilbook.analysis.meeting import MeetingStatus
     from councilbook.assembly.pipeline import BuildResult
-    from councilbook.parameters.model import Meeting
+    from councilbook.parameters.meetings import Meeting
     from councilbook.text import present
 
 app = typer.Typer(
@@ -256,7 +256,7 @@ def new_meeting(
       councilbook new meeting 2014-03-19 --kind theme --theme "Unge i uddannelse"
     """
     from councilbook.members.scaffold import new_meeting as write_meeting
-    from councilbook.parameters.model import MEETING_KIND_LABELS_DA
+    from councilbook.parameters.meetings import MEETING_KIND_LABELS_DA
 
     parsed = _parse_date(day, "DATO")
     assert parsed is not None
@@ -664,7 +664,7 @@ def pack(
       councilbook pack --due
     """
     from councilbook.members.pack import build_pack, due_meetings, pack_frozen, send_pack
-    from councilbook.parameters.model import load_parameters
+    from councilbook.parameters.load import load_parameters
 
     if (meeting is None) == (not due):
         warn("Angiv enten --meeting DATO eller --due.")
@@ -809,7 +809,7 @@ def calendar(
       councilbook calendar --as-of 2013-05-01
     """
     from councilbook.members.calendar import STATE_LABELS, coming_deadlines
-    from councilbook.parameters.model import load_parameters
+    from councilbook.parameters.load import load_parameters
 
     with user_errors("Kalenderen fejlede"):
         parameters = load_parameters(params)
@@ -866,7 +866,7 @@ def fetch(
       JOBINDSATS_API_KEY=... councilbook fetch --params parameters --data data/jobindsats
     """
     from councilbook.data.jobindsats_api import JobindsatsClient, fetch_measures
-    from councilbook.parameters.model import load_parameters
+    from councilbook.parameters.load import load_parameters
 
     with user_errors("Hentningen fejlede"):
         parameters = load_parameters(params)
@@ -971,7 +971,7 @@ def sample(
     """
     from councilbook.data.balance import generate_balance_exports
     from councilbook.data.sample import generate_sample, load_spec
-    from councilbook.parameters.model import load_parameters
+    from councilbook.parameters.load import load_parameters
 
     rows = generate_sample(spec, output, excel)
     say(f"Skrev {format_number(rows)} tal til {display_path(output)}" + (f" og {display_path(excel)}" if excel else ""))

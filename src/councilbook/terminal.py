@@ -312,7 +312,7 @@ def _value_message(exc: click_errors.BadParameter) -> str:
     """A value typer could not convert (its type is checked by pydantic), as the parameter files say it."""
     from pydantic import ValidationError
 
-    from councilbook.parameters.model import describe_error
+    from councilbook.parameters.messages import describe_error
 
     cause = exc.__cause__
     if isinstance(cause, ValidationError) and cause.errors():

@@ -25,13 +25,8 @@ from councilbook.core.periods import (
     month,
 )
 from councilbook.data.ingest import Dataset
-from councilbook.parameters.model import (
-    Contract,
-    Evaluation,
-    LevelTarget,
-    Meeting,
-    Parameters,
-)
+from councilbook.parameters.meetings import Meeting
+from councilbook.parameters.model import Contract, Evaluation, LevelTarget, Parameters
 from councilbook.project.cutoff import compute_cutoff, compute_pack_date
 
 

@@ -14,11 +14,8 @@ from councilbook.analysis.detail import GoalDetail, compute_goal_detail, compute
 from councilbook.analysis.status import GoalStatus, compute_contract_status, select_contract
 from councilbook.core.paths import BookPaths, check_project_root
 from councilbook.data.ingest import Dataset
-from councilbook.parameters.model import (
-    Contract,
-    Meeting,
-    Parameters,
-)
+from councilbook.parameters.meetings import Meeting
+from councilbook.parameters.model import Contract, Parameters
 from councilbook.project.cache import load_prepared
 from councilbook.project.cutoff import compute_cutoff, compute_pack_date, meeting_cutoff
 from councilbook.project.load import Project

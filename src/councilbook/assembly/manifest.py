@@ -11,7 +11,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from councilbook.core.errors import InputError, Problem, display_path
-from councilbook.parameters.model import Parameters, locate, read_yaml, read_yaml_with_positions, validation_problems
+from councilbook.parameters.messages import validation_problems
+from councilbook.parameters.model import Parameters
+from councilbook.parameters.yaml_reading import locate, read_yaml, read_yaml_with_positions
 from councilbook.reports.registry import ReportKind, UnknownKind, get_kind, load_kinds
 
 

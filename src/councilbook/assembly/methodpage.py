@@ -25,7 +25,8 @@ from councilbook.core.formats import format_date, format_month, format_number
 from councilbook.core.paths import BookPaths
 from councilbook.core.periods import month, month_end, xmr_years_before
 from councilbook.core.prose import escape_markdown
-from councilbook.parameters.model import Meeting, Parameters, share_weight
+from councilbook.parameters.meetings import Meeting
+from councilbook.parameters.model import Parameters, share_weight
 from councilbook.project.cutoff import compute_cutoff, compute_pack_date
 from councilbook.text.sentences import WEAK_FIT
 

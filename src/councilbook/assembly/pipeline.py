@@ -33,7 +33,8 @@ from councilbook.core.formats import format_date, format_month
 from councilbook.core.paths import check_project_root
 from councilbook.core.periods import period_from_code
 from councilbook.data.ingest import write_snapshot
-from councilbook.parameters.model import Meeting, Parameters
+from councilbook.parameters.meetings import Meeting
+from councilbook.parameters.model import Parameters
 from councilbook.project.cache import save_prepared
 from councilbook.project.load import Project, load_project
 from councilbook.reports.registry import get_kind, scope_report

@@ -15,7 +15,7 @@ from typing import Any
 from councilbook.core.errors import Problem
 from councilbook.core.formats import format_number
 from councilbook.core.periods import PeriodCodeError, normalise_code, parse_period
-from councilbook.parameters.model import MAX_FIGURE
+from councilbook.parameters.types import MAX_FIGURE
 
 WITHHELD_MARKS = {"", "..", "-", "–", "x", "X", ":"}
 SAVE_AS_UTF8 = "gem den som CSV UTF-8 (i Excel: Gem som, »CSV UTF-8«)"

@@ -47,14 +47,9 @@ from councilbook.data.readers import data_suffixes, read_data_file
 from councilbook.data.readers.tidy_csv import read_tidy_csv
 from councilbook.data.reading import ORIGIN_KEYS, DataSource, Figure, ReadContext
 from councilbook.parameters.folders import DataContext, report_folders
-from councilbook.parameters.model import (
-    Measure,
-    Parameters,
-    locate,
-    read_yaml_with_positions,
-    sha256_file,
-    unknown_key_message,
-)
+from councilbook.parameters.messages import unknown_key_message
+from councilbook.parameters.model import Measure, Parameters, sha256_file
+from councilbook.parameters.yaml_reading import locate, read_yaml_with_positions
 
 __all__ = [
     # the dataset

@@ -29,7 +29,7 @@ from councilbook.data.areas import AreaIndex, is_aggregate, unknown_area_message
 from councilbook.data.ingest import Figure, show_value
 from councilbook.data.jobindsats_http import ApiError
 from councilbook.data.jobindsats_spec import Plan
-from councilbook.parameters.model import MAX_FIGURE
+from councilbook.parameters.types import MAX_FIGURE
 
 PERIOD_COLUMN = "periode"
 AREA_COLUMN = "område"

@@ -60,7 +60,8 @@ from councilbook.data.jobindsats_spec import (
 )
 from councilbook.data.readers.tidy_csv import read_tidy_csv
 from councilbook.data.reading import DataSource, Figure, ReadContext
-from councilbook.parameters.model import Measure, Parameters, locate, read_yaml_with_positions
+from councilbook.parameters.model import Measure, Parameters
+from councilbook.parameters.yaml_reading import locate, read_yaml_with_positions
 
 __all__ = ["ApiError", "JobindsatsClient", "fetch_measures", "FetchResult", "api_key_from_env"]
 

@@ -17,7 +17,8 @@ from datetime import date, timedelta
 
 from councilbook.analysis.actions import collect_actions
 from councilbook.core.formats import format_date
-from councilbook.parameters.model import MEETING_KIND_LABELS_DA, Parameters
+from councilbook.parameters.meetings import MEETING_KIND_LABELS_DA
+from councilbook.parameters.model import Parameters
 from councilbook.reports.registry import load_kinds
 
 

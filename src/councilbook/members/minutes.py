@@ -28,8 +28,8 @@ from councilbook.core import figures as fig
 from councilbook.core.errors import InputError, Problem
 from councilbook.core.formats import STATUS_LABELS, format_date, format_month
 from councilbook.data.ingest import Dataset
-from councilbook.parameters.meetings import Member, attendance
-from councilbook.parameters.model import MEETING_KIND_LABELS_DA, AgendaItem, Council, Goal, Meeting, Parameters
+from councilbook.parameters.meetings import MEETING_KIND_LABELS_DA, AgendaItem, Meeting, Member, attendance
+from councilbook.parameters.model import Council, Goal, Parameters
 from councilbook.project.cutoff import meeting_cutoff
 from councilbook.project.load import load_project
 from councilbook.publication.scope import CLOSED_ITEM, MinutesState, minutes_state

@@ -56,8 +56,14 @@ from councilbook.members.versions import (
     write_manifest,
 )
 from councilbook.members.workbook import write_status_workbook
-from councilbook.parameters.meetings import MEMBER_ROLE_LABELS_DA, attachment_path
-from councilbook.parameters.model import MEETING_KIND_LABELS_DA, AgendaItem, Meeting, Parameters
+from councilbook.parameters.meetings import (
+    MEETING_KIND_LABELS_DA,
+    MEMBER_ROLE_LABELS_DA,
+    AgendaItem,
+    Meeting,
+    attachment_path,
+)
+from councilbook.parameters.model import Parameters
 from councilbook.project.load import load_project
 from councilbook.publication.scope import minutes_state
 from councilbook.reports.model import Report
@@ -456,7 +462,7 @@ def send_pack(
     params_dir: Path, meeting_date: date, root: Path, out_dir: Path | None = None, day: date | None = None
 ) -> dict[str, Any]:
     """Mark the latest version of a meeting's pack as sent to the members on ``day`` (default today)."""
-    from councilbook.parameters.model import load_parameters
+    from councilbook.parameters.load import load_parameters
 
     meeting = load_parameters(params_dir).meeting_on(meeting_date)
     folder = (out_dir or BookPaths(root).packs) / meeting.date.isoformat()

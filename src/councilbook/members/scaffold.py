@@ -23,7 +23,8 @@ import yaml
 
 from councilbook.core.errors import InputError, Problem, display_path
 from councilbook.core.formats import format_date
-from councilbook.parameters.model import MEETING_KIND_LABELS_DA, Contract, Parameters
+from councilbook.parameters.meetings import MEETING_KIND_LABELS_DA
+from councilbook.parameters.model import Contract, Parameters
 from councilbook.project.load import check_parameters
 
 MEETINGS_HEADER = """\

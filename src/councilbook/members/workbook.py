@@ -18,7 +18,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from councilbook.analysis.meeting import MeetingStatus
 from councilbook.core import figures as fig
 from councilbook.core.formats import STATUS_LABELS, format_date, format_month
-from councilbook.parameters.model import MEETING_KIND_LABELS_DA, Parameters
+from councilbook.parameters.meetings import MEETING_KIND_LABELS_DA
+from councilbook.parameters.model import Parameters
 from councilbook.publication.provenance import Provenance
 from councilbook.text import present
 from councilbook.text.sheets import cell_value, excel_format, fit_widths, store_text_as_text, write_table

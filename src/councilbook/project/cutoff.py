@@ -18,7 +18,8 @@ import pandas as pd
 from councilbook.core.periods import month_end
 
 if TYPE_CHECKING:
-    from councilbook.parameters.model import Council, Meeting
+    from councilbook.parameters.meetings import Meeting
+    from councilbook.parameters.model import Council
 
 
 def compute_pack_date(meeting_date: date, council: Council) -> date:

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from councilbook.core.errors import InputError, Problem
 from councilbook.data.ingest import Dataset, load_dataset
-from councilbook.parameters.model import Parameters, collect_parameters, locate
+from councilbook.parameters.load import collect_parameters
+from councilbook.parameters.model import Parameters
+from councilbook.parameters.yaml_reading import locate
 from councilbook.project.checks import check_goal_windows, check_measures_present, check_meeting_contracts
 
 

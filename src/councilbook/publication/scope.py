@@ -35,7 +35,8 @@ from pydantic import BaseModel
 from councilbook.analysis.status import select_contract
 from councilbook.core.errors import ComputeError
 from councilbook.data.ingest import Dataset
-from councilbook.parameters.model import AgendaItem, Contract, Meeting, Parameters, share_weight
+from councilbook.parameters.meetings import AgendaItem, Meeting
+from councilbook.parameters.model import Contract, Parameters, share_weight
 from councilbook.project.cutoff import compute_cutoff, compute_pack_date, meeting_cutoff
 
 

@@ -16,7 +16,8 @@ from typing import Any
 from councilbook.core.formats import MISSING, format_date, format_month
 from councilbook.core.periods import PeriodCodeError, period_from_code
 from councilbook.core.prose import inline_html
-from councilbook.parameters.model import MEETING_KIND_LABELS_DA, Meeting, Parameters
+from councilbook.parameters.meetings import MEETING_KIND_LABELS_DA, Meeting
+from councilbook.parameters.model import Parameters
 from councilbook.publication.scope import minutes_state, public_meeting
 from councilbook.text.present import STATUS_CLASSES, status_cell
 

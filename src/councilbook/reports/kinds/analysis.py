@@ -21,8 +21,9 @@ from councilbook.core.formats import format_date, format_month
 from councilbook.core.prose import escape_markdown as md_text
 from councilbook.core.prose import prose_list, prose_markdown
 from councilbook.data.ingest import Dataset
+from councilbook.parameters.checks import check_yearly_report
 from councilbook.parameters.folders import FolderContext, ReportFolder
-from councilbook.parameters.model import Parameters, check_yearly_report
+from councilbook.parameters.model import Parameters
 from councilbook.parameters.types import IsoDate, StrictModel, Text
 from councilbook.publication.provenance import collect_provenance
 from councilbook.publication.scope import Scope, evaluation_cutoff, finish_scope, only

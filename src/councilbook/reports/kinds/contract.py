@@ -15,7 +15,8 @@ from councilbook.core.formats import (
 )
 from councilbook.core.prose import escape_markdown as md_text
 from councilbook.core.prose import labelled_markdown, prose_list, prose_markdown
-from councilbook.parameters.model import MEETING_KIND_LABELS_DA, Parameters
+from councilbook.parameters.meetings import MEETING_KIND_LABELS_DA
+from councilbook.parameters.model import Parameters
 from councilbook.publication.provenance import collect_provenance
 from councilbook.publication.scope import contract_scope
 from councilbook.reports.common import (

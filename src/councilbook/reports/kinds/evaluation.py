@@ -19,7 +19,8 @@ from councilbook.core.formats import (
 from councilbook.core.links import jobcentre_page
 from councilbook.core.periods import month
 from councilbook.core.prose import plain_text, prose_list
-from councilbook.parameters.model import MEETING_KIND_LABELS_DA, Parameters
+from councilbook.parameters.meetings import MEETING_KIND_LABELS_DA
+from councilbook.parameters.model import Parameters
 from councilbook.project.load import Project
 from councilbook.publication.provenance import collect_provenance
 from councilbook.publication.scope import evaluation_scope

@@ -27,8 +27,10 @@ from councilbook.core.formats import MISSING, count_noun, format_date, format_mo
 from councilbook.core.links import jobcentre_page, page_link
 from councilbook.core.prose import escape_markdown as md_text
 from councilbook.data.ingest import Dataset
+from councilbook.parameters.checks import check_yearly_report
 from councilbook.parameters.folders import FolderContext, ReportFolder
-from councilbook.parameters.model import JobCentre, Meeting, Parameters, check_yearly_report, share_weight
+from councilbook.parameters.meetings import Meeting
+from councilbook.parameters.model import JobCentre, Parameters, share_weight
 from councilbook.parameters.types import IsoDate, Slug, StrictModel
 from councilbook.project.cutoff import meeting_cutoff
 from councilbook.publication.provenance import collect_provenance

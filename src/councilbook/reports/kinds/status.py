@@ -16,8 +16,8 @@ from councilbook.core.formats import (
 from councilbook.core.periods import period_from_code
 from councilbook.core.prose import escape_markdown as md_text
 from councilbook.core.prose import labelled_markdown, prose_markdown
-from councilbook.parameters.meetings import attendance
-from councilbook.parameters.model import MEETING_KIND_LABELS_DA, Contract, Goal, Meeting, Parameters
+from councilbook.parameters.meetings import MEETING_KIND_LABELS_DA, Meeting, attendance
+from councilbook.parameters.model import Contract, Goal, Parameters
 from councilbook.project.cutoff import meeting_cutoff
 from councilbook.project.load import Project
 from councilbook.publication.provenance import collect_provenance
