@@ -285,7 +285,7 @@ def _html_status_rows(page: str) -> list[list[str]]:
 
 
 def _rows_in_blocks(lines: list[str]) -> list[list[str]]:
-    """The rows of a table printed in blocks (cli.table_in_blocks): a title line, then the cells in the columns the
+    """The rows of a table printed in blocks (table_in_blocks): a title line, then the cells in the columns the
     rule under the headers marks, each cell's wrapped lines joined again."""
     rule = next(line for line in lines if line.startswith("─"))
     spans = [(m.start(), m.end()) for m in re.finditer("─+", rule)]
@@ -330,7 +330,7 @@ def test_the_sample_status_table_fits_80_columns_as_a_table() -> None:
 
     from rich.console import Console
 
-    from councilbook.cli import table_in_blocks
+    from councilbook.table_layout import table_in_blocks
     from councilbook.text import present
 
     project = load_project(ROOT / "parameters", ROOT / "data/sample")

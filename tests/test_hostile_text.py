@@ -25,7 +25,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from councilbook.assembly.pdf import print_to_pdf
-from councilbook.cli import app, terminal_table
+from councilbook.cli import app
 from councilbook.core.prose import (
     escape_markdown,
     inline_html,
@@ -38,6 +38,7 @@ from councilbook.core.prose import (
 )
 from councilbook.data.balance import generate_balance_exports
 from councilbook.parameters.load import load_parameters
+from councilbook.table_layout import terminal_table
 from councilbook.text.present import Markdown, Table
 
 runner = CliRunner()
