@@ -287,14 +287,14 @@ def _goals(year: int) -> list[dict]:
 STATUS_IN_PROCESS = """
 import resource, sys, time
 from datetime import date
-from councilbook.analysis import compute
+from councilbook.analysis.meeting import compute_meeting_status
 from councilbook.project.load import load_project
 t = time.perf_counter()
 project = load_project(sys.argv[1], sys.argv[2])
 loaded = time.perf_counter() - t
 t = time.perf_counter()
 meeting = project.params.meeting_on(date.fromisoformat(sys.argv[3]))
-compute.compute_meeting_status(project.params, project.dataset, meeting)
+compute_meeting_status(project.params, project.dataset, meeting)
 print(loaded, time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 """
 

@@ -17,7 +17,7 @@ from leaks import files_with_marker, pdf_has_marker, plant_markers
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from councilbook.analysis import compute
+from councilbook.analysis.meeting import compute_meeting_status
 from councilbook.assembly.execute import recorded_figures
 from councilbook.assembly.pdfpages import read_bookmarks
 from councilbook.cli import app
@@ -160,7 +160,7 @@ def test_second_council_builds_through_the_same_commands(mini_book: Path) -> Non
     # The front page: each goal's status, forecast and target at the latest meeting, as its report shows them.
     project = load_project(mini / "parameters", mini / "data")
     latest = project.params.meetings[-1]
-    status = compute.compute_meeting_status(project.params, project.dataset, latest)
+    status = compute_meeting_status(project.params, project.dataset, latest)
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", index))
     assert "Målene lige nu" in text and "ved 3. november 2021: Ordinært rådsmøde" in text
     for goal, goal_status in zip(status.contract.goals, status.goals, strict=True):

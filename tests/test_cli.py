@@ -15,7 +15,7 @@ from conftest import MINI_ARGS, copy_project, unnamed_figures
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from councilbook.analysis import compute
+from councilbook.analysis.meeting import compute_meeting_goals, compute_meeting_status
 from councilbook.cli import app
 from councilbook.project.load import load_project
 
@@ -236,7 +236,7 @@ def test_status_json(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     figures = json.loads(result.stdout)
     project = load_project(MINI / "parameters", MINI / "data")
-    expected = compute.compute_meeting_status(
+    expected = compute_meeting_status(
         project.params, project.dataset, project.params.meeting_on(__import__("datetime").date(2021, 6, 16))
     )
     assert figures["meeting"] == "2021-06-16" and figures["cutoff"] == "2021-04"
@@ -334,7 +334,7 @@ def test_the_sample_status_table_fits_80_columns_as_a_table() -> None:
     from councilbook.text import present
 
     project = load_project(ROOT / "parameters", ROOT / "data/sample")
-    status = compute.compute_meeting_status(
+    status = compute_meeting_status(
         project.params, project.dataset, project.params.meeting_on(date(2013, 5, 29))
     )
     table = present.meeting_status_table(status, "")
@@ -430,8 +430,8 @@ def test_the_first_answer_is_the_table_the_report_shows(council: str, day: str) 
     )
     project = load_project(params, data)
     meeting = project.params.meeting_on(date.fromisoformat(day))
-    whole = compute.compute_meeting_status(project.params, project.dataset, meeting)
-    quick = compute.compute_meeting_goals(project.params, project.dataset, meeting)
+    whole = compute_meeting_status(project.params, project.dataset, meeting)
+    quick = compute_meeting_goals(project.params, project.dataset, meeting)
     assert present.meeting_status_table(quick, "") == present.meeting_status_table(whole, "")
 
 

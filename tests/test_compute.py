@@ -11,14 +11,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from councilbook.analysis import compute
 from councilbook.analysis.aggregation import aggregate
+from councilbook.analysis.detail import compute_jobcentre_table
+from councilbook.analysis.evaluation import compute_evaluation
+from councilbook.analysis.meeting import compute_meeting_status
 from councilbook.analysis.series import area_series
+from councilbook.analysis.status import GoalFigures, classify_status, compute_goal_status
 from councilbook.core import figures as fig
 from councilbook.core.periods import Span, month, parse_period
 from councilbook.data.ingest import Dataset, DataSource
 from councilbook.parameters.load import load_parameters
 from councilbook.parameters.model import Parameters
+from councilbook.project.cutoff import compute_cutoff, compute_pack_date
 
 MINI_PARAMS = Path(__file__).parent / "fixtures" / "mini" / "parameters"
 
@@ -58,13 +62,13 @@ def params() -> Parameters:
 )
 def test_cutoff(params: Parameters, as_of: date, lag: int, expected: str) -> None:
     council = params.council.model_copy(update={"data_publication_lag_days": lag})
-    assert compute.compute_cutoff(as_of, council) == pd.Period(expected, freq="M")
+    assert compute_cutoff(as_of, council) == pd.Period(expected, freq="M")
 
 
 def test_pack_date_and_meeting_cutoff(params: Parameters) -> None:
     # The test council: material ready 10 days before, 30 days' publication lag.
-    assert compute.compute_pack_date(date(2021, 6, 16), params.council) == date(2021, 6, 6)
-    assert compute.compute_cutoff(date(2021, 6, 6), params.council) == pd.Period("2021-04", freq="M")
+    assert compute_pack_date(date(2021, 6, 16), params.council) == date(2021, 6, 6)
+    assert compute_cutoff(date(2021, 6, 6), params.council) == pd.Period("2021-04", freq="M")
 
 
 def test_aggregations() -> None:
@@ -92,7 +96,7 @@ def test_region_sum_needs_every_municipality() -> None:
 
 def test_status_level_target(params: Parameters) -> None:
     goal = params.contracts[2021].goals[0]  # end_of_period, at most 2.500 in December 2021
-    status = compute.compute_goal_status(params, synthetic(), goal, 2021, pd.Period("2021-05", freq="M"))
+    status = compute_goal_status(params, synthetic(), goal, 2021, pd.Period("2021-05", freq="M"))
     assert (status.period_first, status.period_last) == ("2021M05", "2021M05")
     assert status.actual == 1900
     assert status.last_year == 2000
@@ -105,7 +109,7 @@ def test_status_level_target(params: Parameters) -> None:
 
 def test_status_change_target_compares_same_months(params: Parameters) -> None:
     goal = params.contracts[2021].goals[1]  # sum, -5 % against 2020
-    status = compute.compute_goal_status(params, synthetic(), goal, 2021, pd.Period("2021-04", freq="M"))
+    status = compute_goal_status(params, synthetic(), goal, 2021, pd.Period("2021-04", freq="M"))
     assert (status.period_first, status.period_last) == ("2021M01", "2021M04")
     assert status.actual == 4 * 35
     assert status.last_year == 4 * 40
@@ -133,7 +137,7 @@ def test_status_change_target_compares_same_months(params: Parameters) -> None:
 def test_status_classes(forecast: float, expected: str) -> None:
     # lower is better: the target is at most 100, the council's tolerance 3 % of the target
     level = lambda v: fig.level(v, share=False)  # noqa: E731
-    figures = compute.GoalFigures(
+    figures = GoalFigures(
         *[level(v) for v in (100.0, 100.0, 100.0, 100.0)],
         change=fig.change(level(100.0), level(100.0)),
         forecast=level(forecast),
@@ -142,7 +146,7 @@ def test_status_classes(forecast: float, expected: str) -> None:
         gap=fig.gap(level(forecast), level(100.0), "lower"),
         comparable_target=level(100.0),
     )
-    assert compute.classify_status(figures, "lower", False, 3.0, True) == expected
+    assert classify_status(figures, "lower", False, 3.0, True) == expected
 
 
 def test_gap_sign_follows_direction() -> None:
@@ -157,8 +161,8 @@ def test_jobcentre_table(params: Parameters) -> None:
     goal = params.contracts[2021].goals[1]
     data = synthetic()
     cutoff = pd.Period("2021-04", freq="M")
-    status = compute.compute_goal_status(params, data, goal, 2021, cutoff)
-    table = compute.compute_jobcentre_table(params, data, goal, status, cutoff)
+    status = compute_goal_status(params, data, goal, 2021, cutoff)
+    table = compute_jobcentre_table(params, data, goal, status, cutoff)
     expected = pd.DataFrame(
         {
             "jobcentre_id": ["nordby", "sydby", "oestby-aaby"],
@@ -177,15 +181,15 @@ def test_jobcentre_table(params: Parameters) -> None:
 
 
 def test_meeting_status_chooses_contract_by_cutoff(params: Parameters) -> None:
-    early = compute.compute_meeting_status(params, synthetic(), params.meeting_on(date(2021, 2, 10)))
+    early = compute_meeting_status(params, synthetic(), params.meeting_on(date(2021, 2, 10)))
     assert early.cutoff == pd.Period("2020-12", freq="M")
     assert early.contract.year == 2020 and early.final
-    later = compute.compute_meeting_status(params, synthetic(), params.meeting_on(date(2021, 6, 16)))
+    later = compute_meeting_status(params, synthetic(), params.meeting_on(date(2021, 6, 16)))
     assert later.contract.year == 2021 and not later.final
 
 
 def test_evaluation(params: Parameters) -> None:
-    result = compute.compute_evaluation(params, synthetic(), params.evaluations[2021])
+    result = compute_evaluation(params, synthetic(), params.evaluations[2021])
     assert result.contract.year == 2020
     ledighed, syge = result.goals
     # 2020 average 2.000 against 2019's 2.000 with a -2 % target: short by 2,04 % -> not attained.
@@ -204,7 +208,7 @@ def test_never_reads_past_cutoff(params: Parameters, later_value: float, later_m
     """Changing any figure after the cut-off month changes nothing in the status."""
     cutoff = pd.Period("2021-04", freq="M")
     goal = params.contracts[2021].goals[1]
-    before = compute.compute_goal_status(params, synthetic(), goal, 2021, cutoff)
+    before = compute_goal_status(params, synthetic(), goal, 2021, cutoff)
     changed = synthetic({("sygedagpenge_lange", "801", f"2021M{later_month:02d}"): later_value})
-    after = compute.compute_goal_status(params, changed, goal, 2021, cutoff)
+    after = compute_goal_status(params, changed, goal, 2021, cutoff)
     assert before == after

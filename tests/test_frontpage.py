@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from councilbook.analysis import compute
+from councilbook.analysis.meeting import compute_meeting_status
 from councilbook.assembly.frontpage import group_runs
 from councilbook.assembly.manifest import expand_manifest
 from councilbook.assembly.sitetext import THEME_DA, footer_text, write_catalog
@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def sample_status():
     project = load_project(ROOT / "parameters", ROOT / "data/sample")
     meeting = project.params.meetings[-1]
-    result = compute.compute_meeting_status(project.params, project.dataset, meeting)
+    result = compute_meeting_status(project.params, project.dataset, meeting)
     figures = present.status_figures(result)
     figures["provenance"] = {"cutoff": f"{result.cutoff.year}M{result.cutoff.month:02d}"}
     return project.params, result, figures

@@ -15,7 +15,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from councilbook.analysis import compute
+from councilbook.analysis.evaluation import compute_evaluation
+from councilbook.analysis.meeting import compute_meeting_status
 from councilbook.project.load import load_project
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,7 +31,7 @@ def sample():
 
 @pytest.fixture(scope="module")
 def meeting(sample):
-    return compute.compute_meeting_status(sample.params, sample.dataset, sample.params.meeting_on(date(2013, 8, 28)))
+    return compute_meeting_status(sample.params, sample.dataset, sample.params.meeting_on(date(2013, 8, 28)))
 
 
 def check(frame: pd.DataFrame, name: str) -> None:
@@ -98,7 +99,7 @@ def test_spread_and_xmr(meeting) -> None:
 
 
 def test_evaluation(sample) -> None:
-    result = compute.compute_evaluation(sample.params, sample.dataset, sample.params.evaluations[2013])
+    result = compute_evaluation(sample.params, sample.dataset, sample.params.evaluations[2013])
     rows = [
         {
             "goal_id": g.goal_id,

@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from conftest import unnamed_figures
 
-from councilbook.analysis import compute
+from councilbook.analysis.meeting import compute_meeting_status
 from councilbook.assembly.execute import recorded_figures
 from councilbook.core.formats import format_number, format_percent
 from councilbook.project.load import load_project
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def sample_status():
     project = load_project(ROOT / "parameters", ROOT / "data/sample")
     meeting = next(m for m in project.params.meetings if m.date.isoformat() == "2013-08-28")
-    result = compute.compute_meeting_status(project.params, project.dataset, meeting)
+    result = compute_meeting_status(project.params, project.dataset, meeting)
     return project, result, json.loads(json.dumps(present.status_figures(result)))
 
 

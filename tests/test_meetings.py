@@ -17,8 +17,8 @@ import yaml
 from conftest import MINI, ROOT, require_tool
 from pypdf import PdfReader
 
-from councilbook.analysis import compute
 from councilbook.analysis.actions import collect_actions, count_actions, describe_action_counts, pending_actions
+from councilbook.analysis.meeting import compute_meeting_status
 from councilbook.core.errors import InputError, display_path
 from councilbook.members.calendar import compute_deadlines
 from councilbook.members.minutes import build_after_meeting, find_news, headline, minutes_html
@@ -420,7 +420,7 @@ def test_a_goal_that_changed_status_is_the_headline_when_nothing_was_decided() -
     project = load_project(*SAMPLE)
     params = project.params
     meeting = params.meeting_on(date(2013, 8, 28))
-    status = compute.compute_meeting_status(params, project.dataset, meeting, with_details=False)
+    status = compute_meeting_status(params, project.dataset, meeting, with_details=False)
     before = [
         dataclasses.replace(g, status="off_track" if g.status == "on_track" else "on_track") for g in status.goals
     ]

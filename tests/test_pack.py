@@ -13,7 +13,7 @@ from conftest import MINI_ARGS, require_tool
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from councilbook.analysis import compute
+from councilbook.analysis.meeting import compute_meeting_status
 from councilbook.cli import app
 from councilbook.project.load import load_project
 
@@ -140,7 +140,7 @@ def test_workbook_opens_in_libreoffice(pack_dir: Path, tmp_path: Path) -> None:
     )
     rows = list(csv.reader((tmp_path / "status-2021-06-16.csv").read_text(encoding="utf-8").splitlines()))
     project = load_project(MINI / "parameters", MINI / "data")
-    status = compute.compute_meeting_status(
+    status = compute_meeting_status(
         project.params, project.dataset, project.params.meeting_on(date(2021, 6, 16)), with_details=False
     )
     assert rows[0][:4] == ["Mål", "Enhed", "Målsætning for året (antal eller %)", "Faktisk hidtil (antal eller %)"]

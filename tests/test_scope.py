@@ -12,7 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from councilbook.analysis import compute
+from councilbook.analysis.evaluation import compute_evaluation
+from councilbook.analysis.meeting import compute_meeting_status
+from councilbook.analysis.status import compute_goal_status
+from councilbook.project.cutoff import compute_cutoff
 from councilbook.project.load import load_project
 from councilbook.publication.scope import normalise_as_of
 from councilbook.reports.kinds.contract import _plan_sections
@@ -36,17 +39,17 @@ def test_status_from_scope_equals_status_from_whole_project(sample) -> None:
     meetings = sample.params.meetings
     # the first meeting, one that reports last year's contract as final, one mid-year, the last
     for meeting in [meetings[0], meetings[6], meetings[8], meetings[-1]]:
-        whole = compute.compute_meeting_status(sample.params, sample.dataset, meeting)
+        whole = compute_meeting_status(sample.params, sample.dataset, meeting)
         scope = scope_report("status", meeting.date.isoformat(), sample.params, sample.dataset)
-        scoped = compute.compute_meeting_status(scope.params, scope.dataset, scope.params.meeting_on(meeting.date))
+        scoped = compute_meeting_status(scope.params, scope.dataset, scope.params.meeting_on(meeting.date))
         assert _same(status_figures(whole), status_figures(scoped)), meeting.date
 
 
 def test_evaluation_from_scope_equals_evaluation_from_whole_project(sample) -> None:
     for year, evaluation in sample.params.evaluations.items():
-        whole = compute.compute_evaluation(sample.params, sample.dataset, evaluation)
+        whole = compute_evaluation(sample.params, sample.dataset, evaluation)
         scope = scope_report("evaluation", year, sample.params, sample.dataset)
-        scoped = compute.compute_evaluation(scope.params, scope.dataset, evaluation)
+        scoped = compute_evaluation(scope.params, scope.dataset, evaluation)
         for field in ("goals", "attained", "activity", "minutes", "jobcentre_attainment", "meetings", "decisions"):
             a, b = getattr(whole, field), getattr(scoped, field)
             if hasattr(a, "to_dict"):
@@ -63,10 +66,10 @@ def test_evaluation_from_scope_equals_evaluation_from_whole_project(sample) -> N
 def test_contract_goal_status_from_scope(sample) -> None:
     for year, contract in sample.params.contracts.items():
         scope = scope_report("contract", year, sample.params, sample.dataset)
-        cutoff = compute.compute_cutoff(contract.published, sample.params.council)
+        cutoff = compute_cutoff(contract.published, sample.params.council)
         for goal in contract.goals:
-            a = compute.compute_goal_status(sample.params, sample.dataset, goal, cutoff.year, cutoff)
-            b = compute.compute_goal_status(scope.params, scope.dataset, goal, cutoff.year, cutoff)
+            a = compute_goal_status(sample.params, sample.dataset, goal, cutoff.year, cutoff)
+            b = compute_goal_status(scope.params, scope.dataset, goal, cutoff.year, cutoff)
             assert _same(a.as_dict(), b.as_dict())
 
 

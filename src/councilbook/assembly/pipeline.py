@@ -20,7 +20,8 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
-from councilbook.analysis import compute
+from councilbook.analysis.meeting import MeetingStatus
+from councilbook.analysis.meeting import first_status as first_meeting_status
 from councilbook.assembly import book, frontpage, subpages
 from councilbook.assembly.bookpdf import BookCover, PrintPage
 from councilbook.assembly.execute import RunResult, execute_runs, prune_cache
@@ -276,7 +277,7 @@ def choose_meeting(params: Parameters, meeting_date: date | None, today: date) -
 @dataclass(frozen=True)
 class StatusResult:
     meeting: Meeting
-    status: compute.MeetingStatus
+    status: MeetingStatus
     project: Project
     notebook: Path
     html: Path
@@ -294,10 +295,10 @@ class StatusReport:
 
 def first_status(
     params_dir: Path, data_path: Path, root: Path, meeting_date: date | None, today: date
-) -> tuple[Project, Meeting, compute.MeetingStatus]:
+) -> tuple[Project, Meeting, MeetingStatus]:
     """The project (validated once for the same input files), the meeting and its status, computed here:
     what ``councilbook status`` shows before its report runs."""
-    return compute.first_status(params_dir, data_path, root, meeting_date, today)
+    return first_meeting_status(params_dir, data_path, root, meeting_date, today)
 
 
 def run_status(
@@ -307,7 +308,7 @@ def run_status(
     meeting_date: date | None,
     today: date,
     out_dir: Path,
-    on_status: Callable[[Project, Meeting, compute.MeetingStatus], None] | None = None,
+    on_status: Callable[[Project, Meeting, MeetingStatus], None] | None = None,
 ) -> StatusResult:
     """Compute a meeting's status (``on_status`` gets it at once), then execute its report notebook and write a
     standalone HTML page."""

@@ -22,7 +22,8 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from councilbook.analysis import compute
+from councilbook.analysis.meeting import MeetingStatus, compute_meeting_status
+from councilbook.analysis.status import GoalStatus, compute_contract_status
 from councilbook.assembly.pdf import print_to_pdf
 from councilbook.core import figures as fig
 from councilbook.core.errors import InputError, Problem
@@ -126,11 +127,11 @@ class News:
     """What is news at a meeting, for the press release: in order of weight."""
 
     decisions: list[AgendaItem]  # public decisions the council took (not the standard items)
-    changed: list[tuple[Goal, compute.GoalStatus, compute.GoalStatus]]  # goal, before, now
+    changed: list[tuple[Goal, GoalStatus, GoalStatus]]  # goal, before, now
     theme: str | None
 
 
-def find_news(meeting: Meeting, status: compute.MeetingStatus, before: list[compute.GoalStatus] | None) -> News:
+def find_news(meeting: Meeting, status: MeetingStatus, before: list[GoalStatus] | None) -> News:
     """The meeting's news; ``before`` is the goals' status at the previous meeting of the same contract year."""
     decisions = [
         i for i in meeting.agenda if i.decision and not i.confidential and i.type == "decision" and i.standard is None
@@ -143,7 +144,7 @@ def find_news(meeting: Meeting, status: compute.MeetingStatus, before: list[comp
     return News(decisions, changed, meeting.theme if meeting.kind == "theme" else None)
 
 
-def headline(news: News, status: compute.MeetingStatus) -> str:
+def headline(news: News, status: MeetingStatus) -> str:
     """The press release's headline from what is news: a decision, else a goal whose status changed, else the
     theme discussed, else how many goals are on track."""
     if news.decisions:
@@ -157,7 +158,7 @@ def headline(news: News, status: compute.MeetingStatus) -> str:
     return f"{on_track} af {len(status.goals)} mål i kontrakten for {status.contract.year} er på rette spor"
 
 
-def plain_goal_line(goal: Goal, status: compute.GoalStatus) -> str:
+def plain_goal_line(goal: Goal, status: GoalStatus) -> str:
     """A goal's status in plain words, without symbols or forecast ranges."""
     word = STATUS_LABELS[status.status][1].lower()
     f = status.figures
@@ -170,7 +171,7 @@ def plain_goal_line(goal: Goal, status: compute.GoalStatus) -> str:
     return f"{goal.title}: {word}."
 
 
-def local_angle(status: compute.MeetingStatus, count: int = 2) -> list[str]:
+def local_angle(status: MeetingStatus, count: int = 2) -> list[str]:
     """Job centres with notable results: for each goal, those with the best change against last year."""
     lines = []
     for goal, goal_status in zip(status.contract.goals, status.goals, strict=True):
@@ -190,8 +191,8 @@ def local_angle(status: compute.MeetingStatus, count: int = 2) -> list[str]:
 def press_release_html(
     params: Parameters,
     meeting: Meeting,
-    status: compute.MeetingStatus,
-    before: list[compute.GoalStatus] | None = None,
+    status: MeetingStatus,
+    before: list[GoalStatus] | None = None,
 ) -> str:
     """A press release a chair would send, in plain language on one page: the headline from what is news,
     the decisions, the goals in words, the chair's quote (if the parameters give one), the local angle and
@@ -262,7 +263,7 @@ def build_after_meeting(
     public_page = folder / "referat-offentligt.html"
     public_page.write_text(minutes_html(params, meeting, state, members=False), encoding="utf-8")
     public_pdf = print_to_pdf(public_page, folder / f"referat-offentligt-{meeting.date.isoformat()}.pdf")
-    status = compute.compute_meeting_status(params, project.dataset, meeting, with_details=False)
+    status = compute_meeting_status(params, project.dataset, meeting, with_details=False)
     before = previous_goals(params, project.dataset, meeting, status)
     press_page = folder / "pressemeddelelse.html"
     press_page.write_text(press_release_html(params, meeting, status, before), encoding="utf-8")
@@ -272,8 +273,8 @@ def build_after_meeting(
 
 
 def previous_goals(
-    params: Parameters, dataset: Dataset, meeting: Meeting, status: compute.MeetingStatus
-) -> list[compute.GoalStatus] | None:
+    params: Parameters, dataset: Dataset, meeting: Meeting, status: MeetingStatus
+) -> list[GoalStatus] | None:
     """The goals' status at the previous meeting, when it reported on the same contract year."""
     before = params.previous_meeting(meeting)
     if before is None:
@@ -281,4 +282,4 @@ def previous_goals(
     cutoff = meeting_cutoff(before, params.council)
     if cutoff.year != status.contract.year or cutoff > status.cutoff:
         return None
-    return compute.compute_contract_status(params, dataset, status.contract, cutoff)
+    return compute_contract_status(params, dataset, status.contract, cutoff)

@@ -17,7 +17,7 @@ from typing import Literal
 
 from markupsafe import Markup
 
-from councilbook.analysis import compute
+from councilbook.analysis.status import compute_contract_status
 from councilbook.assembly.pdf import print_to_pdf
 from councilbook.core.errors import InputError, Problem, display_path
 from councilbook.core.formats import format_date
@@ -59,7 +59,7 @@ def contract_press_release_html(project: Project, year: int) -> tuple[str, str]:
     day = contract.published or contract.signed
     if day is None:
         raise ValueError("a draft contract has no press release")
-    statuses = compute.compute_contract_status(params, project.dataset, contract, compute_cutoff(day, params.council))
+    statuses = compute_contract_status(params, project.dataset, contract, compute_cutoff(day, params.council))
     count = len(contract.goals)
     headline = f"Ny resultatkontrakt: {count} mål for beskæftigelsen i {year}"
     lead = f"{params.council.name} og beskæftigelsesministeren har indgået resultatkontrakten for {year}"

@@ -9,8 +9,15 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from councilbook.analysis import compute
 from councilbook.analysis.series import goal_series
+from councilbook.analysis.status import (
+    GoalStatus,
+    data_behind,
+    missing_figures,
+    missing_periods,
+    monthly_figure,
+    target_period,
+)
 from councilbook.core import figures as fig
 from councilbook.core.formats import (
     capitalize,
@@ -60,7 +67,7 @@ def scoped_project(
 FIGURE_LABELS = {"sum": "Løbende sum over et år", "share": "Andel", "count": "Antal"}
 
 
-def _figure_label(goal: Goal, status: compute.GoalStatus) -> str:
+def _figure_label(goal: Goal, status: GoalStatus) -> str:
     """What the chart's line is: ``Løbende sum over 12 måneder``, ``Andel pr. kvartal``, ``Antal pr. måned``."""
     if goal.aggregation == "sum":
         return "Løbende sum over 4 kvartaler" if status.freq == "Q" else "Løbende sum over 12 måneder"
@@ -69,14 +76,14 @@ def _figure_label(goal: Goal, status: compute.GoalStatus) -> str:
 
 
 def history_drawing(
-    project: Project, goal: Goal, contract_year: int, cutoff: pd.Period, status: compute.GoalStatus
+    project: Project, goal: Goal, contract_year: int, cutoff: pd.Period, status: GoalStatus
 ) -> tuple[Callable[..., PlotFigure], str]:
     """What draws the goal's history chart (``draw(narrow=…)``, narrow for a phone) and its alt text."""
     from councilbook.text import charts  # matplotlib only where a chart is drawn
 
     data = project.dataset.until(cutoff)
     values, denominator = goal_series(project.params, data, goal)
-    series = compute.monthly_figure(values, denominator, goal.aggregation)
+    series = monthly_figure(values, denominator, goal.aggregation)
     first_year = _chart_first_year(goal, contract_year)
     series = series[series.index >= year_periods(first_year, freq_of_index(series.index))[0]]
     measure = project.params.measures[goal.measure]
@@ -92,7 +99,7 @@ def history_drawing(
             cutoff,
             figure_label=_figure_label(goal, status),
             first_year=first_year,
-            target_when=compute.target_period(goal, status.freq, contract_year),
+            target_when=target_period(goal, status.freq, contract_year),
             narrow=narrow,
         )
 
@@ -104,15 +111,15 @@ def _chart_first_year(goal: Goal, contract_year: int) -> int:
 
 
 def missing_note(
-    project: Project, goal: Goal, contract_year: int, cutoff: pd.Period, status: compute.GoalStatus | None = None
+    project: Project, goal: Goal, contract_year: int, cutoff: pd.Period, status: GoalStatus | None = None
 ) -> present.Markdown | None:
     """A note naming the figures missing in the chart's window, and for which job centres (never filled in)."""
     data = project.dataset.until(cutoff)
     values, denominator = goal_series(project.params, data, goal)
     freq = freq_of_index(values.index)
     window = [p for p in values.index if p >= year_periods(_chart_first_year(goal, contract_year), freq)[0]]
-    missing = compute.missing_figures(
-        project.params, data, goal, compute.missing_periods(values, denominator, pd.PeriodIndex(window, freq=freq))
+    missing = missing_figures(
+        project.params, data, goal, missing_periods(values, denominator, pd.PeriodIndex(window, freq=freq))
     )
     estimates = (
         status is not None
@@ -123,7 +130,7 @@ def missing_note(
     return present.missing_note(missing, rolling=goal.aggregation == "sum", forecast_estimates=estimates)
 
 
-def where_we_stand(goal: Goal, status: compute.GoalStatus, project: Project, cutoff: pd.Period) -> str:
+def where_we_stand(goal: Goal, status: GoalStatus, project: Project, cutoff: pd.Period) -> str:
     """Where the goal's figure stands so far this year, in words that the figures support."""
     measure = project.params.measures[goal.measure]
     noun = capitalize(subject_clause(goal, measure))
@@ -132,7 +139,7 @@ def where_we_stand(goal: Goal, status: compute.GoalStatus, project: Project, cut
     if not status.periods:
         if status.forecast.periods_observed == 0:
             return f"Der er endnu ikke offentliggjort tal for {year} for {subject(goal, measure)}."
-        behind = compute.data_behind(project.dataset, cutoff, {m for m in (goal.measure, goal.denominator) if m})
+        behind = data_behind(project.dataset, cutoff, {m for m in (goal.measure, goal.denominator) if m})
         if behind is not None:
             return (
                 f"Der er endnu ingen tal for {year} i data for {subject(goal, measure)}: data slutter i "
@@ -155,7 +162,7 @@ def parse_as_of(value: str | date | None) -> date | None:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def target_sentence(goal: Goal, status: compute.GoalStatus, project: Project, contract_year: int) -> str:
+def target_sentence(goal: Goal, status: GoalStatus, project: Project, contract_year: int) -> str:
     """The target in words; a change target with the figure it comes to, from the baseline."""
     measure = project.params.measures[goal.measure]
     target = status.figures.target
@@ -167,7 +174,7 @@ def target_sentence(goal: Goal, status: compute.GoalStatus, project: Project, co
 
 def figures_until_text(project: Project, cutoff: pd.Period, published: date, measures: set[str]) -> str:
     """``Tallene er opgjort til og med …``: the cut-off, or the data's last month when the data stop earlier."""
-    behind = compute.data_behind(project.dataset, cutoff, measures)
+    behind = data_behind(project.dataset, cutoff, measures)
     if behind is None:
         return (
             f"Tallene er opgjort til og med {format_month(cutoff)}, de seneste tal ved offentliggørelsen "
@@ -181,7 +188,7 @@ def figures_until_text(project: Project, cutoff: pd.Period, published: date, mea
 
 def figures_until(project: Project, cutoff: pd.Period, contract: Contract) -> pd.Period:
     """The month a report's figures run to: the cut-off, or the data's last month when the data stop earlier."""
-    behind = compute.data_behind(project.dataset, cutoff, set(goal_measure_ids(contract)))
+    behind = data_behind(project.dataset, cutoff, set(goal_measure_ids(contract)))
     return behind if behind is not None else cutoff
 
 
@@ -191,7 +198,7 @@ def goal_measure_ids(contract: Contract) -> list[str]:
 
 
 def history_chart(
-    project: Project, goal: Goal, contract_year: int, cutoff: pd.Period, status: compute.GoalStatus
+    project: Project, goal: Goal, contract_year: int, cutoff: pd.Period, status: GoalStatus
 ) -> present.Chart:
     """The goal's history chart, wide and for a phone."""
     draw, alt = history_drawing(project, goal, contract_year, cutoff, status)
@@ -199,7 +206,7 @@ def history_chart(
 
 
 def forecast_chart(
-    project: Project, goal: Goal, contract_year: int, cutoff: pd.Period, status: compute.GoalStatus
+    project: Project, goal: Goal, contract_year: int, cutoff: pd.Period, status: GoalStatus
 ) -> present.Chart:
     """The goal's history chart with the year's forecast marked, wide and for a phone."""
     from councilbook.text import charts  # matplotlib only where a chart is drawn
@@ -207,7 +214,7 @@ def forecast_chart(
     history, alt = history_drawing(project, goal, contract_year, cutoff, status)
     measure = project.params.measures[goal.measure]
     f = status.forecast
-    when = compute.target_period(goal, status.freq, contract_year)
+    when = target_period(goal, status.freq, contract_year)
     if status.final or last_month(when) <= cutoff or not status.figures.forecast.known:
         return present.Chart.drawn(history, alt=alt)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from councilbook.analysis import compute
+from councilbook.analysis.status import GoalStatus, target_period
 from councilbook.core import figures as fig
 from councilbook.core.formats import (
     format_number,
@@ -21,7 +21,7 @@ from councilbook.parameters.model import Goal
 from councilbook.text import present
 
 
-def status_line(goal: Goal, status: compute.GoalStatus) -> str:
+def status_line(goal: Goal, status: GoalStatus) -> str:
     """A goal's status in one line of plain text: symbol and word, then the forecast against the target."""
     line = present.status_cell(status.status)
     f = status.figures
@@ -31,7 +31,7 @@ def status_line(goal: Goal, status: compute.GoalStatus) -> str:
     return line
 
 
-def main_point(goal: Goal, status: compute.GoalStatus) -> str:
+def main_point(goal: Goal, status: GoalStatus) -> str:
     """A goal's main point (Markdown), the number first: ``**16,1 %** prognose for 2013 – Flere unge …: ✔ På
     rette spor (målet: mindst 16,0 %).``"""
     f = status.figures
@@ -44,13 +44,13 @@ def main_point(goal: Goal, status: compute.GoalStatus) -> str:
     return f"**{f.forecast.text}** er {word} for {status.contract_year} – {title}: {verdict}{target}."
 
 
-def _forecast_what(goal: Goal, status: compute.GoalStatus) -> str:
+def _forecast_what(goal: Goal, status: GoalStatus) -> str:
     if goal.aggregation == "end_of_period":
-        return f"værdien i {format_period(compute.target_period(goal, status.freq, status.contract_year))}"
+        return f"værdien i {format_period(target_period(goal, status.freq, status.contract_year))}"
     return f"hele {status.contract_year}"
 
 
-def describe_forecast(status: compute.GoalStatus, goal: Goal) -> str:
+def describe_forecast(status: GoalStatus, goal: Goal) -> str:
     """The forecast (or the final result) in words, with its range and why figures are estimated or missing."""
     f = status.figures
     what = _forecast_what(goal, status)
@@ -136,7 +136,7 @@ def describe_xmr(xmr, cutoff: pd.Period) -> str:
 
 def describe_jobcentre_changes(table: pd.DataFrame, share: bool, better: str = "lower", count: int = 3) -> str:
     """The job centres with the best and the worst change against last year, in words (``table`` as from
-    :func:`compute.compute_jobcentre_table`, best change first): the best among those that improved, the worst
+    :func:`detail.compute_jobcentre_table`, best change first): the best among those that improved, the worst
     among those that got worse, with every job centre tied with the last one named."""
 
     def moved(row: Any) -> fig.Quantity:
@@ -255,13 +255,13 @@ STATUS_WORDS = {
 OVERVIEW_WORDS = {**{k: v[2:] for k, v in STATUS_WORDS.items()}, "no_data": "uden tal endnu"}
 
 
-def status_overview(statuses: list[compute.GoalStatus]) -> str:
+def status_overview(statuses: list[GoalStatus]) -> str:
     """``3 på rette spor, 1 i risiko, 2 uden tal endnu``: how many goals have each status."""
     counts = {key: sum(g.status == key for g in statuses) for key in STATUS_WORDS}
     return ", ".join(f"{n} {OVERVIEW_WORDS[k]}" for k, n in counts.items() if n)
 
 
-def period_words(statuses: list[compute.GoalStatus]) -> str:
+def period_words(statuses: list[GoalStatus]) -> str:
     kinds = {g.freq for g in statuses}
     if kinds == {"Q"}:
         return "kvartaler"

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from councilbook.analysis import compute
+from councilbook.analysis.status import compute_goal_status
 from councilbook.core import figures as fig
 from councilbook.core.formats import (
     format_date,
@@ -17,6 +17,7 @@ from councilbook.core.prose import escape_markdown as md_text
 from councilbook.core.prose import labelled_markdown, prose_list, prose_markdown
 from councilbook.parameters.meetings import MEETING_KIND_LABELS_DA
 from councilbook.parameters.model import Parameters
+from councilbook.project.cutoff import compute_cutoff
 from councilbook.publication.provenance import collect_provenance
 from councilbook.publication.scope import contract_scope
 from councilbook.reports.common import (
@@ -48,14 +49,14 @@ def build_contract_report(
     contract = params.contracts[int(contract_year)]
     council = params.council
     assert contract.published is not None  # a draft has no popular edition (scope_report refuses it)
-    cutoff = compute.compute_cutoff(contract.published, council)
+    cutoff = compute_cutoff(contract.published, council)
     # Where we stand when the contract is published: the cut-off year's figures so far.
     sections = []
     figures: dict[str, Any] = {"contract_year": contract.year, "cutoff": str(cutoff), "goals": []}
     sentences = []
     for number, goal in enumerate(contract.goals, start=1):
         measure = params.measures[goal.measure]
-        latest = compute.compute_goal_status(params, project.dataset, goal, cutoff.year, cutoff)
+        latest = compute_goal_status(params, project.dataset, goal, cutoff.year, cutoff)
         target_text = target_sentence(goal, latest, project, contract.year)
         sentences.append(target_text)
         stand = where_we_stand(goal, latest, project, cutoff)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from councilbook.analysis import compute
 from councilbook.analysis.actions import count_actions, describe_action_counts
+from councilbook.analysis.evaluation import EvaluationResult, compute_evaluation
 from councilbook.core.formats import (
     count_noun,
     format_date,
@@ -31,7 +31,7 @@ from councilbook.text import present
 from councilbook.text.sentences import main_point
 
 
-def _evaluation_sections(result: compute.EvaluationResult, project: Project) -> list[Section]:
+def _evaluation_sections(result: EvaluationResult, project: Project) -> list[Section]:
     params = project.params
     contract = result.contract
     goals = contract.goals
@@ -188,7 +188,7 @@ def build_evaluation_report(
     project, scope = scoped_project(params_dir, data_path, "evaluation", evaluation_year, as_of)
     params = project.params
     evaluation = params.evaluations[int(evaluation_year)]
-    result = compute.compute_evaluation(params, project.dataset, evaluation)
+    result = compute_evaluation(params, project.dataset, evaluation)
     contract = result.contract
     attained_n = sum(a is True for a in result.attained)
     summary = present.attainment_table(

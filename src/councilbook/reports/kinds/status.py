@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from councilbook.analysis import compute
+from councilbook.analysis.meeting import MeetingStatus, compute_meeting_status
 from councilbook.core.formats import (
     format_date,
     format_month,
@@ -128,7 +128,7 @@ def build_status_report(
     meeting_date: str | date,
     as_of: str | date | None = None,
     members: bool = False,
-    computed: tuple[Project, compute.MeetingStatus] | None = None,
+    computed: tuple[Project, MeetingStatus] | None = None,
 ) -> Report:
     """The status report at a meeting. Given ``computed`` (the project and the meeting's status, as a members' pack
     has them), the report is made from those, without reading the project again."""
@@ -137,13 +137,13 @@ def build_status_report(
     day = meeting_date if isinstance(meeting_date, date) else date.fromisoformat(str(meeting_date))
     project, scope = scoped_project(params_dir, data_path, "status", day.isoformat(), as_of, public=not members)
     meeting = project.params.meeting_on(day)
-    result = compute.compute_meeting_status(project.params, project.dataset, meeting)
+    result = compute_meeting_status(project.params, project.dataset, meeting)
     return status_report(project, result, scope.as_of, members, scope)
 
 
 def status_report(
     project: Project,
-    result: compute.MeetingStatus,
+    result: MeetingStatus,
     as_of: str | date | None = None,
     members: bool = False,
     scope: Scope | None = None,
