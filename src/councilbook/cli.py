@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
@@ -664,11 +664,11 @@ def press(
     if (contract is None) == (analysis is None):
         warn("Angiv enten --contract ÅR eller --analysis ÅR.")
         raise typer.Exit(2)
-    milestone: Literal["contract", "analysis"] = "contract" if contract is not None else "analysis"
+    kind_id = "contract" if contract is not None else "analysis"  # the kind whose report came out
     year = contract if contract is not None else analysis
     assert year is not None
     with user_errors("Pressemeddelelsen blev ikke lavet"):
-        result = build_milestone_press_release(params, data, milestone, year, out_dir)
+        result = build_milestone_press_release(params, data, kind_id, year, out_dir)
     say(f"Pressemeddelelse (udkast): {display_path(result.pdf)}")
     say(f"Overskrift: {result.headline}")
 

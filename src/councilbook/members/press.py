@@ -9,26 +9,19 @@ Nothing is said that they do not give (no quote is made up: the parameters have 
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Literal
 
 from markupsafe import Markup
 
-from councilbook.analysis.status import compute_contract_status
 from councilbook.assembly.pdf import print_to_pdf
-from councilbook.core.errors import InputError, Problem, display_path
+from councilbook.core.errors import InputError, Problem
 from councilbook.core.formats import format_date
 from councilbook.members.minutes import CSS, contact_html
-from councilbook.project.cutoff import compute_cutoff
 from councilbook.project.load import Project, load_project
-from councilbook.reports.common import target_sentence
-from councilbook.reports.kinds.analysis import analyses
+from councilbook.reports.registry import get_kind
 from councilbook.text import render
-
-Milestone = Literal["contract", "analysis"]
 
 
 @dataclass(frozen=True)
@@ -52,85 +45,18 @@ def _page(project: Project, headline: str, body: list[str], day: date) -> str:
     )
 
 
-def contract_press_release_html(project: Project, year: int) -> tuple[str, str]:
-    """The contract for ``year`` signed and published: its goals and targets in words."""
-    params = project.params
-    contract = params.contracts[year]
-    day = contract.published or contract.signed
-    if day is None:
-        raise ValueError("a draft contract has no press release")
-    statuses = compute_contract_status(params, project.dataset, contract, compute_cutoff(day, params.council))
-    count = len(contract.goals)
-    headline = f"Ny resultatkontrakt: {count} mål for beskæftigelsen i {year}"
-    lead = f"{params.council.name} og beskæftigelsesministeren har indgået resultatkontrakten for {year}"
-    if contract.signed:
-        lead += f". Den blev underskrevet {format_date(contract.signed)}"
-    body = [f"<p class='lead'>{html.escape(lead)}.</p>", f"<h2>Målene for {year}</h2><ul>"]
-    for goal, status in zip(contract.goals, statuses, strict=True):
-        body.append(f"<li><strong>{html.escape(goal.title)}:</strong> "
-                    f"{html.escape(target_sentence(goal, status, project, year))}</li>")  # fmt: skip
-    body.append("</ul>")
-    body.append("<p>Rådet følger målene på hvert møde i året, og status offentliggøres, når møderne er holdt.</p>")
-    return headline, _page(project, headline, body, day)
-
-
-def analysis_press_release_html(project: Project, year: int) -> tuple[str, str]:
-    """The analysis report on ``year`` out: its conclusions and themes."""
-    analysis = analyses(project.params)[year]
-    title = analysis.title or f"Analyserapport {year + 1}"
-    if analysis.conclusions:
-        first = analysis.conclusions[0].rstrip(".")
-        headline = f"{title}: {first[0].lower() + first[1:]}" if len(first) < 90 else title
-    else:
-        headline = f"{title} om arbejdsmarkedet i {year} er udgivet"
-    body = [
-        f"<p class='lead'>{html.escape(project.params.council.name)} har udgivet rapporten "
-        f"»{html.escape(title)}« om arbejdsmarkedet i {year}.</p>"
-    ]
-    if analysis.conclusions:
-        body.append(
-            "<h2>Rådets konklusioner</h2><ul>"
-            + "".join(f"<li>{html.escape(c)}</li>" for c in analysis.conclusions)
-            + "</ul>"
-        )
-    if analysis.themes:
-        body.append(
-            "<h2>Rapportens temaer</h2><ul>"
-            + "".join(f"<li>{html.escape(t.title)}</li>" for t in analysis.themes)
-            + "</ul>"
-        )
-    return headline, _page(project, headline, body, analysis.published)
-
-
 def build_milestone_press_release(
-    params_dir: Path, data_path: Path, milestone: Milestone, year: int, out_dir: Path
+    params_dir: Path, data_path: Path, kind_id: str, key: int | str, out_dir: Path
 ) -> PressRelease:
-    """Write the milestone's press release draft as HTML and PDF into ``out_dir``."""
+    """Write the press release on report ``key`` of kind ``kind_id`` (the contract signed and published, the
+    analysis report out: the kind writes its text) as a draft in HTML and PDF into ``out_dir``."""
     project = load_project(params_dir, data_path)
-    params = project.params
-    folder = display_path(params_dir)
-    if milestone == "contract":
-        contract = params.contracts.get(year)
-        if contract is None:
-            raise InputError([Problem(f"{folder}/contracts", "", f"der er ingen kontrakt for {year}")])
-        if contract.published is None and contract.signed is None:
-            raise InputError(
-                [
-                    Problem(
-                        f"{folder}/contracts/{year}.yml",
-                        "published",
-                        "kontrakten er et udkast; skriv dagen for underskrift (signed:) eller offentliggørelse "
-                        "(published:), før der laves en pressemeddelelse",
-                    )
-                ]
-            )
-        headline, page = contract_press_release_html(project, year)
-    else:
-        if year not in analyses(params):
-            raise InputError([Problem(f"{folder}/analyses", "", f"der er ingen analyserapport for {year}")])
-        headline, page = analysis_press_release_html(project, year)
+    kind = get_kind(kind_id)
+    if kind.press_release is None:
+        raise InputError([Problem(kind_id, "", "rapporttypen har ingen pressemeddelelse")])
+    text = kind.press_release(project, str(key))
     out_dir.mkdir(parents=True, exist_ok=True)
-    name = f"pressemeddelelse-{'kontrakt' if milestone == 'contract' else 'analyserapport'}-{year}"
+    name = f"pressemeddelelse-{text.name}"
     page_path = out_dir / f"{name}.html"
-    page_path.write_text(page, encoding="utf-8")
-    return PressRelease(page_path, print_to_pdf(page_path, out_dir / f"{name}.pdf"), headline)
+    page_path.write_text(_page(project, text.headline, text.body, text.day), encoding="utf-8")
+    return PressRelease(page_path, print_to_pdf(page_path, out_dir / f"{name}.pdf"), text.headline)

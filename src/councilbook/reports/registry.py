@@ -25,6 +25,7 @@ from councilbook.core.errors import InputProblem
 from councilbook.data.ingest import Dataset
 from councilbook.parameters.folders import ReportFolder, register_folder, unregister_folder
 from councilbook.parameters.model import Parameters
+from councilbook.project.load import Project
 from councilbook.publication.scope import Scope
 from councilbook.reports.model import Report
 
@@ -70,6 +71,18 @@ class FrontPage:
     as_of: date | None  # the day the book is built as of (None: everything counts as public)
 
 
+@dataclass(frozen=True)
+class PressText:
+    """A press release on one of a kind's reports: its headline, its body (HTML paragraphs, headings and lists,
+    every value escaped), the day it is dated and the end of its file name ("kontrakt-2013"). The members' stage
+    puts it on the press release's page (:mod:`councilbook.members.press`)."""
+
+    headline: str
+    body: list[str]
+    day: date
+    name: str
+
+
 ScopeFn = Callable[[str, Parameters, Dataset, date | None, bool], Scope]
 
 
@@ -91,6 +104,9 @@ class ReportKind:
     front_page: Callable[[FrontPage], list[str]] | None = None
     # Its own parameter files (``parameters/<folder>/<key>.yml``), read and checked with the others
     folder: ReportFolder | None = None
+    # A press release when one of its reports comes out (``councilbook press``): (project, key) -> PressText;
+    # raises InputError when the key has none (no such report, a draft)
+    press_release: Callable[[Project, str], PressText] | None = None
 
     def is_public(self, key: str, params: Parameters, as_of: date) -> bool:
         day = self.public_from(key, params)

@@ -8,6 +8,7 @@ them the secretariat's own analysis (its themes) and after them its conclusions,
 
 from __future__ import annotations
 
+import html
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ import pandas as pd
 from pydantic import Field
 
 from councilbook.analysis.yearly import FigureSpec, compute_yearly_levels, figure_specs
-from councilbook.core.errors import Problem
+from councilbook.core.errors import InputError, Problem, display_path
 from councilbook.core.formats import format_date, format_month
 from councilbook.core.prose import escape_markdown as md_text
 from councilbook.core.prose import prose_list, prose_markdown
@@ -25,11 +26,12 @@ from councilbook.parameters.checks import check_yearly_report
 from councilbook.parameters.folders import FolderContext, ReportFolder
 from councilbook.parameters.model import Parameters
 from councilbook.parameters.types import IsoDate, StrictModel, Text
+from councilbook.project.load import Project
 from councilbook.publication.provenance import collect_provenance
 from councilbook.publication.scope import Scope, evaluation_cutoff, finish_scope, only
 from councilbook.reports.common import figures_until, provenance_section, report_intro, scoped_project
 from councilbook.reports.model import Report, Section
-from councilbook.reports.registry import Deadline, Item, ReportKind
+from councilbook.reports.registry import Deadline, Item, PressText, ReportKind
 from councilbook.text import present
 from councilbook.text.yearly import (
     describe_region,
@@ -231,6 +233,38 @@ def analysis_deadlines(params: Parameters) -> list[Deadline]:
     return [Deadline(a.published, f"Analyserapport {year} offentliggøres") for year, a in analyses(params).items()]
 
 
+def analysis_press_release(project: Project, key: str) -> PressText:
+    """The analysis report on ``key`` out: its conclusions and themes."""
+    year = int(key)
+    analysis = analyses(project.params).get(year)
+    if analysis is None:
+        folder = display_path(project.params.root)
+        raise InputError([Problem(f"{folder}/analyses", "", f"der er ingen analyserapport for {year}")])
+    title = analysis.title or f"Analyserapport {year + 1}"
+    if analysis.conclusions:
+        first = analysis.conclusions[0].rstrip(".")
+        headline = f"{title}: {first[0].lower() + first[1:]}" if len(first) < 90 else title
+    else:
+        headline = f"{title} om arbejdsmarkedet i {year} er udgivet"
+    body = [
+        f"<p class='lead'>{html.escape(project.params.council.name)} har udgivet rapporten "
+        f"»{html.escape(title)}« om arbejdsmarkedet i {year}.</p>"
+    ]
+    if analysis.conclusions:
+        body.append(
+            "<h2>Rådets konklusioner</h2><ul>"
+            + "".join(f"<li>{html.escape(c)}</li>" for c in analysis.conclusions)
+            + "</ul>"
+        )
+    if analysis.themes:
+        body.append(
+            "<h2>Rapportens temaer</h2><ul>"
+            + "".join(f"<li>{html.escape(t.title)}</li>" for t in analysis.themes)
+            + "</ul>"
+        )
+    return PressText(headline, body, analysis.published, f"analyserapport-{year}")
+
+
 KIND = ReportKind(
     id="analysis",
     made_for="contract year",
@@ -243,4 +277,5 @@ KIND = ReportKind(
     latest_label="Seneste analyserapport",
     order=3,
     deadlines=analysis_deadlines,
+    press_release=analysis_press_release,
 )

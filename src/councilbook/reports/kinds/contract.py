@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from councilbook.analysis.status import compute_goal_status
+from councilbook.analysis.status import compute_contract_status, compute_goal_status
 from councilbook.core import figures as fig
+from councilbook.core.errors import InputError, Problem, display_path
 from councilbook.core.formats import (
     format_date,
     format_day_month_short,
@@ -18,6 +20,7 @@ from councilbook.core.prose import labelled_markdown, prose_list, prose_markdown
 from councilbook.parameters.meetings import MEETING_KIND_LABELS_DA
 from councilbook.parameters.model import Parameters
 from councilbook.project.cutoff import compute_cutoff
+from councilbook.project.load import Project
 from councilbook.publication.provenance import collect_provenance
 from councilbook.publication.scope import contract_scope
 from councilbook.reports.common import (
@@ -32,7 +35,7 @@ from councilbook.reports.common import (
     where_we_stand,
 )
 from councilbook.reports.model import Report, Section
-from councilbook.reports.registry import Item, ReportKind
+from councilbook.reports.registry import Item, PressText, ReportKind
 from councilbook.text import present
 from councilbook.text.danish import subject_clause
 
@@ -201,6 +204,41 @@ def contract_public_from(key: str, params: Parameters) -> date | None:
     return contract.published if contract is not None else None
 
 
+def contract_press_release(project: Project, key: str) -> PressText:
+    """The contract for ``key`` signed and published: its goals and targets in words."""
+    params = project.params
+    year = int(key)
+    folder = display_path(params.root)
+    contract = params.contracts.get(year)
+    if contract is None:
+        raise InputError([Problem(f"{folder}/contracts", "", f"der er ingen kontrakt for {year}")])
+    day = contract.published or contract.signed
+    if day is None:
+        raise InputError(
+            [
+                Problem(
+                    f"{folder}/contracts/{year}.yml",
+                    "published",
+                    "kontrakten er et udkast; skriv dagen for underskrift (signed:) eller offentliggørelse "
+                    "(published:), før der laves en pressemeddelelse",
+                )
+            ]
+        )
+    statuses = compute_contract_status(params, project.dataset, contract, compute_cutoff(day, params.council))
+    count = len(contract.goals)
+    headline = f"Ny resultatkontrakt: {count} mål for beskæftigelsen i {year}"
+    lead = f"{params.council.name} og beskæftigelsesministeren har indgået resultatkontrakten for {year}"
+    if contract.signed:
+        lead += f". Den blev underskrevet {format_date(contract.signed)}"
+    body = [f"<p class='lead'>{html.escape(lead)}.</p>", f"<h2>Målene for {year}</h2><ul>"]
+    for goal, status in zip(contract.goals, statuses, strict=True):
+        body.append(f"<li><strong>{html.escape(goal.title)}:</strong> "
+                    f"{html.escape(target_sentence(goal, status, project, year))}</li>")  # fmt: skip
+    body.append("</ul>")
+    body.append("<p>Rådet følger målene på hvert møde i året, og status offentliggøres, når møderne er holdt.</p>")
+    return PressText(headline, body, day, f"kontrakt-{year}")
+
+
 KIND = ReportKind(
     id="contract",
     made_for="contract year",
@@ -211,4 +249,5 @@ KIND = ReportKind(
     build=build_contract_report,
     latest_label="Gældende kontrakt",
     order=0,
+    press_release=contract_press_release,
 )
