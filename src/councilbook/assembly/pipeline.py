@@ -20,8 +20,6 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
-from councilbook.analysis.meeting import MeetingStatus
-from councilbook.analysis.meeting import first_status as first_meeting_status
 from councilbook.assembly import book, frontpage, subpages
 from councilbook.assembly.bookpdf import BookCover, PrintPage
 from councilbook.assembly.execute import RunResult, execute_runs, prune_cache
@@ -34,7 +32,6 @@ from councilbook.core.formats import format_date, format_month
 from councilbook.core.paths import check_project_root
 from councilbook.core.periods import period_from_code
 from councilbook.data.ingest import write_snapshot
-from councilbook.parameters.meetings import Meeting
 from councilbook.parameters.model import Parameters
 from councilbook.project.cache import save_prepared
 from councilbook.project.load import Project, load_project
@@ -269,54 +266,13 @@ def _write_book_sources(
     return book.book_key(paths)
 
 
-def choose_meeting(params: Parameters, meeting_date: date | None, today: date) -> Meeting:
-    """The meeting asked for; else the next one from today; else the latest."""
-    return params.meeting_for(meeting_date, today)
-
-
 @dataclass(frozen=True)
-class StatusResult:
-    meeting: Meeting
-    status: MeetingStatus
-    project: Project
-    notebook: Path
-    html: Path
-    run: RunResult
-
-
-@dataclass(frozen=True)
-class StatusReport:
-    """A meeting's status report as ``councilbook status`` writes it: the executed notebook and its HTML page."""
+class ReportPage:
+    """One report as ``councilbook status`` writes it: the executed notebook and its HTML page."""
 
     notebook: Path
     html: Path
     run: RunResult
-
-
-def first_status(
-    params_dir: Path, data_path: Path, root: Path, meeting_date: date | None, today: date
-) -> tuple[Project, Meeting, MeetingStatus]:
-    """The project (validated once for the same input files), the meeting and its status, computed here:
-    what ``councilbook status`` shows before its report runs."""
-    return first_meeting_status(params_dir, data_path, root, meeting_date, today)
-
-
-def run_status(
-    params_dir: Path,
-    data_path: Path,
-    root: Path,
-    meeting_date: date | None,
-    today: date,
-    out_dir: Path,
-    on_status: Callable[[Project, Meeting, MeetingStatus], None] | None = None,
-) -> StatusResult:
-    """Compute a meeting's status (``on_status`` gets it at once), then execute its report notebook and write a
-    standalone HTML page."""
-    project, meeting, status = first_status(params_dir, data_path, root, meeting_date, today)
-    if on_status is not None:
-        on_status(project, meeting, status)
-    report = run_report(project, "status", meeting.date.isoformat(), params_dir, data_path, root, out_dir)
-    return StatusResult(meeting, status, project, report.notebook, report.html, report.run)
 
 
 def report_run(project: Project, kind_id: str, key: str, params_dir: Path, data_path: Path, root: Path) -> Run:
@@ -354,7 +310,7 @@ def run_report(
     data_path: Path,
     root: Path,
     out_dir: Path,
-) -> StatusReport:
+) -> ReportPage:
     """Execute one report's notebook into ``out_dir`` (its run key as in the book, so a cached one is reused) and
     write it as a standalone HTML page (``councilbook status`` runs a meeting's status report so)."""
     run = report_run(project, kind_id, key, params_dir, data_path, root)
@@ -367,7 +323,7 @@ def run_report(
         raise ReportsFailed([result])
     html = notebook.with_suffix(".html")
     write_standalone_html(notebook, html, css=paths.styles())
-    return StatusReport(notebook, html, result)
+    return ReportPage(notebook, html, result)
 
 
 def write_standalone_html(notebook: Path, html: Path, css: str = "") -> Path:

@@ -51,7 +51,7 @@ def parse_export_value(raw: Any) -> float | None:
 
 def figure_problem(value: float | None, raw: Any) -> str | None:
     """What is wrong with a figure read as ``value`` from ``raw``: infinite, not a number, or larger
-    in size than :data:`~councilbook.parameters.model.MAX_FIGURE` (a typing or export error). None if fine."""
+    in size than :data:`~councilbook.parameters.types.MAX_FIGURE` (a typing or export error). None if fine."""
     if value is None or (math.isfinite(value) and abs(value) <= MAX_FIGURE):
         return None
     text = str(raw).strip()

@@ -22,7 +22,7 @@ This module is the dataset: its model, loading a folder, the checks across files
 that disagree, counts and shares out of range), the index by measure, area and period, and the
 normalised snapshot. Raw files are never changed. Every figure keeps its file and row or cell, so a
 problem can be named precisely. A figure is a finite number of at most
-:data:`~councilbook.parameters.model.MAX_FIGURE` in size; a formula cell in a workbook
+:data:`~councilbook.parameters.types.MAX_FIGURE` in size; a formula cell in a workbook
 needs its saved value (Excel saves it; a program writing the file may not).
 """
 

@@ -1,6 +1,6 @@
 """A report kind's own parameter files: ``parameters/<folder>/<key>.yml``, one report each.
 
-The loader (:func:`councilbook.parameters.model.collect_parameters`) reads every folder registered here with
+The loader (:func:`councilbook.parameters.load.collect_parameters`) reads every folder registered here with
 its model, names each problem's file, line and column, checks that a file's key matches its name, and runs
 the folder's own checks; what it read is ``Parameters.reports[<folder>]``. A report kind registers its folder
 with its module (``ReportKind(folder=...)``), so adding a kind with its own parameter files touches nothing

@@ -1,5 +1,5 @@
 """The parameters checked against each other and against the data: what loading a project finds beyond what each
-file says on its own (:mod:`councilbook.parameters.model` checks the files, :mod:`councilbook.data.ingest` the
+file says on its own (:mod:`councilbook.parameters.checks` checks the files, :mod:`councilbook.data.ingest` the
 figures)."""
 
 from __future__ import annotations
