@@ -29,7 +29,8 @@ MINI_ARGS = ["--params", str(MINI / "parameters"), "--data", str(MINI / "data")]
 # the workers first, so that the rest fills in around them rather than one starting last (measure with
 # `make test PYTEST_ARGS=--durations=40`).
 LONGEST = (
-    "test_guide.py::test_follow_the_guide_from_a_fresh_clone",  # and the shared sample_book, which it asks for
+    "test_guide.py::test_follow_the_guide_from_a_fresh_clone",
+    "test_book.py::test_sample_council_book",  # the first to ask for the shared sample_book: it builds it
     "test_book.py::test_second_test_council_end_to_end",
     "test_faults.py::test_a_build_killed_at_any_phase_leaves_the_book_whole",  # and the shared mini_book
     "test_rebuild.py::test_rebuild_runs_only_what_changed",
