@@ -25,6 +25,7 @@ import os
 import platform
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -98,13 +99,19 @@ class Figure:
         return statistics.median(self.values)
 
 
-def measured(runs: int, prepare: Callable[[], None], measure: Callable[[], float]) -> Figure:
+def progress(name: str, value: float, load: tuple[float, float]) -> None:
+    """Each run as it ends, on stderr: a run cut short by a time limit still shows what it measured."""
+    print(f"  {name}: {value:.1f} s (1-minute load {load[0]:.1f} → {load[1]:.1f})", file=sys.stderr, flush=True)
+
+
+def measured(name: str, runs: int, prepare: Callable[[], None], measure: Callable[[], float]) -> Figure:
     figure = Figure([])
     for _ in range(runs):
         prepare()
         before = load_average()
         figure.values.append(measure())
         figure.loads.append((before, load_average()))
+        progress(name, figure.values[-1], figure.loads[-1])
     return figure
 
 
@@ -119,24 +126,31 @@ def bench_builds(workdir: Path, runs: int, quick: bool = False) -> dict[str, Fig
         shutil.rmtree(build_dir, ignore_errors=True)
         meetings.write_text(original, encoding="utf-8")
 
-    results["cold"] = measured(runs, empty_cache, lambda: run(councilbook("build"), project))
+    results["cold"] = measured("cold", runs, empty_cache, lambda: run(councilbook("build"), project))
     if not quick:
-        results["cold_html"] = measured(runs, empty_cache, lambda: run(councilbook("build", "--no-pdf"), project))
+        results["cold_html"] = measured(
+            "cold_html", runs, empty_cache, lambda: run(councilbook("build", "--no-pdf"), project)
+        )
         run(councilbook("build"), project)
-    results["unchanged"] = measured(runs, lambda: None, lambda: run(councilbook("build"), project))
+    results["unchanged"] = measured("unchanged", runs, lambda: None, lambda: run(councilbook("build"), project))
 
     def without_the_meeting() -> None:
         meetings.write_text(original, encoding="utf-8")
         run(councilbook("build"), project)
         meetings.write_text(original + ADDED_MEETING, encoding="utf-8")
 
-    results["added_meeting"] = measured(runs, without_the_meeting, lambda: run(councilbook("build"), project))
+    results["added_meeting"] = measured(
+        "added_meeting", runs, without_the_meeting, lambda: run(councilbook("build"), project)
+    )
     meetings.write_text(original, encoding="utf-8")
     results["status_cold"] = measured(
-        runs, lambda: shutil.rmtree(build_dir, ignore_errors=True), lambda: run(councilbook("status"), project)
+        "status_cold",
+        runs,
+        lambda: shutil.rmtree(build_dir, ignore_errors=True),
+        lambda: run(councilbook("status"), project),
     )
     run(councilbook("status"), project)
-    results["status_warm"] = measured(runs, lambda: None, lambda: run(councilbook("status"), project))
+    results["status_warm"] = measured("status_warm", runs, lambda: None, lambda: run(councilbook("status"), project))
     return results
 
 
@@ -173,7 +187,9 @@ def bench_plain(workdir: Path, runs: int) -> Figure:
     project = copy_project(workdir / "plain")
     paths = write_plain_book(project)
     command = book.sphinx_command(paths, "html", paths.build)
-    return measured(runs, lambda: shutil.rmtree(paths.build, ignore_errors=True), lambda: run(command, project))
+    return measured(
+        "plain", runs, lambda: shutil.rmtree(paths.build, ignore_errors=True), lambda: run(command, project)
+    )
 
 
 # --- national scale -----------------------------------------------------------------------------
@@ -315,6 +331,7 @@ def bench_national(workdir: Path, runs: int, quick: bool = False) -> dict[str, F
         for figure, value in zip((loaded, computed, memory), out, strict=True):
             figure.values.append(float(value))
             figure.loads.append(load)
+        progress("national_status", computed.values[-1], load)
     results = {"national_load": loaded, "national_status": computed, "national_status_mb": memory}
     if quick:
         return results
@@ -322,6 +339,7 @@ def bench_national(workdir: Path, runs: int, quick: bool = False) -> dict[str, F
     report_args = ("status", "--meeting", NATIONAL_MEETING, "--params", str(params), "--data", str(data))
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     report = measured(
+        "national_report",
         runs,
         lambda: shutil.rmtree(project / "_build", ignore_errors=True),
         lambda: run(councilbook(*report_args), project),
@@ -507,10 +525,17 @@ def main() -> None:
     parser.add_argument("--skip-national", action="store_true", help="leave out the national-scale figures")
     args = parser.parse_args()
     runs = 1 if args.quick else args.runs
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # `timeout` stops it: the temporary folder still goes
     loads_at_start = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="councilbook-bench-") as tmp:
         work = Path(tmp)
-        print(f"Benchmarking in {work} ({runs} runs per figure) ...", file=sys.stderr, flush=True)
+        print(
+            f"Benchmarking in {work} ({runs} runs per figure; {os.cpu_count()} CPUs, load average at the start "
+            + ", ".join(f"{x:.2f}" for x in loads_at_start)
+            + ") ...",
+            file=sys.stderr,
+            flush=True,
+        )
         r = bench_builds(work, runs, quick=args.quick)
         if not args.skip_plain:
             r["plain"] = bench_plain(work, runs)
