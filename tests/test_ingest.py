@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from councilbook.cli import app
-from councilbook.core.errors import InputError, Problem
+from councilbook.core.errors import InputError, Problem, display_path
 from councilbook.data.areas import AreaIndex, is_aggregate
 from councilbook.data.ingest import DataSource, Figure, ReadContext, check_figures, parse_export_value, read_data_file
 from councilbook.parameters.load import load_parameters
@@ -223,15 +223,20 @@ def test_check_figures() -> None:
 
 
 @pytest.fixture
-def here(mini: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(mini)
+def here(mini: Path) -> Path:
+    """The test council's folder: its problems are read as a user in that folder reads them (:func:`as_given`)."""
     return mini
+
+
+def as_given(text: str, mini: Path) -> str:
+    """``text`` with the council's folder left out of the paths it shows."""
+    return text.replace(f"{display_path(mini)}/", "")
 
 
 def problems_of(mini: Path) -> list[str]:
     with pytest.raises(InputError) as caught:
         load_project(mini / "parameters", mini / "data")
-    return [str(p) for p in caught.value.problems]
+    return [as_given(str(p), mini) for p in caught.value.problems]
 
 
 def drop_line(path: Path, prefix: str) -> None:
@@ -254,7 +259,7 @@ def test_withheld_month_is_allowed_and_stays_missing(here: Path) -> None:
     text = path.read_text(encoding="utf-8")
     line = next(x for x in text.splitlines() if x.startswith("ledige,802,Sydby,2019M07,"))
     path.write_text(text.replace(line, "ledige,802,Sydby,2019M07,"), encoding="utf-8")
-    project = load_project("parameters", "data")
+    project = load_project(here / "parameters", here / "data")
     import pandas as pd
 
     assert math.isnan(project.dataset.monthly[("ledige", "802", pd.Period("2019-07", freq="M"))])
@@ -274,9 +279,7 @@ def test_two_files_that_disagree(here: Path) -> None:
     assert problems[0].endswith(" i data/figures.csv (række " + problems[0].split("række ")[1].split(":")[0] + ")")
 
 
-def test_many_data_problems_at_once_and_nothing_built(
-    project_copy: Path, mini: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_many_data_problems_at_once_and_nothing_built(project_copy: Path, mini: Path) -> None:
     path = mini / "data/figures.csv"
     text = path.read_text(encoding="utf-8")
     first = next(x for x in text.splitlines() if x.startswith("ledige,801,Nordby,2021M01,"))
@@ -286,8 +289,10 @@ def test_many_data_problems_at_once_and_nothing_built(
     )
     text += "ledige,801,Nordby,2021M1,3\nledige,804,Åby,2021M01,abc\n"
     path.write_text(text, encoding="utf-8")
-    monkeypatch.chdir(project_copy)
-    result = runner.invoke(app, ["build", "--params", str(mini / "parameters"), "--data", str(mini / "data")])
+    result = runner.invoke(
+        app,
+        ["--project", str(project_copy), "build", "--params", str(mini / "parameters"), "--data", str(mini / "data")],
+    )
     assert result.exit_code == 2
     stderr = result.stderr
     assert "ledige er et antal og kan ikke være negativt: -5" in stderr
@@ -342,26 +347,27 @@ DATA_ERRORS = {
 
 
 @pytest.mark.parametrize("kind", sorted(DATA_ERRORS))
-def test_each_data_error_is_named_and_nothing_is_built(
-    kind: str, project_copy: Path, mini: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_each_data_error_is_named_and_nothing_is_built(kind: str, project_copy: Path, mini: Path) -> None:
     change, message = DATA_ERRORS[kind]
     path = mini / "data/figures.csv"
     path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
-    monkeypatch.chdir(mini)
-    result = runner.invoke(app, ["validate", "--params", "parameters", "--data", "data"])
+    result = runner.invoke(app, ["--project", str(mini), "validate", "--params", "parameters", "--data", "data"])
     assert result.exit_code == 2
-    assert message in result.stderr, result.stderr
-    monkeypatch.chdir(project_copy)
-    result = runner.invoke(app, ["build", "--params", str(mini / "parameters"), "--data", str(mini / "data")])
+    assert message in as_given(result.stderr, mini), result.stderr
+    result = runner.invoke(
+        app,
+        ["--project", str(project_copy), "build", "--params", str(mini / "parameters"), "--data", str(mini / "data")],
+    )
     assert result.exit_code == 2
     assert not (project_copy / "book" / "generated").exists() and not (project_copy / "_build").exists()
 
 
-def test_two_files_disagree_via_the_command(mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_two_files_disagree_via_the_command(mini: Path) -> None:
     text = (mini / "data/figures.csv").read_text(encoding="utf-8")
     (mini / "data/more.csv").write_text(_replace_figure(text, "ledige,804,Åby,2021M04,", "1"), encoding="utf-8")
-    monkeypatch.chdir(mini)
-    result = runner.invoke(app, ["validate", "--params", "parameters", "--data", "data"])
+    result = runner.invoke(app, ["--project", str(mini), "validate", "--params", "parameters", "--data", "data"])
     assert result.exit_code == 2
-    assert "data/more.csv: række " in result.stderr and ": ledige / 804 / 2021M04 er 1 her, men " in result.stderr
+    assert (
+        "data/more.csv: række " in as_given(result.stderr, mini)
+        and ": ledige / 804 / 2021M04 er 1 her, men " in result.stderr
+    )

@@ -26,28 +26,14 @@ runner = CliRunner()
 def pack_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     require_tool("chromium", "chromium-browser")
     out = tmp_path_factory.mktemp("packs")
-    import os
-
-    old = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        result = runner.invoke(
-            app,
-            [
-                "pack",
-                *MINI_ARGS,
-                "--meeting",
-                "2021-06-16",
-                "--out",
-                str(out),
-            ],
-        )
-    finally:
-        os.chdir(old)
+    result = runner.invoke(
+        app, ["--project", str(ROOT), "pack", *MINI_ARGS, "--meeting", "2021-06-16", "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output + result.stderr
     return out / "2021-06-16"
 
 
+@pytest.mark.book  # prints with Chromium
 def test_pack_folder(pack_dir: Path) -> None:
     assert sorted(p.name for p in pack_dir.iterdir()) == [
         "manifest.json",
@@ -62,6 +48,7 @@ def test_pack_folder(pack_dir: Path) -> None:
     assert any(f["path"].endswith("council.yml") for f in manifest["provenance"]["parameter_files"])
 
 
+@pytest.mark.book  # prints with Chromium
 def test_pack_pdf(pack_dir: Path) -> None:
     require_tool("pdftotext")
     pdf = pack_dir / "pakke-2021-06-16.pdf"
@@ -90,6 +77,7 @@ def test_pack_pdf(pack_dir: Path) -> None:
     assert b"/Outlines" in pdf.read_bytes()
 
 
+@pytest.mark.book  # prints with Chromium
 def test_pack_workbook(pack_dir: Path) -> None:
     path = pack_dir / "status-2021-06-16.xlsx"
     wb = load_workbook(path)
@@ -121,6 +109,7 @@ def test_pack_workbook(pack_dir: Path) -> None:
     ]
 
 
+@pytest.mark.book  # prints with Chromium
 def test_workbook_opens_in_libreoffice(pack_dir: Path, tmp_path: Path) -> None:
     office = require_tool("libreoffice", "soffice")
     subprocess.run(
@@ -180,6 +169,7 @@ def test_calendar_shows_overdue_minutes_first() -> None:
     }
 
 
+@pytest.mark.book  # prints with Chromium
 def test_minutes_draft_then_approved_and_press_release(tmp_path: Path) -> None:
     require_tool("chromium", "chromium-browser")
     require_tool("pdftotext")
@@ -222,6 +212,7 @@ def test_public_decisions_wait_for_approved_minutes() -> None:
     assert "Fortrolig sag." not in after
 
 
+@pytest.mark.book  # prints with Chromium
 def test_workbook_prints_legibly_in_libreoffice(pack_dir: Path, tmp_path: Path) -> None:
     """Printed from LibreOffice, every sheet is A4 with type a person can read: no sheet scaled down to
     tiny type to fit its columns on the page, no figure shown as ###."""
