@@ -334,9 +334,7 @@ def test_the_sample_status_table_fits_80_columns_as_a_table() -> None:
     from councilbook.text import present
 
     project = load_project(ROOT / "parameters", ROOT / "data/sample")
-    status = compute_meeting_status(
-        project.params, project.dataset, project.params.meeting_on(date(2013, 5, 29))
-    )
+    status = compute_meeting_status(project.params, project.dataset, project.params.meeting_on(date(2013, 5, 29)))
     table = present.meeting_status_table(status, "")
     console = Console(file=io.StringIO(), width=80)
     lines = table_in_blocks(table, console.width)
