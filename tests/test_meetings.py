@@ -551,7 +551,8 @@ def test_the_pack_commands_at_the_terminal(tmp_path: Path) -> None:
         '2013-02-20 --correction "hvad der er rettet"\n'
     )
     fixed = runner.invoke(
-        app, [*args, "--meeting", "2013-02-20", "--as-of", "2013-02-12", "--correction", "Punkt 3 manglede bilag"]
+        app,
+        [*here, *args, "--meeting", "2013-02-20", "--as-of", "2013-02-12", "--correction", "Punkt 3 manglede bilag"],
     )
     assert fixed.exit_code == 0, fixed.output
     assert fixed.stdout.replace(shown, "").startswith(
