@@ -10,7 +10,7 @@ checked across files (:mod:`councilbook.parameters.checks`), and every problem f
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -139,14 +139,9 @@ def collect_parameters(params_dir: Path | str) -> tuple[Parameters | None, list[
     else:
         problems.append(Problem(display_path(measures_path), "", "filen findes ikke i parametermappen"))
 
-    contracts: dict[int, Contract] = {}
-    contract_paths: dict[int, Path] = {}
-    for path in _one_file_a_year(root / "contracts", problems):
-        files.append(path)
-        contract = _parse_model(Contract, path, problems, "kontrakten", positions)
-        if contract is not None and _year_matches(path, contract.year, problems):
-            contracts[contract.year] = contract
-            contract_paths[contract.year] = path
+    contracts, contract_paths = _read_year_folder(
+        root / "contracts", Contract, "kontrakten", files, problems, positions
+    )
     if not _year_files(root / "contracts"):
         problems.append(Problem(display_path(root / "contracts"), "", "der er ingen kontrakter (contracts/<år>.yml)"))
 
@@ -161,14 +156,9 @@ def collect_parameters(params_dir: Path | str) -> tuple[Parameters | None, list[
             meeting_sources.append((path, index, meeting))
             meetings.append(meeting)
 
-    evaluations: dict[int, Evaluation] = {}
-    evaluation_paths: dict[int, Path] = {}
-    for path in _one_file_a_year(root / "evaluations", problems):
-        files.append(path)
-        evaluation = _parse_model(Evaluation, path, problems, "evalueringen", positions)
-        if evaluation is not None and _year_matches(path, evaluation.year, problems):
-            evaluations[evaluation.year] = evaluation
-            evaluation_paths[evaluation.year] = path
+    evaluations, evaluation_paths = _read_year_folder(
+        root / "evaluations", Evaluation, "evalueringen", files, problems, positions
+    )
 
     reports = {
         folder.name: _read_report_folder(root / folder.name, folder, files, problems, positions)
@@ -210,6 +200,30 @@ def collect_parameters(params_dir: Path | str) -> tuple[Parameters | None, list[
         meeting_places={m.date: (display_path(path), index) for path, index, m in meeting_sources},
         positions=positions,
     ), problems
+
+
+M = TypeVar("M", Contract, Evaluation)
+
+
+def _read_year_folder(
+    folder: Path,
+    model: type[M],
+    what: str,
+    files: list[Path],
+    problems: list[Problem],
+    positions: dict[str, YamlPositions],
+) -> tuple[dict[int, M], dict[int, Path]]:
+    """The files of a year folder (``contracts/<year>.yml``, ``evaluations/<year>.yml``) read with ``model`` by
+    their year, and each one's path; a file whose ``year`` does not match its name is a problem."""
+    found: dict[int, M] = {}
+    paths: dict[int, Path] = {}
+    for path in _one_file_a_year(folder, problems):
+        files.append(path)
+        parsed = _parse_model(model, path, problems, what, positions)
+        if parsed is not None and _year_matches(path, parsed.year, problems):
+            found[parsed.year] = parsed
+            paths[parsed.year] = path
+    return found, paths
 
 
 def _read_report_folder(
