@@ -282,6 +282,27 @@ def test_book_and_report_pdfs_link_within_themselves_and_print_the_technical_par
     assert "https://raadet.example/bog/andet.html" in uris
 
 
+def test_site_addressed_links_name_no_folder() -> None:
+    """A print copy's links to the site's other files get the site's origin and their address from the site's
+    root; links within the page, to other sites and out of the site are as the tests above expect."""
+    from councilbook.assembly.pdfpages import SITE_ORIGIN, _resolve, site_addressed_links
+
+    copy = (
+        '<a href="../metode.html#kilder">M</a><a href="b/x%C3%A6.html">B</a><a href="#egen">E</a>'
+        '<a href="https://example.org/">X</a><a href="../../../andet.html">U</a><a class="k" href="/om.html?v=2">O</a>'
+    )
+    assert site_addressed_links(copy, "generated/a.html") == (
+        f'<a href="{SITE_ORIGIN}/metode.html#kilder">M</a><a href="{SITE_ORIGIN}/generated/b/x%C3%A6.html">B</a>'
+        f'<a href="#egen">E</a><a href="https://example.org/">X</a><a href="{SITE_ORIGIN}/">U</a>'
+        f'<a class="k" href="{SITE_ORIGIN}/om.html">O</a>'
+    )
+    assert _resolve("generated/a.html", f"{SITE_ORIGIN}/generated/b/x%C3%A6.html#r%C3%B8d") == (
+        "generated/b/xæ.html",
+        "rød",
+    )
+    assert _resolve("generated/a.html", f"{SITE_ORIGIN}/") is None
+
+
 def test_technical_annex_shares_what_every_report_has() -> None:
     one = "<p>Kodeversion: git a.</p><p>Parametre:</p><ul><li>x.yml</li></ul>"
     two = "<p>Kodeversion: git a.</p><p>Parametre:</p><ul><li>y.yml</li></ul>"

@@ -33,8 +33,9 @@ import re
 import shutil
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -50,10 +51,11 @@ from councilbook.assembly.pdfpages import (
     page_stamps,
     read_bookmarks,
     relink,
-    site_relative_links,
+    site_addressed_links,
 )
+from councilbook.core.release import die_with_parent
 
-PRINT_VERSION = "2"  # part of every print key: bump when print_copy changes what is printed
+PRINT_VERSION = "3"  # part of every print key: bump when print_copy changes what is printed
 ANNEX_TITLE = "Bilag: Detaljerne"
 # The technical documentation ("Om tallene": code version, files, hashes) is printed in an annex of its own: at
 # the end of each report's own PDF, and once for all reports at the end of the book.
@@ -387,6 +389,7 @@ def print_page(html_dir: Path, job: PrintPage, cache: Path, force: bool = False)
         return cached, False
     extra = [(html_dir / name).read_text(encoding="utf-8") for name in job.annex_pages]
     copy = print_copy(page_file.read_text(encoding="utf-8"), job.title, job.cover, extra)
+    copy = site_addressed_links(copy, job.page)
     copy_file = page_file.with_name(f".{page_file.stem}.cb-print.html")  # beside the page: its files resolve
     copy_file.write_text(copy, encoding="utf-8")
     cache.mkdir(parents=True, exist_ok=True)
@@ -395,7 +398,6 @@ def print_page(html_dir: Path, job: PrintPage, cache: Path, force: bool = False)
         print_to_pdf(copy_file, scratch)
     finally:
         copy_file.unlink(missing_ok=True)
-    site_relative_links(scratch, html_dir)  # no folder of this machine in the cache or the PDFs
     headings = heading_list(copy)
     marks = read_bookmarks(scratch)
     if len(marks) == len(headings):  # titled from the page: Chromium glues words at line breaks
@@ -419,9 +421,26 @@ def print_page(html_dir: Path, job: PrintPage, cache: Path, force: bool = False)
     return printed, True
 
 
+# A printed page whose drawing instructions are longer than this draws more than its running header and page
+# number (Chromium's are under 1 kB; the shortest page of the sample with text on it has 2,3 kB): it is not
+# blank, and its text need not be extracted to know it (extraction is most of the time a print takes).
+HEADER_ONLY_BYTES = 1500
+
+
+def _content_bytes(page: Any) -> int:
+    contents = page.get("/Contents")
+    if contents is None:
+        return 0
+    contents = contents.get_object()
+    streams = contents if isinstance(contents, list) else [contents]
+    return sum(len(stream.get_object().get_data()) for stream in streams)
+
+
 def is_blank(page: Any, header: str) -> bool:
     """True if a printed page holds nothing but its running header (and page number): no other text, no
     image."""
+    if _content_bytes(page) > HEADER_ONLY_BYTES:
+        return False
     text = " ".join(page.extract_text().split())
     rest = re.sub(r"Side \d+ af \d+", "", text.replace(" ".join(header.split()), "", 1)).strip()
     if rest:
@@ -441,13 +460,43 @@ def _has_image(holder: Any, depth: int = 0) -> bool:
 
 
 def print_pages(
-    html_dir: Path, jobs: Sequence[PrintPage], cache: Path, workers: int = 2, force: bool = False
+    html_dir: Path,
+    jobs: Sequence[PrintPage],
+    cache: Path,
+    workers: int = 2,
+    force: bool = False,
+    own_pdfs: bool = False,
+    site_url: str | None = None,
 ) -> tuple[list[Printed], int]:
-    """Every page printed (side by side, ``workers`` Chromiums at a time), in order; and how many were
-    printed now (the rest came from the cache)."""
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        results = list(pool.map(lambda job: print_page(html_dir, job, cache, force), jobs))
+    """Every page printed (side by side, ``workers`` processes with a Chromium each), in order; and how many were
+    printed now (the rest came from the cache). With ``own_pdfs``, each report's own PDF is written too, beside
+    its print in the cache (:func:`own_pdf`), in the same process. Processes, not threads: reading a printed PDF
+    back is Python's work, which threads would take turns at."""
+    if not jobs:
+        return [], 0
+    task = partial(_print_one, html_dir, cache, force, own_pdfs, site_url)
+    if workers <= 1 or len(jobs) == 1:
+        results = [task(job) for job in jobs]
+    else:
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=die_with_parent) as pool:
+            results = list(pool.map(task, jobs))
     return [r for r, _ in results], sum(1 for _, fresh in results if fresh)
+
+
+def _print_one(
+    html_dir: Path, cache: Path, force: bool, own_pdfs: bool, site_url: str | None, job: PrintPage
+) -> tuple[Printed, bool]:
+    printed, fresh = print_page(html_dir, job, cache, force)
+    if own_pdfs:
+        own = own_pdf(printed)
+        if force or site_url or not own.is_file():  # the cached one links nowhere outside the book
+            write_report_pdf(printed, own.with_suffix(".tmp"), job.title, job.page, site_url).replace(own)
+    return printed, fresh
+
+
+def own_pdf(printed: Printed) -> Path:
+    """A report's own PDF, stamped and bookmarked: cached beside its print."""
+    return printed.pdf.with_suffix(".report.pdf")
 
 
 def prune_prints(cache: Path, keep: set[Path], max_age_days: int = CACHE_MAX_AGE_DAYS) -> None:
@@ -759,12 +808,9 @@ def make_pdfs(
     """Print (or take from the cache) every report page, write each report's own PDF beside its page and link
     it, and assemble the book's PDF at ``book_pdf``; ``force`` prints every page again. Returns the book's PDF
     and how many pages were printed."""
-    printed, fresh = print_pages(html_dir, jobs, cache, workers, force)
+    printed, fresh = print_pages(html_dir, jobs, cache, workers, force, own_pdfs=True, site_url=site_url)
     for job, done in zip(jobs, printed, strict=True):
-        own = done.pdf.with_suffix(".report.pdf")  # stamped and bookmarked: cached beside the print
-        if force or site_url or not own.is_file():  # the cached one links nowhere outside the book
-            write_report_pdf(done, own.with_suffix(".tmp"), job.title, job.page, site_url).replace(own)
-        shutil.copyfile(own, html_dir / job.pdf)
+        shutil.copyfile(own_pdf(done), html_dir / job.pdf)
     assemble_book(jobs, printed, cover, book_pdf, work, site_url)
     link_report_pdfs(html_dir, jobs, printed)
     prune_prints(cache, keep={p.pdf for p in printed})

@@ -1,5 +1,5 @@
 """What every printed councilbook PDF shares: bookmarks titled from the page's headings, page stamps, and links
-that work inside a PDF merged from printed pages (:func:`site_relative_links`, :func:`relink`).
+that work inside a PDF merged from printed pages (:func:`site_addressed_links`, :func:`relink`).
 
 Chromium makes bookmarks from a page's headings but glues the words at a line break ("medtemadrøftelse"):
 the titles are taken from the HTML (:func:`heading_texts`) instead. Page numbers are stamped on after a
@@ -19,7 +19,7 @@ from posixpath import dirname, join, normpath
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 from pypdf.generic import (
     ArrayObject,
     Destination,
@@ -115,9 +115,10 @@ def page_stamps(labels: list[str]) -> PdfReader:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Links: Chromium writes a link to another page as a URI to a file on the build machine (``file:///…``) and a
-# link within the page as a named destination, which a merge of pages loses. Right after printing, file
-# links become addresses within the site (:func:`site_relative_links`, so a cached print names no folder);
+# Links: Chromium writes a link to another page as the URI it resolves to (a file on the build machine,
+# ``file:///…``, for a relative link) and a link within the page as a named destination, which a merge of pages
+# loses. Before printing, links to the site's other pages get the site's own origin (:func:`site_addressed_links`,
+# so a cached print names no folder, and no printed PDF has to be rewritten);
 # in a PDF made of printed pages, :func:`relink` turns every link to a page it holds into a link inside the
 # PDF, and every other link to the site into the published address (or removes it).
 # ---------------------------------------------------------------------------------------------------------
@@ -129,33 +130,31 @@ def _link_annotations(page: Any) -> list[Any]:
     return [a.get_object() for a in page.get("/Annots") or [] if a.get_object().get("/Subtype") == "/Link"]
 
 
-def site_relative_links(pdf: Path, site: Path) -> None:
-    """Rewrite, in place, every ``file:`` link of a printed page into its address from the root of ``site``
-    (the built site's folder): ``/metode.html#x``; a file outside the site becomes an empty address (removed
-    later, :func:`relink`)."""
+# The origin a print copy's links to other pages of the site are written with (:func:`site_addressed_links`):
+# Chromium writes them into the PDF as they are, so a cached print names no folder of the machine that printed
+# it, and :func:`relink` knows them for the site's own. ``.invalid`` is never a real host.
+SITE_ORIGIN = "https://councilbook-site.invalid"
+_ANCHOR_HREF = re.compile(r'(<a\b[^>]*?\shref=")([^"]*)(")', re.IGNORECASE)
 
-    writer = PdfWriter(clone_from=pdf)
-    root = site.resolve()
-    changed = False
-    for page in writer.pages:
-        for annotation in _link_annotations(page):
-            action = annotation.get("/A")
-            action = action.get_object() if action is not None else None
-            uri = str(action.get("/URI", "")) if action is not None else ""
-            if action is None or not uri.startswith("file:"):
-                continue
-            parts = urlsplit(uri)
-            try:
-                inside = Path(unquote(parts.path)).resolve().relative_to(root).as_posix()
-            except ValueError:
-                inside = ""
-            if inside:
-                inside = "/" + inside + ("#" + parts.fragment if parts.fragment else "")
-            action[NameObject("/URI")] = TextStringObject(inside)
-            changed = True
-    if changed:
-        with pdf.open("wb") as stream:
-            writer.write(stream)
+
+def site_addressed_links(copy: str, page: str) -> str:
+    """The print copy of the site's page ``page`` (``generated/meetings/2013-05-29.html``) with every link to
+    another file of the site written as :data:`SITE_ORIGIN` + its address from the site's root
+    (``…/metode.html#x``); a link out of the site gets the origin alone (removed later, :func:`relink`). Links
+    within the page (``#x``) and to other sites stay as they are."""
+
+    def address(found: re.Match[str]) -> str:
+        href = html.unescape(found.group(2))
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or not parts.path:
+            return found.group(0)
+        path = normpath(join(dirname(page), parts.path)) if not parts.path.startswith("/") else parts.path[1:]
+        inside = "" if path == ".." or path.startswith("../") else path
+        if inside:
+            inside += "#" + parts.fragment if parts.fragment else ""
+        return found.group(1) + html.escape(f"{SITE_ORIGIN}/{inside}") + found.group(3)
+
+    return _ANCHOR_HREF.sub(address, copy)
 
 
 def _invisible(annotation: Any) -> bool:
@@ -205,6 +204,10 @@ def _resolve(page: str, target: str) -> tuple[str, str] | None:
     """A link's target (``../x.html#a``, ``metode.html``) as (page within the site, anchor); None if it is
     not a link within the site."""
 
+    if target.startswith(SITE_ORIGIN + "/"):
+        parts = urlsplit(target)
+        path = unquote(parts.path)[1:]
+        return (path, unquote(parts.fragment)) if path else None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
         return None
@@ -280,7 +283,7 @@ def relink(writer: Any, placed: Sequence[Placed], site_url: str | None = None) -
                     target: tuple[str, str] | None = (doc.page, str(dest).lstrip("/"))
                 else:
                     uri = str(action.get("/URI", "")) if action is not None else ""
-                    if uri.split(":", 1)[0].lower() in _KEPT_SCHEMES and ":" in uri:
+                    if uri.split(":", 1)[0].lower() in _KEPT_SCHEMES and ":" in uri and not uri.startswith(SITE_ORIGIN):
                         kept.append(reference)
                         continue
                     target = _resolve(doc.page, uri) if uri and not uri.startswith("file:") else None
