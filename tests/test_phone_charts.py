@@ -91,9 +91,9 @@ def test_every_chart_of_the_reports_has_a_narrow_variant_with_readable_text(repo
             assert chart.wide.width_px > chart.narrow.width_px
             kinds.add(chart.alt.split(" ", 1)[0])
             html = chart._repr_html_()
-            assert '<source media="(max-width: 767px)" srcset="data:image/png;base64,' in html
+            assert '<source media="(max-width: 767px)" srcset="data:image/svg+xml;base64,' in html
             assert re.search(
-                r'<img src="data:image/png;base64,[^"]+" srcset="data:image/png;base64,[^"]+ 2x" alt="[^"]+" '
+                r'<img src="data:image/svg\+xml;base64,[^"]+" alt="[^"]+" '
                 r'width="\d+" height="\d+" data-font-px="\d+\.\d"',
                 html,
             )
@@ -324,8 +324,8 @@ def site(sample_html: Path) -> Iterator[str]:
         yield url
 
 
-# The chart text as rendered: the picture the browser chose (currentSrc, one of the srcset's candidates), its
-# natural width (in CSS pixels: a 2x candidate's pixels halved) and rendered width, and the smallest text of that
+# The chart text as rendered: the drawing the browser chose (currentSrc, the <source>'s or the <img>'s), its
+# natural width (in CSS pixels: the SVG's own size) and rendered width, and the smallest text of that
 # picture (data-font-px of the <source> or the <img> it came from).
 MEASURE = r"""
 return [...document.querySelectorAll('figure.cb-chart img')].map(img => {

@@ -9,10 +9,8 @@ in :mod:`~councilbook.text.status_json`; :mod:`~councilbook.text.render` makes t
 from __future__ import annotations
 
 from councilbook.text.blocks import (
-    NARROW_SCALES,
     PHONE_MEDIA,
     SAMPLE_NOTICE,
-    WIDE_SCALES,
     Chart,
     ChartImage,
     Details,
@@ -75,8 +73,6 @@ from councilbook.text.status_tables import (
 __all__ = [
     "Table",
     "PHONE_MEDIA",
-    "WIDE_SCALES",
-    "NARROW_SCALES",
     "ChartImage",
     "Chart",
     "Markdown",
