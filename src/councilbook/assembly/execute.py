@@ -26,6 +26,7 @@ from time import perf_counter
 import nbformat
 import papermill as pm
 
+from councilbook.assembly import warm
 from councilbook.assembly.manifest import Run
 from councilbook.core.prose import escape_markdown
 from councilbook.core.release import die_with_parent
@@ -102,6 +103,7 @@ def execute_run(run: Run, output: Path, cwd: Path) -> RunResult:
                 str(output),
                 parameters=run.parameters,
                 kernel_name="python3",
+                engine_name=warm.ENGINE,
                 cwd=str(cwd),
                 progress_bar=False,
                 log_output=False,
@@ -125,11 +127,12 @@ def _summarise(exc: Exception) -> str:
 def _quiet_worker() -> None:
     """A report worker ends with the build that started it (its kernel then ends too: ipykernel leaves when
     its parent does). Kernels log transport warnings on stderr; errors land in the notebooks, so silence
-    the rest."""
+    the rest. Each worker starts its warm kernels' zygote."""
     die_with_parent()
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
     os.close(devnull)
+    warm.start_zygote()  # before this worker runs a kernel: its kernels are forked from it (:mod:`warm`)
 
 
 def default_workers() -> int:
