@@ -22,6 +22,10 @@ OUTPUT_LIBRARIES = (
 )
 
 
+# The package's files that make its output: its code, and the templates and stylesheets the render layer uses.
+SOURCE_SUFFIXES = (".py", ".j2", ".css")
+
+
 def _version(name: str) -> str:
     try:
         return version(name)
@@ -31,10 +35,12 @@ def _version(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def code_digest() -> str:
-    """SHA-256 of the councilbook package's source files, the Python version and the output libraries' versions."""
+    """SHA-256 of the councilbook package's files (its source and its templates and stylesheets, which shape a
+    report's HTML as much), the Python version and the output libraries' versions."""
     package = Path(__file__).resolve().parents[1]
     h = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
+    files = [p for p in package.rglob("*") if p.is_file() and p.suffix in SOURCE_SUFFIXES]
+    for path in sorted(files):
         h.update(path.relative_to(package).as_posix().encode() + b"\0")
         h.update(path.read_bytes())
     h.update(sys.version.encode())
