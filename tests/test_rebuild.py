@@ -89,9 +89,10 @@ def test_rebuild_runs_only_what_changed(project_copy: Path, mini: Path) -> None:
         assert notebooks[name] == again[name], name
     published = digest(project_copy / "_build/html")
 
+    # Nothing changed: the build answers from the key of its inputs, before it reads a report.
     code, output, again = build(project_copy, mini)
-    assert code == 0 and ran(again) == set() and set(again.values()) == {"genbrugt"}, output
-    assert "Bogen er uændret; intet er bygget igen" in output
+    assert code == 0 and again == {}, output
+    assert "Bogen er uændret; intet er bygget igen" in output and "Kører" not in output
     assert digest(project_copy / "_build/html") == published
 
     meetings = mini / "parameters/meetings/2021.yml"

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from councilbook.analysis.meeting import MeetingStatus
-    from councilbook.assembly.pipeline import BuildResult
+    from councilbook.assembly.outcome import BuildResult
     from councilbook.parameters.meetings import Meeting
 
 app = typer.Typer(
@@ -340,6 +340,19 @@ def _build_book(
     params: Path, data: Path, workers: Optional[int], pdf: bool, as_of: Optional[str], force: bool
 ) -> BuildResult:
     """Build the book with progress on stderr; exit 2 on wrong input, 1 when a step failed."""
+    from councilbook.assembly import sourcekey
+
+    embargo = _as_of(as_of)
+    if not force:  # nothing changed: answered from one key, before anything a build takes is imported
+        book_paths = paths.BookPaths(project_root())
+        try:
+            unchanged = sourcekey.unchanged_build(
+                book_paths, sourcekey.inputs_digest(book_paths, params, data, embargo), pdf
+            )
+        except OSError:  # an input that cannot be read: the build says which
+            unchanged = None
+        if unchanged is not None:
+            return unchanged
     from councilbook.assembly.execute import default_workers
     from councilbook.assembly.pipeline import build as run_build
     from councilbook.assembly.progress import BuildProgress
@@ -358,7 +371,6 @@ def _build_book(
         summarise()
         warn(f"{text} ...")
 
-    embargo = _as_of(as_of)
     with user_errors("Bygningen fejlede; den offentliggjorte bog er, som den var"):
         try:
             result = run_build(

@@ -20,11 +20,12 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
-from councilbook.assembly import book, frontpage, subpages
+from councilbook.assembly import book, frontpage, sourcekey, subpages
 from councilbook.assembly.bookpdf import BookCover, PrintPage
 from councilbook.assembly.execute import RunResult, execute_runs, prune_cache
 from councilbook.assembly.manifest import Run, expand_manifest, held_back, import_project_kinds
 from councilbook.assembly.methodpage import write_method_page
+from councilbook.assembly.outcome import BuildResult
 from councilbook.assembly.runkey import run_key
 from councilbook.core import release
 from councilbook.core.errors import ComputeError, StepFailed, display_path
@@ -56,15 +57,6 @@ class ReportsFailed(StepFailed):
             "vedligeholder councilbook (docs/vejledning.md, afsnit 8)."
         )
         return lines
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    runs: list[RunResult]
-    html: Path
-    pdf: Path | None
-    unchanged: bool = False  # the published book was already built from the same sources
-    notes: tuple[str, ...] = ()  # what the user should know: pages held back, and why
 
 
 def notebook_path(path: Path, project_root: Path) -> str:
@@ -122,8 +114,13 @@ def build(
     book (HTML, then PDF) unless it is unchanged since the last build. ``force`` runs and builds everything."""
     stage = on_stage or (lambda _text: None)
     check_project_root(root)
-    stage("Kontrollerer parametre og data")
     paths = book.BookPaths(root)
+    inputs = sourcekey.inputs_digest(paths, params_dir, data_path, as_of)
+    if not force:  # the published book made from these very inputs: nothing is read further
+        unchanged = sourcekey.unchanged_build(paths, inputs, pdf)
+        if unchanged is not None:
+            return unchanged
+    stage("Kontrollerer parametre og data")
     import_project_kinds(paths.manifest)  # a project's own kinds first: their parameter folders are read too
     project = load_project(params_dir, data_path)
     write_snapshot(project.dataset, paths.snapshots)
@@ -131,9 +128,11 @@ def build(
     notes = tuple(held_back(project.params, as_of) if as_of else [])
     try:
         with release.build_lock(paths.build):
-            return _build_locked(
+            result = _build_locked(
                 project, runs, notes, paths, params_dir, data_path, workers, pdf, on_done, stage, force, on_plan, as_of
             )
+            sourcekey.record_inputs(paths, sourcekey.inputs_key(inputs, pdf), notes)
+            return result
     except OSError as exc:
         if exc.errno in release.FOLDER_ERRNOS:
             raise release.folder_error(paths.build, exc) from exc

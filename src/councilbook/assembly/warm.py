@@ -153,7 +153,10 @@ def _become_kernel(arguments: list[str], cwd: str, env: dict[str, str]) -> None:
         os.chdir(cwd)
         os.environ.clear()
         os.environ.update(env)
-        sys.argv = [_LAUNCHER, *arguments]
+        # ipykernel read JPY_PARENT_PID when the zygote imported it; the value Jupyter gives this kernel is set
+        # the way any of its settings can be (without it the kernel would print a console's connection banner).
+        parent = int(env.get("JPY_PARENT_PID") or 0)
+        sys.argv = [_LAUNCHER, *arguments, f"--IPKernelApp.parent_handle={parent}"]
         if sys.path and sys.path[0] == "":
             del sys.path[0]
         from ipykernel import kernelapp
@@ -219,6 +222,7 @@ class WarmProvisioner(LocalProvisioner):
         if zygote is None or arguments is None:
             return await super().launch_kernel(cmd, **kwargs)
         env = {str(k): str(v) for k, v in (kwargs.get("env") or os.environ).items()}
+        env["JPY_PARENT_PID"] = str(os.getpid())  # as Jupyter's launcher sets it for a kernel it starts
         cwd = str(kwargs.get("cwd") or os.getcwd())
         pid, pidfd = zygote.fork_kernel(arguments, cwd, env)
         self.process = ForkedKernel(pid, pidfd)  # type: ignore[assignment]
