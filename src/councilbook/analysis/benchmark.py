@@ -37,7 +37,7 @@ import pandas as pd
 from councilbook.analysis.series import yearly_by_jobcentre
 from councilbook.core import figures as fig
 from councilbook.data.ingest import Dataset
-from councilbook.parameters.model import Goal, Parameters, is_share
+from councilbook.parameters.model import Goal, Parameters, is_share, share_weight
 
 UNCERTAIN_BELOW_MEDIAN = 0.25  # an expected level below this share of the median expected level is uncertain
 FLAG_NOT_MEANINGFUL = "not_meaningful"
@@ -72,7 +72,21 @@ def explanatory_measures(params: Parameters) -> list[str]:
 
 def jobcentre_framework(params: Parameters, dataset: Dataset, year: int) -> tuple[pd.DataFrame, set[int]]:
     """Framework figures per job centre (rows) as published by ``dataset``'s cut-off, up to ``year``:
-    population and explanatory measures; and the years the figures are from."""
+    population and explanatory measures; and the years the figures are from. The same for every goal: made
+    once per year and cut-off (a meeting's eight goals over fifteen years ask 120 times for 15)."""
+    measures = tuple(
+        (m.id, m.kind, m.population, m.framework, share_weight(m, params.measures) if m.kind == "share" else None)
+        for m in params.measures.values()
+        if m.framework or m.population
+    )
+    areas = tuple((jc.id, jc.area_key, tuple(jc.codes)) for jc in params.council.job_centres)
+    frame, years = dataset.derived(
+        ("jobcentre_framework", year, measures, areas), lambda: _jobcentre_framework(params, dataset, year)
+    )
+    return frame.copy(), set(years)
+
+
+def _jobcentre_framework(params: Parameters, dataset: Dataset, year: int) -> tuple[pd.DataFrame, set[int]]:
     pop_id = population_measure(params)
     columns: dict[str, pd.Series] = {}
     years: set[int] = set()
@@ -121,12 +135,11 @@ class Adjusted:
 
 def flag_expected(expected: pd.Series) -> pd.Series:
     """Per job centre: "" (a usable expected level), "not_meaningful" (≤ 0) or "uncertain" (tiny)."""
-    positive = expected[expected > 0]
-    floor = UNCERTAIN_BELOW_MEDIAN * float(positive.median()) if len(positive) else math.nan
-    flags = pd.Series("", index=expected.index, dtype=object)
-    flags[expected <= 0] = FLAG_NOT_MEANINGFUL
-    flags[(expected > 0) & (expected < floor)] = FLAG_UNCERTAIN
-    return flags
+    values = expected.to_numpy(dtype=float)
+    positive = values[values > 0]  # NaN is neither
+    floor = UNCERTAIN_BELOW_MEDIAN * float(np.median(positive)) if len(positive) else math.nan
+    flags = np.where(values <= 0, FLAG_NOT_MEANINGFUL, np.where((values > 0) & (values < floor), FLAG_UNCERTAIN, ""))
+    return pd.Series(flags, index=expected.index, dtype=object)
 
 
 def compute_adjusted(

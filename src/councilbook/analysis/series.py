@@ -61,7 +61,24 @@ def weight_frame(params: Parameters, dataset: Dataset, measure: Measure, index: 
 def _combined(
     params: Parameters, dataset: Dataset, measure_id: str, jobcentres: list[JobCentre]
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """Per job centre (columns: ids): the measure's figures, and for a share their weights."""
+    """Per job centre (columns: ids): the measure's figures, and for a share their weights. Made once per
+    measure, job centres and cut-off (the goals of a meeting share their measures and denominators)."""
+    measure = params.measures[measure_id]
+    weight_id = share_weight(measure, params.measures) if measure.kind == "share" else None
+    key = (
+        "jobcentre_series",
+        measure_id,
+        measure.kind,
+        weight_id,
+        tuple((jc.id, jc.area_key, tuple(jc.codes)) for jc in jobcentres),
+    )
+    values, weights = dataset.derived(key, lambda: _combine(params, dataset, measure_id, jobcentres))
+    return values.copy(), weights.copy() if weights is not None else None
+
+
+def _combine(
+    params: Parameters, dataset: Dataset, measure_id: str, jobcentres: list[JobCentre]
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     frame = dataset.frame(measure_id)
     measure = params.measures[measure_id]
     direct = {jc.area_key for jc in jobcentres} & set(frame.columns)
@@ -181,25 +198,26 @@ def yearly_by_jobcentre(
     yearly = yearly[yearly.index <= year] if not yearly.empty else yearly
     if yearly.empty:
         return pd.Series(math.nan, index=[jc.id for jc in jobcentres]), set()
-    latest = yearly.ffill().iloc[-1]
-    years = yearly.notna()[::-1].idxmax()  # the latest year with a figure, per area
-    used = {int(years[a]) for a in latest.index if not math.isnan(latest[a])}
+    # Plain dicts: the loop below looks up every job centre's areas (98 job centres at national scale).
+    latest = {str(k): float(v) for k, v in yearly.ffill().iloc[-1].items()}
+    years = yearly.notna()[::-1].idxmax().to_dict()  # the latest year with a figure, per area
+    used = {int(years[a]) for a, value in latest.items() if not math.isnan(value)}
     weight_id = share_weight(measure, params.measures) if measure.kind == "share" else None
-    weights = pd.Series(dtype=float)
+    weights: dict[str, float] = {}
     if weight_id:
         wy = dataset.yearly(weight_id)
         wy = wy[wy.index <= year] if not wy.empty else wy
-        weights = wy.ffill().iloc[-1] if not wy.empty else weights
+        weights = {str(k): float(v) for k, v in wy.ffill().iloc[-1].items()} if not wy.empty else weights
     out = {}
     for jc in jobcentres:
-        if jc.area_key in latest.index and not math.isnan(latest[jc.area_key]):
-            out[jc.id] = float(latest[jc.area_key])
+        if jc.area_key in latest and not math.isnan(latest[jc.area_key]):
+            out[jc.id] = latest[jc.area_key]
             continue
-        values = [float(latest.get(code, math.nan)) for code in jc.codes]
+        values = [latest.get(code, math.nan) for code in jc.codes]
         if measure.kind != "share":
             out[jc.id] = sum(values)
             continue
-        w = [float(weights.get(code, math.nan)) for code in jc.codes]
+        w = [weights.get(code, math.nan) for code in jc.codes]
         total = sum(w)
         out[jc.id] = sum(v * x for v, x in zip(values, w, strict=True)) / total if total else math.nan
     return pd.Series(out, dtype=float), used

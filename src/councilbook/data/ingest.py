@@ -31,9 +31,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -83,6 +84,9 @@ class DataFile:
     last_period: str
 
 
+T = TypeVar("T")
+
+
 @dataclass
 class Dataset:
     """All figures: ``monthly`` indexed by (measure, area, month), ``annual`` by (measure, area, year),
@@ -98,6 +102,21 @@ class Dataset:
     quarterly: pd.Series | None = None
     snapshot: str = field(default="", repr=False)  # the normalised figures as tidy CSV
     balances: dict[str, Balance] = field(default_factory=dict)  # the labour-market balances, by id
+    # What was derived from these figures (a cut-off's figures, a measure's frame): figures never change once
+    # read, so each is made once. Not compared, not shown, not pickled.
+    _derived: dict[tuple[Any, ...], Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_derived"] = {}
+        return state
+
+    def derived(self, key: tuple[Any, ...], make: Callable[[], T]) -> T:
+        """What ``make`` derives from these figures, made once per ``key`` (which names all else it depends on);
+        the caller must not change what it gets."""
+        if key not in self._derived:
+            self._derived[key] = make()
+        return self._derived[key]
 
     def __post_init__(self) -> None:
         if self.quarterly is None:
@@ -137,6 +156,12 @@ class Dataset:
     def frame(self, measure: str) -> pd.DataFrame:
         """A measure's figures: periods as rows (every period from the first to the last, monthly or
         quarterly), area keys as columns."""
+        key = ("frame", measure)
+        if key not in self._derived:
+            self._derived[key] = self._frame(measure)
+        return self._derived[key].copy()
+
+    def _frame(self, measure: str) -> pd.DataFrame:
         freq = self.frequency(measure)
         series = self.monthly if freq == "M" else self._quarters()
         level = "month" if freq == "M" else "quarter"
@@ -149,9 +174,13 @@ class Dataset:
 
     def yearly(self, measure: str) -> pd.DataFrame:
         """A measure's yearly figures: years (int) as rows, area keys as columns."""
-        if measure not in self.annual.index.get_level_values("measure"):
-            return pd.DataFrame()
-        return self.annual.xs(measure, level="measure").unstack("area")
+        key = ("yearly", measure)
+        if key not in self._derived:
+            if measure not in self.annual.index.get_level_values("measure"):
+                self._derived[key] = pd.DataFrame()
+            else:
+                self._derived[key] = self.annual.xs(measure, level="measure").unstack("area")
+        return self._derived[key].copy()
 
     @property
     def areas(self) -> set[str]:
@@ -174,6 +203,12 @@ class Dataset:
     def until(self, last: pd.Period) -> Dataset:
         """The figures a cut-off month ``last`` allows: months up to it, quarters and years whose last
         month is at or before it (:mod:`periods`: a year's figures come after the year ends)."""
+        key = ("until", str(last))
+        if key not in self._derived:
+            self._derived[key] = self._until(last)
+        return self._derived[key]
+
+    def _until(self, last: pd.Period) -> Dataset:
         months = self.monthly.index.get_level_values("month")
         years = self.annual.index.get_level_values("year")
         quarters = self._quarters().index.get_level_values("quarter")
