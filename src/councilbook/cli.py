@@ -343,14 +343,13 @@ def _build_book(
     from councilbook.assembly import sourcekey
 
     embargo = _as_of(as_of)
-    if not force:  # nothing changed: answered from one key, before anything a build takes is imported
-        book_paths = paths.BookPaths(project_root())
-        try:
-            unchanged = sourcekey.unchanged_build(
-                book_paths, sourcekey.inputs_digest(book_paths, params, data, embargo), pdf
-            )
-        except OSError:  # an input that cannot be read: the build says which
-            unchanged = None
+    book_paths = paths.BookPaths(project_root())
+    try:
+        inputs: str | None = sourcekey.inputs_digest(book_paths, params, data, embargo)
+    except OSError:  # an input that cannot be read: the build says which
+        inputs = None
+    if not force and inputs is not None:  # nothing changed: answered before anything a build takes is imported
+        unchanged = sourcekey.unchanged_build(book_paths, inputs, pdf)
         if unchanged is not None:
             return unchanged
     from councilbook.assembly.execute import default_workers
@@ -384,6 +383,7 @@ def _build_book(
                 as_of=embargo,
                 force=force,
                 on_plan=progress.plan,
+                inputs=inputs,  # hashed once, above
             )
         finally:  # the summary comes before any error message
             summarise()

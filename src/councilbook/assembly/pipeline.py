@@ -109,13 +109,14 @@ def build(
     as_of: date | None = None,
     force: bool = False,
     on_plan: Callable[[list[Run]], None] | None = None,
+    inputs: str | None = None,
 ) -> BuildResult:
     """Validate, execute every report public by ``as_of`` (all if None) that is not cached, and build the
     book (HTML, then PDF) unless it is unchanged since the last build. ``force`` runs and builds everything."""
     stage = on_stage or (lambda _text: None)
     check_project_root(root)
     paths = book.BookPaths(root)
-    inputs = sourcekey.inputs_digest(paths, params_dir, data_path, as_of)
+    inputs = inputs or sourcekey.inputs_digest(paths, params_dir, data_path, as_of)
     if not force:  # the published book made from these very inputs: nothing is read further
         unchanged = sourcekey.unchanged_build(paths, inputs, pdf)
         if unchanged is not None:
