@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from councilbook.assembly import sitetext, subpages
+from councilbook.assembly import questionspage, sitetext, subpages
 from councilbook.assembly.execute import recorded_figures
 from councilbook.assembly.manifest import Run
 from councilbook.core.links import link_addresses
@@ -124,7 +124,9 @@ def group_runs(runs: list[Run]) -> list[tuple[str, list[Run]]]:
     ]
 
 
-def write_toc(paths: BookPaths, runs: list[Run]) -> Path:
+def write_toc(paths: BookPaths, runs: list[Run], questions: bool = False) -> Path:
+    """The contents: the reports' parts in book order, then, with ``questions``, the page of the public's answered
+    questions (:mod:`questionspage`), then the static pages under "Om bogen"."""
     parts = []
     for caption, part_runs in group_runs(runs):
         parts.append(
@@ -136,6 +138,8 @@ def write_toc(paths: BookPaths, runs: list[Run]) -> Path:
                 ],
             }
         )
+    if questions:
+        parts.append({"caption": questionspage.CAPTION, "chapters": [{"file": f"generated/{questionspage.PAGE}"}]})
     static = [{"file": page} for page in STATIC_PAGES if (paths.book / f"{page}.md").is_file()]
     if static:
         parts.append({"caption": "Om bogen", "chapters": static})

@@ -20,7 +20,7 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
-from councilbook.assembly import book, frontpage, sourcekey, subpages
+from councilbook.assembly import book, frontpage, questionspage, sourcekey, subpages
 from councilbook.assembly.bookpdf import BookCover, PrintPage
 from councilbook.assembly.execute import RunResult, execute_runs, prune_cache
 from councilbook.assembly.manifest import Run, expand_manifest, held_back, import_project_kinds
@@ -181,7 +181,9 @@ def _build_locked(
     in_book_order = [run.output for _caption, part in frontpage.group_runs(runs) for run in part]
     pages = subpages.split_all(paths.generated, in_book_order)
     subpages.resolve_page_links(paths.generated, subpages.read_addresses(paths.generated))
-    subpages.add_to_toc(frontpage.write_toc(paths, runs), pages)
+    # The public's answered questions: a page of their own after the reports (none without any).
+    questions = questionspage.write_questions_page(paths, project.params, as_of)
+    subpages.add_to_toc(frontpage.write_toc(paths, runs, questions=questions is not None), pages)
     frontpage.write_config(paths, project.params, runs)
     key = _write_book_sources(paths, project, runs, pdf, as_of)
     unchanged = not force and book.is_published(paths, key, pdf)
@@ -203,7 +205,8 @@ def _build_locked(
 
 def print_jobs(paths: book.BookPaths, params: Parameters, runs: list[Run]) -> list[PrintPage]:
     """The pages printed into the PDFs, in book order: every report (its cover line: the council, the report
-    and the day it became public), then the static pages under "Om bogen"."""
+    and the day it became public), the public's answered questions if the build wrote their page, then the static
+    pages under "Om bogen"."""
     council = params.council
     pages = subpages.read_pages(paths.generated)  # the pages of their own, printed in their report's annex
     jobs = []
@@ -221,6 +224,16 @@ def print_jobs(paths: book.BookPaths, params: Parameters, runs: list[Run]) -> li
                     annex_pages=tuple(f"generated/{page}.html" for page in own),
                 )
             )
+    if (paths.generated / questionspage.OUTPUT).is_file():
+        title = questionspage.TITLE
+        jobs.append(
+            PrintPage(
+                page=f"generated/{questionspage.PAGE}.html",
+                title=title,
+                cover=f"{council.name} · {title}",
+                part=questionspage.CAPTION,
+            )
+        )
     for name in frontpage.STATIC_PAGES:
         source = paths.book / f"{name}.md"
         if source.is_file():
