@@ -18,10 +18,10 @@ RUNS ?= 3
 # The day the book, the status, the packs and the calendar are made as of (--as-of; empty: today).
 AS_OF ?=
 AS_OF_ARG := $(if $(AS_OF),--as-of $(AS_OF))
-# Debian packages the PDF and the tests need.
-DEBIAN_PACKAGES := chromium chromium-driver poppler-utils fonts-dejavu-core libreoffice-calc-nogui libreoffice-writer-nogui
+# Debian packages the PDF and the tests need (faketime: the portal's browser test runs its server on a meeting's day).
+DEBIAN_PACKAGES := chromium chromium-driver poppler-utils fonts-dejavu-core libreoffice-calc-nogui libreoffice-writer-nogui faketime
 
-.PHONY: help install system-deps sample validate book html publish contract-status packs calendar tables fetch lint test test-fast bench clean lock
+.PHONY: help install system-deps sample validate book html publish contract-status packs portal calendar tables fetch lint test test-fast bench clean lock
 
 help: ## Vis make-kommandoerne
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -46,6 +46,7 @@ system-deps: ## Installér Chromium (med driver), poppler og LibreOffice Calc og
 	[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
 	command -v libreoffice >/dev/null 2>&1 || missing="$$missing libreoffice-calc-nogui"; \
 	[ -e /usr/lib/libreoffice/program/libswlo.so ] || missing="$$missing libreoffice-writer-nogui"; \
+	command -v faketime >/dev/null 2>&1 || missing="$$missing faketime"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installerer Debian-pakkerne:$$missing"; \
@@ -77,6 +78,10 @@ contract-status: $(STAMP) ## Status på målene til det næste møde (councilboo
 
 packs: $(STAMP) system-deps ## Mødepakker til alle møder, hvis pakke skal sendes nu eller skulle være sendt (packs/<dato>/)
 	$(BIN)/councilbook pack --due --params $(PARAMS) --data $(DATA) $(AS_OF_ARG)
+
+portal: $(STAMP) ## Medlemsportalen på eksempelrådet: demo-medlemmer, pakkerne i packs/, et link til at logge ind; kører på http://127.0.0.1:8000/
+	$(BIN)/councilbook portal demo --params $(PARAMS)
+	$(BIN)/councilbook portal serve --params $(PARAMS)
 
 calendar: $(STAMP) ## De kommende frister: pakker, møder, referater, indsigelser, evalueringer, rapporter
 	$(BIN)/councilbook calendar --params $(PARAMS) $(AS_OF_ARG)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import functools
 import os
 import re
@@ -21,6 +22,24 @@ from buildpaths import BUILD_FOLDER
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests" / "fixtures" / "mini"
+
+# The members' portal (Django) reads its settings from the environment once, when first imported. The tests'
+# portal works on a copy of the sample council's parameters in a folder of its own, so that what it writes (its
+# database, files, cache and record: portal/ beside those parameters) never lands beside the real ones, nor is
+# read by another test's build. Django is set up here, before pytest-django looks (tests/test_portal*.py).
+_PORTAL_HOME = Path(tempfile.mkdtemp(prefix="councilbook-portal-tests-"))
+shutil.copytree(ROOT / "parameters", _PORTAL_HOME / "parameters")
+atexit.register(shutil.rmtree, _PORTAL_HOME, True)
+os.environ.pop("COUNCILBOOK_PORTAL", None)
+os.environ["COUNCILBOOK_PARAMS"] = str(_PORTAL_HOME / "parameters")
+os.environ["COUNCILBOOK_SECRET_KEY"] = "only-for-the-tests-" + "x" * 40
+os.environ["DJANGO_SETTINGS_MODULE"] = "councilbook.portal.settings"
+import django  # noqa: E402
+
+django.setup()
+# Read once: not handed down to the xdist workers (each makes its own folder) nor to the commands tests run.
+for _name in ("COUNCILBOOK_PARAMS", "COUNCILBOOK_SECRET_KEY", "DJANGO_SETTINGS_MODULE"):
+    del os.environ[_name]
 MINI_ARGS = ["--params", str(MINI / "parameters"), "--data", str(MINI / "data")]  # the test council, for the CLI
 
 

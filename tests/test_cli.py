@@ -33,8 +33,8 @@ LEAVES = sorted(
 
 def test_commands() -> None:
     expected = [
-        "build", "calendar", "fetch", "minutes", "new", "pack", "press", "publish", "sample", "status", "tables",
-        "validate",
+        "build", "calendar", "fetch", "minutes", "new", "pack", "portal", "press", "publish", "sample", "status",
+        "tables", "validate",
     ]  # fmt: skip
     assert COMMANDS == expected
     assert "new contract" in LEAVES and "new meeting" in LEAVES
@@ -62,6 +62,9 @@ Kommandoer:
   minutes   Beslutningsreferat og pressemeddelelse efter et møde.
   press     Pressemeddelelse om en milepæl: kontrakten eller analyserapporten.
   publish   Byg bogen, og læg den i webmappen.
+  portal    Medlemsportalen: mødemateriale kun for medlemmer og suppleanter,
+            besked på e-mail, indsigelser mod referatet, kalender og Spørg
+            rådet.
   calendar  De kommende frister, de overskredne først.
   tables    Tabellerne på jobindsats.dk, eller én tabels mål og opdelinger.
   fetch     Hent tallene fra jobindsats.dk's API (version 3).
@@ -159,7 +162,7 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
     result = runner.invoke(app, [*command.split(), "--help"])
     assert result.exit_code == 0
     assert re.search(r"^  Eksemp(el|ler):$", result.output, flags=re.M) and f"councilbook {command}" in result.output
-    if command.split()[0] not in ("calendar", "new", "tables"):  # these need no data
+    if command.split()[0] not in ("calendar", "new", "tables", "portal"):  # these need no data
         assert "--data" in result.output
     if command not in ("sample", "new", "tables"):  # tables reads the API only
         assert "--params" in result.output

@@ -580,6 +580,7 @@ def pack(
                 f"{format_date(day)}: version {record.get('version', 1)} af pakken er markeret som sendt "
                 f"{format_date(day_as_of)}; den skrives ikke om herefter."
             )
+            _send_to_portal(params, day, out_dir / day.isoformat())
             return
         if due:
             parameters = load_parameters(params)
@@ -636,6 +637,18 @@ def minutes(
     with user_errors("Referatet blev ikke lavet"):
         result = build_after_meeting(params, data, day, out_dir, _as_of(as_of))
     say(f"Beslutningsreferat ({result.state.label}): {display_path(result.minutes)}")
+    for objection in result.state.objections:
+        say(f"  Indsigelse fra {objection.member}, modtaget {format_date(objection.received)}")
+    if result.state.state == "objected" and result.state.treated_by is not None:
+        when = format_date(result.state.treated_by.date)
+        say(f"  Referatet er ikke godkendt; det behandles på mødet {when} under godkendelsen af referatet.")
+    if result.state.state == "draft" and _portal_ready(params):
+        with user_errors("Udkastet blev ikke lagt i portalen"):
+            _portal(params)
+            from councilbook.portal.service import publish_minutes
+
+            told = publish_minutes(params, day, result.minutes)
+        _say_notice(told, "udkastet til referatet")
     if result.public_minutes is not None:
         say(f"Offentligt referat ({result.state.label}): {display_path(result.public_minutes)}")
     say(f"Pressemeddelelse (udkast): {display_path(result.press_release)}")
@@ -880,6 +893,235 @@ def sample(
     for folder in {output.parent, *([excel.parent] if excel else [])}:
         written = generate_balance_exports(council, folder, years)
         say(f"Skrev {len(written)} arbejdsmarkedsbalancer til {display_path(written[0].parent)}")
+
+
+# ---------------------------------------------------------------------------
+# portal: the members' portal (councilbook.portal)
+# ---------------------------------------------------------------------------
+
+portal_app = typer.Typer(
+    help="Medlemsportalen: mødemateriale kun for medlemmer og suppleanter, besked på e-mail, indsigelser mod "
+    "referatet, kalender og Spørg rådet.\n\n"
+    "Portalens mappe (database og gemte filer) er COUNCILBOOK_PORTAL, ellers portal/ ved siden af "
+    "parametermappen; e-mail går gennem COUNCILBOOK_SMTP (vært:port) fra COUNCILBOOK_MAIL_FROM.\n\n"
+    "\b\nEksempel:\n  councilbook portal init\n  councilbook portal members --import medlemmer.csv\n"
+    "  councilbook portal serve --port 8000",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    cls=DanishGroup,
+)
+app.add_typer(portal_app, name="portal")
+
+
+def _portal_ready(params: Path) -> bool:
+    from councilbook.parameters.records import portal_folder
+
+    return (portal_folder(params) / "portal.sqlite3").is_file()
+
+
+def _send_to_portal(params: Path, day: date, folder: Path) -> None:
+    """A pack marked as sent goes into the members' portal, and every member gets an e-mail with a link."""
+    if not _portal_ready(params):
+        say("Medlemsportalen er ikke sat op (councilbook portal init): send selv pakken til medlemmerne.")
+        return
+    with user_errors("Pakken blev ikke lagt i portalen"):
+        _portal(params)
+        from councilbook.portal.service import send_pack
+
+        sent = send_pack(params, day, folder)
+    say(f"Version {sent.version} ligger i medlemsportalen ({count_noun(sent.documents, 'fil', 'filer')}).")
+    _say_notice(sent, "pakken")
+
+
+def _say_notice(sent: object, what: str) -> None:
+    told, before, failed, paper = (getattr(sent, name) for name in ("told", "before", "failed", "paper"))
+    if told:
+        say(f"E-mail med link til {what} sendt til {count_noun(len(told), 'medlem', 'medlemmer')}.")
+    if before:
+        say(f"Havde fået besked før: {', '.join(before)}")
+    for name, why in failed:
+        warn(f"Ingen e-mail til {name}: {why}")
+    if paper:
+        say(f"Ønsker {what} på papir: {', '.join(paper)}")
+    if failed:
+        warn("Kør kommandoen igen, når fejlen er rettet: kun dem, der mangler, får en e-mail.")
+        raise typer.Exit(1)
+
+
+def _portal(params: Path, ready: bool = True) -> Path:
+    from councilbook.portal.service import require_ready, setup
+
+    folder = setup(params)
+    if ready:
+        require_ready(folder)
+    return folder
+
+
+@portal_app.command("init", cls=DanishCommand)
+def portal_init(
+    params: ParamsOption = DEFAULT_PARAMS,
+    staff: Annotated[str, typer.Option("--staff", metavar="BRUGERNAVN", help="Sekretariatets bruger.")] = "sekretariat",
+    email: Annotated[
+        str, typer.Option("--email", metavar="ADRESSE", help="Sekretariatets e-mailadresse.")
+    ] = "sekretariat@localhost",
+) -> None:
+    """Sæt medlemsportalen op: databasen og sekretariatets første bruger.
+
+    Brugeren logger ind i /sekretariat/ med adgangskode og en kode fra en godkendelses-app (TOTP); nøglen vises
+    én gang, som QR-kode og som tekst. Køres kommandoen igen, opdateres databasen, og intet andet ændres.
+
+    \b
+    Eksempel:
+      councilbook portal init --staff sekretariat --email sekretariat@raadet.dk
+    """
+    with user_errors("Portalen blev ikke sat op"):
+        folder = _portal(params, ready=False)
+        from councilbook.portal.service import init
+
+        created = init(staff, email)
+    say(f"Portalens database er klar i {display_path(folder)}.")
+    if created.password is None:
+        say(f"Brugeren {staff} findes allerede; intet er ændret.")
+        return
+    _say_staff(created)
+
+
+def _say_staff(created: object) -> None:
+    import io
+
+    import qrcode
+
+    say(f"Sekretariatets bruger: {created.username}")  # type: ignore[attr-defined]
+    say(f"Adgangskode (vises kun nu): {created.password}")  # type: ignore[attr-defined]
+    say("Læg nøglen ind i en godkendelses-app (fx Microsoft Authenticator) ved at skanne QR-koden:")
+    code = qrcode.QRCode(border=1)
+    code.add_data(created.totp_uri)  # type: ignore[attr-defined]
+    text = io.StringIO()
+    code.print_ascii(out=text)
+    say(text.getvalue().rstrip())
+    say(f"eller ved at skrive nøglen: {created.totp_key}")  # type: ignore[attr-defined]
+
+
+@portal_app.command("members", cls=DanishCommand)
+def portal_members(
+    params: ParamsOption = DEFAULT_PARAMS,
+    import_csv: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--import",
+            metavar="CSV",
+            help="En CSV-fil med kolonnerne name,email,role; navnene skal stå i council.yml.",
+            callback=in_project,
+        ),
+    ] = None,
+) -> None:
+    """Medlemmer og suppleanter i portalen: e-mailadresser fra en CSV-fil, og hvem der mangler.
+
+    Navne og roller kommer fra council.yml; e-mailadresser er personoplysninger og findes kun i portalens
+    database, aldrig i git. Et medlem, der ikke længere står i council.yml, mister adgangen med det samme.
+    Er der fejl i filen, ændres intet, og hver fejl nævner rækken.
+
+    \b
+    Eksempel:
+      councilbook portal members --import medlemmer.csv
+    """
+    with user_errors("Medlemmerne blev ikke læst ind"):
+        _portal(params)
+        from councilbook.portal.models import Member
+        from councilbook.portal.service import import_members, sync_members
+
+        result = import_members(import_csv) if import_csv is not None else sync_members()
+    if result.added:
+        say(f"Tilføjet: {', '.join(result.added)}")
+    if result.updated:
+        say(f"Opdateret: {', '.join(result.updated)}")
+    for name in result.left:
+        say(f"Udtrådt (ikke længere i council.yml), adgangen er ophørt: {name}")
+    active = Member.objects.filter(active=True).order_by("name")
+    say(f"{count_noun(active.count(), 'medlem', 'medlemmer')} med adgang til portalen.")
+    paper = [m.name for m in active if m.wants_paper]
+    if paper:
+        say(f"Ønsker pakken på papir: {', '.join(paper)}")
+    if result.without_address:
+        say(f"Uden e-mailadresse i portalen (får ingen besked): {', '.join(result.without_address)}")
+
+
+@portal_app.command("serve", cls=DanishCommand)
+def portal_serve(
+    params: ParamsOption = DEFAULT_PARAMS,
+    port: Annotated[int, typer.Option("--port", metavar="PORT", help="Porten.")] = 8000,
+    host: Annotated[
+        str, typer.Option("--host", metavar="ADRESSE", help="Adressen, der lyttes på (standard kun denne maskine).")
+    ] = "127.0.0.1",
+    workers: Annotated[int, typer.Option("--workers", metavar="ANTAL", help="gunicorns arbejdsprocesser.")] = 3,
+) -> None:
+    """Kør portalen med gunicorn (på 127.0.0.1, bag rådets webserver med TLS i drift).
+
+    \b
+    Eksempel:
+      councilbook portal serve --port 8000
+    """
+    import os
+
+    from councilbook.portal.service import serve_command
+
+    with user_errors("Portalen blev ikke startet"):
+        _portal(params)
+    command = serve_command(host, port, workers)
+    say(f"Portalen kører på http://{host}:{port}/ (stop med Ctrl+C)")
+    sys.stdout.flush()
+    os.execv(command[0], command)
+
+
+@portal_app.command("purge", cls=DanishCommand)
+def portal_purge(
+    params: ParamsOption = DEFAULT_PARAMS,
+    email: Annotated[
+        Optional[str],
+        typer.Option("--email", metavar="ADRESSE", help="Slet alt om denne afsender nu (en anmodning om sletning)."),
+    ] = None,
+) -> None:
+    """Slet personoplysninger i Spørg rådet: adresser og navne ældre end fristen i council.yml.
+
+    Fristen er publication.question_retention_months (standard 12 måneder); spørgsmål, der aldrig blev
+    bekræftet, slettes efter en uge. Kør kommandoen dagligt fra en planlægger (cron, systemd-timer).
+
+    \b
+    Eksempler:
+      councilbook portal purge
+      councilbook portal purge --email borger@eksempel.dk
+    """
+    with user_errors("Intet blev slettet"):
+        _portal(params)
+        from councilbook.portal.privacy import purge
+
+        done = purge(email)
+    say(
+        f"Personoplysninger slettet i {count_noun(done.anonymised, 'spørgsmål', 'spørgsmål')}; "
+        f"{count_noun(done.deleted, 'ubekræftet spørgsmål', 'ubekræftede spørgsmål')} slettet helt."
+    )
+
+
+@portal_app.command("demo", cls=DanishCommand)
+def portal_demo(params: ParamsOption = DEFAULT_PARAMS, out_dir: OutOption = paths.PACKS) -> None:
+    """Portalen på eksempelrådet med demo-medlemmer (adresser på example.org) og et link til at logge ind.
+
+    De pakker, der allerede er lavet i packs/, lægges ind (uden e-mail).
+
+    \b
+    Eksempel:
+      councilbook portal demo && councilbook portal serve
+    """
+    with user_errors("Demoen blev ikke sat op"):
+        _portal(params, ready=False)
+        from councilbook.portal.service import demo
+
+        made = demo(out_dir)
+    if made.staff is not None:
+        _say_staff(made.staff)
+    say(f"Demo-medlemmer: {count_noun(made.members, 'medlem', 'medlemmer')}; pakker lagt ind: {made.packs}.")
+    say(f"Log ind som {made.member} (linket virker i 10 minutter og én gang):")
+    say(made.link)
 
 
 def main() -> None:

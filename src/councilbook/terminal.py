@@ -39,10 +39,11 @@ from typer.core import TyperCommand, TyperGroup
 
 # The commands in the order of the secretariat's work; a command not named here comes after them.
 COMMAND_ORDER = (
-    "validate", "new", "build", "status", "pack", "minutes", "press", "publish", "calendar", "tables", "fetch", "sample"
+    "validate", "new", "build", "status", "pack", "minutes", "press", "publish", "portal", "calendar", "tables",
+    "fetch", "sample",
 )  # fmt: skip
-# A subgroup's commands in order (``new``: a meeting before a contract year).
-SUBCOMMAND_ORDER = ("meeting", "contract")
+# A subgroup's commands in order (``new``: a meeting before a contract year; ``portal``: set up, fill, run).
+SUBCOMMAND_ORDER = ("meeting", "contract", "init", "members", "serve", "purge", "demo")
 
 HELP_OPTION_TEXT = "Vis denne hjælp og afslut."
 OPTIONS_METAVAR = "[TILVALG]"

@@ -23,6 +23,7 @@ import yaml
 from councilbook.assembly.outcome import BuildResult
 from councilbook.core.code import code_digest
 from councilbook.core.paths import BookPaths
+from councilbook.parameters.records import record_path
 
 INPUTS = "inputs"  # the published record's field: the inputs key the published book was built from
 NOTES = "notes"  # and the notes that build gave (pages held back), one per line
@@ -37,6 +38,8 @@ def inputs_digest(paths: BookPaths, params_dir: Path, data_path: Path, as_of: da
         files += [(label, path) for path in _files(top)]
     files += [("book", path) for path in _files(paths.book) if not path.is_relative_to(paths.generated)]
     files += [("config", paths.config)] if paths.config.is_file() else []
+    record = record_path(params_dir)  # the members' portal's record: objections, answered questions
+    files += [("record", record)] if record.is_file() else []
     files += [("module", path) for path in _project_modules(paths)]
     for label, path in files:
         h.update(f"{label}\0{path.as_posix()}\0".encode())

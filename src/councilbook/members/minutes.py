@@ -4,7 +4,9 @@ The minutes give the meeting, its time and place, who was there and who sent apo
 agenda item with its recommendation and the decision as taken (the decision in the parameters; a
 missing one is marked missing, never filled in). They are a draft ("udkast") until the objection
 period after they were sent has passed without objections; then they count as approved ("godkendt")
-and the public book shows the decisions. Confidential items show only "Lukket punkt" and the
+and the public book shows the decisions. An objection received in time (by letter in the parameters, or
+through the members' portal) keeps them "ikke godkendt" until the next meeting has decided on them.
+Confidential items show only "Lukket punkt" and the
 decision in public; the members' minutes show their titles.
 
 The press release draft leads with what is news at the meeting (a decision, else a goal whose status
@@ -27,7 +29,7 @@ from councilbook.analysis.status import GoalStatus, compute_contract_status
 from councilbook.assembly.pdf import print_to_pdf
 from councilbook.core import figures as fig
 from councilbook.core.errors import InputError, Problem
-from councilbook.core.formats import STATUS_LABELS, format_date, format_month
+from councilbook.core.formats import STATUS_LABELS, format_date, format_month, join_and
 from councilbook.data.ingest import Dataset
 from councilbook.parameters.meetings import MEETING_KIND_LABELS_DA, AgendaItem, Meeting, Member, attendance
 from councilbook.parameters.model import Council, Goal, Parameters
@@ -103,6 +105,8 @@ def minutes_html(params: Parameters, meeting: Meeting, state: MinutesState, memb
         pairs=facts,
         sent=format_date(state.sent) if state.sent else None,
         objections_end=format_date(state.objections_end) if state.objections_end else None,
+        objected_by=join_and([f"{o.member} ({format_date(o.received)})" for o in state.objections]),
+        treated_on=format_date(state.treated_by.date) if state.treated_by is not None else None,
         items=items,
         members=members,
     )

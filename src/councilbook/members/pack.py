@@ -35,7 +35,7 @@ from markupsafe import Markup
 from councilbook.analysis.actions import ACTION_STATE_LABELS_DA, pending_actions
 from councilbook.assembly.pdf import print_to_pdf
 from councilbook.core.errors import InputError, InputProblem, Problem
-from councilbook.core.formats import STATUS_LABELS, format_date, format_month
+from councilbook.core.formats import STATUS_LABELS, format_date, format_month, join_and
 from councilbook.core.paths import BookPaths
 from councilbook.members.assemble import (
     Insert,
@@ -285,7 +285,13 @@ def _collect_attachments(
             else:
                 state = minutes_state(previous, params, pack_date)
                 when = format_date(previous.date)
-                if state.state == "draft":
+                if state.state == "objected":
+                    notes[number] = (
+                        f"Der er gjort indsigelse mod referatet fra mødet {when} "
+                        f"({join_and([f'{o.member}, modtaget {format_date(o.received)}' for o in state.objections])}). "
+                        "Referatet er ikke godkendt; rådet tager stilling til det og indsigelsen under dette punkt."
+                    )
+                if state.state in ("draft", "objected"):
                     label = f"Bilag {number}.{len(found) + 1}"
                     page = workdir / f"referat-{previous.date.isoformat()}.html"
                     page.write_text(minutes_html(params, previous, state, members=True), encoding="utf-8")

@@ -24,9 +24,10 @@ from councilbook.parameters.checks import (
     duplicates,
 )
 from councilbook.parameters.folders import FolderContext, ReportFolder, report_folders
-from councilbook.parameters.meetings import Meeting, MeetingsFile, check_meeting_people_and_files
+from councilbook.parameters.meetings import Meeting, MeetingsFile, MinutesObjection, check_meeting_people_and_files
 from councilbook.parameters.messages import validation_problems
 from councilbook.parameters.model import Contract, Council, Evaluation, Measure, MeasuresFile, Parameters
+from councilbook.parameters.records import Record, read_record
 from councilbook.parameters.yaml_reading import YamlPositions, locate, read_yaml_with_positions
 
 
@@ -188,6 +189,9 @@ def collect_parameters(params_dir: Path | str) -> tuple[Parameters | None, list[
     problems = locate(problems, positions)
     if council is None:
         return None, problems
+    record = read_record(root, council.name, problems)
+    if record is not None:
+        meetings = [with_recorded_objections(m, record) for m in meetings]
     return Parameters(
         root=root,
         council=council,
@@ -199,7 +203,21 @@ def collect_parameters(params_dir: Path | str) -> tuple[Parameters | None, list[
         reports={name: {key: report for key, (_, report) in sorted(found.items())} for name, found in reports.items()},
         meeting_places={m.date: (display_path(path), index) for path, index, m in meeting_sources},
         positions=positions,
+        questions=list(record.questions) if record is not None else [],
     ), problems
+
+
+def with_recorded_objections(meeting: Meeting, record: Record) -> Meeting:
+    """The meeting with the objections the portal recorded to its minutes (one per member and day)."""
+    recorded = [
+        MinutesObjection(member=o.member, received=o.received.date()) for o in record.objections.get(meeting.date, [])
+    ]
+    known = {(o.member, o.received) for o in meeting.minutes_objections}
+    new = [o for o in recorded if (o.member, o.received) not in known]
+    if not new:
+        return meeting
+    merged = sorted([*meeting.minutes_objections, *new], key=lambda o: (o.received, o.member))
+    return meeting.model_copy(update={"minutes_objections": merged})
 
 
 M = TypeVar("M", Contract, Evaluation)

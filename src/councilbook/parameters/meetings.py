@@ -113,6 +113,13 @@ MEETING_KIND_LABELS_DA: dict[str, str] = {
 }
 
 
+class MinutesObjection(StrictModel):
+    """An objection to a meeting's minutes: the member who made it and the day (or time) it was received."""
+
+    member: Text
+    received: IsoDate
+
+
 class Meeting(StrictModel):
     date: IsoDate
     kind: MeetingKind
@@ -126,6 +133,9 @@ class Meeting(StrictModel):
     alternates: list[Text] = []
     agenda: list[AgendaItem] = []
     minutes_sent: IsoDate | None = None
+    # Objections to the minutes received in writing within the objection period: by letter, written here, or
+    # through the members' portal (merged in from its record, :mod:`councilbook.parameters.records`).
+    minutes_objections: list[MinutesObjection] = []
     press_release: bool = False
     # What the chair says in the press release, and who answers the press.
     quote: str | None = None

@@ -30,6 +30,7 @@ from councilbook.core.errors import UnknownMeeting, display_path
 from councilbook.core.formats import format_date, format_day_month, join_and
 from councilbook.core.periods import Span, parse_period
 from councilbook.parameters.meetings import AgendaTemplate, Meeting, MeetingKind, Member
+from councilbook.parameters.records import AnsweredQuestion
 from councilbook.parameters.types import (
     MAX_FIGURE,
     IsoDate,
@@ -75,6 +76,9 @@ class PublicationRules(StrictModel):
     material_ready_days: int = Field(default=7, ge=0, le=90)
     minutes_within_days: int = Field(default=7, ge=0, le=90)
     objections_within_days: int = Field(default=7, ge=0, le=90)
+    # The members' portal deletes the personal data of the public's questions (address, name) this long after
+    # they were asked (councilbook portal purge).
+    question_retention_months: int = Field(default=12, ge=1, le=120)
 
 
 class AnnualCycle(StrictModel):
@@ -282,6 +286,8 @@ class Parameters:
     meeting_places: dict[dt.date, tuple[str, int]] = field(default_factory=dict)
     # Where each key and value of each file is (by the file as shown), for the line and column of a problem.
     positions: dict[str, YamlPositions] = field(default_factory=dict, repr=False, compare=False)
+    # The public's questions answered for publication, from the members' portal's record (parameters/records).
+    questions: list[AnsweredQuestion] = field(default_factory=list)
 
     def contract_years(self) -> list[int]:
         return sorted(self.contracts)

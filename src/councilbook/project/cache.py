@@ -15,11 +15,14 @@ def project_digest(params_dir: Path | str, data_path: Path | str) -> str:
     """SHA-256 of every file under the parameters and the data, and of the code that reads them."""
     from councilbook.core.code import code_digest
     from councilbook.parameters.folders import report_folders
+    from councilbook.parameters.records import record_path
 
     h = hashlib.sha256(code_digest().encode())
     # The kinds' parameter folders read (a project's own kind adds one)
     h.update(repr([(f.name, f.model.__module__, f.model.__qualname__) for f in report_folders()]).encode())
-    for top in (Path(params_dir), Path(data_path)):
+    for top in (Path(params_dir), Path(data_path), record_path(params_dir)):
+        if not top.exists():
+            continue  # no portal record
         files = [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file())
         for path in files:
             h.update(str(path.resolve()).encode() + b"\0")

@@ -35,7 +35,7 @@ from pydantic import BaseModel
 from councilbook.analysis.status import select_contract
 from councilbook.core.errors import ComputeError
 from councilbook.data.ingest import Dataset
-from councilbook.parameters.meetings import AgendaItem, Meeting
+from councilbook.parameters.meetings import AgendaItem, Meeting, MinutesObjection
 from councilbook.parameters.model import Contract, Parameters, share_weight
 from councilbook.project.cutoff import compute_cutoff, compute_pack_date, meeting_cutoff
 
@@ -136,30 +136,63 @@ def public_meeting(meeting: Meeting, params: Parameters, as_of: date | None) -> 
 
 
 def minutes_approved(meeting: Meeting, params: Parameters, as_of: date) -> bool:
-    """The decision minutes were sent and their objection period has passed by ``as_of``."""
-    events = minutes_events(meeting, params)
-    return bool(events) and events[-1] <= as_of
+    """The decision minutes count as approved on ``as_of`` (:func:`minutes_state`)."""
+    return minutes_state(meeting, params, as_of).state == "approved"
 
 
 @dataclass(frozen=True)
 class MinutesState:
-    state: str  # "none" (not sent), "draft" (udkast), "approved" (godkendt)
+    # "none" (not sent), "draft" (udkast), "objected" (an objection in time: not approved until the next
+    # meeting has decided on them), "approved" (godkendt)
+    state: str
     sent: date | None
     objections_end: date | None
+    objections: tuple[MinutesObjection, ...] = ()  # those received in time, by ``as_of``
+    treated_by: Meeting | None = None  # the meeting whose "Godkendelse af referat" takes up the objections
 
     @property
     def label(self) -> str:
-        return {"none": "udkast, ikke udsendt", "draft": "udkast", "approved": "godkendt"}[self.state]
+        return {
+            "none": "udkast, ikke udsendt",
+            "draft": "udkast",
+            "objected": "ikke godkendt (indsigelse)",
+            "approved": "godkendt",
+        }[self.state]
+
+
+def timely_objections(meeting: Meeting, params: Parameters) -> list[MinutesObjection]:
+    """The objections received after the minutes were sent and by the end of the objection period."""
+    if meeting.minutes_sent is None:
+        return []
+    end = meeting.minutes_sent + timedelta(days=params.council.publication.objections_within_days)
+    return [o for o in meeting.minutes_objections if meeting.minutes_sent <= o.received <= end]
+
+
+def treating_meeting(meeting: Meeting, params: Parameters) -> Meeting | None:
+    """The first meeting after ``meeting`` with an item on the minutes (``standard: minutes``): where objections
+    to its minutes are taken up."""
+    for later in params.meetings:
+        if later.date > meeting.date and any(item.standard == "minutes" for item in later.agenda):
+            return later
+    return None
 
 
 def minutes_state(meeting: Meeting, params: Parameters, as_of: date) -> MinutesState:
-    """The decision minutes on ``as_of``: not sent, a draft (within the objection period), or approved; by the
-    same rule as the public book's decisions (:func:`minutes_events`)."""
+    """The decision minutes on ``as_of``: not sent, a draft (within the objection period), objected to (an
+    objection came in time: not approved until the next meeting has decided on its "Godkendelse af referat"),
+    or approved; by the same rule as the public book's decisions (:func:`minutes_events`)."""
     events = minutes_events(meeting, params)
     if not events or events[0] > as_of:
         return MinutesState("none", None, None)
-    sent, approved = events
-    return MinutesState("approved" if approved <= as_of else "draft", sent, approved - timedelta(days=1))
+    sent = events[0]
+    end = sent + timedelta(days=params.council.publication.objections_within_days)
+    objections = tuple(o for o in timely_objections(meeting, params) if o.received <= as_of)
+    if not timely_objections(meeting, params):
+        return MinutesState("approved" if end < as_of else "draft", sent, end)
+    treated_by = treating_meeting(meeting, params)
+    if len(events) == 3 and events[2] <= as_of:
+        return MinutesState("approved", sent, end, objections, treated_by)
+    return MinutesState("objected" if objections else "draft", sent, end, objections, treated_by)
 
 
 def normalise_as_of(as_of: date | None, events: list[date]) -> date | None:
@@ -171,11 +204,19 @@ def normalise_as_of(as_of: date | None, events: list[date]) -> date | None:
 
 
 def minutes_events(meeting: Meeting, params: Parameters) -> list[date]:
-    """The days on which a meeting's public minutes change: sent (draft), objection period over (approved)."""
+    """The days on which a meeting's public minutes change: sent (draft), then either the objection period over
+    (approved), or the first objection received in time (objected) and the day the next meeting decided on
+    them (approved; only once its item on the minutes has a decision)."""
     if meeting.minutes_sent is None:
         return []
     end = meeting.minutes_sent + timedelta(days=params.council.publication.objections_within_days)
-    return [meeting.minutes_sent, end + timedelta(days=1)]
+    objections = timely_objections(meeting, params)
+    if not objections:
+        return [meeting.minutes_sent, end + timedelta(days=1)]
+    first = min(o.received for o in objections)
+    later = treating_meeting(meeting, params)
+    decided = later is not None and any(item.standard == "minutes" and item.decision for item in later.agenda)
+    return [meeting.minutes_sent, first, *([later.date] if later is not None and decided else [])]
 
 
 def only(params: Parameters, reports: dict[str, dict[Any, Any]] | None = None, **entries: Any) -> Parameters:

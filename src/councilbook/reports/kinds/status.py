@@ -74,9 +74,22 @@ def agenda_section(meeting, members: bool, params=None, as_of: date | None = Non
     if as_of is not None and params is not None:
         state = minutes_state(meeting, params, as_of)
         show_decisions = state.state == "approved"
-        if state.state == "approved" and state.objections_end:
+        if state.state == "approved" and state.objections and state.treated_by is not None:
+            lines += [
+                f"Beslutningsreferatet blev godkendt på mødet {format_date(state.treated_by.date)} "
+                "efter en indsigelse.",
+                "",
+            ]
+        elif state.state == "approved" and state.objections_end:
             lines += [
                 f"Beslutningsreferatet er godkendt (indsigelsesfristen udløb {format_date(state.objections_end)}).",
+                "",
+            ]
+        elif state.state == "objected":
+            where = f" på mødet {format_date(state.treated_by.date)}" if state.treated_by is not None else ""
+            lines += [
+                f"Der er gjort indsigelse mod beslutningsreferatet; det behandles{where} under godkendelsen af "
+                "referatet, og beslutningerne offentliggøres, når det er godkendt.",
                 "",
             ]
         elif state.state == "draft" and state.objections_end:

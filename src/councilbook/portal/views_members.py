@@ -1,0 +1,191 @@
+"""The members' pages: login by e-mail link, the meetings with their documents, objections to draft minutes."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.db.models import Max
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from councilbook.portal.access import allow, client_ip, login_link, member_required
+from councilbook.portal.models import Access, Document, Meeting, Member, Objection
+from councilbook.portal.notices import compose, send
+from councilbook.portal.record import export_record
+
+logger = logging.getLogger(__name__)
+LINK_REQUESTS_PER_HOUR = 5  # per address and per client
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(label="Din e-mailadresse", max_length=254)
+
+
+class ObjectionForm(forms.Form):
+    text = forms.CharField(label="Din indsigelse", widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
+
+
+def clean_text(text: str) -> str:
+    """Text as typed: line breaks kept (as \\n), other control characters removed."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", text).strip()
+
+
+@require_http_methods(["GET", "POST"])
+def login_request(request: HttpRequest) -> HttpResponse:
+    """Ask for a login link. The answer is the same whether or not the address is known."""
+    form = EmailForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        address = form.cleaned_data["email"].strip().lower()
+        if allow("link", address, LINK_REQUESTS_PER_HOUR, 3600) and allow(
+            "link-ip", client_ip(request), 4 * LINK_REQUESTS_PER_HOUR, 3600
+        ):
+            member = (
+                Member.objects.filter(user__email__iexact=address, active=True, user__is_active=True)
+                .select_related("user")
+                .first()
+            )
+            if member is not None:
+                try:
+                    send(
+                        compose(
+                            member.email,
+                            "Dit link til medlemsportalen",
+                            "login",
+                            {"member": member, "link": login_link(member)},
+                        )
+                    )
+                except OSError:  # the same answer to the browser; the log says what failed
+                    logger.exception("login link to member %s not sent", member.pk)
+        return render(request, "portal/login_sent.html", {"email": address})
+    return render(request, "portal/login.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def login_with_link(request: HttpRequest) -> HttpResponse:
+    """The page a login link opens: a button, so that a program that fetches the link logs no one in."""
+    token = request.POST.get("t") if request.method == "POST" else request.GET.get("t")
+    if not token or len(token) > 500:
+        return render(request, "portal/link_failed.html", status=400)
+    if request.method == "GET":
+        return render(request, "portal/link.html", {"token": token})
+    user = authenticate(request, sesame=token)
+    if user is None:
+        return render(request, "portal/link_failed.html", status=400)
+    login(request, user, backend="sesame.backends.ModelBackend")  # a new session id
+    return redirect("portal:meetings")
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, "Du er logget ud.")
+    return redirect("portal:login")
+
+
+@member_required
+def meetings(request: HttpRequest) -> HttpResponse:
+    listed = (
+        Meeting.objects.filter(documents__isnull=False)
+        .annotate(newest=Max("documents__stored"))
+        .order_by("-date")
+        .distinct()
+    )
+    today = timezone.localdate()
+    return render(
+        request,
+        "portal/meetings.html",
+        {
+            "coming": [m for m in listed if m.date >= today][::-1],
+            "past": [m for m in listed if m.date < today],
+        },
+    )
+
+
+def _meeting(day: str) -> Meeting:
+    try:
+        when = date.fromisoformat(day)
+    except ValueError:
+        raise Http404 from None
+    return get_object_or_404(Meeting, date=when)
+
+
+def objections_open(meeting: Meeting) -> bool:
+    return meeting.objections_end is not None and timezone.localdate() <= meeting.objections_end
+
+
+@member_required
+def meeting(request: HttpRequest, day: str) -> HttpResponse:
+    found = _meeting(day)
+    documents = list(found.documents.order_by("-version", "kind", "title"))
+    versions: dict[int, list[Document]] = {}
+    for document in documents:
+        if document.kind != "minutes":
+            versions.setdefault(document.version, []).append(document)
+    minutes = [d for d in documents if d.kind == "minutes"]
+    mine = Objection.objects.filter(meeting=found, member=request.member)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "portal/meeting.html",
+        {
+            "meeting": found,
+            "versions": sorted(versions.items(), reverse=True),
+            "minutes": minutes[0] if minutes else None,
+            "objections_open": objections_open(found),
+            "my_objections": mine,
+            "form": ObjectionForm(),
+        },
+    )
+
+
+@member_required
+def document(request: HttpRequest, day: str, document_id: str) -> HttpResponse:
+    """A meeting's file, after the check: an active member, the document of this meeting. Logged."""
+    from councilbook.portal.documents import serve
+
+    found = _meeting(day)
+    stored = get_object_or_404(Document, id=document_id, meeting=found)
+    download = request.GET.get("hent") == "1"
+    Access.objects.create(
+        member=request.member,  # type: ignore[attr-defined]
+        document=stored,
+        action="download" if download else "open",
+    )
+    return serve(stored, download)
+
+
+@member_required
+@require_POST
+def object_to_minutes(request: HttpRequest, day: str) -> HttpResponse:
+    found = _meeting(day)
+    if not found.documents.filter(kind="minutes").exists() or not objections_open(found):
+        messages.error(request, "Indsigelsesfristen for dette referat er udløbet.")
+        return redirect("portal:meeting", day=day)
+    form = ObjectionForm(request.POST)
+    if not form.is_valid() or not clean_text(form.cleaned_data["text"]):
+        messages.error(request, "Skriv din indsigelse i feltet.")
+        return redirect("portal:meeting", day=day)
+    Objection.objects.create(
+        meeting=found,
+        member=request.member,  # type: ignore[attr-defined]
+        text=clean_text(form.cleaned_data["text"]),
+    )
+    export_record()
+    messages.success(request, "Din indsigelse er modtaget. Sekretariatet har fået den, og referatet er ikke godkendt.")
+    return redirect(reverse("portal:meeting", args=[day]) + "#referat")
+
+
+@member_required
+def calendar(request: HttpRequest) -> HttpResponse:
+    feed = request.build_absolute_uri(
+        reverse("portal:calendar_feed", args=[request.member.calendar_token])  # type: ignore[attr-defined]
+    )
+    return render(request, "portal/calendar.html", {"feed": feed})

@@ -1,0 +1,383 @@
+"""The members' portal in-process (Django's test client, pytest-django): who may see what, login links, lockout,
+CSRF, cookies, members' import, calendar, the question box and its personal data, and the record it writes for the
+book and the minutes. The whole journey in a browser against a real server is tests/test_portal_journey.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import types
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from sesame.utils import get_query_string
+
+from councilbook.core.errors import InputError
+from councilbook.parameters.load import load_parameters
+from councilbook.parameters.records import record_path
+from councilbook.portal import service
+from councilbook.portal.models import Access, Document, Meeting, Member, Objection, Question
+from councilbook.publication.scope import minutes_state
+
+pytestmark = pytest.mark.django_db
+PARAMS = Path(settings.PARAMS_DIR)
+HOSTILE = "<script>alert('x')</script><img src=x onerror=alert(1)> **fed** [klik](javascript:alert(1))"
+
+
+@pytest.fixture(autouse=True)
+def _fresh() -> None:
+    cache.clear()  # the rate limits
+    mail.outbox.clear()
+    record_path(PARAMS).unlink(missing_ok=True)
+
+
+def make_member(name: str = "Lise Holm", email: str = "lise@example.org", role: str = "member") -> Member:
+    user = get_user_model().objects.create_user(username=f"m-{email}", email=email)
+    return Member.objects.create(user=user, name=name, role=role)
+
+
+def make_meeting(day: dt.date = dt.date(2013, 5, 29), objections_end: dt.date | None = None) -> Meeting:
+    return Meeting.objects.create(date=day, title="Rådsmøde", place="Roskilde", objections_end=objections_end)
+
+
+def make_document(meeting: Meeting, tmp_path: Path, kind: str = "pack", body: bytes = b"%PDF-1.4 pakke") -> Document:
+    from councilbook.portal.documents import store_file
+
+    source = tmp_path / f"{kind}-{meeting.date}.pdf"
+    source.write_bytes(body)
+    return store_file(meeting, kind, 1, f"Mødemateriale {meeting.date}", source)
+
+
+def logged_in(member: Member) -> Client:
+    client = Client()
+    client.force_login(member.user, backend="sesame.backends.ModelBackend")
+    return client
+
+
+def staff_client() -> tuple[Client, get_user_model]:  # type: ignore[valid-type]
+    user = get_user_model().objects.create_superuser("sekretariat", "s@example.org", "en-lang-adgangskode-42")
+    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client, user
+
+
+def link_token(member: Member) -> str:
+    return get_query_string(member.user).split("t=", 1)[1]
+
+
+# --- files: only for members, only by their meeting's id, never cached ---------------------------------------
+
+
+def test_a_pack_is_served_only_to_a_member_by_its_own_meeting(tmp_path: Path) -> None:
+    member = make_member()
+    meeting, other = make_meeting(), make_meeting(dt.date(2013, 8, 28))
+    document = make_document(meeting, tmp_path)
+    address = f"/medlemmer/moeder/2013-05-29/filer/{document.id}/"
+
+    anonymous = Client().get(address)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/log-ind/")
+    assert not Access.objects.exists()
+
+    client = logged_in(member)
+    opened = client.get(address)
+    assert opened.status_code == 200 and b"".join(opened.streaming_content) == b"%PDF-1.4 pakke"
+    assert opened["Cache-Control"] == "no-store"
+    assert opened["Content-Type"] == "application/pdf"
+    downloaded = client.get(address + "?hent=1")
+    assert "attachment" in downloaded["Content-Disposition"]
+    assert [a.action for a in Access.objects.order_by("at")] == ["open", "download"]
+
+    assert client.get(f"/medlemmer/moeder/{other.date}/filer/{document.id}/").status_code == 404  # another meeting
+    assert client.get("/medlemmer/moeder/2013-05-29/filer/..%2F..%2Fportal.sqlite3/").status_code == 404
+    assert client.get("/medlemmer/moeder/2013-05-29/filer/../../secret_key").status_code == 404
+    assert client.get(f"/medlemmer/moeder/2013-05-29/filer/{document.id.hex[:-1]}0/").status_code == 404
+    # the stored file is not under any folder a web server serves
+    assert document.path.is_relative_to(settings.FILES_DIR)
+    assert not Client().get(f"/static/{document.id.hex}").status_code == 200
+
+    member.active = False  # left the council: access ends at once, the session too
+    member.save()
+    assert client.get(address).status_code == 302
+    assert client.get("/medlemmer/").status_code == 302
+    assert Access.objects.count() == 2
+
+
+def test_member_pages_are_never_cached_and_cookies_are_locked_down() -> None:
+    member = make_member()
+    client = Client()
+    page = client.get(f"/log-ind/link/?t={link_token(member)}")
+    before = client.cookies.get(settings.SESSION_COOKIE_NAME)
+    answer = client.post("/log-ind/link/", {"t": link_token(member)})
+    assert answer.status_code == 302 and answer["Location"] == "/medlemmer/"
+    cookie = answer.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert before is None or before.value != cookie.value  # a new session id at login
+    listed = client.get("/medlemmer/")
+    assert listed.status_code == 200 and listed["Cache-Control"] == "no-store"
+    policy = page["Content-Security-Policy"].split("; ")
+    assert {"default-src 'self'", "script-src 'self'", "frame-ancestors 'none'", "object-src 'none'"} <= set(policy)
+    assert listed["X-Frame-Options"] == "DENY"
+    assert settings.SESSION_COOKIE_AGE == 1800 and settings.SESSION_SAVE_EVERY_REQUEST  # idle timeout
+    assert not settings.DEBUG
+
+
+# --- login links --------------------------------------------------------------------------------------------
+
+
+def test_a_login_link_opens_a_button_and_works_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    member = make_member()
+    token = link_token(member)
+    scanner = Client().get(f"/log-ind/link/?t={token}")  # a link scanner fetching the link logs no one in
+    assert scanner.status_code == 200 and b'name="t"' in scanner.content
+    assert "_auth_user_id" not in Client().session
+
+    first = Client()
+    assert first.post("/log-ind/link/", {"t": token}).status_code == 302
+    assert first.get("/medlemmer/").status_code == 200
+    again = Client().post("/log-ind/link/", {"t": token})  # twice
+    assert again.status_code == 400 and "Linket virker ikke" in again.content.decode()
+
+    member.user.refresh_from_db()  # its last login: the next link is made after it
+    late = link_token(member)
+    import sesame.tokens_v2 as tokens
+
+    now = tokens.time.time()
+    monkeypatch.setattr(tokens, "time", types.SimpleNamespace(time=lambda: now + 601))  # 10 minutes and a second
+    assert Client().post("/log-ind/link/", {"t": late}).status_code == 400
+    monkeypatch.setattr(tokens, "time", types.SimpleNamespace(time=lambda: now + 590))
+    assert Client().post("/log-ind/link/", {"t": late}).status_code == 302
+
+
+def test_known_and_unknown_addresses_get_the_same_answer() -> None:
+    member = make_member()
+    known = Client().post("/log-ind/", {"email": member.email})
+    unknown = Client().post("/log-ind/", {"email": "ukendt@example.org"})
+    assert known.status_code == unknown.status_code == 200
+
+    def page(response, address: str) -> str:  # type: ignore[no-untyped-def]
+        text = response.content.decode().replace(address, "ADRESSE")
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", text)
+
+    assert page(known, member.email) == page(unknown, "ukendt@example.org")
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [member.email]
+    body = mail.outbox[0].body
+    assert "/log-ind/link/?t=" in body and "10 minutter" in body
+    former = make_member("Karim Hassan", "karim@example.org")
+    former.active = False
+    former.save()
+    Client().post("/log-ind/", {"email": "karim@example.org"})
+    assert len(mail.outbox) == 1  # a former member gets no link
+
+
+def test_repeated_failures_lock_out() -> None:
+    member = make_member()
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/log-ind/link/", {"t": "AAAAfalsk-token"})
+    locked = client.post("/log-ind/link/", {"t": link_token(member)})  # even a good link, from here
+    assert locked.status_code == 429 and "For mange forsøg" in locked.content.decode()
+    assert client.get("/medlemmer/").status_code == 302
+
+    get_user_model().objects.create_superuser("chef", "c@example.org", "en-lang-adgangskode-42")
+    cache.clear()
+    from axes.utils import reset
+
+    reset()
+    staff = Client(REMOTE_ADDR="10.0.0.9")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        staff.post("/sekretariat/login/", {"username": "chef", "password": "forkert", "otp_token": "123456"})
+    answer = staff.post(
+        "/sekretariat/login/", {"username": "chef", "password": "en-lang-adgangskode-42", "otp_token": "1"}
+    )
+    assert answer.status_code == 429
+
+
+def test_a_post_without_csrf_token_is_refused(tmp_path: Path) -> None:
+    member = make_member()
+    make_meeting(objections_end=timezone.localdate() + dt.timedelta(days=3))
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member.user, backend="sesame.backends.ModelBackend")
+    assert client.post("/medlemmer/moeder/2013-05-29/indsigelse/", {"text": "Nej"}).status_code == 403
+    assert Client(enforce_csrf_checks=True).post("/spoerg/", {"text": "x", "email": "a@example.org"}).status_code == 403
+    assert Client(enforce_csrf_checks=True).post("/log-ind/", {"email": member.email}).status_code == 403
+    assert not Objection.objects.exists() and not Question.objects.exists()
+
+
+def test_staff_need_a_totp_code_for_the_admin() -> None:
+    get_user_model().objects.create_superuser("chef", "c@example.org", "en-lang-adgangskode-42")
+    client = Client()
+    password_only = client.post("/sekretariat/login/", {"username": "chef", "password": "en-lang-adgangskode-42"})
+    assert password_only.status_code == 200  # the form again: no code, no login
+    assert client.get("/sekretariat/").status_code == 302
+    client.force_login(get_user_model().objects.get(username="chef"))  # logged in, but not with a device
+    assert client.get("/sekretariat/").status_code == 302
+    verified, _ = staff_client()
+    page = verified.get("/sekretariat/")
+    assert page.status_code == 200 and "Medlemsportalen – sekretariatet" in page.content.decode()
+    assert "Spørgsmål til rådet" in page.content.decode()  # in Danish
+
+
+# --- members, objections, the record -----------------------------------------------------------------------
+
+
+def test_members_import_names_each_bad_row_and_changes_nothing(tmp_path: Path) -> None:
+    sheet = tmp_path / "medlemmer.csv"
+    sheet.write_text(
+        "name,email,role\nHanne Kjær,hanne@example.org,chair\nUkendt Person,u@example.org,member\n"
+        "Lise Holm,ikke-en-adresse,member\nOle Friis,ole@example.org,member\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as raised:
+        service.import_members(sheet)
+    text = "\n".join(p.message for p in raised.value.problems)
+    wheres = [p.where for p in raised.value.problems]
+    assert wheres == ["række 3", "række 4", "række 5"]
+    assert "'Ukendt Person' er ikke medlem" in text and "ikke en e-mailadresse" in text and "alternate" in text
+    assert not Member.objects.exists()
+
+    sheet.write_text("name;email;role\nHanne Kjær;hanne@example.org;formand\nOle Friis;ole@example.org;\n")
+    result = service.import_members(sheet)
+    assert result.added == ["Hanne Kjær", "Ole Friis"]
+    assert "Lise Holm" in result.without_address
+    assert Member.objects.get(name="Ole Friis").role == "alternate"
+
+
+def test_an_objection_reaches_the_record_and_the_minutes(tmp_path: Path) -> None:
+    member = make_member()
+    meeting = make_meeting(objections_end=timezone.localdate() + dt.timedelta(days=3))
+    make_document(meeting, tmp_path, kind="minutes")
+    client = logged_in(member)
+    page = client.get("/medlemmer/moeder/2013-05-29/")
+    assert "Send indsigelse" in page.content.decode()
+    client.post("/medlemmer/moeder/2013-05-29/indsigelse/", {"text": HOSTILE})
+    objection = Objection.objects.get()
+    assert objection.text == HOSTILE and objection.member == member
+    shown = client.get("/medlemmer/moeder/2013-05-29/").content.decode()
+    assert "<script>alert" not in shown and "&lt;script&gt;alert" in shown
+
+    record = json.loads(record_path(PARAMS).read_text(encoding="utf-8"))
+    assert list(record["objections"]) == ["2013-05-29"] and HOSTILE not in json.dumps(record)  # no text in it
+    params = load_parameters(PARAMS)
+    day = timezone.localdate()
+    objected = params.meeting_on(dt.date(2013, 5, 29)).model_copy(
+        update={"minutes_sent": day - dt.timedelta(days=1)}
+    )  # the record's objection, within a period that runs now
+    params.meetings[[m.date for m in params.meetings].index(objected.date)] = objected
+    state = minutes_state(objected, params, day)
+    assert state.state == "objected" and [o.member for o in state.objections] == ["Lise Holm"]
+    assert state.label == "ikke godkendt (indsigelse)"
+
+    meeting.objections_end = timezone.localdate() - dt.timedelta(days=1)  # the deadline passed
+    meeting.save()
+    assert client.post("/medlemmer/moeder/2013-05-29/indsigelse/", {"text": "for sent"}).status_code == 302
+    assert Objection.objects.count() == 1
+
+
+def test_the_calendar_feed_is_private_and_complete() -> None:
+    member = make_member()
+    feed = Client().get(f"/kalender/{member.calendar_token}.ics")
+    assert feed.status_code == 200 and feed["Content-Type"].startswith("text/calendar")
+    from icalendar import Calendar
+
+    events = Calendar.from_ical(feed.content).walk("VEVENT")
+    params = load_parameters(PARAMS)
+    assert len(events) == 2 * len(params.meetings)
+    meeting = params.meeting_on(dt.date(2013, 5, 29))
+    found = next(e for e in events if str(e["uid"]).startswith("mode-2013-05-29"))
+    assert found.decoded("dtstart").hour == int(meeting.start.split(":")[0])
+    assert str(found["location"]) == meeting.place
+    pack = next(e for e in events if str(e["uid"]).startswith("pakke-2013-05-29"))
+    assert pack.decoded("dtstart") == dt.date(2013, 5, 22)
+    assert Client().get("/kalender/gaet-et-token.ics").status_code == 404
+    member.active = False
+    member.save()
+    assert Client().get(f"/kalender/{member.calendar_token}.ics").status_code == 404
+
+
+# --- the question box ---------------------------------------------------------------------------------------
+
+
+def test_a_question_is_confirmed_by_button_answered_as_text_and_published_without_the_sender() -> None:
+    client = Client()
+    form = client.get("/spoerg/").content.decode()
+    assert "artikel 6" in form and "12 måneder" in form  # what is stored, why, how long
+    client.post("/spoerg/", {"text": HOSTILE, "name": "Borger Bent", "email": "bent@example.org"})
+    question = Question.objects.get()
+    assert question.state == "unconfirmed" and not question.show_name
+    confirmation = mail.outbox[-1]
+    html = confirmation.alternatives[0][0]
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    link = re.search(r"http\S+/spoerg/bekraeft/\S+/", confirmation.body).group(0)
+    path = link.split("//", 1)[1].split("/", 1)[1]
+    client.get("/" + path)  # fetched (a link scanner): nothing confirmed
+    question.refresh_from_db()
+    assert question.state == "unconfirmed"
+    client.post("/" + path)
+    question.refresh_from_db()
+    assert question.state == "waiting"
+
+    staff, _ = staff_client()
+    listed = staff.get("/sekretariat/portal/question/").content.decode()
+    changed = staff.get(f"/sekretariat/portal/question/{question.pk}/change/").content.decode()
+    for page in (listed, changed):
+        assert "<script>alert" not in page
+    assert "&lt;script&gt;alert" in changed
+    answer = staff.post(
+        f"/sekretariat/portal/question/{question.pk}/change/",
+        {"state": "answered", "answer": "Rådet svarer <b>her</b>.", "rejection": ""},
+    )
+    assert answer.status_code == 302
+    sent = mail.outbox[-1]
+    assert sent.to == ["bent@example.org"] and "&lt;b&gt;her" in sent.alternatives[0][0]
+    record = json.loads(record_path(PARAMS).read_text(encoding="utf-8"))
+    published = record["questions"]
+    assert published[0]["question"] == HOSTILE and published[0]["name"] is None
+    assert "bent@example.org" not in json.dumps(record) and "Bent" not in json.dumps(record)
+    assert load_parameters(PARAMS).questions[0].answer == "Rådet svarer <b>her</b>."
+
+
+def test_questions_are_rate_limited_per_address() -> None:
+    client = Client()
+    answers = [
+        client.post("/spoerg/", {"text": f"Spørgsmål {n}", "email": "mange@example.org"}).status_code for n in range(4)
+    ]
+    assert answers == [200, 200, 200, 429]
+    assert Question.objects.count() == 3
+
+
+def test_personal_data_is_deleted_after_the_period_and_on_request() -> None:
+    old = Question.objects.create(text="Gammelt", name="A", email="a@example.org", state="answered",
+                                  answer="Svar", answered=dt.date(2024, 1, 2))  # fmt: skip
+    Question.objects.filter(pk=old.pk).update(created=timezone.now() - dt.timedelta(days=400))
+    new = Question.objects.create(text="Nyt", name="B", email="b@example.org", state="waiting")
+    stale = Question.objects.create(text="Aldrig bekræftet", email="c@example.org")
+    Question.objects.filter(pk=stale.pk).update(created=timezone.now() - dt.timedelta(days=8))
+    done = service_purge()
+    assert (done.anonymised, done.deleted) == (1, 1)
+    old.refresh_from_db()
+    assert old.email == "" and old.name == "" and old.personal_data_deleted and old.answer == "Svar"
+    assert Question.objects.get(pk=new.pk).email == "b@example.org"
+    assert not Question.objects.filter(pk=stale.pk).exists()
+    from councilbook.portal.privacy import purge
+
+    assert purge("B@example.org").anonymised == 1
+    assert Question.objects.get(pk=new.pk).email == ""
+
+
+def service_purge():  # type: ignore[no-untyped-def]
+    from councilbook.portal.privacy import purge
+
+    return purge()
