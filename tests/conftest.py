@@ -58,6 +58,7 @@ LONGEST = (
     "test_kinds.py::test_a_project_adds_a_kind_in_one_module",
     "test_fetch_v3.py::test_a_book_built_on_fetched_figures_says_where_they_come_from",
     "test_faults.py::test_two_builds_at_once",
+    "test_portal_journey.py::test_the_whole_journey",
     "test_publish.py::test_publish_puts_the_site_with_its_pdf_in_place",
     "test_rebuild.py::test_failing_report_is_contained_and_the_book_stays",
     "test_faults.py::test_a_build_folder_that_cannot_be_written",

@@ -224,6 +224,30 @@ def test_staff_need_a_totp_code_for_the_admin() -> None:
     assert client.get("/sekretariat/").status_code == 302
     client.force_login(get_user_model().objects.get(username="chef"))  # logged in, but not with a device
     assert client.get("/sekretariat/").status_code == 302
+    import time
+    from base64 import b32decode
+
+    from django_otp.oath import TOTP
+
+    staff = service.add_staff("chef2", "c2@example.org")
+    form = Client()
+    wrong = form.post(
+        "/sekretariat/login/?next=/sekretariat/",
+        {"username": "chef2", "password": staff.password, "otp_token": "000000"},
+    )
+    assert "Koden er forkert" in wrong.content.decode()
+    code = TOTP(b32decode(staff.totp_key))
+    code.time = time.time()
+    fields = {"username": "chef2", "password": staff.password, "otp_token": f"{code.token():06d}"}
+    throttled = form.post("/sekretariat/login/?next=/sekretariat/", fields)  # at once after a wrong code: refused
+    assert "For mange forkerte koder" in throttled.content.decode()
+    time.sleep(1.1)  # django-otp's back-off after one failure
+    code.time = time.time()
+    right = form.post(
+        "/sekretariat/login/?next=/sekretariat/",
+        {"username": "chef2", "password": staff.password, "otp_token": f"{code.token():06d}"},
+    )
+    assert right.status_code == 302 and form.get("/sekretariat/").status_code == 200
     verified, _ = staff_client()
     page = verified.get("/sekretariat/")
     assert page.status_code == 200 and "Medlemsportalen – sekretariatet" in page.content.decode()

@@ -11,14 +11,39 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django_otp.admin import OTPAdminSite
+from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from councilbook.portal.models import Access, Document, Meeting, Member, Objection, Question
 from councilbook.portal.notices import compose, send
 from councilbook.portal.record import export_record
 
 
+class SecretariatLoginForm(OTPAdminAuthenticationForm):
+    """Username, password and the code from the authenticator app (the staff user's TOTP key), in Danish."""
+
+    otp_error_messages = {
+        **OTPAdminAuthenticationForm.otp_error_messages,
+        "token_required": "Skriv koden fra din godkendelses-app.",
+        "invalid_token": "Koden er forkert eller udløbet. Prøv igen med den nye kode.",
+        "device_required": "Brugeren har ingen godkendelses-app; sæt den op med councilbook portal init.",
+        "verification_not_allowed": "For mange forkerte koder. Vent lidt, og prøv igen.",
+        "n_failed_attempts": "For mange forkerte koder (%(failure_count)d). Vent lidt, og prøv igen.",
+    }
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["otp_token"].label = "Kode fra godkendelses-appen"
+        self.fields["otp_token"].widget.attrs.update({"autocomplete": "one-time-code", "inputmode": "numeric"})
+        self.fields["otp_device"].widget = self.fields["otp_device"].hidden_widget()
+
+    def _chosen_device(self, user):  # type: ignore[no-untyped-def]
+        """The user's own confirmed TOTP device (the one the authenticator app holds)."""
+        return super()._chosen_device(user) or TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
+
+
 class SecretariatSite(OTPAdminSite):
+    login_form = SecretariatLoginForm
     site_header = "Medlemsportalen – sekretariatet"
     site_title = "Sekretariatet"
     index_title = "Portalens indhold"
