@@ -222,9 +222,8 @@ def test_the_whole_journey(sample_book: Path, tmp_path: Path, mailbox: tuple[Mai
 
 
 def journey(driver, site: str, box: Mailbox, project: Path, password: str, key: str, server_now) -> None:  # type: ignore[no-untyped-def]
-    from selenium.webdriver.common.by import By
-
     from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     def text() -> str:
