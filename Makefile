@@ -111,6 +111,10 @@ test-fast: $(STAMP) ## Kør de hurtige tests: ingen bog bygges, ingen PDF trykke
 bench: $(STAMP) system-deps ## Mål bygningstider på eksemplet, mod almindelig Jupyter Book og i landsskala (RUNS=3)
 	$(BIN)/python benchmarks/bench.py --runs $(RUNS)
 
+.PHONY: bench-portal
+bench-portal: $(STAMP) system-deps ## Belastningsprøve af medlemsportalen: 50 medlemmer logger ind og henter en pakke på 30 sider samtidig (median og 95-percentil)
+	$(BIN)/python benchmarks/portal_load.py
+
 .PHONY: bench-quick
 bench-quick: $(STAMP) system-deps ## Hurtig måling af målene i benchmarks/README.md: én kørsel af hver (under 10 minutter), med maskinens belastning
 	$(BIN)/python benchmarks/bench.py --quick

@@ -22,7 +22,8 @@ from councilbook.portal.notices import compose, send
 from councilbook.portal.record import export_record
 
 logger = logging.getLogger(__name__)
-LINK_REQUESTS_PER_HOUR = 5  # per address and per client
+LINK_REQUESTS_PER_HOUR = 5  # per address
+LINK_REQUESTS_PER_CLIENT_HOUR = 100  # per client address: a whole council may sit behind one office network
 
 
 class EmailForm(forms.Form):
@@ -46,7 +47,7 @@ def login_request(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         address = form.cleaned_data["email"].strip().lower()
         if allow("link", address, LINK_REQUESTS_PER_HOUR, 3600) and allow(
-            "link-ip", client_ip(request), 4 * LINK_REQUESTS_PER_HOUR, 3600
+            "link-ip", client_ip(request), LINK_REQUESTS_PER_CLIENT_HOUR, 3600
         ):
             member = (
                 Member.objects.filter(user__email__iexact=address, active=True, user__is_active=True)
