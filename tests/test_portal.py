@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import types
 from pathlib import Path
@@ -405,3 +406,49 @@ def service_purge():  # type: ignore[no-untyped-def]
     from councilbook.portal.privacy import purge
 
     return purge()
+
+
+def test_the_secretariats_pages_open(tmp_path: Path) -> None:
+    member = make_member()
+    meeting = make_meeting()
+    document = make_document(meeting, tmp_path)
+    Access.objects.create(member=member, document=document, action="open")
+    Objection.objects.create(meeting=meeting, member=member, text="Punkt 2 mangler.")
+    staff, _ = staff_client()
+    for path in (
+        "/sekretariat/portal/member/",
+        f"/sekretariat/portal/member/{member.pk}/change/",
+        "/sekretariat/portal/meeting/",
+        f"/sekretariat/portal/document/{document.pk}/change/",
+        "/sekretariat/portal/access/",
+        "/sekretariat/portal/objection/",
+        "/sekretariat/auth/user/",
+        "/sekretariat/otp_totp/totpdevice/",
+    ):
+        assert staff.get(path).status_code == 200, path
+    page = staff.get(f"/sekretariat/portal/meeting/{meeting.pk}/change/").content.decode()
+    assert (
+        "Lise Holm" in page
+        and "Punkt 2 mangler." in page
+        and "1 af 1" in staff.get("/sekretariat/portal/meeting/").content.decode()
+    )
+    assert Client().get("/sekretariat/portal/member/").status_code == 302  # nobody else
+
+
+def test_the_demo_prints_a_login_link(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    env = {**os.environ, "COUNCILBOOK_PORTAL": str(tmp_path / "portal")}
+    run = subprocess.run(
+        [sys.executable, "-m", "councilbook", "portal", "demo", "--params", str(PARAMS), "--out", str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    assert re.search(r"^http://127\.0\.0\.1:8000/log-ind/link/\?t=\S+$", run.stdout, flags=re.M)
+    assert "Demo-medlemmer: 12 medlemmer" in run.stdout and "Adgangskode (vises kun nu)" in run.stdout
+    again = subprocess.run(run.args, env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0 and "Adgangskode" not in again.stdout  # shown once

@@ -7,11 +7,14 @@ log (read only), objections to the minutes, and the question box's moderation qu
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from councilbook.portal.models import Access, Document, Meeting, Member, Objection, Question
@@ -50,6 +53,10 @@ class SecretariatSite(OTPAdminSite):
 
 
 site = SecretariatSite(name="admin")
+# The secretariat's own users and their authenticator apps (a new staff user needs a TOTP device).
+site.register(User, UserAdmin)
+site.register(Group, GroupAdmin)
+site.register(TOTPDevice, TOTPDeviceAdmin)
 
 
 @admin.register(Member, site=site)
