@@ -41,6 +41,7 @@ def _project(root: Path) -> BookPaths:
         "_config.yml",
         "mine_kinds.py",
         "parameters/meetings/2013.yml",  # a new file
+        "portal/export/record.json",  # the members' portal's record: objections, answered questions
     ],
 )
 def test_every_input_changes_the_key(tmp_path: Path, changed: str) -> None:
@@ -56,7 +57,13 @@ def test_what_builds_write_and_the_day_made_as_of(tmp_path: Path) -> None:
     paths = _project(tmp_path)
     params, data = tmp_path / "parameters", tmp_path / "data"
     before = sourcekey.inputs_digest(paths, params, data, date(2013, 6, 1))
-    for written in ("book/generated/index.md", "_build/html/index.html", "packs/2013-05-29/pakke.pdf"):
+    for written in (
+        "book/generated/index.md",
+        "_build/html/index.html",
+        "packs/2013-05-29/pakke.pdf",
+        "portal/portal.sqlite3",  # the portal's database and files: only its record is read by a build
+        "portal/files/ab/abcdef",
+    ):
         (tmp_path / written).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / written).write_text("bygget", encoding="utf-8")
     assert sourcekey.inputs_digest(paths, params, data, date(2013, 6, 1)) == before
