@@ -6,12 +6,14 @@ import hashlib
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from sesame.utils import get_query_string
 
 from councilbook.portal.models import Member
@@ -33,16 +35,25 @@ def member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         member = member_of(request)
         if member is None:
-            return redirect(f"{reverse('portal:login')}?next={request.path}")
+            return redirect(f"{reverse('portal:login')}?next={quote(request.path)}")
         request.member = member  # type: ignore[attr-defined]
         return view(request, *args, **kwargs)
 
     return wrapped
 
 
-def login_link(member: Member) -> str:
-    """The member's login link: valid 10 minutes and once (SESAME_MAX_AGE, SESAME_ONE_TIME)."""
-    return f"{settings.PORTAL_URL}{reverse('portal:login_link')}{get_query_string(member.user)}"
+def login_link(member: Member, goal: str | None = None) -> str:
+    """The member's login link: valid 10 minutes and once (SESAME_MAX_AGE, SESAME_ONE_TIME); after the login the
+    member lands on ``goal`` (a page of the portal) or the meetings."""
+    link = f"{settings.PORTAL_URL}{reverse('portal:login_link')}{get_query_string(member.user)}"
+    return link + (f"&next={quote(goal)}" if goal else "")
+
+
+def safe_next(request: HttpRequest, goal: str | None) -> str | None:
+    """A page of this portal to go on to, else None (never another site)."""
+    if goal and goal.startswith("/") and url_has_allowed_host_and_scheme(goal, allowed_hosts={request.get_host()}):
+        return goal
+    return None
 
 
 def allow(kind: str, key: str, limit: int, seconds: int) -> bool:

@@ -6,20 +6,28 @@ log (read only), objections to the minutes, and the question box's moderation qu
 
 from __future__ import annotations
 
+import logging
+
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.defaultfilters import filesizeformat, linebreaksbr
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from councilbook.portal.models import Access, Document, Meeting, Member, Objection, Question
+from councilbook.portal.models import QUESTION_STATES, Access, Document, Meeting, Member, Objection, Question
 from councilbook.portal.notices import compose, send
 from councilbook.portal.record import export_record
+from councilbook.portal.text import clean_text
+
+logger = logging.getLogger(__name__)
 
 
 class SecretariatLoginForm(OTPAdminAuthenticationForm):
@@ -47,12 +55,14 @@ class SecretariatLoginForm(OTPAdminAuthenticationForm):
 
 class SecretariatSite(OTPAdminSite):
     login_form = SecretariatLoginForm
+    login_template = "portal/admin_login.html"
     site_header = "Medlemsportalen – sekretariatet"
     site_title = "Sekretariatet"
     index_title = "Portalens indhold"
 
 
 site = SecretariatSite(name="admin")
+MATERIAL = ("pack", "agenda")  # what counts as having opened a meeting's material
 # The secretariat's own users and their authenticator apps (a new staff user needs a TOTP device).
 site.register(User, UserAdmin)
 site.register(Group, GroupAdmin)
@@ -74,6 +84,9 @@ class MemberAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # members come from council.yml: councilbook portal members --import
 
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # untick "aktiv" instead: who read what stays on record
+
 
 @admin.register(Meeting, site=site)
 class MeetingAdmin(admin.ModelAdmin):
@@ -84,18 +97,24 @@ class MeetingAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    @admin.display(description="pakken åbnet af")
-    def opened(self, meeting: Meeting) -> str:
-        readers = Access.objects.filter(document__meeting=meeting, document__kind="pack").values("member").distinct()
-        active = Member.objects.filter(active=True).count()
-        return f"{readers.count()} af {active}"
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # the meetings come from the parameters
 
-    @admin.display(description="hvem har åbnet pakken")
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.display(description="materialet åbnet af")
+    def opened(self, meeting: Meeting) -> str:
+        readers = Access.objects.filter(document__meeting=meeting, document__kind__in=MATERIAL).values("member")
+        active = Member.objects.filter(active=True).count()
+        return f"{readers.distinct().count()} af {active}"
+
+    @admin.display(description="hvem har åbnet materialet (pakken eller dagsordenen)")
     def readers(self, meeting: Meeting) -> str:
         rows = []
         for member in Member.objects.filter(active=True).order_by("name"):
             first = (
-                Access.objects.filter(member=member, document__meeting=meeting, document__kind="pack")
+                Access.objects.filter(member=member, document__meeting=meeting, document__kind__in=MATERIAL)
                 .order_by("at")
                 .first()
             )
@@ -121,7 +140,14 @@ class MeetingAdmin(admin.ModelAdmin):
 class DocumentAdmin(admin.ModelAdmin):
     list_display = ["meeting", "kind", "version", "title", "stored"]
     list_filter = ["kind", "meeting"]
-    readonly_fields = [f.name for f in Document._meta.fields]
+    fields = readonly_fields = ["meeting", "kind", "version", "title", "filename", "shown_size", "changes", "stored"]
+
+    @admin.display(description="størrelse")
+    def shown_size(self, document: Document) -> str:
+        return filesizeformat(document.size)
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # a stored version is never removed: members and the access log refer to it
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -153,55 +179,87 @@ class ObjectionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # an objection is part of the minutes' record
+
+
+class QuestionForm(forms.ModelForm):
+    state = forms.ChoiceField(label="tilstand", choices=[c for c in QUESTION_STATES if c[0] != "unconfirmed"])
+
+    class Meta:
+        model = Question
+        fields = ["state", "answer", "rejection"]
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        data["answer"] = clean_text(data.get("answer") or "")
+        if data.get("state") == "answered" and not data["answer"]:
+            self.add_error("answer", "Skriv svaret: et besvaret spørgsmål offentliggøres med sit svar.")
+        if data.get("state") == "rejected" and not data.get("rejection"):
+            self.add_error("rejection", "Vælg grunden til afvisningen efter reglerne.")
+        return data
+
 
 @admin.register(Question, site=site)
 class QuestionAdmin(admin.ModelAdmin):
+    form = QuestionForm
     list_display = ["created", "short", "state", "answered"]
     list_filter = ["state"]
     search_fields = ["text"]
-    fields = ["text", "name", "show_name", "created", "confirmed", "state", "answer", "rejection", "rules"]
-    readonly_fields = ["text", "name", "show_name", "created", "confirmed", "rules"]
+    fields = ["question", "name", "show_name", "created", "confirmed", "state", "answer", "rejection", "rules"]
+    readonly_fields = ["question", "name", "show_name", "created", "confirmed", "rules"]
     actions = ["delete_personal_data"]
+
+    class Media:
+        css = {"all": ["portal/admin.css"]}
 
     @admin.display(description="spørgsmål")
     def short(self, question: Question) -> str:
         return str(question)
 
+    @admin.display(description="spørgsmål")
+    def question(self, question: Question) -> str:
+        return format_html("<div class='question-text'>{}</div>", linebreaksbr(question.text))
+
     @admin.display(description="regler")
     def rules(self, question: Question) -> str:
         return (
-            "Svar, og sæt tilstanden til 'besvaret og offentliggjort': spørgsmålet og svaret kommer i bogen ved "
-            "næste bygning, uden navn, medmindre afsenderen har sagt ja. Afvis med en grund efter reglerne: "
-            "personangreb, en privatperson eller en enkeltsag."
+            "Svar, og sæt tilstanden til 'besvaret og offentliggjort': spørgsmålet og svaret kommer på bogens side "
+            "\u201dSpørgsmål og svar\u201d, næste gang bogen bygges, uden navn, medmindre afsenderen har sagt ja. "
+            "Afvis med en grund efter reglerne: et personangreb, en privatperson, en enkeltsag eller uden for rådets "
+            "opgaver. Afsenderen får svaret eller afvisningen på e-mail."
         )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Question]:
         return super().get_queryset(request).exclude(state="unconfirmed")
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # questions come from the public form
+
     def save_model(self, request: HttpRequest, obj: Question, form, change: bool) -> None:  # type: ignore[no-untyped-def]
         before = Question.objects.filter(pk=obj.pk).values_list("state", flat=True).first()
-        if obj.state == "answered" and not obj.answer.strip():
-            messages.error(request, "Et spørgsmål kan ikke være besvaret uden et svar; det er ikke offentliggjort.")
-            obj.state = before or "waiting"
-        if obj.state == "rejected" and not obj.rejection:
-            messages.error(request, "Vælg grunden til afvisningen efter reglerne.")
-            obj.state = before or "waiting"
         if obj.state == "answered" and obj.answered is None:
             obj.answered = timezone.localdate()
         super().save_model(request, obj, form, change)
-        if obj.state != before and obj.state in ("answered", "rejected") and obj.email:
-            try:
-                send(
-                    compose(
-                        obj.email,
-                        "Svar på dit spørgsmål til rådet" if obj.state == "answered" else "Dit spørgsmål til rådet",
-                        "answer" if obj.state == "answered" else "rejected",
-                        {"question": obj, "reason": obj.get_rejection_display()},
-                    )
-                )
-            except OSError:
-                messages.warning(request, "E-mailen til afsenderen kunne ikke sendes.")
         export_record()
+        if obj.state != before and obj.state in ("answered", "rejected") and obj.email:
+            message = compose(
+                obj.email,
+                "Svar på dit spørgsmål til rådet" if obj.state == "answered" else "Dit spørgsmål til rådet",
+                "answer" if obj.state == "answered" else "rejected",
+                {"question": obj, "reason": obj.get_rejection_display()},
+            )
+
+            def tell() -> None:  # only once the answer is saved: a failed save sends nothing
+                try:
+                    send(message)
+                except OSError:
+                    logger.exception("answer to question %s not sent", obj.pk)
+
+            transaction.on_commit(tell)
 
     @admin.action(description="Slet personoplysninger (navn og e-mail) i de valgte")
     def delete_personal_data(self, request: HttpRequest, queryset: QuerySet[Question]) -> None:

@@ -18,8 +18,10 @@ from pathlib import Path
 
 from django.db import transaction
 from django.http import FileResponse, HttpResponse
+from django.urls import reverse
 
 from councilbook.core.errors import InputProblem
+from councilbook.core.formats import format_date
 from councilbook.parameters.meetings import Meeting as MeetingEntry
 from councilbook.parameters.meetings import attachment_path
 from councilbook.parameters.model import Parameters
@@ -118,7 +120,7 @@ def store_pack(params: Parameters, entry: MeetingEntry, folder: Path) -> StoredP
             raise PortalStoreError(f"{path}: filen mangler eller er ændret, siden pakken blev lavet; lav den igen")
     changes = "\n".join(str(c) for c in latest.get("changes", []))
     pack_due = date.fromisoformat(manifest["pack_due"]) if manifest.get("pack_due") else None
-    when = entry.date.strftime("%d.%m.%Y")
+    when = format_date(entry.date)
     with transaction.atomic():
         meeting = sync_meeting(params, entry, pack_due)
         stored: list[Document] = []
@@ -142,14 +144,37 @@ def store_pack(params: Parameters, entry: MeetingEntry, folder: Path) -> StoredP
     return StoredPack(meeting, version, pack, stored)
 
 
+# The pack's pages are laid out for A4; on a screen (a tablet, a phone) they get the screen's width, a readable
+# text size and a way back to the meeting.
+SCREEN_HEAD = (
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    "<style>@media screen { body { max-width: 52rem; margin: 0 auto; padding: 0 1rem 2rem; font-size: 1.05rem; }"
+    " .cb-cover { height: auto; padding: 1rem 0 2rem; } .cb-table-wrap { overflow-x: auto; }"
+    " img, svg { max-width: 100%; height: auto; } .cb-portal-back { padding: .75rem 0; margin: 0; }"
+    " .cb-portal-back a { display: inline-block; padding: .5rem 0; } }</style>"
+)
+
+
+def screen_page(document: Document) -> HttpResponse:
+    """The agenda's pages for the screen: the stored HTML with a viewport, screen styles and a link back."""
+    page = document.path.read_text(encoding="utf-8")
+    back = reverse("portal:meeting", args=[document.meeting.date.isoformat()])
+    page = page.replace("<head>", "<head>" + SCREEN_HEAD, 1)
+    page = page.replace("<body>", f'<body><p class="cb-portal-back"><a href="{back}">← Tilbage til mødet</a></p>', 1)
+    return HttpResponse(page, content_type="text/html; charset=utf-8")
+
+
 def serve(document: Document, download: bool) -> HttpResponse:
     """The file of a document: shown in the browser, or as a download; never cached."""
-    response = FileResponse(
-        document.path.open("rb"),
-        as_attachment=download,
-        filename=document.filename,
-        content_type=document.content_type,
-    )
+    if document.kind == "agenda" and not download:
+        response: HttpResponse = screen_page(document)
+    else:
+        response = FileResponse(
+            document.path.open("rb"),
+            as_attachment=download,
+            filename=document.filename,
+            content_type=document.content_type,
+        )
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
     if document.kind == "agenda":  # our own page: styles inline, pictures as data, no script

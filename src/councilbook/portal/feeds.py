@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from icalendar import Calendar, Event
 
+from councilbook.core.formats import format_date
 from councilbook.parameters.model import Parameters
 from councilbook.portal.council import council_parameters
 from councilbook.portal.models import Member
@@ -29,7 +30,7 @@ def member_calendar(params: Parameters) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//councilbook//medlemsportal//DA")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", council.short_name if getattr(council, "short_name", None) else council.name)
+    calendar.add("x-wr-calname", council.short_name)
     host = settings.PORTAL_URL.split("//", 1)[-1]
     for meeting in params.meetings:
         event = Event()
@@ -45,7 +46,7 @@ def member_calendar(params: Parameters) -> bytes:
             event.add("dtend", end)
         else:
             event.add("dtstart", meeting.date)
-        event.add("summary", f"{council.name}: {meeting.title}")
+        event.add("summary", f"{council.short_name}: {meeting.title}")
         if meeting.place:
             event.add("location", meeting.place)
         event.add("url", f"{settings.PORTAL_URL}/medlemmer/moeder/{meeting.date.isoformat()}/")
@@ -53,8 +54,12 @@ def member_calendar(params: Parameters) -> bytes:
         pack = Event()
         pack.add("uid", f"pakke-{meeting.date.isoformat()}@{host}")
         pack.add("dtstart", compute_pack_date(meeting.date, council))
-        pack.add("summary", f"Mødemateriale ud: {meeting.title} {meeting.date:%d.%m.%Y}")
+        pack.add("summary", f"{council.short_name}: mødemateriale ud til mødet {format_date(meeting.date)}")
         calendar.add_component(pack)
+    stamp = datetime.now(UTC)
+    for component in calendar.walk("VEVENT"):
+        component.add("dtstamp", stamp)
+    calendar.add_missing_timezones()  # VTIMEZONE for Europe/Copenhagen (Outlook needs it)
     return calendar.to_ical()
 
 

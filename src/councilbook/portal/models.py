@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from councilbook.core.formats import format_date
+
 ROLES = [
     ("chair", "formand"),
     ("vice_chair", "næstformand"),
@@ -67,7 +69,27 @@ class Meeting(models.Model):
         ordering = ["-date"]
 
     def __str__(self) -> str:
-        return f"{self.title} {self.date:%d.%m.%Y}"
+        return f"{self.title} {self.when}"
+
+    @property
+    def when(self) -> str:
+        """The day as Danes write it: 29. maj 2013."""
+        return format_date(self.date)
+
+    @property
+    def objections_when(self) -> str:
+        return format_date(self.objections_end) if self.objections_end else ""
+
+    @property
+    def time_span(self) -> str:
+        """``kl. 14.00–16.00`` (or ``kl. 14.00``), or empty."""
+        if not self.start:
+            return ""
+        return "kl. " + self.start.replace(":", ".") + ("–" + self.end.replace(":", ".") if self.end else "")
+
+    @property
+    def held(self) -> bool:
+        return self.date < timezone.localdate()
 
 
 DOCUMENT_KINDS = [

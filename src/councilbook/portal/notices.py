@@ -7,21 +7,30 @@ or member wrote is shown as text in both. A pack is never attached: the e-mail l
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from email.utils import formataddr, make_msgid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from councilbook.portal.council import council_parameters
 from councilbook.portal.models import Document, Member, Notice
 
 
 def compose(to: str, subject: str, template: str, context: dict) -> EmailMultiAlternatives:
-    """An e-mail from ``portal/mail/<template>.txt`` and ``.html`` (the HTML part autoescaped)."""
-    context = {**context, "portal_url": settings.PORTAL_URL}
+    """An e-mail from ``portal/mail/<template>.txt`` and ``.html`` (the HTML part autoescaped), from the council's
+    secretariat by name."""
+    council = council_parameters().council
+    context = {**context, "portal_url": settings.PORTAL_URL, "council_name": council.name}
     text = render_to_string(f"portal/mail/{template}.txt", context)
-    html = render_to_string(f"portal/mail/{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
+    html = render_to_string(
+        "portal/mail/page.html", {**context, "body": render_to_string(f"portal/mail/{template}.html", context)}
+    )
+    sender = formataddr((council.short_name, settings.DEFAULT_FROM_EMAIL))
+    domain = urlsplit(settings.PORTAL_URL).hostname or "localhost"
+    message = EmailMultiAlternatives(subject, text, sender, [to], headers={"Message-ID": make_msgid(domain=domain)})
     message.attach_alternative(html, "text/html")
     return message
 

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from councilbook.core.errors import InputError, InputProblem, Problem, display_path
+from councilbook.core.formats import format_date
 from councilbook.parameters.records import portal_folder
 
 CSV_COLUMNS = ("name", "email", "role")
@@ -249,7 +250,7 @@ def send_pack(params_dir: Path, meeting_date: date, folder: Path) -> Sent:
     entry = params.meeting_on(meeting_date)
     sync_members()
     stored = store_pack(params, entry, folder)
-    result = notify_members(stored.pack, f"Mødemateriale til {entry.title} {entry.date:%d.%m.%Y}", "pack")
+    result = notify_members(stored.pack, f"Mødemateriale til rådets møde {format_date(entry.date)}", "pack")
     return Sent(
         stored.version,
         [m.name for m in result.sent],
@@ -277,9 +278,9 @@ def publish_minutes(params_dir: Path, meeting_date: date, pdf: Path) -> Sent:
     if same is not None and same.sha256 == file_digest(pdf):
         document = same  # the same draft: stored before
     else:
-        title = f"Udkast til beslutningsreferat {entry.date:%d.%m.%Y}"
+        title = f"Udkast til beslutningsreferat {format_date(entry.date)}"
         document = store_file(meeting, "minutes", version, title, pdf)
-    result = notify_members(document, f"Udkast til referat: {entry.title} {entry.date:%d.%m.%Y}", "minutes")
+    result = notify_members(document, f"Udkast til referat fra rådets møde {format_date(entry.date)}", "minutes")
     return Sent(
         document.version,
         [m.name for m in result.sent],

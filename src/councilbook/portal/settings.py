@@ -146,10 +146,11 @@ SESAME_MAX_AGE = 600
 SESAME_ONE_TIME = True
 SESAME_TOKEN_NAME = "t"
 
-# Five failed logins (wrong password, or a used or false login link) lock the address out for an hour.
+# Five failed logins lock out for half an hour: a staff user's wrong passwords or codes that user from that client
+# address; false or used login links (no user named) the links from that address, not the secretariat's login.
 AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = timedelta(hours=1)
-AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "portal/locked.html"
 AXES_IPWARE_PROXY_COUNT = 1 if HTTPS else None

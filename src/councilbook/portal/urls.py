@@ -15,5 +15,6 @@ urlpatterns = [
     path("medlemmer/kalender/", views_members.calendar, name="calendar"),
     path("kalender/<str:token>.ics", feeds.calendar_feed, name="calendar_feed"),
     path("spoerg/", views_public.ask, name="ask"),
+    path("spoerg/tak/", views_public.asked, name="asked"),
     path("spoerg/bekraeft/<str:token>/", views_public.confirm, name="confirm"),
 ]

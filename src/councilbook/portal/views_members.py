@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from datetime import date
 
 from django import forms
@@ -16,34 +15,38 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from councilbook.portal.access import allow, client_ip, login_link, member_required
+from councilbook.portal.access import allow, client_ip, login_link, member_of, member_required, safe_next
 from councilbook.portal.models import Access, Document, Meeting, Member, Objection
 from councilbook.portal.notices import compose, send
 from councilbook.portal.record import export_record
+from councilbook.portal.text import clean_text
 
 logger = logging.getLogger(__name__)
 LINK_REQUESTS_PER_HOUR = 5  # per address
 LINK_REQUESTS_PER_CLIENT_HOUR = 100  # per client address: a whole council may sit behind one office network
 
 
+EMAIL_ERRORS = {
+    "invalid": "Skriv en gyldig e-mailadresse, fx navn@eksempel.dk.",
+    "required": "Skriv din e-mailadresse.",
+}
+
+
 class EmailForm(forms.Form):
-    email = forms.EmailField(label="Din e-mailadresse", max_length=254)
+    email = forms.EmailField(label="Din e-mailadresse", max_length=254, error_messages=EMAIL_ERRORS)
 
 
 class ObjectionForm(forms.Form):
     text = forms.CharField(label="Din indsigelse", widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
 
 
-def clean_text(text: str) -> str:
-    """Text as typed: line breaks kept (as \\n), other control characters removed."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", text).strip()
-
-
 @require_http_methods(["GET", "POST"])
 def login_request(request: HttpRequest) -> HttpResponse:
     """Ask for a login link. The answer is the same whether or not the address is known."""
     form = EmailForm(request.POST or None)
+    goal = safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    if request.user.is_authenticated and request.method == "GET" and member_of(request) is not None:
+        return redirect(goal or "portal:meetings")
     if request.method == "POST" and form.is_valid():
         address = form.cleaned_data["email"].strip().lower()
         if allow("link", address, LINK_REQUESTS_PER_HOUR, 3600) and allow(
@@ -61,28 +64,31 @@ def login_request(request: HttpRequest) -> HttpResponse:
                             member.email,
                             "Dit link til medlemsportalen",
                             "login",
-                            {"member": member, "link": login_link(member)},
+                            {"member": member, "link": login_link(member, goal)},
                         )
                     )
                 except OSError:  # the same answer to the browser; the log says what failed
                     logger.exception("login link to member %s not sent", member.pk)
         return render(request, "portal/login_sent.html", {"email": address})
-    return render(request, "portal/login.html", {"form": form})
+    return render(request, "portal/login.html", {"form": form, "next": goal})
 
 
 @require_http_methods(["GET", "POST"])
 def login_with_link(request: HttpRequest) -> HttpResponse:
     """The page a login link opens: a button, so that a program that fetches the link logs no one in."""
-    token = request.POST.get("t") if request.method == "POST" else request.GET.get("t")
+    data = request.POST if request.method == "POST" else request.GET
+    token, goal = data.get("t"), safe_next(request, data.get("next"))
+    if member_of(request) is not None:  # already logged in (the link opened again): no new try, no failure
+        return redirect(goal or "portal:meetings")
     if not token or len(token) > 500:
         return render(request, "portal/link_failed.html", status=400)
     if request.method == "GET":
-        return render(request, "portal/link.html", {"token": token})
+        return render(request, "portal/link.html", {"token": token, "next": goal})
     user = authenticate(request, sesame=token)
     if user is None:
         return render(request, "portal/link_failed.html", status=400)
     login(request, user, backend="sesame.backends.ModelBackend")  # a new session id
-    return redirect("portal:meetings")
+    return redirect(goal or "portal:meetings")
 
 
 @require_POST
@@ -189,4 +195,5 @@ def calendar(request: HttpRequest) -> HttpResponse:
     feed = request.build_absolute_uri(
         reverse("portal:calendar_feed", args=[request.member.calendar_token])  # type: ignore[attr-defined]
     )
-    return render(request, "portal/calendar.html", {"feed": feed})
+    webcal = "webcal://" + feed.split("://", 1)[1]
+    return render(request, "portal/calendar.html", {"feed": feed, "webcal": webcal})

@@ -6,7 +6,7 @@ import logging
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -15,7 +15,8 @@ from councilbook.portal.access import allow, client_ip
 from councilbook.portal.models import Question
 from councilbook.portal.notices import compose, send
 from councilbook.portal.privacy import retention_months
-from councilbook.portal.views_members import clean_text
+from councilbook.portal.text import clean_text
+from councilbook.portal.views_members import EMAIL_ERRORS
 
 logger = logging.getLogger(__name__)
 QUESTIONS_PER_DAY = 3  # per address and per client
@@ -27,7 +28,7 @@ class QuestionForm(forms.Form):
     )
     name = forms.CharField(label="Dit navn (frivilligt)", max_length=200, required=False)
     show_name = forms.BooleanField(label="Mit navn må stå ved spørgsmålet, når det offentliggøres", required=False)
-    email = forms.EmailField(label="Din e-mailadresse", max_length=254)
+    email = forms.EmailField(label="Din e-mailadresse", max_length=254, error_messages=EMAIL_ERRORS)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -61,8 +62,16 @@ def ask(request: HttpRequest) -> HttpResponse:
             send(compose(address, "Bekræft dit spørgsmål til rådet", "confirm", {"question": question, "link": link}))
         except OSError:
             logger.exception("confirmation of question %s not sent", question.pk)
-        return render(request, "portal/ask_sent.html", {"email": address})
+        request.session["asked_from"] = address  # shown on the next page; a reload there sends nothing again
+        return redirect("portal:asked")
     return render(request, "portal/ask.html", context)
+
+
+def asked(request: HttpRequest) -> HttpResponse:
+    address = request.session.get("asked_from")
+    if not address:
+        return redirect("portal:ask")
+    return render(request, "portal/ask_sent.html", {"email": address})
 
 
 @require_http_methods(["GET", "POST"])
