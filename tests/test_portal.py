@@ -456,3 +456,57 @@ def test_the_demo_prints_a_login_link(tmp_path: Path) -> None:
     assert "Demo-medlemmer: 12 medlemmer" in run.stdout and "Adgangskode (vises kun nu)" in run.stdout
     again = subprocess.run(run.args, env=env, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0 and "Adgangskode" not in again.stdout  # shown once
+
+
+def test_false_links_lock_out_links_but_not_the_secretariat() -> None:
+    member = make_member()
+    client = Client(REMOTE_ADDR="10.0.0.7")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/log-ind/link/", {"t": "AAAAfalsk-token"})
+    assert client.post("/log-ind/link/", {"t": link_token(member)}).status_code == 429
+    staff = service.add_staff("chef3", "c3@example.org")
+    import time
+    from base64 import b32decode
+
+    from django_otp.oath import TOTP
+
+    code = TOTP(b32decode(staff.totp_key))
+    code.time = time.time()
+    office = Client(REMOTE_ADDR="10.0.0.7")  # the same office address
+    answer = office.post(
+        "/sekretariat/login/?next=/sekretariat/",
+        {"username": "chef3", "password": staff.password, "otp_token": f"{code.token():06d}"},
+    )
+    assert answer.status_code == 302 and office.get("/sekretariat/").status_code == 200
+
+
+def test_after_login_the_member_lands_on_the_page_asked_for(tmp_path: Path) -> None:
+    member = make_member()
+    make_meeting()
+    client = Client()
+    asked = client.get("/medlemmer/moeder/2013-05-29/")
+    assert asked["Location"] == "/log-ind/?next=/medlemmer/moeder/2013-05-29/"
+    client.post("/log-ind/", {"email": member.email, "next": "/medlemmer/moeder/2013-05-29/"})
+    link = re.search(r"http\S+/log-ind/link/\S+", mail.outbox[-1].body).group(0)
+    assert "next=/medlemmer/moeder/2013-05-29/" in link
+    landing = client.get(link.split("testserver", 1)[-1].replace("http://127.0.0.1:8000", ""))
+    token = re.search(r'name="t" value="([^"]+)"', landing.content.decode()).group(1)
+    answer = client.post("/log-ind/link/", {"t": token, "next": "/medlemmer/moeder/2013-05-29/"})
+    assert answer["Location"] == "/medlemmer/moeder/2013-05-29/"
+    assert client.get(f"/log-ind/link/?t={token}")["Location"] == "/medlemmer/"  # opened again, logged in
+    elsewhere = Client().post("/log-ind/", {"email": member.email, "next": "https://ondt.example/"})
+    assert elsewhere.status_code == 200 and "ondt.example" not in mail.outbox[-1].body
+
+
+def test_errors_and_the_agenda_are_pages_in_danish(tmp_path: Path) -> None:
+    missing = Client().get("/findes/ikke/")
+    assert missing.status_code == 404 and "Siden findes ikke" in missing.content.decode()
+    member = make_member()
+    meeting = make_meeting()
+    from councilbook.portal.documents import store_file
+
+    source = tmp_path / "pakke.html"
+    source.write_text("<!DOCTYPE html><html><head><title>P</title></head><body><h1>Dagsorden</h1></body></html>")
+    agenda = store_file(meeting, "agenda", 1, "Dagsorden og sager", source)
+    page = logged_in(member).get(f"/medlemmer/moeder/2013-05-29/filer/{agenda.id}/").content.decode()
+    assert 'name="viewport"' in page and "Tilbage til mødet" in page and "<h1>Dagsorden</h1>" in page
