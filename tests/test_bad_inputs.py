@@ -345,8 +345,8 @@ PARAMETER_FAULTS: dict[str, tuple[Callable[[Path], object], list[str]]] = {
         [
             "parameters/contracts/2013.yml, linje 38, kolonne 37: 2. mål (goals[1].target.percent): "
             f"-.inf {NOT_FINITE}",
-            f"parameters/council.yml, linje 72, kolonne 23: status_tolerance_pct: .nan {NOT_FINITE}",
-            f"parameters/council.yml, linje 71, kolonne 28: data_publication_lag_days: .inf {NOT_FINITE}",
+            f"parameters/council.yml, linje 73, kolonne 23: status_tolerance_pct: .nan {NOT_FINITE}",
+            f"parameters/council.yml, linje 72, kolonne 28: data_publication_lag_days: .inf {NOT_FINITE}",
         ],
     ),
     "parameter file that is not UTF-8": (

@@ -536,9 +536,11 @@ def test_milestone_press_releases_for_the_contract_and_the_analysis_report(tmp_p
 
 
 @pytest.mark.book
-def test_the_pack_commands_at_the_terminal(tmp_path: Path) -> None:
-    """pack --send, a refused rewrite, --correction and --due as the secretariat types them."""
+def test_the_pack_commands_at_the_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pack --send, a refused rewrite, --correction and --due as the secretariat types them (no members' portal
+    set up: tests/test_portal_journey.py sends into one)."""
     require_tool("chromium", "chromium-browser")
+    monkeypatch.setenv("COUNCILBOOK_PORTAL", str(tmp_path / "ingen-portal"))
     from typer.testing import CliRunner
 
     from councilbook.cli import app
@@ -557,6 +559,7 @@ def test_the_pack_commands_at_the_terminal(tmp_path: Path) -> None:
     sent = runner.invoke(app, [*here, *args, "--meeting", "2013-02-20", "--as-of", "2013-02-11", "--send"])
     assert sent.stdout.replace(shown, "") == (
         "20. februar 2013: version 1 af pakken er markeret som sendt 11. februar 2013; den skrives ikke om herefter.\n"
+        "Medlemsportalen er ikke sat op (councilbook portal init): send selv pakken til medlemmerne.\n"
     )
     refused = runner.invoke(app, [*here, *args, "--meeting", "2013-02-20", "--as-of", "2013-02-12"])
     assert refused.exit_code == 2
