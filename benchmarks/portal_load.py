@@ -19,6 +19,7 @@ import email.policy
 import os
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -103,8 +104,9 @@ def visit(site: str, address: str, links: Links, timings, errors, start: threadi
     try:
         start.wait()
         page = browser.request("login page", "GET", "/log-ind/", 200)
-        browser.request("ask for link", "POST", "/log-ind/", 200,
+        browser.request("ask for link", "POST", "/log-ind/", 302,
                         data={"email": address, "csrfmiddlewaretoken": browser.csrf(page)})  # fmt: skip
+        browser.request("check your e-mail", "GET", "/log-ind/sendt/", 200)
         link = links.wait(address)
         landing = browser.request("link page", "GET", link.split(site, 1)[1], 200)
         token = re.search(r'name="t" value="([^"]+)"', landing.text).group(1)  # type: ignore[union-attr]
@@ -185,7 +187,7 @@ def main() -> int:
         server = subprocess.Popen(
             [sys.executable, "-m", "councilbook", "portal", "serve", *given, "--port", str(port),
              "--workers", str(args.workers)],  # fmt: skip
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )  # fmt: skip
         for _ in range(150):
             try:
@@ -208,7 +210,7 @@ def main() -> int:
         return 1 if errors else 0
     finally:
         if server is not None:
-            server.terminate()
+            os.killpg(server.pid, signal.SIGTERM)  # gunicorn and its workers
             server.wait(timeout=30)
         smtp.stop()
         shutil.rmtree(work, ignore_errors=True)

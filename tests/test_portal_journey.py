@@ -17,6 +17,7 @@ import email.policy
 import hashlib
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -185,6 +186,7 @@ def test_the_whole_journey(sample_book: Path, tmp_path: Path, mailbox: tuple[Mai
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # faketime does not pass a signal on: the server is stopped by its process group
     )
     started = time.time()
     fake_start = calendar.timegm(time.strptime(SERVER_DAY, "%Y-%m-%d %H:%M:%S"))
@@ -201,7 +203,7 @@ def test_the_whole_journey(sample_book: Path, tmp_path: Path, mailbox: tuple[Mai
         with chrome_driver() as driver:
             journey(driver, site, box, project, password, key, lambda: fake_start + time.time() - started)
     finally:
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
     # The minutes follow the record: an objection in time, so not approved.

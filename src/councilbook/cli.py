@@ -1054,6 +1054,7 @@ def portal_serve(
         str, typer.Option("--host", metavar="ADRESSE", help="Adressen, der lyttes på (standard kun denne maskine).")
     ] = "127.0.0.1",
     workers: Annotated[int, typer.Option("--workers", metavar="ANTAL", help="gunicorns arbejdsprocesser.")] = 3,
+    threads: Annotated[int, typer.Option("--threads", metavar="ANTAL", help="Tråde i hver arbejdsproces.")] = 1,
 ) -> None:
     """Kør portalen med gunicorn (på 127.0.0.1, bag rådets webserver med TLS i drift).
 
@@ -1067,7 +1068,7 @@ def portal_serve(
 
     with user_errors("Portalen blev ikke startet"):
         _portal(params)
-    command = serve_command(host, port, workers)
+    command = serve_command(host, port, workers, threads)
     say(f"Portalen kører på http://{host}:{port}/ (stop med Ctrl+C)")
     sys.stdout.flush()
     os.execv(command[0], command)

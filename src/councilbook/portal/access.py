@@ -42,6 +42,27 @@ def member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     return wrapped
 
 
+def secretariat_of(request: HttpRequest) -> bool:
+    """A staff user logged in with password and TOTP (django-otp's ``is_verified``)."""
+    user = request.user
+    return bool(user.is_authenticated and user.is_active and user.is_staff and user.is_verified())  # type: ignore[union-attr]
+
+
+def member_or_secretariat_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A member (``request.member``), or the secretariat verified by TOTP (``request.member`` None): the stored files,
+    which the secretariat opens from the admin."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        member = member_of(request)
+        if member is None and not secretariat_of(request):
+            return redirect(f"{reverse('portal:login')}?next={quote(request.path)}")
+        request.member = member  # type: ignore[attr-defined]
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def login_link(member: Member, goal: str | None = None) -> str:
     """The member's login link: valid 10 minutes and once (SESAME_MAX_AGE, SESAME_ONE_TIME); after the login the
     member lands on ``goal`` (a page of the portal) or the meetings."""

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat, linebreaksbr
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
@@ -140,7 +141,14 @@ class MeetingAdmin(admin.ModelAdmin):
 class DocumentAdmin(admin.ModelAdmin):
     list_display = ["meeting", "kind", "version", "title", "stored"]
     list_filter = ["kind", "meeting"]
-    fields = readonly_fields = ["meeting", "kind", "version", "title", "filename", "shown_size", "changes", "stored"]
+    fields = readonly_fields = [
+        "meeting", "kind", "version", "title", "filename", "shown_size", "changes", "stored", "open_link"
+    ]  # fmt: skip
+
+    @admin.display(description="fil")
+    def open_link(self, document: Document) -> str:
+        address = reverse("portal:document", args=[document.meeting.date.isoformat(), document.id])
+        return format_html("<a href='{}'>Åbn</a> · <a href='{}?hent=1'>Hent</a>", address, address)
 
     @admin.display(description="størrelse")
     def shown_size(self, document: Document) -> str:

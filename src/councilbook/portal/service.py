@@ -291,8 +291,9 @@ def publish_minutes(params_dir: Path, meeting_date: date, pdf: Path) -> Sent:
     )
 
 
-def serve_command(host: str, port: int, workers: int) -> list[str]:
-    """The gunicorn command line that serves the portal."""
+def serve_command(host: str, port: int, workers: int, threads: int = 1) -> list[str]:
+    """The gunicorn command line that serves the portal: ``workers`` processes of ``threads`` threads each (one:
+    with 50 members arriving at once on two cores, threads made the 95th percentile worse, 1.5 s against 1.0 s)."""
     return [
         sys.executable,
         "-m",
@@ -302,6 +303,8 @@ def serve_command(host: str, port: int, workers: int) -> list[str]:
         f"{host}:{port}",
         "--workers",
         str(workers),
+        "--threads",
+        str(threads),
         "--access-logfile",
         "-",
         "--forwarded-allow-ips",

@@ -6,6 +6,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views_public.home, name="home"),
     path("log-ind/", views_members.login_request, name="login"),
+    path("log-ind/sendt/", views_members.login_sent, name="login_sent"),
     path("log-ind/link/", views_members.login_with_link, name="login_link"),
     path("log-ud/", views_members.logout_view, name="logout"),
     path("medlemmer/", views_members.meetings, name="meetings"),

@@ -15,7 +15,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from councilbook.portal.access import allow, client_ip, login_link, member_of, member_required, safe_next
+from councilbook.portal.access import (
+    allow,
+    client_ip,
+    login_link,
+    member_of,
+    member_or_secretariat_required,
+    member_required,
+    safe_next,
+)
 from councilbook.portal.models import Access, Document, Meeting, Member, Objection
 from councilbook.portal.notices import compose, send
 from councilbook.portal.record import export_record
@@ -69,8 +77,16 @@ def login_request(request: HttpRequest) -> HttpResponse:
                     )
                 except OSError:  # the same answer to the browser; the log says what failed
                     logger.exception("login link to member %s not sent", member.pk)
-        return render(request, "portal/login_sent.html", {"email": address})
+        request.session["link_for"] = address  # shown on the next page; a reload there sends nothing again
+        return redirect("portal:login_sent")
     return render(request, "portal/login.html", {"form": form, "next": goal})
+
+
+def login_sent(request: HttpRequest) -> HttpResponse:
+    address = request.session.get("link_for")
+    if not address:
+        return redirect("portal:login")
+    return render(request, "portal/login_sent.html", {"email": address})
 
 
 @require_http_methods(["GET", "POST"])
@@ -153,19 +169,21 @@ def meeting(request: HttpRequest, day: str) -> HttpResponse:
     )
 
 
-@member_required
+@member_or_secretariat_required
 def document(request: HttpRequest, day: str, document_id: str) -> HttpResponse:
-    """A meeting's file, after the check: an active member, the document of this meeting. Logged."""
+    """A meeting's file, after the check: an active member (logged) or the secretariat, the document of this
+    meeting."""
     from councilbook.portal.documents import serve
 
     found = _meeting(day)
     stored = get_object_or_404(Document, id=document_id, meeting=found)
     download = request.GET.get("hent") == "1"
-    Access.objects.create(
-        member=request.member,  # type: ignore[attr-defined]
-        document=stored,
-        action="download" if download else "open",
-    )
+    if request.member is not None:  # type: ignore[attr-defined]
+        Access.objects.create(
+            member=request.member,  # type: ignore[attr-defined]
+            document=stored,
+            action="download" if download else "open",
+        )
     return serve(stored, download)
 
 
