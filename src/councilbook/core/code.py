@@ -24,6 +24,9 @@ OUTPUT_LIBRARIES = (
 
 # The package's files that make its output: its code, and the templates and stylesheets the render layer uses.
 SOURCE_SUFFIXES = (".py", ".j2", ".css")
+# Subpackages that make no report, book or pack: the members' portal sits above every stage that does (the layers
+# in pyproject.toml keep it so), so a change to it runs no report again.
+NOT_OUTPUT = ("portal",)
 
 
 def _version(name: str) -> str:
@@ -39,7 +42,11 @@ def code_digest() -> str:
     report's HTML as much), the Python version and the output libraries' versions."""
     package = Path(__file__).resolve().parents[1]
     h = hashlib.sha256()
-    files = [p for p in package.rglob("*") if p.is_file() and p.suffix in SOURCE_SUFFIXES]
+    files = [
+        p
+        for p in package.rglob("*")
+        if p.is_file() and p.suffix in SOURCE_SUFFIXES and p.relative_to(package).parts[0] not in NOT_OUTPUT
+    ]
     for path in sorted(files):
         h.update(path.relative_to(package).as_posix().encode() + b"\0")
         h.update(path.read_bytes())
