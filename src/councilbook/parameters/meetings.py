@@ -147,13 +147,14 @@ class Meeting(StrictModel):
 
     @property
     def time_span(self) -> str:
-        """``kl. 15.00–17.30`` as Danes write it, or ``kl. 15.00``, or empty."""
-        if self.start is None:
-            return ""
-        span = self.start.replace(":", ".")
-        if self.end is not None:
-            span += "–" + self.end.replace(":", ".")
-        return f"kl. {span}"
+        return time_span(self.start, self.end)
+
+
+def time_span(start: str | None, end: str | None) -> str:
+    """``kl. 15.00–17.30`` as Danes write it, or ``kl. 15.00``, or empty (no start)."""
+    if not start:
+        return ""
+    return "kl. " + start.replace(":", ".") + ("–" + end.replace(":", ".") if end else "")
 
 
 def attendance(members: list[Member], meeting: Meeting) -> tuple[list[str], list[str]]:

@@ -63,13 +63,13 @@ WebAddress = Annotated[str, BeforeValidator(_web_address)]
 
 # Characters no text may hold: control characters (a terminal would act on ESC sequences) other than
 # line breaks and tabs, and the Unicode controls that reorder or hide text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _control_character(value: Any) -> re.Match[str] | None:
     """The first control character in a text, or in the texts of a list or a mapping of texts."""
     if isinstance(value, str):
-        return _CONTROL.search(value)
+        return CONTROL_CHARACTERS.search(value)
     items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
     for item in items:
         if isinstance(item, (str, list)):
@@ -86,7 +86,7 @@ class StrictModel(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _text_is_text(cls, data: Any) -> Any:
-        """Every text is text: no control characters (:data:`_CONTROL`); each nested model checks its own."""
+        """Every text is text: no control characters (:data:`CONTROL_CHARACTERS`); each nested model checks its own."""
         if isinstance(data, dict):
             for key, value in data.items():
                 found = _control_character(value)

@@ -7,8 +7,6 @@ version beside it, with what changed.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import mimetypes
 import os
 import shutil
@@ -22,6 +20,7 @@ from django.urls import reverse
 
 from councilbook.core.errors import InputProblem
 from councilbook.core.formats import format_date
+from councilbook.members.versions import MANIFEST, PackHistory, sha256
 from councilbook.parameters.meetings import Meeting as MeetingEntry
 from councilbook.parameters.meetings import attachment_path
 from councilbook.parameters.model import Parameters
@@ -36,14 +35,6 @@ CONTENT_TYPES = {
 
 class PortalStoreError(InputProblem):
     """A pack or file that cannot be stored (not made yet, damaged)."""
-
-
-def file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def sync_meeting(params: Parameters, entry: MeetingEntry, pack_due: date | None = None) -> Meeting:
@@ -78,7 +69,7 @@ def store_file(meeting: Meeting, kind: str, version: int, title: str, source: Pa
         content_type=CONTENT_TYPES.get(source.suffix.lower())
         or mimetypes.guess_type(source.name)[0]
         or "application/octet-stream",
-        sha256=file_digest(source),
+        sha256=sha256(source),
         size=source.stat().st_size,
         changes=changes,
     )
@@ -102,24 +93,17 @@ class StoredPack:
 def store_pack(params: Parameters, entry: MeetingEntry, folder: Path) -> StoredPack:
     """Store the latest version of the meeting's pack in ``folder`` (packs/<date>/): its PDF, workbook, the
     agenda pages and the items' attachments."""
-    manifest_path = folder / "manifest.json"
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        latest = manifest["versions"][-1]
-        version = int(latest["version"])
-        files: dict[str, str] = latest["files"]
-    except FileNotFoundError:
-        raise PortalStoreError(
-            f"{manifest_path}: der er ingen pakke til mødet; lav den først med councilbook pack"
-        ) from None
-    except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
-        raise PortalStoreError(f"{manifest_path}: manifestet kan ikke læses ({exc})") from None
+    history = PackHistory.read(folder)
+    latest = history.latest
+    if latest is None:
+        raise PortalStoreError(f"{folder}: der er ingen pakke til mødet; lav den først med councilbook pack")
+    version, files = int(latest["version"]), dict(latest.get("files") or {})
     for name, digest in files.items():
         path = folder / name
-        if not path.is_file() or file_digest(path) != digest:
+        if not path.is_file() or sha256(path) != digest:
             raise PortalStoreError(f"{path}: filen mangler eller er ændret, siden pakken blev lavet; lav den igen")
     changes = "\n".join(str(c) for c in latest.get("changes", []))
-    pack_due = date.fromisoformat(manifest["pack_due"]) if manifest.get("pack_due") else None
+    pack_due = date.fromisoformat(history.data["pack_due"]) if history.data.get("pack_due") else None
     when = format_date(entry.date)
     with transaction.atomic():
         meeting = sync_meeting(params, entry, pack_due)
@@ -135,7 +119,7 @@ def store_pack(params: Parameters, entry: MeetingEntry, folder: Path) -> StoredP
             elif path.suffix == ".html":
                 stored.append(store_file(meeting, "agenda", version, f"Dagsorden og sager {when}", path))
         if pack is None:
-            raise PortalStoreError(f"{manifest_path}: pakken har ingen PDF")
+            raise PortalStoreError(f"{folder / MANIFEST}: pakken har ingen PDF")
         for number, item in enumerate(entry.agenda, start=1):
             for index, attachment in enumerate(item.attachments, start=1):
                 source = attachment_path(params.root, attachment)

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from councilbook.core.formats import format_date
+from councilbook.parameters.meetings import time_span
 
 ROLES = [
     ("chair", "formand"),
@@ -82,10 +83,7 @@ class Meeting(models.Model):
 
     @property
     def time_span(self) -> str:
-        """``kl. 14.00–16.00`` (or ``kl. 14.00``), or empty."""
-        if not self.start:
-            return ""
-        return "kl. " + self.start.replace(":", ".") + ("–" + self.end.replace(":", ".") if self.end else "")
+        return time_span(self.start, self.end)
 
     @property
     def held(self) -> bool:

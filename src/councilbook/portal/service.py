@@ -11,10 +11,14 @@ import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from councilbook.core.errors import InputError, InputProblem, Problem, display_path
 from councilbook.core.formats import format_date
 from councilbook.parameters.records import portal_folder
+
+if TYPE_CHECKING:
+    from councilbook.portal.notices import NoticeResult
 
 CSV_COLUMNS = ("name", "email", "role")
 ROLE_WORDS = {  # the CSV may give a role in English (council.yml) or in Danish
@@ -239,6 +243,17 @@ class Sent:
     paper: list[str]
     documents: int
 
+    @classmethod
+    def of(cls, version: int, result: NoticeResult, documents: int) -> Sent:
+        return cls(
+            version,
+            [m.name for m in result.sent],
+            [m.name for m in result.before],
+            [(m.name, why) for m, why in result.failed],
+            [m.name for m in result.paper],
+            documents,
+        )
+
 
 def send_pack(params_dir: Path, meeting_date: date, folder: Path) -> Sent:
     """Store the meeting's latest pack in the portal and e-mail every member and alternate a link to it."""
@@ -251,21 +266,15 @@ def send_pack(params_dir: Path, meeting_date: date, folder: Path) -> Sent:
     sync_members()
     stored = store_pack(params, entry, folder)
     result = notify_members(stored.pack, f"Mødemateriale til rådets møde {format_date(entry.date)}", "pack")
-    return Sent(
-        stored.version,
-        [m.name for m in result.sent],
-        [m.name for m in result.before],
-        [(m.name, why) for m, why in result.failed],
-        [m.name for m in result.paper],
-        len(stored.documents),
-    )
+    return Sent.of(stored.version, result, len(stored.documents))
 
 
 def publish_minutes(params_dir: Path, meeting_date: date, pdf: Path) -> Sent:
     """Put the members' draft minutes in the portal, with the objection form until the deadline, and tell the
     members."""
+    from councilbook.members.versions import sha256
     from councilbook.parameters.load import load_parameters
-    from councilbook.portal.documents import file_digest, store_file, sync_meeting
+    from councilbook.portal.documents import store_file, sync_meeting
     from councilbook.portal.models import Document
     from councilbook.portal.notices import notify_members
 
@@ -273,22 +282,14 @@ def publish_minutes(params_dir: Path, meeting_date: date, pdf: Path) -> Sent:
     entry = params.meeting_on(meeting_date)
     sync_members()
     meeting = sync_meeting(params, entry)
-    version = 1 + max((d.version for d in Document.objects.filter(meeting=meeting, kind="minutes")), default=0)
-    same = Document.objects.filter(meeting=meeting, kind="minutes").order_by("-version").first()
-    if same is not None and same.sha256 == file_digest(pdf):
-        document = same  # the same draft: stored before
+    newest = Document.objects.filter(meeting=meeting, kind="minutes").order_by("-version").first()
+    if newest is not None and newest.sha256 == sha256(pdf):
+        document = newest  # the same draft: stored before
     else:
         title = f"Udkast til beslutningsreferat {format_date(entry.date)}"
-        document = store_file(meeting, "minutes", version, title, pdf)
+        document = store_file(meeting, "minutes", (newest.version if newest else 0) + 1, title, pdf)
     result = notify_members(document, f"Udkast til referat fra rådets møde {format_date(entry.date)}", "minutes")
-    return Sent(
-        document.version,
-        [m.name for m in result.sent],
-        [m.name for m in result.before],
-        [(m.name, why) for m, why in result.failed],
-        [m.name for m in result.paper],
-        1,
-    )
+    return Sent.of(document.version, result, 1)
 
 
 def serve_command(host: str, port: int, workers: int, threads: int = 1) -> list[str]:
@@ -325,6 +326,7 @@ def demo(packs_dir: Path) -> Demo:
     """The portal on the sample council: demo members at example.org, the packs already made, a login link."""
     import tempfile
 
+    from councilbook.members.versions import PackHistory
     from councilbook.parameters.load import load_parameters
     from councilbook.portal.access import login_link
     from councilbook.portal.council import council_parameters
@@ -345,7 +347,7 @@ def demo(packs_dir: Path) -> Demo:
     packs = 0
     for entry in params.meetings:
         pack_folder = packs_dir / entry.date.isoformat()
-        if (pack_folder / "manifest.json").is_file():
+        if PackHistory.read(pack_folder).latest is not None:
             store_pack(params, entry, pack_folder)
             packs += 1
     export_record()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import re
+from councilbook.parameters.types import CONTROL_CHARACTERS
 
 
 def clean_text(text: str) -> str:
-    """Text as typed: line breaks kept (as \\n), other control characters removed."""
+    """Text as typed: line breaks kept (as \\n), the control characters no parameters text may hold removed (the
+    record the book reads is checked by the same rule)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", text).strip()
+    return CONTROL_CHARACTERS.sub("", text).strip()

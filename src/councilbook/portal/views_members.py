@@ -8,7 +8,6 @@ from datetime import date
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
-from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -116,12 +115,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @member_required
 def meetings(request: HttpRequest) -> HttpResponse:
-    listed = (
-        Meeting.objects.filter(documents__isnull=False)
-        .annotate(newest=Max("documents__stored"))
-        .order_by("-date")
-        .distinct()
-    )
+    listed = Meeting.objects.filter(documents__isnull=False).order_by("-date").distinct()
     today = timezone.localdate()
     return render(
         request,
