@@ -100,3 +100,42 @@ def test_the_print_takes_the_wide_drawing_as_vectors_and_text(tmp_path: Path) ->
     words = " ".join(text.split())
     for label in ("jan. 2011", "jul. 2012", "Måned", "Procent", "Kontrolgrænser"):  # the wide drawing's labels
         assert label in words, (label, words[:300])
+
+
+def test_a_chart_is_saved_with_its_last_layout_and_a_changed_one_laid_out_again(monkeypatch) -> None:  # noqa: ANN001
+    """A chart of :mod:`charts` is laid out by its own settling at its size in whole pixels and saved with that
+    layout (no second layout); a figure changed after its layout is laid out again before it is saved."""
+    from matplotlib.figure import Figure
+
+    from councilbook.text.blocks import ChartImage
+
+    params = load_parameters(ROOT / "parameters")
+    goal = params.contracts[2013].goals[0]
+    measure = params.measures[goal.measure]
+    months = pd.period_range("2011-01", "2013-04", freq="M")
+    points = pd.Series([15 + (i % 7) / 3 for i in range(len(months))], index=months)
+
+    def drawn() -> Figure:
+        return charts.plot_xmr(points, 16.0, 14.0, 18.0, [], goal, measure, "Andel", narrow=False)
+
+    layouts: list[Figure] = []
+    real = Figure.draw_without_rendering
+
+    def counted(self: Figure) -> None:
+        layouts.append(self)
+        real(self)
+
+    monkeypatch.setattr(Figure, "draw_without_rendering", counted)
+    settled = drawn()
+    assert layouts, "the chart was not laid out by its settling"
+    layouts.clear()
+    ChartImage.from_figure(settled)
+    assert layouts == [], "a settled chart was laid out again before it was saved"
+
+    changed = drawn()
+    title = "En ny titel, sat efter layoutet"
+    changed.axes[0].set_title(title, loc="left")
+    layouts.clear()
+    image = ChartImage.from_figure(changed)
+    assert layouts == [changed], "a figure changed after its layout was saved with the old layout"
+    assert title in _texts(image.svg)

@@ -79,16 +79,16 @@ class ChartImage:
 
     @classmethod
     def from_figure(cls, figure: Figure) -> ChartImage:
-        """The figure laid out once, at its own size, and saved as it was laid out."""
+        """The figure laid out once, at its own size in whole CSS pixels, and saved as it was laid out: a figure
+        laid out at that size and unchanged since (matplotlib's ``stale``: a chart of :mod:`charts`) is saved
+        with that layout, not laid out again."""
         import matplotlib
 
-        from councilbook.text.charts import smallest_text_px
+        from councilbook.text.charts import smallest_text_px, whole_pixels
 
-        dpi = figure.dpi
-        # Whole CSS pixels: the size the page gives the drawing.
-        width, height = (round(x * dpi) for x in figure.get_size_inches())
-        figure.set_size_inches((width + 1e-3) / dpi, (height + 1e-3) / dpi)
-        figure.draw_without_rendering()  # the layout, at the figure's own size
+        width, height = whole_pixels(figure)
+        if figure.stale:
+            figure.draw_without_rendering()  # the layout, at the figure's own size
         engine = figure.get_layout_engine()
         figure.set_layout_engine("none")  # kept as it is for the save
         buffer = io.BytesIO()

@@ -156,9 +156,22 @@ def _readable(figure: Figure, plot_in: float | None = NARROW_PLOT_IN) -> Figure:
     return figure
 
 
+def whole_pixels(figure: Figure) -> tuple[int, int]:
+    """The figure sized in whole CSS pixels (the size a page gives its drawing), which it returns; a figure
+    already so sized is left as it is (and, laid out, stays laid out)."""
+    dpi = figure.dpi
+    width, height = (round(x * dpi) for x in figure.get_size_inches())
+    size = ((width + 1e-3) / dpi, (height + 1e-3) / dpi)
+    if tuple(figure.get_size_inches()) != size:
+        figure.set_size_inches(size)
+    return width, height
+
+
 def _settle(figure: Figure, rounds: int = 3) -> None:
-    """The figure laid out, then x tick labels that would run into each other turned (45°, then 90°) and
-    the plot widened where a marker at its edge would be cut in half; laid out again until nothing changes."""
+    """The figure, at its size in whole pixels, laid out, then x tick labels that would run into each other
+    turned (45°, then 90°) and the plot widened where a marker at its edge would be cut in half; laid out again
+    until nothing changes. The last layout is the one it is saved with (:meth:`ChartImage.from_figure`)."""
+    whole_pixels(figure)
     for _ in range(rounds):
         figure.draw_without_rendering()
         changed = False
