@@ -43,7 +43,7 @@ from bs4 import BeautifulSoup, Tag
 from pypdf import PdfReader, PdfWriter, Transformation
 from pypdf.generic import IndirectObject
 
-from councilbook.assembly.pdf import PdfError, print_to_pdf
+from councilbook.assembly.pdf import PdfError, print_in_one_browser, print_to_pdf, printing
 from councilbook.assembly.pdfpages import (
     Bookmark,
     Placed,
@@ -468,7 +468,7 @@ def print_pages(
     own_pdfs: bool = False,
     site_url: str | None = None,
 ) -> tuple[list[Printed], int]:
-    """Every page printed (side by side, ``workers`` processes with a Chromium each), in order; and how many were
+    """Every page printed (side by side, ``workers`` processes with one Chromium each), in order; and how many were
     printed now (the rest came from the cache). With ``own_pdfs``, each report's own PDF is written too, beside
     its print in the cache (:func:`own_pdf`), in the same process. Processes, not threads: reading a printed PDF
     back is Python's work, which threads would take turns at."""
@@ -476,11 +476,18 @@ def print_pages(
         return [], 0
     task = partial(_print_one, html_dir, cache, force, own_pdfs, site_url)
     if workers <= 1 or len(jobs) == 1:
-        results = [task(job) for job in jobs]
+        with printing():
+            results = [task(job) for job in jobs]
     else:
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=die_with_parent) as pool:
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_print_worker) as pool:
             results = list(pool.map(task, jobs))
     return [r for r, _ in results], sum(1 for _, fresh in results if fresh)
+
+
+def _print_worker() -> None:
+    """A print worker: it ends with the build, and prints all its pages in one Chromium."""
+    die_with_parent()
+    print_in_one_browser()
 
 
 def _print_one(
@@ -705,35 +712,8 @@ def assemble_book(
             parts.append((job.part, []))
         parts[-1][1].append((job, done))
     work.mkdir(parents=True, exist_ok=True)
-    annex_pdf: Path | None = None
-    if any(done.technical for done in printed):
-        annex_html = work / "teknisk.html"
-        annex_html.write_text(
-            technical_annex_html(TECHNICAL_TITLE, [(j.title, d.technical) for j, d in zip(jobs, printed, strict=True)]),
-            encoding="utf-8",
-        )
-        annex_pdf = print_to_pdf(annex_html, work / "teknisk.pdf")
-    front_pdf = work / "forside.pdf"
-    front_pages = 2  # a guess: the cover and one page of contents; printed again if it is wrong
-    for _ in range(3):
-        numbers: list[tuple[str, Sequence[tuple[str, int]]]] = []
-        page = front_pages + 1
-        for caption, reports in parts:
-            listed = []
-            for job, done in reports:
-                listed.append((job.title, page))
-                page += len([n for n in range(done.body_pages) if n not in done.blank]) or 1
-            numbers.append((caption, listed))
-        annexes = [(TECHNICAL_TITLE, page)] if annex_pdf is not None else []
-        front = work / "forside.html"
-        front.write_text(front_matter_html(cover, numbers, annexes), encoding="utf-8")
-        print_to_pdf(front, front_pdf)
-        printed_front = len(PdfReader(front_pdf).pages)
-        if printed_front == front_pages:
-            break
-        front_pages = printed_front
-    else:
-        raise PdfError("bogens indholdsfortegnelse skifter længde, hver gang den udskrives")
+    with printing():  # the annex and the front matter (printed until its length holds) in one Chromium
+        annex_pdf, front_pdf = _print_front_and_annex(jobs, printed, parts, cover, work)
     writer = PdfWriter()
     for front_page in PdfReader(front_pdf).pages:
         writer.add_page(front_page)
@@ -765,6 +745,47 @@ def assemble_book(
     with target.open("wb") as stream:
         writer.write(stream)
     return target
+
+
+def _print_front_and_annex(
+    jobs: Sequence[PrintPage],
+    printed: Sequence[Printed],
+    parts: Sequence[tuple[str, Sequence[tuple[PrintPage, Printed]]]],
+    cover: BookCover,
+    work: Path,
+) -> tuple[Path | None, Path]:
+    """The technical annex (if any report has one) and the front matter, printed: the contents' page numbers
+    depend on the front matter's own length, so it is printed again until that holds."""
+    annex_pdf: Path | None = None
+    if any(done.technical for done in printed):
+        annex_html = work / "teknisk.html"
+        annex_html.write_text(
+            technical_annex_html(TECHNICAL_TITLE, [(j.title, d.technical) for j, d in zip(jobs, printed, strict=True)]),
+            encoding="utf-8",
+        )
+        annex_pdf = print_to_pdf(annex_html, work / "teknisk.pdf")
+    front_pdf = work / "forside.pdf"
+    front_pages = 2  # a guess: the cover and one page of contents; printed again if it is wrong
+    for _ in range(3):
+        numbers: list[tuple[str, Sequence[tuple[str, int]]]] = []
+        page = front_pages + 1
+        for caption, reports in parts:
+            listed = []
+            for job, done in reports:
+                listed.append((job.title, page))
+                page += len([n for n in range(done.body_pages) if n not in done.blank]) or 1
+            numbers.append((caption, listed))
+        annexes = [(TECHNICAL_TITLE, page)] if annex_pdf is not None else []
+        front = work / "forside.html"
+        front.write_text(front_matter_html(cover, numbers, annexes), encoding="utf-8")
+        print_to_pdf(front, front_pdf)
+        printed_front = len(PdfReader(front_pdf).pages)
+        if printed_front == front_pages:
+            break
+        front_pages = printed_front
+    else:
+        raise PdfError("bogens indholdsfortegnelse skifter længde, hver gang den udskrives")
+    return annex_pdf, front_pdf
 
 
 def format_size(size: int) -> str:

@@ -26,7 +26,7 @@ from markupsafe import Markup
 
 from councilbook.analysis.meeting import MeetingStatus, compute_meeting_status
 from councilbook.analysis.status import GoalStatus, compute_contract_status
-from councilbook.assembly.pdf import print_to_pdf
+from councilbook.assembly.pdf import print_to_pdf, printing
 from councilbook.core import figures as fig
 from councilbook.core.errors import InputError, Problem
 from councilbook.core.formats import STATUS_LABELS, format_date, format_month, join_and
@@ -240,6 +240,7 @@ class AfterMeeting:
     undecided: tuple[str, ...] = ()  # items without a recorded decision (the minutes are a draft)
 
 
+@printing()  # its prints in one Chromium
 def build_after_meeting(
     params_dir: Path, data_path: Path, meeting_date: date, out_dir: Path, as_of: date
 ) -> AfterMeeting:

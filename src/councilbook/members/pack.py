@@ -33,7 +33,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from councilbook.analysis.actions import ACTION_STATE_LABELS_DA, pending_actions
-from councilbook.assembly.pdf import print_to_pdf
+from councilbook.assembly.pdf import print_to_pdf, printing
 from councilbook.core.errors import InputError, InputProblem, Problem
 from councilbook.core.formats import STATUS_LABELS, format_date, format_month, join_and
 from councilbook.core.paths import BookPaths
@@ -329,6 +329,7 @@ def _agenda_digests(meeting: Meeting) -> dict[str, str]:
     }
 
 
+@printing()  # its prints in one Chromium
 def build_pack(
     params_dir: Path,
     data_path: Path,
