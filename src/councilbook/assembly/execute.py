@@ -18,7 +18,7 @@ import shutil
 import time
 import uuid
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
 from time import perf_counter
@@ -27,9 +27,9 @@ import nbformat
 import papermill as pm
 
 from councilbook.assembly import warm
+from councilbook.assembly import workers as report_workers
 from councilbook.assembly.manifest import Run
 from councilbook.core.prose import escape_markdown
-from councilbook.core.release import die_with_parent
 from councilbook.reports.registry import get_kind
 
 TITLE_TAG = "councilbook-title"
@@ -124,17 +124,6 @@ def _summarise(exc: Exception) -> str:
     return f"{name}: {value}".strip()
 
 
-def _quiet_worker() -> None:
-    """A report worker ends with the build that started it (its kernel then ends too: ipykernel leaves when
-    its parent does). Kernels log transport warnings on stderr; errors land in the notebooks, so silence
-    the rest. Each worker starts its warm kernels' zygote."""
-    die_with_parent()
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    os.close(devnull)
-    warm.start_zygote()  # before this worker runs a kernel: its kernels are forked from it (:mod:`warm`)
-
-
 def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
@@ -180,7 +169,7 @@ def execute_runs(
         to_run.sort(key=lambda run: -get_kind(run.kind).cost)
         scratch = (cache or out_dir) / ".running"
         workers = min(workers or default_workers(), len(to_run))
-        with ProcessPoolExecutor(max_workers=workers, initializer=_quiet_worker) as pool:
+        with report_workers.pool(workers) as pool:
             futures = {
                 pool.submit(execute_run, run, scratch / f"{run.fingerprint or uuid.uuid4().hex}.ipynb", cwd): run
                 for run in to_run

@@ -12,13 +12,13 @@ import re
 import shutil
 import warnings
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
-from nbconvert import HTMLExporter
-from nbconvert.preprocessors import TagRemovePreprocessor
 
 from councilbook.assembly import book, frontpage, questionspage, sourcekey, subpages
 from councilbook.assembly.bookpdf import BookCover, PrintPage
@@ -37,6 +37,9 @@ from councilbook.parameters.model import Parameters
 from councilbook.project.cache import save_prepared
 from councilbook.project.load import Project, load_project
 from councilbook.reports.registry import get_kind, scope_report
+
+if TYPE_CHECKING:
+    from nbconvert import HTMLExporter
 
 
 class ReportsFailed(StepFailed):
@@ -331,25 +334,38 @@ def run_report(
     run = key_run(dataclasses.replace(run, output=notebook.name), project, None)
     paths = book.BookPaths(root)
     save_prepared(project, params_dir, data_path, paths.prepared)
-    result = execute_runs([run], out_dir, root, workers=1, cache=paths.cache)[0]
+    with ThreadPoolExecutor(max_workers=1) as side:
+        exporter = side.submit(standalone_exporter)  # made ready while the report runs in its kernel
+        result = execute_runs([run], out_dir, root, workers=1, cache=paths.cache)[0]
     if not result.ok:
         raise ReportsFailed([result])
     html = notebook.with_suffix(".html")
-    write_standalone_html(notebook, html, css=paths.styles())
+    write_standalone_html(notebook, html, css=paths.styles(), exporter=exporter.result())
     return ReportPage(notebook, html, result)
 
 
-def write_standalone_html(notebook: Path, html: Path, css: str = "") -> Path:
-    """The executed notebook as one HTML page without code, loading nothing from the network.
+def standalone_exporter() -> HTMLExporter:
+    """nbconvert's exporter of :func:`write_standalone_html`, its templates loaded (by a first, empty export).
+    nbconvert is imported here, not with this module: ``councilbook status`` imports it beside the running report."""
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    exporter = HTMLExporter(
+        template_name="lab", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+    )
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove-cell"}, enabled=True), enabled=True)
+    exporter.from_notebook_node(nbformat.v4.new_notebook())
+    return exporter
+
+
+def write_standalone_html(notebook: Path, html: Path, css: str = "", exporter: HTMLExporter | None = None) -> Path:
+    """The executed notebook as one HTML page without code, loading nothing from the network (``exporter``: one
+    made by :func:`standalone_exporter`, else a new one).
 
     The book's stylesheets (``css``, their text) are embedded, so tables and status cells look as in the book.
     """
     nb = nbformat.read(notebook, as_version=4)
-    remover = TagRemovePreprocessor(remove_cell_tags={"remove-cell"}, enabled=True)
-    exporter = HTMLExporter(
-        template_name="lab", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
-    )
-    exporter.register_preprocessor(remover, enabled=True)
+    exporter = exporter or standalone_exporter()
     with warnings.catch_warnings():
         # The hidden glue record has no HTML form; that is intended.
         warnings.filterwarnings("ignore", message="Your element with mimetype")
