@@ -186,7 +186,7 @@ def write_plain_book(project: Path) -> book.BookPaths:
 def bench_plain(workdir: Path, runs: int) -> Figure:
     project = copy_project(workdir / "plain")
     paths = write_plain_book(project)
-    command = book.sphinx_command(paths, "html", paths.build)
+    command = book.sphinx_command(paths.book, "html", paths.build)
     return measured(
         "plain", runs, lambda: shutil.rmtree(paths.build, ignore_errors=True), lambda: run(command, project)
     )

@@ -1,14 +1,12 @@
 """Assemble the book: Sphinx builds, PDF, publishing (the front page, contents and config: :mod:`frontpage`).
 
-The book's sources are ``book/`` (static pages and ``_static/``) plus
-``book/generated/`` (git-ignored): the executed report notebooks, the front
-page, ``_toc.yml`` and ``_config.yml``, all made anew by each build. A book key
-hashes all of them; when it equals the key the published book was built from,
-nothing is rebuilt. Otherwise Sphinx builds the HTML from scratch into the build's own
-version folder, and the PDFs are printed from its pages (each report's print cached,
-:mod:`bookpdf`); only when HTML and PDF both succeeded is that folder published, HTML,
-PDF and their keys together in one atomic step (:mod:`release`), so a failed or killed
-build leaves the last good book where it was.
+The book's sources are ``book/`` (static pages and ``_static/``) plus ``book/generated/`` (git-ignored): the
+executed report notebooks, the front page, ``_toc.yml`` and ``_config.yml``, all made anew by each build. A book
+key hashes all of them; when it equals the key the published book was built from, nothing is rebuilt. Otherwise
+Sphinx builds the HTML (reading again only the pages that changed, :func:`run_sphinx`), copied into the build's
+own version folder, and the PDFs are printed from its pages (each report's print cached, :mod:`bookpdf`); only
+when HTML and PDF both succeeded is that folder published, HTML, PDF and their keys together in one atomic step
+(:mod:`release`), so a failed or killed build leaves the last good book where it was.
 """
 
 from __future__ import annotations
@@ -46,32 +44,95 @@ def jupyter_book_command() -> list[str]:
     raise BookError("jupyter-book er ikke installeret i dette miljø (kør make install)")
 
 
-def sphinx_command(paths: BookPaths, builder: str, out: Path) -> list[str]:
-    """``jupyter-book build`` of the book's sources with the generated config and contents, from scratch."""
+def sphinx_command(source: Path, builder: str, out: Path, fresh: bool = True) -> list[str]:
+    """``jupyter-book build`` of the book's sources in ``source`` (``book/`` or its mirror) with the generated
+    config and contents into ``out``; ``fresh``: from scratch (``--all``)."""
     return [
         *jupyter_book_command(),
         "build",
-        str(paths.book),
+        str(source),
         "--config",
-        str(paths.generated / "_config.yml"),
+        str(source / "generated" / "_config.yml"),
         "--toc",
-        str(paths.generated / "_toc.yml"),
+        str(source / "generated" / "_toc.yml"),
         "--path-output",
         str(out),
         "--builder",
         builder,
-        "--all",
+        *(["--all"] if fresh else []),
     ]
 
 
-def run_sphinx(paths: BookPaths, builder: str, work: Path) -> Path:
-    """One Jupyter Book build with warnings as errors, from scratch (``--all``: no stale glue from an
-    earlier build) in the build's own work folder; returns the output folder."""
-    out = work / builder
+# Libraries whose version changes what Sphinx makes of the same sources (besides the code's own, code_digest).
+SPHINX_LIBRARIES = ("sphinx", "jupyter-book", "sphinx-book-theme", "pydata-sphinx-theme", "myst-parser", "myst-nb")
+
+
+def sphinx_stamp(builder: str) -> str:
+    """What Sphinx's kept state was made with: the builder, the code and the Sphinx libraries' versions."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from councilbook.core.code import code_digest
+
+    def installed(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "-"
+
+    return json.dumps([builder, code_digest(), *(installed(name) for name in SPHINX_LIBRARIES)])
+
+
+def mirror(source: Path, target: Path) -> bool:
+    """Make ``target`` a copy of the folder ``source``, writing only the files whose bytes differ: an unchanged
+    file keeps its time, by which Sphinx knows it need not read it again. Whether a file was removed."""
+    wanted = {p.relative_to(source) for p in source.rglob("*") if p.is_file()}
+    removed = False
+    if target.is_dir():
+        for path in sorted(target.rglob("*"), reverse=True):  # files before their folders
+            relative = path.relative_to(target)
+            if path.is_file() and relative not in wanted:
+                path.unlink()
+                removed = True
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+    for relative in sorted(wanted):
+        origin, copy = source / relative, target / relative
+        data = origin.read_bytes()
+        if copy.is_file() and copy.read_bytes() == data:
+            continue
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_bytes(data)
+    return removed
+
+
+def run_sphinx(paths: BookPaths, builder: str, work: Path, fresh: bool = False) -> Path:
+    """One Jupyter Book build with warnings as errors; returns its output, copied into the build's own work
+    folder.
+
+    Sphinx keeps its state between builds in ``_build/sphinx/``: a mirror of ``book/`` written by content
+    (:func:`mirror`), so that it reads again only the pages whose sources changed, and its environment. It writes
+    every page at every build (:mod:`sphinx_offline`: a new page changes every page's navigation) into an empty
+    folder, so the result is the same as a build from scratch. The state is dropped, and the build is from
+    scratch, with ``fresh`` (``--force``), when a source was removed, when the code or the Sphinx libraries
+    changed (:func:`sphinx_stamp`) and after a failed build."""
+    state = paths.build / "sphinx"
+    source, out, stamp = state / "source", state / "out", state / "stamp"
+    expected = sphinx_stamp(builder)
+    kept = not fresh and stamp.is_file() and stamp.read_text(encoding="utf-8") == expected
+    if not kept:
+        shutil.rmtree(state, ignore_errors=True)
+    if mirror(paths.book, source) and kept:
+        shutil.rmtree(out, ignore_errors=True)  # a removed page's output would stay behind
+        kept = False
+    stamp.unlink(missing_ok=True)  # written again only when this build succeeds
+    # Its environment is kept, its output not: a page is written as onto an empty folder (Sphinx's links to
+    # stylesheets carry a checksum only of those already there when the page is written).
+    shutil.rmtree(out / "_build" / builder, ignore_errors=True)
     log = work / f"{builder}.log"
-    command = release.ending_with_parent([*sphinx_command(paths, builder, out), "-W", "--keep-going"])
+    command = release.ending_with_parent([*sphinx_command(source, builder, out, fresh=not kept), "-W", "--keep-going"])
     completed = subprocess.run(command, capture_output=True, text=True, cwd=paths.project)
     if completed.returncode != 0:
+        shutil.rmtree(state, ignore_errors=True)  # the next build starts from scratch
         for code in sorted(release.FOLDER_ERRNOS):  # Sphinx could not write (a full disk …): say so
             if f"[Errno {code}]" in completed.stdout + completed.stderr:
                 raise OSError(code, os.strerror(code), str(out))
@@ -85,7 +146,10 @@ def run_sphinx(paths: BookPaths, builder: str, work: Path) -> Path:
         ]
         detail = "\n".join(warnings[:20]) or "se loggen"
         raise BookError(f"bygningen med {builder} fejlede (log: {display_path(log)}):\n{detail}")
-    return out / "_build" / builder
+    stamp.write_text(expected, encoding="utf-8")
+    built = work / builder
+    shutil.copytree(out / "_build" / builder, built)
+    return built
 
 
 def _strip_ansi(text: str) -> str:
@@ -141,7 +205,7 @@ def build_and_publish(
     printed: Path | None = None
     try:
         work = version / "work"
-        built_html = run_sphinx(paths, "html", work)
+        built_html = run_sphinx(paths, "html", work, fresh=force)
         extract_embedded(built_html)
         if pdf:
             if cover is None:

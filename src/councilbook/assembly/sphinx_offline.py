@@ -144,7 +144,15 @@ def lighten(app: Any, exception: Exception | None) -> None:
         lighten_site(Path(app.outdir))
 
 
+def every_page(_app: Any, env: Any) -> list[str]:
+    """Every page is written at every build, not only those read again: a page added or renamed changes the
+    navigation on every page, and a page's links take the titles of others. So a build that reads only what
+    changed (:func:`book.run_sphinx`) writes what a build from scratch writes."""
+    return sorted(env.found_docs)
+
+
 def setup(app: Any) -> dict[str, Any]:
+    app.connect("env-get-updated", every_page)
     app.connect("html-page-context", drop_thebe_scripts, priority=900)
     app.connect("html-page-context", escape_page_title, priority=900)
     app.connect("build-finished", lighten)
