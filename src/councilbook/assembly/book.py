@@ -121,10 +121,12 @@ def run_sphinx(paths: BookPaths, builder: str, work: Path, fresh: bool = False) 
     kept = not fresh and stamp.is_file() and stamp.read_text(encoding="utf-8") == expected
     if not kept:
         shutil.rmtree(state, ignore_errors=True)
+    # Written again only when this build succeeds: a build that fails or is stopped anywhere from here leaves
+    # no stamp, and the next one starts from scratch.
+    stamp.unlink(missing_ok=True)
     if mirror(paths.book, source) and kept:
         shutil.rmtree(out, ignore_errors=True)  # a removed page's output would stay behind
         kept = False
-    stamp.unlink(missing_ok=True)  # written again only when this build succeeds
     # Its environment is kept, its output not: a page is written as onto an empty folder (Sphinx's links to
     # stylesheets carry a checksum only of those already there when the page is written).
     shutil.rmtree(out / "_build" / builder, ignore_errors=True)
