@@ -43,3 +43,28 @@ def test_lighten_drops_the_icon_script_and_unused_rules(tmp_path: Path) -> None:
     assert not (tmp_path / "_static/scripts/fontawesome.js").exists()
     assert (tmp_path / "_static/styles/theme.css").read_text(encoding="utf-8") == ".show{a:b}.fa-bars:before{e:f}"
     assert (tmp_path / "_static/councilbook.css").read_text(encoding="utf-8") == ".unused{g:h}"  # ours: whole
+
+
+def test_a_purged_stylesheet_is_kept_for_the_next_build_by_its_words(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """The purge is kept by the key of the stylesheet and the site's words: the same gives the kept one without
+    parsing the stylesheet again; a new word purges again; only the current build's are kept."""
+    from councilbook.assembly import sphinx_offline
+
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    (site / "_static/styles").mkdir(parents=True)
+    sheet = site / "_static/styles/theme.css"
+    page = site / "index.html"
+    calls: list[str] = []
+    real = sphinx_offline.purge_css
+    monkeypatch.setattr(sphinx_offline, "purge_css", lambda css, words: calls.append(css) or real(css, words))
+
+    def build(classes: str) -> str:
+        sheet.write_text(".show{a:b}.hide{c:d}", encoding="utf-8")  # as Sphinx copies it at every build
+        page.write_text(f'<body><p class="{classes}"></p></body>', encoding="utf-8")
+        lighten_site(site, cache)
+        return sheet.read_text(encoding="utf-8")
+
+    assert build("show") == ".show{a:b}" and len(calls) == 1
+    assert build("show") == ".show{a:b}" and len(calls) == 1  # kept: not parsed again
+    assert build("show hide") == ".show{a:b}.hide{c:d}" and len(calls) == 2
+    assert len(list(cache.iterdir())) == 1  # the first build's purge is gone

@@ -21,7 +21,9 @@ the pages' markup does, not their text.
 
 from __future__ import annotations
 
+import hashlib
 import html
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -114,9 +116,28 @@ _DROPPED_TAG = re.compile(
 )
 
 
-def lighten_site(out: Path) -> None:
+def purged(css: str, words: set[str], cache: Path | None) -> tuple[str, Path | None]:
+    """:func:`purge_css`, kept in ``cache`` (a folder) by the key of the stylesheet and the site's words: Sphinx
+    copies the theme's stylesheets anew at every build, and a build that adds a page seldom adds a word. The
+    purged stylesheet and the file that keeps it."""
+    if cache is None:
+        return purge_css(css, words), None
+    key = hashlib.sha256(css.encode("utf-8") + b"\0" + "\n".join(sorted(words)).encode("utf-8")).hexdigest()
+    kept = cache / f"{key}.css"
+    if kept.is_file():
+        return kept.read_text(encoding="utf-8"), kept
+    result = purge_css(css, words)
+    cache.mkdir(parents=True, exist_ok=True)
+    scratch = kept.with_suffix(f".{os.getpid()}.tmp")
+    scratch.write_text(result, encoding="utf-8")
+    scratch.replace(kept)
+    return result, kept
+
+
+def lighten_site(out: Path, cache: Path | None = None) -> None:
     """Drop :data:`DROPPED_SCRIPTS` from every page (and the site), and purge every stylesheet of the theme
-    and its extensions of rules that match nothing in the site (:func:`purge_css`)."""
+    and its extensions of rules that match nothing in the site (:func:`purge_css`; with ``cache``, a folder that
+    keeps what was purged for the next build, :func:`purged`)."""
     pages = list(out.rglob("*.html"))
     words: set[str] = set()
     for page in pages:
@@ -132,16 +153,25 @@ def lighten_site(out: Path) -> None:
             dropped.unlink()
     for script in static.rglob("*.js"):
         words.update(_WORD.findall(script.read_text(encoding="utf-8", errors="replace")))
+    used: set[Path] = set()
     for sheet in static.rglob("*.css"):
         if sheet.name in OWN_STYLES:
             continue
-        sheet.write_text(purge_css(sheet.read_text(encoding="utf-8"), words), encoding="utf-8")
+        text, kept = purged(sheet.read_text(encoding="utf-8"), words, cache)
+        sheet.write_text(text, encoding="utf-8")
         sheet.with_name(sheet.name + ".map").unlink(missing_ok=True)
+        if kept is not None:
+            used.add(kept)
+    if cache is not None and cache.is_dir():
+        for old in cache.iterdir():  # only this build's are kept
+            if old not in used:
+                old.unlink()
 
 
 def lighten(app: Any, exception: Exception | None) -> None:
     if exception is None and getattr(app.builder, "format", "") == "html":
-        lighten_site(Path(app.outdir))
+        # The purged stylesheets are kept beside Sphinx's environment, which a build from scratch starts anew.
+        lighten_site(Path(app.outdir), cache=Path(app.doctreedir) / "councilbook-css")
 
 
 def every_page(_app: Any, env: Any) -> list[str]:
