@@ -231,10 +231,25 @@ def _annex_page(page: str) -> list[Any]:
     return nodes
 
 
+@dataclass(frozen=True)
+class PrintCopy:
+    """A print copy (:func:`print_copy`) with what is read from it: its headings in order, as (text, level from
+    0), and its technical documentation as HTML (empty if it has none)."""
+
+    html: str
+    headings: list[tuple[str, int]]
+    technical: str
+
+
 def print_copy(page: str, title: str, cover: str, annex_pages: Sequence[str] = ()) -> str:
     """The page as it is printed: its article alone under a cover line, screen-only parts left out, and the
     detail (the report's detail sections, the tables folded away on screen, its pages of their own:
     ``annex_pages``, their HTML) moved into an annex."""
+    return make_print_copy(page, title, cover, annex_pages).html
+
+
+def make_print_copy(page: str, title: str, cover: str, annex_pages: Sequence[str] = ()) -> PrintCopy:
+    """:func:`print_copy`, with its headings and technical documentation read from the same parse."""
     soup = BeautifulSoup(page, "html.parser")
     article = soup.select_one("article.bd-article") or soup.body
     if article is None or soup.head is None:
@@ -304,7 +319,8 @@ def print_copy(page: str, title: str, cover: str, annex_pages: Sequence[str] = (
     soup.head.append(style)
     if soup.body is not None:
         soup.body.replace_with(body)
-    return str(soup)
+    found = soup.select_one(TECHNICAL_HTML)
+    return PrintCopy(str(soup), _headings(soup), found.decode_contents() if found is not None else "")
 
 
 def _anchor_ids(soup: BeautifulSoup, body: Tag) -> None:
@@ -319,15 +335,21 @@ def _anchor_ids(soup: BeautifulSoup, body: Tag) -> None:
     body.append(holder)
 
 
+TECHNICAL_HTML = "section.cb-annex-technical div.cb-technical"
+
+
 def technical_html(copy: str) -> str:
     """The technical documentation of a print copy (:func:`print_copy`), as HTML; empty if it has none."""
-    found = BeautifulSoup(copy, "html.parser").select_one("section.cb-annex-technical div.cb-technical")
+    found = BeautifulSoup(copy, "html.parser").select_one(TECHNICAL_HTML)
     return found.decode_contents() if found is not None else ""
 
 
 def heading_list(page: str) -> list[tuple[str, int]]:
     """The print copy's headings in order, as (text, level from 0)."""
-    soup = BeautifulSoup(page, "html.parser")
+    return _headings(BeautifulSoup(page, "html.parser"))
+
+
+def _headings(soup: BeautifulSoup) -> list[tuple[str, int]]:
     return [(" ".join(h.get_text(" ").split()), int(h.name[1]) - 1) for h in soup.find_all(re.compile(r"^h[1-6]$"))]
 
 
@@ -388,8 +410,8 @@ def print_page(html_dir: Path, job: PrintPage, cache: Path, force: bool = False)
     if cached is not None:
         return cached, False
     extra = [(html_dir / name).read_text(encoding="utf-8") for name in job.annex_pages]
-    copy = print_copy(page_file.read_text(encoding="utf-8"), job.title, job.cover, extra)
-    copy = site_addressed_links(copy, job.page)
+    made = make_print_copy(page_file.read_text(encoding="utf-8"), job.title, job.cover, extra)
+    copy = site_addressed_links(made.html, job.page)
     copy_file = page_file.with_name(f".{page_file.stem}.cb-print.html")  # beside the page: its files resolve
     copy_file.write_text(copy, encoding="utf-8")
     cache.mkdir(parents=True, exist_ok=True)
@@ -398,7 +420,7 @@ def print_page(html_dir: Path, job: PrintPage, cache: Path, force: bool = False)
         print_to_pdf(copy_file, scratch)
     finally:
         copy_file.unlink(missing_ok=True)
-    headings = heading_list(copy)
+    headings = made.headings  # read from the copy's own parse (site_addressed_links changes only addresses)
     marks = read_bookmarks(scratch)
     if len(marks) == len(headings):  # titled from the page: Chromium glues words at line breaks
         marks = [Bookmark(text, m.page, level) for (text, level), m in zip(headings, marks, strict=True)]
@@ -406,7 +428,7 @@ def print_page(html_dir: Path, job: PrintPage, cache: Path, force: bool = False)
     pages = len(reader.pages)
     annex = next((m.page for m in marks if m.title in ANNEX_TITLES), pages)
     blank = tuple(n for n, page in enumerate(reader.pages) if is_blank(page, job.title))
-    technical = technical_html(copy)
+    technical = site_addressed_links(made.technical, job.page)  # as read from the addressed copy, unparsed
     printed = Printed(cache / f"{key}.pdf", pages, annex, tuple(marks), blank, technical)
     meta = {
         "pages": pages,
