@@ -476,7 +476,6 @@ def status(
     """
     from councilbook.analysis.meeting import first_status
     from councilbook.analysis.status import data_behind
-    from councilbook.assembly.workers import start_ahead
 
     meeting_date = _parse_date(meeting, "--meeting")
     day = _as_of(as_of, today)
@@ -485,6 +484,8 @@ def status(
         project, chosen, result = first_status(params, data, project_root(), meeting_date, day, overview=not as_json)
         if not as_json:
             _print_status(chosen, result)
+        from councilbook.assembly.workers import start_ahead  # after the table: nothing imported before it
+
         start_ahead(1)  # the report's worker and its kernel's imports, on the other core while this one imports
         from councilbook.assembly.pipeline import run_report
         from councilbook.text import present
