@@ -60,8 +60,8 @@ DETAIL_BODY = outputs(
 
 
 def test_print_copy_moves_the_detail_into_an_annex() -> None:
-    copy = bookpdf.print_copy(report_page(DETAIL_BODY), "Rådsmøde: status", "Rådet · 1. marts 2024")
-    headings = bookpdf.heading_list(copy)
+    made = bookpdf.make_print_copy(report_page(DETAIL_BODY), "Rådsmøde: status", "Rådet · 1. marts 2024")
+    copy, headings = made.html, made.headings
     # The theme's print title, navigation and heading links are gone: one title, no "#" in it.
     assert headings[0] == ("Rådsmøde 1. marts 2024: status på målene", 0)
     assert "Navigation" not in copy and "Næste" not in copy and "headerlink" not in copy
@@ -312,15 +312,16 @@ def test_technical_annex_shares_what_every_report_has() -> None:
 
 
 def test_print_copy_moves_the_technical_documentation_into_its_annex() -> None:
-    copy = bookpdf.print_copy(
+    made = bookpdf.make_print_copy(
         report_page(outputs('<h2 class="rubric">Om tallene</h2>', "<p>Kilde.</p>", TECHNICAL.format(own="c.yml"))),
         "Titel",
         "Rådet · Titel",
     )
+    copy = made.html
     body, _, annex = copy.partition(bookpdf.TECHNICAL_TITLE)
     assert "Kilde." in body and "Kodeversion" not in body and "9f8e" not in body and "bagerst" in body
     assert "Kodeversion: git abc123." in annex and "Teknisk dokumentation</summary>" not in annex
-    assert bookpdf.technical_html(copy).startswith("<p>Kodeversion")
+    assert made.technical.startswith("<p>Kodeversion")
 
 
 def missing_glyphs(reader: PdfReader) -> list[int]:

@@ -69,17 +69,9 @@ SPHINX_LIBRARIES = ("sphinx", "jupyter-book", "sphinx-book-theme", "pydata-sphin
 
 def sphinx_stamp(builder: str) -> str:
     """What Sphinx's kept state was made with: the builder, the code and the Sphinx libraries' versions."""
-    from importlib.metadata import PackageNotFoundError, version
+    from councilbook.core.code import code_digest, library_version
 
-    from councilbook.core.code import code_digest
-
-    def installed(name: str) -> str:
-        try:
-            return version(name)
-        except PackageNotFoundError:
-            return "-"
-
-    return json.dumps([builder, code_digest(), *(installed(name) for name in SPHINX_LIBRARIES)])
+    return json.dumps([builder, code_digest(), *(library_version(name) for name in SPHINX_LIBRARIES)])
 
 
 def mirror(source: Path, target: Path) -> bool:

@@ -338,17 +338,6 @@ def _anchor_ids(soup: BeautifulSoup, body: Tag) -> None:
 TECHNICAL_HTML = "section.cb-annex-technical div.cb-technical"
 
 
-def technical_html(copy: str) -> str:
-    """The technical documentation of a print copy (:func:`print_copy`), as HTML; empty if it has none."""
-    found = BeautifulSoup(copy, "html.parser").select_one(TECHNICAL_HTML)
-    return found.decode_contents() if found is not None else ""
-
-
-def heading_list(page: str) -> list[tuple[str, int]]:
-    """The print copy's headings in order, as (text, level from 0)."""
-    return _headings(BeautifulSoup(page, "html.parser"))
-
-
 def _headings(soup: BeautifulSoup) -> list[tuple[str, int]]:
     return [(" ".join(h.get_text(" ").split()), int(h.name[1]) - 1) for h in soup.find_all(re.compile(r"^h[1-6]$"))]
 

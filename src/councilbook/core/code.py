@@ -29,7 +29,8 @@ SOURCE_SUFFIXES = (".py", ".j2", ".css")
 NOT_OUTPUT = ("portal",)
 
 
-def _version(name: str) -> str:
+def library_version(name: str) -> str:
+    """An installed library's version, ``-`` where it is not installed."""
     try:
         return version(name)
     except PackageNotFoundError:
@@ -52,5 +53,5 @@ def code_digest() -> str:
         h.update(path.read_bytes())
     h.update(sys.version.encode())
     for name in OUTPUT_LIBRARIES:
-        h.update(f"{name}={_version(name)}\n".encode())
+        h.update(f"{name}={library_version(name)}\n".encode())
     return h.hexdigest()
