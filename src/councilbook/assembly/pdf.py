@@ -172,12 +172,15 @@ class Browser:
             session = self._command("Target.attachToTarget", {"targetId": target, "flatten": True}, deadline=deadline)
             tab = session["sessionId"]
             self._command("Page.enable", session=tab, deadline=deadline)
+            self._command("Page.setLifecycleEventsEnabled", {"enabled": True}, session=tab, deadline=deadline)
             opened = self._command(
                 "Page.navigate", {"url": html_file.resolve().as_uri()}, session=tab, deadline=deadline
             )
             if opened.get("errorText"):
                 raise PdfError(f"Chromium kunne ikke åbne {html_file}: {opened['errorText']}")
-            self._event("Page.loadEventFired", tab, deadline)
+            # The page's own load, by its navigation's loader: the new tab's about:blank fires a load too, and its
+            # event can come after the navigation began (a print then took the blank page).
+            self._event(tab, deadline, "load", opened.get("loaderId"))
             printed = self._command(
                 "Page.printToPDF",
                 {
@@ -225,12 +228,23 @@ class Browser:
             if "method" in answer:
                 self._events.append(answer)
 
-    def _event(self, method: str, session: str, deadline: float) -> dict[str, Any]:
+    def _event(self, session: str, deadline: float, name: str, loader: str | None) -> dict[str, Any]:
+        """The tab's lifecycle event ``name`` of the navigation ``loader``."""
+
+        def wanted(event: dict[str, Any]) -> bool:
+            params = event.get("params", {})
+            return (
+                event.get("method") == "Page.lifecycleEvent"
+                and event.get("sessionId") == session
+                and params.get("name") == name
+                and (loader is None or params.get("loaderId") == loader)
+            )
+
         while True:
             for n, event in enumerate(self._events):
-                if event.get("method") == method and event.get("sessionId") == session:
+                if wanted(event):
                     return self._events.pop(n)
-            self._events.append(self._read(deadline, method))
+            self._events.append(self._read(deadline, f"Page.lifecycleEvent {name}"))
 
     def _read(self, deadline: float, waiting_for: str) -> dict[str, Any]:
         """The next message from Chromium (messages end with a NUL byte)."""
