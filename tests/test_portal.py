@@ -184,6 +184,47 @@ def test_known_and_unknown_addresses_get_the_same_answer() -> None:
     assert len(mail.outbox) == 1  # a former member gets no link
 
 
+def test_the_login_link_is_sent_after_the_answer_has_gone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The WSGI server has the whole answer (a redirect, the same for a known and an unknown address) before any
+    link is composed or sent: the link goes at the answer's close(), which a server calls once it has sent it. A
+    slow or failing mail server neither delays the answer nor tells who is a member."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test import RequestFactory
+
+    member = make_member()
+    form = Client()
+    page = form.get("/log-ind/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    cookie = f"{settings.CSRF_COOKIE_NAME}={form.cookies[settings.CSRF_COOKIE_NAME].value}"
+
+    def answer(address: str) -> tuple[str, dict[str, str], object]:
+        environ = (
+            RequestFactory()
+            .post("/log-ind/", {"email": address, "csrfmiddlewaretoken": token}, HTTP_COOKIE=cookie)
+            .environ
+        )
+        started: list[tuple[str, dict[str, str]]] = []
+        body = WSGIHandler()(environ, lambda status, headers, *_: started.append((status, dict(headers))))
+        return started[0][0], started[0][1], body
+
+    for address, links in ((member.email, 1), ("ukendt@example.org", 0)):
+        mail.outbox.clear()
+        status, headers, body = answer(address)
+        assert status.startswith("302") and headers["Location"] == "/log-ind/sendt/"
+        assert headers["Content-Length"] == "0"  # the browser knows the answer is whole without waiting for more
+        assert b"".join(body) == b"" and mail.outbox == []  # the answer is sent: nothing composed or sent yet
+        body.close()
+        assert len(mail.outbox) == links and all(m.to == [member.email] for m in mail.outbox)
+
+    def refused(*_: object) -> None:
+        raise ConnectionRefusedError("the mail server is down")
+
+    monkeypatch.setattr("councilbook.portal.views_members.send", refused)
+    status, _, body = answer(member.email)
+    body.close()  # the server closes the answer: the failure is logged, never raised into the server
+    assert status.startswith("302") and mail.outbox == []
+
+
 def test_repeated_failures_lock_out() -> None:
     member = make_member()
     client = Client()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -47,15 +49,48 @@ class ObjectionForm(forms.Form):
     text = forms.CharField(label="Din indsigelse", widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
 
 
+class RedirectThen(HttpResponseRedirect):
+    """A redirect that does ``then`` when the server closes it, that is after the answer has gone to the browser
+    (a WSGI server calls ``close()`` once it has sent the body; Django's test client does the same)."""
+
+    def __init__(self, to: str, then: Callable[[], None] | None) -> None:
+        super().__init__(to)
+        self._then = then
+
+    def close(self) -> None:
+        then, self._then = self._then, None
+        try:
+            if then is not None:
+                then()
+        finally:
+            super().close()
+
+
+def _send_login_link(member: Member, goal: str | None) -> None:
+    try:
+        send(
+            compose(
+                member.email,
+                "Dit link til medlemsportalen",
+                "login",
+                {"member": member, "link": login_link(member, goal)},
+            )
+        )
+    except Exception:  # the browser has its answer; the log says what failed
+        logger.exception("login link to member %s not sent", member.pk)
+
+
 @require_http_methods(["GET", "POST"])
 def login_request(request: HttpRequest) -> HttpResponse:
-    """Ask for a login link. The answer is the same whether or not the address is known."""
+    """Ask for a login link. The answer is the same whether or not the address is known, and it comes as fast:
+    the link is composed and sent after the answer has gone (a slow mail server would tell who is a member)."""
     form = EmailForm(request.POST or None)
     goal = safe_next(request, request.POST.get("next") or request.GET.get("next"))
     if request.user.is_authenticated and request.method == "GET" and member_of(request) is not None:
         return redirect(goal or "portal:meetings")
     if request.method == "POST" and form.is_valid():
         address = form.cleaned_data["email"].strip().lower()
+        member = None
         if allow("link", address, LINK_REQUESTS_PER_HOUR, 3600) and allow(
             "link-ip", client_ip(request), LINK_REQUESTS_PER_CLIENT_HOUR, 3600
         ):
@@ -64,20 +99,9 @@ def login_request(request: HttpRequest) -> HttpResponse:
                 .select_related("user")
                 .first()
             )
-            if member is not None:
-                try:
-                    send(
-                        compose(
-                            member.email,
-                            "Dit link til medlemsportalen",
-                            "login",
-                            {"member": member, "link": login_link(member, goal)},
-                        )
-                    )
-                except OSError:  # the same answer to the browser; the log says what failed
-                    logger.exception("login link to member %s not sent", member.pk)
         request.session["link_for"] = address  # shown on the next page; a reload there sends nothing again
-        return redirect("portal:login_sent")
+        then = None if member is None else partial(_send_login_link, member, goal)
+        return RedirectThen(reverse("portal:login_sent"), then)
     return render(request, "portal/login.html", {"form": form, "next": goal})
 
 
