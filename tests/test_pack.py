@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -71,6 +72,9 @@ def test_pack_pdf(pack_dir: Path) -> None:
     ):
         assert phrase in text, phrase
     assert "Vis tabellen" not in text
+    # Said only of tables that are in the workbook: a row per job centre (the test council has three).
+    assert set(re.findall(r"Tabellen med alle (\d+) rækker er i regnearket", " ".join(text.split()))) == {"3"}
+    assert "Spredningen, der ikke forklares af rammevilkår" not in text or "Interkvartilafstand" in text
     second = text.split("\f")[1]
     assert "Testrådet · Rådsmøde med temadrøftelse · 16. juni 2021" in second  # running header
     assert f"Side 2 af {pages}" in second  # footer: page N of M

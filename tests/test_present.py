@@ -117,13 +117,28 @@ def test_job_centres_on_equal_terms_in_words() -> None:
         "Jobcenter E (12\u00a0% over det forventede), Jobcenter C (5\u00a0% over det forventede).\n\n"
         "**Særlige udfordringer i forhold til rammevilkårene:** Jobcenter B (27\u00a0% under det forventede), "
         "Jobcenter G (20\u00a0% under det forventede), Jobcenter D (10\u00a0% under det forventede).\n\n"
-        "**Ikke rangeret**, fordi det forventede niveau ikke kan bruges: Jobcenter F (ikke meningsfuldt "
-        "(forventet niveau ≤ 0)), Jobcenter H (usikkert (meget lavt forventet niveau))."
+        "**Ikke rangeret**, fordi det forventede niveau ikke kan bruges: Jobcenter F (ikke meningsfuldt: "
+        "forventet niveau ≤ 0), Jobcenter H (usikkert: meget lavt forventet niveau)."
     )
     # four ranked: too few to name three of each; the flagged ones are still named
     assert describe_adjusted(table.head(5), "higher").startswith("") and "Gode" not in describe_adjusted(
         table.head(5), "higher"
     )
+
+
+def test_job_centres_on_equal_terms_tied_with_the_last_named_are_named_too() -> None:
+    """Ranks are of the ratios as shown: a job centre with the same shown ratio (and so the same rank) as the
+    third named is named too, on either side."""
+    ratios = [1.30, 1.20, 1.19, 1.19, 1.02, 0.70, 0.80, 0.90, 0.90]
+    table = pd.DataFrame(
+        {"jobcentre": [f"Jobcenter {chr(65 + i)}" for i in range(len(ratios))], "actual_over_expected": ratios}
+    )
+    table["flag"] = ""
+    table["adjusted_rank"] = table["actual_over_expected"].rank(ascending=False, method="min").astype("Int64")
+    words = describe_adjusted(table, "higher")
+    good, bad = words.split("\n\n")
+    assert good.endswith("Jobcenter C (19\u00a0% over det forventede), Jobcenter D (19\u00a0% over det forventede).")
+    assert bad.endswith("Jobcenter H (10\u00a0% under det forventede), Jobcenter I (10\u00a0% under det forventede).")
 
 
 def test_a_contribution_that_is_not_zero_is_never_shown_as_zero() -> None:

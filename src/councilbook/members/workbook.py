@@ -110,7 +110,7 @@ def write_status_workbook(params: Parameters, result: MeetingStatus, provenance:
             "Placering (nr.)",
             f"Niveau på lige vilkår ({level_unit})",
             f"Forventet niveau ({level_unit})",
-            "Faktisk ÷ forventet (forhold)",
+            "Faktisk/forventet (forhold)",
             "Placering på lige vilkår (nr.)",
             "I forhold til klyngen (forhold)",
         ]

@@ -574,9 +574,9 @@ def plot_adjusted(table: pd.DataFrame, goal: Goal, narrow: bool = False) -> Figu
         title += f"\n{describe_ends(ends)}"
     _title(ax, title)
     if narrow:
-        ax.set_xlabel("Faktisk ÷ forventet niveau\n(1,0 = som forventet)")
+        ax.set_xlabel("Faktisk/forventet niveau\n(1,0 = som forventet)")
     else:
-        ax.set_xlabel("Faktisk ÷ forventet niveau (1,0 = som forventet ud fra rammevilkårene)")
+        ax.set_xlabel("Faktisk/forventet niveau (1,0 = som forventet ud fra rammevilkårene)")
     ax.xaxis.set_major_locator(_value_locator(integer=False, nbins=4 if narrow else "auto"))
     ax.xaxis.set_major_formatter(DanishTicks(at_least=2))
     ax.tick_params(axis="y", labelsize=8)

@@ -39,6 +39,7 @@ from councilbook.text.status_json import (
     xmr_json,
 )
 from councilbook.text.status_tables import (
+    FLAG_REASONS,
     FLAG_TEXTS,
     MONTH_ABBREVIATIONS,
     PARTIAL_MARK,
@@ -99,6 +100,7 @@ __all__ = [
     "describe_partial",
     "missing_note",
     "jobcentre_table",
+    "FLAG_REASONS",
     "FLAG_TEXTS",
     "adjusted_level",
     "ratio_cell",

@@ -166,12 +166,12 @@ def describe_jobcentre_changes(table: pd.DataFrame, share: bool, better: str = "
     return "\n\n".join(parts)
 
 
-def _with_ties(rows: list[Any], count: int) -> list[Any]:
-    """The first ``count`` rows, and any after them with the same rank as the last of those."""
+def _with_ties(rows: list[Any], count: int, rank: str = "rank") -> list[Any]:
+    """The first ``count`` rows, and any after them with the same rank (field ``rank``) as the last of those."""
     if len(rows) <= count:
         return rows
-    last = rows[count - 1].rank
-    return rows[:count] + [r for r in rows[count:] if r.rank == last]
+    last = getattr(rows[count - 1], rank)
+    return rows[:count] + [r for r in rows[count:] if getattr(r, rank) == last]
 
 
 def describe_relative(ratio: float) -> str:
@@ -196,15 +196,19 @@ def describe_adjusted(table: pd.DataFrame, better: str, count: int = 3) -> str:
         side = [fig.Quantity((r.actual_over_expected - 1) * 100, "percent", 0).sign for r in ranked.itertuples()]
         good_sign = 1 if better == "higher" else -1
         rows = list(ranked.itertuples())
-        good = [r for r, sign in zip(rows, side, strict=True) if sign == good_sign][:count]
-        bad = [r for r, sign in zip(rows, side, strict=True) if sign == -good_sign][::-1][:count]
+        good = [r for r, sign in zip(rows, side, strict=True) if sign == good_sign]
+        bad = sorted(  # the worst first; tied ones by name, as on the good side
+            (r for r, sign in zip(rows, side, strict=True) if sign == -good_sign),
+            key=lambda r: (-r.adjusted_rank, r.jobcentre),
+        )
+        good, bad = _with_ties(good, count, "adjusted_rank"), _with_ties(bad, count, "adjusted_rank")
         if good:
             parts.append(f"**Gode resultater i forhold til rammevilkårene:** {', '.join(name(r) for r in good)}.")
         if bad:
             parts.append(f"**Særlige udfordringer i forhold til rammevilkårene:** {', '.join(name(r) for r in bad)}.")
     flagged = table[table["flag"] != ""]
     if len(flagged):
-        names = ", ".join(f"{md_text(r.jobcentre)} ({present.FLAG_TEXTS[r.flag]})" for r in flagged.itertuples())
+        names = ", ".join(f"{md_text(r.jobcentre)} ({present.FLAG_REASONS[r.flag]})" for r in flagged.itertuples())
         parts.append(f"**Ikke rangeret**, fordi det forventede niveau ikke kan bruges: {names}.")
     return "\n\n".join(parts)
 
@@ -279,10 +283,10 @@ def describe_spread(spread: pd.DataFrame, end_of_period: bool = False) -> str:
     ]
     first_label, last_label = labels
     if len(spread) == 1:
-        return f"Målt ved interkvartilafstanden for *faktisk ÷ forventet* er den {a.text} i {first_label}."
+        return f"Målt ved interkvartilafstanden for *faktisk/forventet niveau* er den {a.text} i {first_label}."
     if a.rounded == b.rounded:
         trend = f"uændret på {a.text} fra {first_label} til {last_label}"
     else:
         word = "mindsket" if b.rounded < a.rounded else "øget"
         trend = f"{word} fra {a.text} i {first_label} til {b.text} i {last_label}"
-    return f"Målt ved interkvartilafstanden for *faktisk ÷ forventet* er den {trend}."
+    return f"Målt ved interkvartilafstanden for *faktisk/forventet niveau* er den {trend}."

@@ -292,10 +292,12 @@ def jobcentre_table(table: pd.DataFrame, status: GoalStatus, caption: str) -> Ta
     )
 
 
-FLAG_TEXTS = {
-    FLAG_NOT_MEANINGFUL: "ikke meningsfuldt (forventet niveau ≤ 0)",
-    FLAG_UNCERTAIN: "usikkert (meget lavt forventet niveau)",
+FLAG_WORDS = {
+    FLAG_NOT_MEANINGFUL: ("ikke meningsfuldt", "forventet niveau ≤ 0"),
+    FLAG_UNCERTAIN: ("usikkert", "meget lavt forventet niveau"),
 }
+FLAG_TEXTS = {flag: f"{word} ({why})" for flag, (word, why) in FLAG_WORDS.items()}  # in a table's cell
+FLAG_REASONS = {flag: f"{word}: {why}" for flag, (word, why) in FLAG_WORDS.items()}  # in brackets in a sentence
 
 
 def adjusted_level(value: float, share: bool) -> fig.Quantity:
@@ -341,7 +343,7 @@ def adjusted_table(table: pd.DataFrame, goal: Goal, status: GoalStatus, caption:
             "Klynge",
             unit,
             "Forventet",
-            "Faktisk ÷ forventet",
+            "Faktisk/forventet",
             "Placering",
             "I forhold til klyngens gennemsnit",
         ],

@@ -77,8 +77,8 @@ def _evaluation_sections(result: EvaluationResult, project: Project) -> list[Sec
         Section(
             heading=present.Markdown("## Spredningen mellem jobcentrene"),
             text=present.Markdown(
-                "Interkvartilafstanden for jobcentrenes *faktisk ÷ forventet* år for år: jo mindre, jo mere ens er "
-                "resultaterne, når der er taget højde for rammevilkårene (se *Metode*)."
+                "Interkvartilafstanden for jobcentrenes *faktisk/forventet niveau* år for år: jo mindre, jo mere ens "
+                "er resultaterne, når der er taget højde for rammevilkårene (se *Metode*)."
             ),
             table=present.Table(
                 columns=["År", *(f"Mål {i}" for i in range(1, len(goals) + 1))],

@@ -329,8 +329,7 @@ def status_report(
                         spread, f"{goal.title}: spredning år for år", goal.aggregation == "end_of_period"
                     ),
                     id=f"spread-{goal.id}",
-                    detail=True,
-                    role="jobcentres",
+                    detail=True,  # a row per year, not per job centre: a pack prints it (it is not in the workbook)
                 )
             )
     embargo = parse_as_of(as_of)
