@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from councilbook.analysis.actions import collect_actions, count_actions, describe_action_counts, pending_actions
 from councilbook.analysis.meeting import compute_meeting_status
 from councilbook.core.errors import InputError, display_path
+from councilbook.core.formats import format_date
 from councilbook.members.calendar import compute_deadlines
 from councilbook.members.minutes import build_after_meeting, find_news, headline, minutes_html
 from councilbook.members.pack import PackFrozen, build_pack, pack_frozen, send_pack
@@ -353,7 +354,12 @@ def test_the_nord_pack_converts_a_spreadsheet_and_shows_the_action_log(tmp_path:
     assert "Afbud: Eva Thomsen, Mogens Krog." in text and "Suppleanter, der deltager: Bo Dahl." in text
     assert "2 handlinger fra rådets beslutninger er ikke udført pr. 22. november 2017; 1 har overskredet" in text
     assert "Følge op på forløbet med jobcentret Regionsdirektøren 1. oktober 2017 ✖ forfalden" in printed
-    assert "Lægge en plan for fælles virksomhedsservice" not in text  # done before the pack
+    # Done before the pack: not among the open actions, but the last meeting's follow-up says it is done.
+    assert "Lægge en plan for fælles virksomhedsservice frem Sekretariatet" not in printed
+    assert (
+        "Lægge en plan for fælles virksomhedsservice frem: udført 20. november 2017 (frist 6. december 2017); "
+        "Samle jobcentrenes tal for virksomhedskontakter: åben, frist 1. juni 2018" in printed
+    )
 
 
 @pytest.mark.book
@@ -458,8 +464,28 @@ def test_the_evaluation_counts_the_years_actions() -> None:
     from councilbook.reports.kinds.evaluation import build_evaluation_report
 
     report = build_evaluation_report(*SAMPLE, 2013)
-    text = next(s.text.text for s in report.sections if s.heading.text.startswith("## Beslutninger og opfølgning"))
-    assert text.endswith("Beslutningerne satte 3 handlinger i gang: 3 er udført (2 inden fristen).")
+    section = next(s for s in report.sections if s.heading.text.startswith("## Beslutninger og opfølgning"))
+    assert section.text.text.endswith("Beslutningerne satte 3 handlinger i gang: 3 er udført (2 inden fristen).")
+    # The table below says the same: a decision without a written follow-up shows what its actions came to.
+    follow_ups = " ".join(row[3] for row in section.table.rows)
+    assert follow_ups.count(": udført ") == 3  # the seminar's item set one going: it is listed too
+    assert "Sende rådets bemærkninger til jobcentrene og de lokale beskæftigelsesråd: udført 28. juni 2012 (frist " in (
+        follow_ups
+    )
+
+
+def test_a_decisions_follow_up_is_what_its_actions_came_to() -> None:
+    from councilbook.analysis.actions import actions_of, describe_follow_up
+
+    params = load_parameters(SAMPLE[0])
+    actions = collect_actions(params)
+    decided = actions[0]
+    its = actions_of(actions, decided.meeting, decided.item_number)
+    assert decided in its and all(a.meeting == decided.meeting for a in its)
+    assert describe_follow_up([], date(2013, 1, 1)) == ""
+    before = describe_follow_up([decided], decided.meeting)
+    assert before == f"{decided.what}: åben, frist {format_date(decided.deadline)}"
+    assert describe_follow_up([decided], date(2099, 1, 1)).startswith(f"{decided.what}: udført ")
 
 
 def test_new_meeting_writes_the_templates_standard_items(tmp_path: Path) -> None:

@@ -9,10 +9,12 @@ year's actions.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from councilbook.core.formats import format_date
 from councilbook.parameters.model import Parameters
 
 ActionState = Literal["open", "overdue", "done", "cancelled"]
@@ -125,3 +127,23 @@ def describe_action_counts(counts: ActionCounts) -> str:
     listed = ", ".join(parts[:-1]) + " og " + parts[-1] if len(parts) > 1 else parts[0]
     noun = "handling" if counts.total == 1 else "handlinger"
     return f" Beslutningerne satte {counts.total} {noun} i gang: {listed}."
+
+
+def actions_of(actions: Sequence[TrackedAction], meeting: date, item_number: int) -> list[TrackedAction]:
+    """The actions that the decision on item ``item_number`` of the meeting of ``meeting`` set going."""
+    return [a for a in actions if a.meeting == meeting and a.item_number == item_number]
+
+
+def describe_follow_up(actions: Sequence[TrackedAction], as_of: date) -> str:
+    """What a decision's actions had come to on ``as_of``, one after the other: ``Sende rådets bemærkninger til
+    jobcentrene: udført 28. juni 2012 (frist 1. juli 2012)``, ``…: åben, frist 1. juli 2012``; empty without any."""
+
+    def state(action: TrackedAction) -> str:
+        now = action.state(as_of)
+        if now == "done" and action.done is not None:
+            return f"udført {format_date(action.done)} (frist {format_date(action.deadline)})"
+        if now == "cancelled":
+            return "aflyst"
+        return f"{ACTION_STATE_LABELS_DA[now]}, frist {format_date(action.deadline)}"
+
+    return "; ".join(f"{action.what}: {state(action)}" for action in actions)

@@ -68,15 +68,17 @@ class DecisionRecord:
     decision: str
     follow_up: str | None
     confidential: bool = False
+    number: int = 0  # the item's number on the meeting's agenda, counted from 1 (as its actions name it)
 
 
 def compute_decisions(params: Parameters, year: int) -> list[DecisionRecord]:
     """The decisions taken in a year and their follow-up, from the meetings as the report may see them (a
-    public report's are the public view: a confidential item is "Lukket punkt" without follow-up)."""
+    public report's are the public view: a confidential item is "Lukket punkt" without follow-up): every decision
+    item's, and any other item's that set actions going (so the year's actions are all in the list)."""
     return [
-        DecisionRecord(meeting.date, item.title, item.decision, item.follow_up or None, item.confidential)
+        DecisionRecord(meeting.date, item.title, item.decision, item.follow_up or None, item.confidential, number)
         for meeting in params.meetings
         if meeting.date.year == year
-        for item in meeting.agenda
-        if item.type == "decision" and item.decision
+        for number, item in enumerate(meeting.agenda, start=1)
+        if item.decision and (item.type == "decision" or item.actions)  # an item that set actions going decided
     ]

@@ -32,7 +32,13 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
-from councilbook.analysis.actions import ACTION_STATE_LABELS_DA, pending_actions
+from councilbook.analysis.actions import (
+    ACTION_STATE_LABELS_DA,
+    actions_of,
+    collect_actions,
+    describe_follow_up,
+    pending_actions,
+)
 from councilbook.assembly.pdf import print_to_pdf, printing
 from councilbook.core.errors import InputError, InputProblem, Problem
 from councilbook.core.formats import STATUS_LABELS, format_date, format_month, join_and
@@ -175,15 +181,17 @@ def _actions_table(pending: list, as_of: date) -> present.Table:
     )
 
 
-def _decisions_table(before: Meeting) -> present.Table | None:
-    """The previous meeting's decisions and their follow-up (None: it took none)."""
+def _decisions_table(before: Meeting, params: Parameters, as_of: date) -> present.Table | None:
+    """The previous meeting's decisions and their follow-up: as written, else what their actions had come to on
+    ``as_of`` (None: it took none)."""
+    actions = collect_actions(params)
     rows = [
         [
             item.title + (" (fortroligt)" if item.confidential else ""),
             item.decision or "",
-            item.follow_up or "ikke registreret",
+            item.follow_up or describe_follow_up(actions_of(actions, before.date, number), as_of) or "ikke registreret",
         ]
-        for item in before.agenda
+        for number, item in enumerate(before.agenda, start=1)
         if item.decision
     ]
     if not rows:
@@ -253,7 +261,7 @@ def build_pack_html(
         before=(
             {"kind": MEETING_KIND_LABELS_DA[before.kind].lower(), "date": format_date(before.date)} if before else None
         ),
-        decisions_table=_decisions_table(before) if before else None,
+        decisions_table=_decisions_table(before, params, pack_date) if before else None,
         report=report,
     )
 

@@ -8,8 +8,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from councilbook.analysis.actions import count_actions, describe_action_counts
+from councilbook.analysis.actions import (
+    actions_of,
+    collect_actions,
+    count_actions,
+    describe_action_counts,
+    describe_follow_up,
+)
 from councilbook.analysis.evaluation import EvaluationResult, compute_evaluation
+from councilbook.analysis.statistics import DecisionRecord
 from councilbook.core.formats import (
     count_noun,
     format_date,
@@ -117,17 +124,18 @@ def _evaluation_sections(result: EvaluationResult, project: Project) -> list[Sec
             ),
         )
     )
-    decision_rows = [
-        [
-            format_date(r.date),
-            r.title,
-            plain_text(r.decision),
-            plain_text(r.follow_up)
-            if r.follow_up
-            else ("ikke offentlig (lukket punkt)" if r.confidential else "ikke registreret"),
-        ]
-        for r in result.decisions
-    ]
+    actions = collect_actions(params)
+
+    def follow_up(r: DecisionRecord) -> str:
+        """As written, else what the decision's actions had come to at the evaluation."""
+        if r.follow_up:
+            return plain_text(r.follow_up)
+        if r.confidential:
+            return "ikke offentlig (lukket punkt)"
+        done = describe_follow_up(actions_of(actions, r.date, r.number), result.evaluation.date)
+        return plain_text(done) if done else "ikke registreret"
+
+    decision_rows = [[format_date(r.date), r.title, plain_text(r.decision), follow_up(r)] for r in result.decisions]
     waiting = [
         m.date
         for m in params.meetings
