@@ -85,3 +85,24 @@ def test_the_job_centres_alt_text_counts_the_bars_by_colour(goal_and_measure) ->
     labels = [t.get_text() for t in figure.axes[0].get_yticklabels()]
     assert labels[-1] == "A" and "Bedst: Jobcenter A (0,80)" in alt  # the top bar: rank 1 shared, A before H
     assert labels[0] == "C" and "Størst udfordring: Jobcenter C (1,20)" in alt
+
+
+def test_the_job_centres_legend_names_only_the_colours_drawn(goal_and_measure) -> None:  # noqa: ANN001
+    """No bar "som forventet" (1,00 as shown): no grey in the legend; one: it is there, in both variants."""
+    goal, _ = goal_and_measure
+
+    def legend(ratios: list[float], narrow: bool) -> list[str]:
+        table = pd.DataFrame(
+            {
+                "jobcentre": [f"Jobcenter {i}" for i in range(len(ratios))],
+                "actual_over_expected": ratios,
+                "adjusted_rank": pd.Series(ratios).rank(method="min").astype("Int64"),
+            }
+        )
+        figure = charts.plot_adjusted(table, goal, narrow=narrow)
+        return [" ".join(t.get_text().split()) for t in figure.legends[0].get_texts()]
+
+    for narrow in (False, True):
+        assert legend([0.8, 0.9, 1.1, 1.2], narrow) == ["Bedre end forventet", "Dårligere end forventet"]
+        assert legend([0.8, 1.004, 1.2], narrow) == ["Bedre end forventet", "Dårligere end forventet", "Som forventet"]
+        assert legend([0.8, 0.9], narrow) == ["Bedre end forventet"]

@@ -563,8 +563,8 @@ def plot_adjusted(table: pd.DataFrame, goal: Goal, narrow: bool = False) -> Figu
     ax = fig.add_subplot()
     positions = [i for i, r in enumerate(rows) if r is not None]
     ratios = [float(r["actual_over_expected"]) for r in shown]
-    colours = [VERDICT_COLOURS[adjusted_verdict(v, goal.better)] for v in ratios]
-    ax.barh(positions, [v - 1 for v in ratios], left=1, color=colours, height=0.7)
+    verdicts = [adjusted_verdict(v, goal.better) for v in ratios]
+    ax.barh(positions, [v - 1 for v in ratios], left=1, color=[VERDICT_COLOURS[v] for v in verdicts], height=0.7)
     labels = [MISSING_ROW.format(n=ends.left_out) if r is None else _jobcentre(r["jobcentre"]) for r in rows]
     ax.set_yticks(range(len(rows)), labels)
     ax.set_ylim(-0.6, len(rows) - 0.4)
@@ -583,8 +583,10 @@ def plot_adjusted(table: pd.DataFrame, goal: Goal, narrow: bool = False) -> Figu
     ax.spines[["top", "right"]].set_visible(False)
     from matplotlib.patches import Patch
 
-    handles = [Patch(color=VERDICT_COLOURS[v], label=VERDICT_LABELS[v]) for v in ("better", "worse", "as_expected")]
-    _legend(ax, 3, 8, handles=handles)
+    # The colours the bars have, and no other (a legend naming a colour no bar has would mislead).
+    handles = [Patch(color=VERDICT_COLOURS[v], label=VERDICT_LABELS[v]) for v in VERDICT_LABELS if v in verdicts]
+    if handles:
+        _legend(ax, len(handles), 8, handles=handles)
     return _readable(fig, plot_in=0.27 * len(rows) + 0.9)
 
 
