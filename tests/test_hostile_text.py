@@ -87,6 +87,9 @@ def test_names_are_literal_in_markdown() -> None:
     rendered = COMMONMARK.render(f"# {escape_markdown(name)}")
     assert BeautifulSoup(rendered, "html.parser").h1.get_text() == name
     assert escape_markdown("to\nlinjer") == "to linjer"
+    # A number stays with its unit: the no-break space is kept (only breakable white space is joined).
+    assert escape_markdown(" bedre end  22,9\u00a0% (2012)\n") == "bedre end 22,9\u00a0% (2012)"
+    assert plain_text("Andelen var\n16,7\u00a0% i januar.") == "Andelen var 16,7\u00a0% i januar."
 
 
 def test_labelled_and_listed_texts() -> None:

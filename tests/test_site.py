@@ -60,6 +60,8 @@ ENGLISH = [
     "Link to this heading",
     "Click to",
     "Please activate",
+    "Main",
+    "Version warning",
 ]
 SEARCH_DONE = "return /^Søgningen/.test(document.querySelector('#search-results .search-summary')?.textContent)"
 ENGLISH_RE = re.compile(r"\b(" + "|".join(re.escape(word) for word in ENGLISH) + r")\b")

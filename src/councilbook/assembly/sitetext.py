@@ -24,6 +24,7 @@ LANGUAGE = "da"
 # msgid (as the templates write it) -> Danish
 THEME_DA: dict[str, str] = {
     "Skip to main content": "Gå til sidens indhold",
+    "Version warning": "Advarsel om versionen",
     "Back to top": "Til toppen",
     "Site navigation": "Bogens indhold",
     "Section Navigation": "Indhold i afsnittet",

@@ -46,11 +46,21 @@ def _parser(report: bool = False) -> MarkdownIt:
     return md
 
 
+# Runs of white space that a line may lose: not the no-break space (U+00A0) that binds a number to its unit
+# ("16,7 %"), which str.split() would take for white space too.
+_BREAKABLE_SPACE = re.compile(r"[ \t\n\r\f\v\u2028\u2029]+")
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: each run of breakable white space one space, none at the ends; no-break spaces kept."""
+    return _BREAKABLE_SPACE.sub(" ", text).strip(" ")
+
+
 def escape_markdown(text: str) -> str:
     """``text`` as a literal in Markdown (MyST too), on one line: line breaks become spaces, and every
     character that could begin a construct is backslash-escaped. Use for names and titles inside headings,
     sentences and link labels."""
-    return _escape_line_start(_escape_text(" ".join(str(text).split())))
+    return _escape_line_start(_escape_text(one_line(str(text))))
 
 
 # Characters that can begin an inline construct anywhere (emphasis, code, links, images, raw HTML and
@@ -215,4 +225,4 @@ def plain_text(text: str) -> str:
     """A free text without its markup: paragraphs and list items joined, link addresses in parentheses."""
     tokens = _parser().parse(str(text))
     parts = [_inline_plain(t.children or []) for t in tokens if t.type == "inline"]
-    return " ".join(" ".join(p.split()) for p in parts if p.strip())
+    return " ".join(one_line(p) for p in parts if p.strip())
