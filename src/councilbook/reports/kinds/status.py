@@ -272,7 +272,8 @@ def status_report(
                 heading=present.Markdown(f"### Jobcentrene (mål {number})"),
                 text=present.Markdown(
                     "Udviklingen i hvert jobcenter over de samme perioder som regionen; placering efter "
-                    "udviklingen mod året før, som den er vist (procentpoint for andele).\n\n"
+                    "udviklingen mod året før, som den er vist "
+                    + ("(i procentpoint).\n\n" if status.share else "(i procent).\n\n")
                     + describe_jobcentre_changes(result.jobcentres[goal.id], status.share, goal.better)
                 ),
                 table=replace(
