@@ -301,7 +301,10 @@ UNITLESS = {
     "analysis_year",
     "covers",
 }
-UNITLESS_UNDER = {"activity": {"expected", "held"}}  # the evaluation's meetings: expected and held, counted
+UNITLESS_UNDER = {
+    "activity": {"expected", "held"},  # the evaluation's meetings: expected and held, counted
+    "decisions": {"item"},  # a decision's item: its number on the meeting's agenda
+}
 # Each unit's suffix and the decimals its figures are shown with (a share's change that would show as "±0,0"
 # is shown with more: figures.change); "_ratio" is shown with 2 decimals, a spread's with 3.
 UNIT_DECIMALS = {"_count": 0, "_pct": 1, "_pp": 1, "_ratio": 3, "_per_1000": 1}

@@ -68,7 +68,7 @@ class DecisionRecord:
     decision: str
     follow_up: str | None
     confidential: bool = False
-    number: int = 0  # the item's number on the meeting's agenda, counted from 1 (as its actions name it)
+    item: int = 0  # the item's number on the meeting's agenda, counted from 1 (as its actions name it)
 
 
 def compute_decisions(params: Parameters, year: int) -> list[DecisionRecord]:

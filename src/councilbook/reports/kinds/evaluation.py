@@ -132,7 +132,7 @@ def _evaluation_sections(result: EvaluationResult, project: Project) -> list[Sec
             return plain_text(r.follow_up)
         if r.confidential:
             return "ikke offentlig (lukket punkt)"
-        done = describe_follow_up(actions_of(actions, r.date, r.number), result.evaluation.date)
+        done = describe_follow_up(actions_of(actions, r.date, r.item), result.evaluation.date)
         return plain_text(done) if done else "ikke registreret"
 
     decision_rows = [[format_date(r.date), r.title, plain_text(r.decision), follow_up(r)] for r in result.decisions]
