@@ -105,3 +105,9 @@ def test_the_sample_analysis_themes_say_what_its_figures_show() -> None:
     # "Langtidsledigheden faldt i 2012, men den er fortsat langt højere end i 2009".
     region = shown("langtidsledighed", "region", "value_count").iloc[0]
     assert region[2012] < region[2011] and region[2012] > 1.2 * region[2009], region
+
+    # Each job centres' table says what its change is measured in: points for a share, per cent for a count.
+    said = {s.id: s.text.text for s in report.sections if s.id.endswith("-jobcentres")}
+    units = {f"figure-{n}-jobcentres": f["unit"] for n, f in enumerate(report.figures["figures"], start=1)}
+    assert set(units.values()) == {"percent", "count"} and set(said) == set(units)
+    assert all(said[i].endswith("(i procentpoint)." if units[i] == "percent" else "(i procent).") for i in said)

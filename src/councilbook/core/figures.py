@@ -174,6 +174,12 @@ def json_fields(name: str, quantity: Quantity) -> dict[str, float | None]:
     return {f"{name}_{UNIT_SUFFIX[quantity.unit]}": quantity.json}
 
 
+def change_unit_words(share: bool) -> str:
+    """What a change against the year before is measured in, as :func:`change` shows it: percentage points
+    between shares, per cent of the earlier figure otherwise."""
+    return "procentpoint" if share else "procent"
+
+
 def describe_change(moved: Quantity, better: str) -> str:
     """``et fald på 4,2 %`` (``0,8 procentpoint`` for a share) against the same period a year earlier, and
     whether that is better or worse; ``moved`` is the change as shown."""

@@ -17,6 +17,7 @@ import pandas as pd
 from pydantic import Field
 
 from councilbook.analysis.yearly import FigureSpec, compute_yearly_levels, figure_specs
+from councilbook.core import figures as fig
 from councilbook.core.errors import InputError, Problem, display_path
 from councilbook.core.formats import format_date, format_month
 from councilbook.core.prose import escape_markdown as md_text
@@ -145,7 +146,8 @@ def build_analysis_report(
             Section(
                 heading=present.Markdown(f"### Jobcentrene ({md_text(spec.title)})"),
                 text=present.Markdown(
-                    "Hvert jobcenters tal for de samme perioder og udviklingen mod året før (procentpoint for andele)."
+                    "Hvert jobcenters tal for de samme perioder og udviklingen mod året før "
+                    f"(i {fig.change_unit_words(spec.share)})."
                 ),
                 table=levels_table(
                     spec,

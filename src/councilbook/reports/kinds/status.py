@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from councilbook.analysis.meeting import MeetingStatus, compute_meeting_status
+from councilbook.core import figures as fig
 from councilbook.core.formats import (
     format_date,
     format_month,
@@ -272,8 +273,7 @@ def status_report(
                 heading=present.Markdown(f"### Jobcentrene (mål {number})"),
                 text=present.Markdown(
                     "Udviklingen i hvert jobcenter over de samme perioder som regionen; placering efter "
-                    "udviklingen mod året før, som den er vist "
-                    + ("(i procentpoint).\n\n" if status.share else "(i procent).\n\n")
+                    f"udviklingen mod året før, som den er vist (i {fig.change_unit_words(status.share)}).\n\n"
                     + describe_jobcentre_changes(result.jobcentres[goal.id], status.share, goal.better)
                 ),
                 table=replace(
