@@ -140,10 +140,11 @@ def describe_follow_up(actions: Sequence[TrackedAction], as_of: date) -> str:
 
     def state(action: TrackedAction) -> str:
         now = action.state(as_of)
+        label = ACTION_STATE_LABELS_DA[now]  # the words the action log uses for its states
         if now == "done" and action.done is not None:
-            return f"udført {format_date(action.done)} (frist {format_date(action.deadline)})"
+            return f"{label} {format_date(action.done)} (frist {format_date(action.deadline)})"
         if now == "cancelled":
-            return "aflyst"
-        return f"{ACTION_STATE_LABELS_DA[now]}, frist {format_date(action.deadline)}"
+            return label
+        return f"{label}, frist {format_date(action.deadline)}"
 
     return "; ".join(f"{action.what}: {state(action)}" for action in actions)
